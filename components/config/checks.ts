@@ -1,0 +1,194 @@
+import type { ConfigProblem } from "./errors";
+import { NAME_LIMITS, workloadNames } from "./names";
+import { duplicates, imageTagProblem, parseCidr } from "./rules";
+import type { RootConfig } from "./schema";
+
+/** What is known of the secret config without revealing it: the names of its entries. */
+export interface SecretKeys {
+    /** Names in `capstan:appSecrets`, or undefined when the value cannot be read (one opaque secret). */
+    readonly appSecrets?: readonly string[];
+    /** Users in `capstan:basicAuthPasswords`, or undefined when the value cannot be read. */
+    readonly basicAuthPasswords?: readonly string[];
+}
+
+const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
+
+/**
+ * The rules that span more than one field. Each returns every problem it finds; the caller
+ * reports them together with the schema's own.
+ */
+export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): ConfigProblem[] {
+    // A rule runs when every key it reads parsed; the others' problems are already reported.
+    const when = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
+        keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
+    return [
+        ...when(["imageTag", "environment", "canary"], imageTagChecks),
+        ...when(["cluster", "network", "nodeGroups", "region"], clusterChecks),
+        ...when(["nodeGroups"], nodeGroupChecks),
+        ...when(["ingress"], ingressChecks),
+        ...when(["app"], (cfg) => appChecks(cfg, secrets)),
+        ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
+        ...when(["tenant", "cluster", "app"], tenantChecks),
+    ];
+}
+
+function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const tag = imageTagProblem(cfg.imageTag, cfg.environment);
+    if (tag) problems.push(at("imageTag", tag));
+    if (cfg.canary) {
+        const canary = imageTagProblem(cfg.canary.imageTag, cfg.environment);
+        if (canary) problems.push(at("canary.imageTag", canary));
+        if (!canary && cfg.canary.imageTag === cfg.imageTag) {
+            problems.push(at("canary.imageTag", `${JSON.stringify(cfg.canary.imageTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`));
+        }
+        if (!cfg.canary.cookie && !cfg.canary.header) {
+            problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
+        }
+    }
+    return problems;
+}
+
+function clusterChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const c = cfg.cluster;
+    if (c.mode === "shared") {
+        if (!c.sharedStack) problems.push(at("cluster.sharedStack", "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod"));
+        if (cfg.network) problems.push(at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"));
+        if (cfg.nodeGroups.length > 0) problems.push(at("nodeGroups", "are set but mode is shared: node groups belong to the cluster's own stack; remove them"));
+        return problems;
+    }
+    if (c.sharedStack) problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it or set mode: shared"));
+    if (!c.version) problems.push(at("cluster.version", 'is required with mode: create, e.g. "1.34"'));
+    c.publicAccessCidrs.forEach((cidr, i) => {
+        const parsed = parseCidr(cidr);
+        if (parsed && parsed.prefix === 0) {
+            problems.push(at(`cluster.publicAccessCidrs[${i}]`, `${JSON.stringify(cidr)} opens the Kubernetes API to the whole internet; list your office or VPN ranges, or none for a private endpoint`));
+        }
+    });
+    if (!cfg.network) {
+        problems.push(at("network", "is required with cluster mode create: set cidrBlock and availabilityZones"));
+    } else {
+        problems.push(...networkChecks(cfg, cfg.network));
+    }
+    if (cfg.nodeGroups.length === 0) problems.push(at("nodeGroups", "needs at least one node group with cluster mode create"));
+    return problems;
+}
+
+function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network"]>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const zones = network.availabilityZones;
+    const zonePattern = new RegExp(`^${cfg.region.replace(/[-]/g, "\\-")}[a-z]$`);
+    zones.forEach((zone, i) => {
+        if (!zonePattern.test(zone)) {
+            problems.push(at(`network.availabilityZones[${i}]`, `${JSON.stringify(zone)} is not a zone of aws:region ${cfg.region}; use ${cfg.region}a, ${cfg.region}b, ...`));
+        }
+    });
+    for (const d of duplicates(zones)) problems.push(at("network.availabilityZones", `${JSON.stringify(d)} is listed twice`));
+    const block = parseCidr(network.cidrBlock);
+    if (block && (block.prefix < 16 || block.prefix > 24)) {
+        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} has prefix /${block.prefix}; a VPC block must be /16 to /24 (AWS allows /16 to /28, and each zone needs two subnets)`));
+    }
+    return problems;
+}
+
+function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    cfg.nodeGroups.forEach((g, i) => {
+        if (g.minSize > g.maxSize) problems.push(at(`nodeGroups[${i}].minSize`, `${g.minSize} is greater than maxSize ${g.maxSize}; set minSize <= maxSize`));
+        if (g.name.length > 32) problems.push(at(`nodeGroups[${i}].name`, `${JSON.stringify(g.name)} is ${g.name.length} characters; at most 32, so that the IAM role and Auto Scaling group names derived from it fit`));
+    });
+    for (const d of duplicates(cfg.nodeGroups.map((g) => g.name))) problems.push(at("nodeGroups", `name ${JSON.stringify(d)} is used twice; node group names must be unique`));
+    return problems;
+}
+
+function ingressChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const ports: [string, number][] = [
+        ["ingress.public.nodePorts.http", cfg.ingress.public.nodePorts.http],
+        ["ingress.public.nodePorts.https", cfg.ingress.public.nodePorts.https],
+    ];
+    if (cfg.ingress.internal) {
+        ports.push(["ingress.internal.nodePorts.http", cfg.ingress.internal.nodePorts.http]);
+        ports.push(["ingress.internal.nodePorts.https", cfg.ingress.internal.nodePorts.https]);
+        const publicHosts = new Set(cfg.ingress.public.hosts);
+        cfg.ingress.internal.hosts.forEach((h, i) => {
+            if (publicHosts.has(h)) problems.push(at(`ingress.internal.hosts[${i}]`, `${JSON.stringify(h)} is also a public host; a host is served by one entry only`));
+        });
+    }
+    for (const d of duplicates(ports.map(([, p]) => String(p)))) {
+        const paths = ports.filter(([, p]) => String(p) === d).map(([k]) => k);
+        problems.push(at(paths[1], `${d} is also used by ${paths[0]}; every NodePort must be distinct`));
+    }
+    for (const [k, hosts] of [["ingress.public.hosts", cfg.ingress.public.hosts], ["ingress.internal.hosts", cfg.ingress.internal?.hosts ?? []]] as const) {
+        for (const d of duplicates(hosts)) problems.push(at(k, `${JSON.stringify(d)} is listed twice`));
+    }
+    return problems;
+}
+
+function replicaChecks(path: string, w: { minReplicas: number; maxReplicas: number }): ConfigProblem[] {
+    return w.minReplicas > w.maxReplicas
+        ? [at(`${path}.minReplicas`, `${w.minReplicas} is greater than maxReplicas ${w.maxReplicas}; set minReplicas <= maxReplicas`)]
+        : [];
+}
+
+function nameLength(path: string, name: string, limit: number, what: string): ConfigProblem[] {
+    return name.length > limit
+        ? [at(path, `makes the ${what} name ${JSON.stringify(name)} ${name.length} characters long; Kubernetes allows ${limit}: shorten it`)]
+        : [];
+}
+
+function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
+    const app = cfg.app;
+    const problems: ConfigProblem[] = [...replicaChecks("app.web", app.web)];
+    problems.push(...nameLength("app.name", workloadNames.canary(app.name), NAME_LIMITS.label, "canary Deployment"));
+    problems.push(...nameLength("app.name", workloadNames.migration(app.name, "x".repeat(NAME_LIMITS.migrationHash)), NAME_LIMITS.label, "migration Job"));
+    app.workers.forEach((w, i) => {
+        problems.push(...replicaChecks(`app.workers[${i}]`, w));
+        problems.push(...nameLength(`app.workers[${i}].name`, workloadNames.worker(app.name, w.name), NAME_LIMITS.label, "worker Deployment"));
+    });
+    app.cron.forEach((c, i) => {
+        problems.push(...nameLength(`app.cron[${i}].name`, workloadNames.cron(app.name, c.name), NAME_LIMITS.cronJob, "CronJob"));
+    });
+    for (const d of duplicates(app.workers.map((w) => w.name))) problems.push(at("app.workers", `name ${JSON.stringify(d)} is used twice; worker names must be unique`));
+    for (const d of duplicates(app.cron.map((c) => c.name))) problems.push(at("app.cron", `name ${JSON.stringify(d)} is used twice; cron names must be unique`));
+    for (const d of duplicates(app.queues)) problems.push(at("app.queues", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(app.secretEnv)) problems.push(at("app.secretEnv", `${JSON.stringify(d)} is listed twice`));
+    app.secretEnv.forEach((name, i) => {
+        if (name in app.env) problems.push(at(`app.secretEnv[${i}]`, `${name} is also set in app.env; a variable is either plain or secret`));
+        if (secrets.appSecrets && !secrets.appSecrets.includes(name)) {
+            problems.push(at(`app.secretEnv[${i}]`, `${name} has no value in capstan:appSecrets; set it with: pulumi config set --secret --path 'appSecrets.${name}' <value>`));
+        }
+    });
+    if (app.web.livenessPath !== undefined && app.web.livenessPath === app.web.healthPath) {
+        problems.push(at("app.web.livenessPath", `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`));
+    }
+    return problems;
+}
+
+function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const basicAuth = cfg.staging?.basicAuth;
+    if (!basicAuth) return problems;
+    for (const d of duplicates(basicAuth.users)) problems.push(at("staging.basicAuth.users", `${JSON.stringify(d)} is listed twice`));
+    if (secrets.basicAuthPasswords === undefined) return problems;
+    basicAuth.users.forEach((user, i) => {
+        if (!secrets.basicAuthPasswords?.includes(user)) {
+            problems.push(at(`staging.basicAuth.users[${i}]`, `user ${JSON.stringify(user)} has no password; set it with: pulumi config set --secret --path 'basicAuthPasswords.${user}' <password>`));
+        }
+    });
+    return problems;
+}
+
+function tenantChecks(cfg: RootConfig): ConfigProblem[] {
+    const tenant = cfg.tenant;
+    if (!tenant) return [];
+    const problems: ConfigProblem[] = [];
+    if (cfg.cluster.mode !== "shared") {
+        problems.push(at("tenant", "requires cluster.mode: shared; a tenant runs in the shared cluster of cluster.sharedStack"));
+    }
+    if (!cfg.app.namespace) {
+        problems.push(...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"));
+    }
+    return problems;
+}

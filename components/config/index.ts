@@ -1,0 +1,9 @@
+export { ConfigError } from "./errors";
+export type { ConfigProblem } from "./errors";
+export { describeIssue, loadConfig } from "./load";
+export type { CapstanConfig } from "./load";
+export { NAME_LIMITS, workloadNames } from "./names";
+export * from "./rules";
+export * from "./schema";
+export { crossChecks } from "./checks";
+export type { SecretKeys } from "./checks";

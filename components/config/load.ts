@@ -1,0 +1,191 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { crossChecks, type SecretKeys } from "./checks";
+import { ConfigError, type ConfigProblem } from "./errors";
+import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
+
+/** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
+export type CapstanConfig = Readonly<
+    RootConfig & {
+        /** The Pulumi project and stack, for naming and tags. */
+        project: string;
+        stack: string;
+        /** The namespace the app runs in. */
+        namespace: string;
+        /** Secret config, kept secret end to end: only ever Outputs marked secret. */
+        secrets: {
+            /** `capstan:appSecrets`: name -> value of the app's secret environment. */
+            appSecrets: pulumi.Output<Record<string, string>>;
+            /** `capstan:basicAuthPasswords`: staging user -> password. */
+            basicAuthPasswords: pulumi.Output<Record<string, string>>;
+        };
+    }
+>;
+
+/** Where a key path of the root object lives in Pulumi config. */
+function configPath(path: readonly PropertyKey[]): string {
+    const [head, ...rest] = path;
+    let out = head === "region" ? "aws:region" : `capstan:${String(head)}`;
+    for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+    return out;
+}
+
+const HINTS: Partial<Record<string, string>> = {
+    "aws:region": "set it with: pulumi config set aws:region eu-central-1",
+    "capstan:environment": "set it with: pulumi config set environment staging (or production)",
+    "capstan:imageTag": "set it with: pulumi config set imageTag <tag> (npm run deploy does this)",
+    "capstan:ingress": "set at least ingress.public.hosts",
+    "capstan:app": "set at least app.name, app.image and app.migrate.command",
+};
+
+function shown(value: unknown): string {
+    return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+/** Turns one zod issue into problems in the project's own words: key path, value, fix. */
+export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+    const path = configPath(issue.path);
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+        case "invalid_type":
+            if (input === undefined) {
+                const hint = HINTS[path];
+                return [{ path, message: `is required${hint ? `; ${hint}` : ""}` }];
+            }
+            return [{ path, message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
+        case "unrecognized_keys":
+            return issue.keys.map((k) => ({
+                path: configPath([...issue.path, k]),
+                message: "is not a known key (a typo?); see the config reference in README.md",
+            }));
+        case "too_small":
+            return [{ path, message: issue.origin === "array" ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}` : issue.origin === "string" ? "must not be empty" : `${shown(input)} is less than the minimum ${issue.minimum}` }];
+        case "too_big":
+            return [{ path, message: issue.origin === "string" ? `is longer than ${issue.maximum} characters` : `${shown(input)} is greater than the maximum ${issue.maximum}` }];
+        case "invalid_value":
+            return [{ path, message: `${shown(input)} is not allowed; use one of: ${issue.values.map((v) => String(v)).join(", ")}` }];
+        case "invalid_format":
+            return [{ path, message: `${shown(input)} ${issue.message}` }];
+        case "invalid_union":
+            return [{ path, message: `${shown(input)} is not a string, number or boolean` }];
+        case "invalid_key":
+            return [{ path, message: `key ${shown(input)}: ${issue.issues.map((i) => i.message).join("; ")}` }];
+        case "invalid_element":
+            return [{ path, message: `${shown(input)}: ${issue.issues.map((i) => i.message).join("; ")}` }];
+        default:
+            return [{ path, message: issue.message.startsWith("Invalid") ? `${shown(input)}: ${issue.message}` : issue.message }];
+    }
+}
+
+/** The names in a secret map, without its values; undefined when it is not a readable map. */
+function secretNames(raw: string | undefined): { names?: string[]; values?: Record<string, string>; problem?: string } {
+    if (raw === undefined) return { names: [], values: {} };
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        return {};
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (typeof v !== "string") return { problem: `entry ${JSON.stringify(k)} is not a string; set each entry with pulumi config set --secret --path` };
+        values[k] = v;
+    }
+    return { names: Object.keys(values), values };
+}
+
+/**
+ * Reads the raw values of the stack's config: `aws:region` and every `capstan:` key. Object keys
+ * arrive from Pulumi as JSON text. Values are never printed; only problems are returned.
+ */
+function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } {
+    const capstan = new pulumi.Config("capstan");
+    const problems: ConfigProblem[] = [];
+    const raw: Record<string, unknown> = { region: new pulumi.Config("aws").get("region") };
+    for (const [key, kind] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
+        if (kind === "secret") continue;
+        const text = capstan.get(key);
+        if (text === undefined) continue;
+        if (kind === "object") {
+            try {
+                const value: unknown = JSON.parse(text);
+                // Pulumi.yaml gives optional keys the default {} (a declared key needs a default):
+                // an empty map means the feature is off.
+                if (!isEmptyMap(value)) raw[key] = value;
+            } catch {
+                problems.push({ path: `capstan:${key}`, message: `${JSON.stringify(text)} is not a map or list; see the config reference in README.md` });
+            }
+        } else {
+            raw[key] = text;
+        }
+    }
+    for (const full of Object.keys(pulumi.runtime.allConfig())) {
+        const [ns, key] = full.split(":", 2);
+        if (ns === "capstan" && !(key in CONFIG_KEYS)) {
+            problems.push({ path: full, message: "is not a known key (a typo?); see the config reference in README.md" });
+        }
+    }
+    return { raw, problems };
+}
+
+/**
+ * Whether the CLI marked a config key secret. The SDK keeps this check internal, so it is reached
+ * through the runtime module; should a future SDK drop it, the check is skipped, never failed.
+ */
+function isConfigSecret(key: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+    return runtime.isConfigSecret ? runtime.isConfigSecret(key) : true;
+}
+
+/** Reads one secret map, checking it is stored as a secret. */
+function readSecret(key: "appSecrets" | "basicAuthPasswords", problems: ConfigProblem[]) {
+    const full = `capstan:${key}`;
+    const text = pulumi.runtime.getConfig(full);
+    if (text !== undefined && !isConfigSecret(full) && text.trim() !== "{}") {
+        problems.push({ path: full, message: `is stored in plain text in the stack file; remove it and set each entry with: pulumi config set --secret --path '${key}.NAME' <value>` });
+    }
+    const read = secretNames(text);
+    if (read.problem) problems.push({ path: full, message: read.problem });
+    return { names: read.names, output: pulumi.secret(read.values ?? {}) };
+}
+
+function isEmptyMap(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/**
+ * Reads and validates the whole stack configuration: the only function in Capstan that reads
+ * Pulumi config. Throws a {@link ConfigError} listing every problem at once.
+ */
+export function loadConfig(): CapstanConfig {
+    const { raw, problems } = readRaw();
+    const appSecrets = readSecret("appSecrets", problems);
+    const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
+    // Each key is parsed on its own, so that the cross-field rules still run for the keys that
+    // are valid, and every problem is reported in one go.
+    const parts: Partial<Record<keyof RootConfig, unknown>> = {};
+    for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
+        const parsed = schema.safeParse(raw[key], { reportInput: true });
+        if (parsed.success) parts[key] = parsed.data;
+        else problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+    }
+    const keys: SecretKeys = { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names };
+    problems.push(...crossChecks(parts as Partial<RootConfig>, keys));
+    if (problems.length > 0) throw new ConfigError(problems);
+    const cfg = parts as RootConfig;
+    const namespace = cfg.app.namespace ?? (cfg.tenant ? `${cfg.app.name}-${cfg.tenant.name}` : cfg.app.name);
+    const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
+    return Object.freeze({
+        ...frozen,
+        secrets: { appSecrets: appSecrets.output, basicAuthPasswords: basicAuthPasswords.output },
+    });
+}

@@ -1,0 +1,281 @@
+import { z } from "zod";
+import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem } from "./rules";
+
+/**
+ * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
+ * of the program reads one complete, typed object. Cross-field rules live in `checks.ts`.
+ *
+ * Objects are strict: an unknown key is an error, because it is most likely a typo that would
+ * otherwise be silently ignored.
+ */
+
+const label = (max = 63) =>
+    z.string().superRefine((v, ctx) => {
+        const problem = dnsLabelProblem(v, max);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+const cidr = z.string().superRefine((v, ctx) => {
+    const problem = cidrProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const port = int(1, 65535);
+const nodePort = int(30000, 32767);
+/** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
+const command = z.array(z.string().min(1)).min(1);
+/** Kubernetes quantities: `500m`, `1`, `1Gi`, `512Mi`. */
+const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, { message: "must be a CPU quantity such as 500m or 2" });
+const memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: "must be a memory quantity such as 512Mi or 1Gi" });
+/** Env values are strings; numbers and booleans written without quotes are accepted as their text. */
+const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+    message: "must be a Kubernetes label key such as role or example.com/role",
+});
+const resources = (d: { cpu: string; memory: string }) =>
+    z
+        .strictObject({
+            /** CPU request. */
+            cpu: cpu.default(d.cpu),
+            /** Memory request. */
+            memory: memory.default(d.memory),
+            /** Memory limit. @default the memory request: a pod never uses more than it reserved. */
+            memoryLimit: memory.optional(),
+        })
+        .default({ cpu: d.cpu, memory: d.memory })
+        .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
+
+const taint = z.strictObject({
+    key: labelKey,
+    value: labelValue.default(""),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+export const networkSchema = z.strictObject({
+    /** The VPC's IPv4 block; subnets are carved from it. */
+    cidrBlock: cidr,
+    /** Two or more zones of `aws:region`, one public and one private subnet each. */
+    availabilityZones: z.array(z.string()).min(2, { message: "needs at least two availability zones for a highly available cluster" }),
+    /**
+     * `perZone`: one NAT gateway per zone, so losing a zone does not cut the others off.
+     * `single`: one for the whole VPC, cheaper, for non-production stacks.
+     * @default perZone
+     */
+    natGateways: z.enum(["perZone", "single"]).default("perZone"),
+});
+
+export const clusterSchema = z
+    .strictObject({
+        /** `create`: this stack owns network, cluster and node groups. `shared`: it runs on another stack's cluster. */
+        mode: z.enum(["create", "shared"]).default("create"),
+        /** `org/project/stack` of the stack that owns the cluster, for `mode: shared`. */
+        sharedStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be a fully qualified stack name, org/project/stack" }).optional(),
+        /** Kubernetes minor version, e.g. "1.34". */
+        version: z.string().regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' }).optional(),
+        /** Networks allowed to reach the public API endpoint. Empty: the endpoint is private only. @default [] */
+        publicAccessCidrs: z.array(cidr).default([]),
+        /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */
+        addons: z
+            .strictObject({ vpcCni: z.string().optional(), coreDns: z.string().optional(), kubeProxy: z.string().optional() })
+            .default({}),
+        /** IAM principals (role ARNs) given cluster-admin through EKS access entries. @default [] */
+        adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" })).default([]),
+    })
+    .default({ mode: "create", publicAccessCidrs: [], addons: {}, adminRoleArns: [] });
+
+export const nodeGroupSchema = z.strictObject({
+    name: label(),
+    /** EC2 instance types, most preferred first. */
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
+    minSize: int(0, 1000),
+    maxSize: int(1, 1000),
+    /** Kubernetes labels every node of the group carries. @default {} */
+    labels: z.record(labelKey, labelValue).default({}),
+    /** Taints every node of the group carries, so only tolerating pods land there. @default [] */
+    taints: z.array(taint).default([]),
+    /** Root volume size in GiB (gp3, encrypted). @default 50 */
+    volumeSizeGiB: int(20, 16384).default(50),
+});
+
+const ingressClass = (defaults: { http: number; https: number }) =>
+    z.strictObject({
+        /** Host names served by this entry. */
+        hosts: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS host name" })).min(1),
+        /** ACM certificate for the TLS listener; without it the entry serves plain http only. */
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" }).optional(),
+        /** The controller's NodePorts, which are also the load balancer's target ports. */
+        nodePorts: z.strictObject({ http: nodePort, https: nodePort }).default(defaults),
+    });
+
+export const ingressSchema = z.strictObject({
+    /** The internet-facing entry. */
+    public: ingressClass({ http: 30080, https: 30443 }),
+    /** The VPN-only entry, on an internal load balancer. Optional. */
+    internal: ingressClass({ http: 30081, https: 30444 })
+        .extend({
+            /** Whether staging basic auth also guards the internal entry. @default false: the VPN is the guard */
+            basicAuth: z.boolean().default(false),
+        })
+        .optional(),
+});
+
+export const webSchema = z.strictObject({
+    /** The port the app listens on. @default 3000 */
+    port: port.default(3000),
+    /** The web server command. @default the image's own entrypoint and command */
+    command: command.optional(),
+    /** The readiness path; it should answer 200 once the app can serve. @default /up */
+    healthPath: z.string().regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' }).default("/up"),
+    /** The liveness path; keep it cheap and free of dependencies such as the database. @default healthPath */
+    livenessPath: z.string().regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' }).optional(),
+    minReplicas: int(1, 1000).default(2),
+    maxReplicas: int(1, 1000).default(10),
+    /** Average CPU utilization, in percent of the request, that the autoscaler keeps. @default 60 */
+    targetCPUUtilization: int(1, 100).default(60),
+    resources: resources({ cpu: "500m", memory: "1Gi" }),
+    /** Seconds a stopping pod keeps serving while the load balancer and nginx take it out. @default 15 */
+    preStopSleepSeconds: int(0, 300).default(15),
+    /** Seconds the server gets to finish in-flight requests after the sleep. @default 30 */
+    drainSeconds: int(1, 600).default(30),
+});
+
+export const workerSchema = z.strictObject({
+    name: label(),
+    command,
+    minReplicas: int(1, 1000).default(1),
+    maxReplicas: int(1, 1000).default(1),
+    targetCPUUtilization: int(1, 100).default(70),
+    resources: resources({ cpu: "250m", memory: "512Mi" }),
+    /** Seconds the worker needs to finish its jobs on SIGTERM (Sidekiq's -t). @default 25 */
+    shutdownTimeoutSeconds: int(1, 3600).default(25),
+    /** Labels of the nodes the worker runs on, e.g. a worker node group's labels. @default {} */
+    nodeSelector: z.record(labelKey, labelValue).default({}),
+    /** Taints the worker tolerates, e.g. a worker node group's taints. @default [] */
+    tolerations: z.array(taint).default([]),
+});
+
+export const cronSchema = z.strictObject({
+    name: label(),
+    /** Five-field cron expression or a macro such as @daily; evaluated in `timeZone`. */
+    schedule: z.string().superRefine((v, ctx) => {
+        const problem = cronProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    command,
+    /** IANA time zone of the schedule, e.g. Europe/Berlin. @default the controller's time zone (UTC on EKS) */
+    timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: "must be an IANA time zone such as Europe/Berlin" }).optional(),
+    /** A run that has not started this many seconds after its time is skipped. @default 300 */
+    startingDeadlineSeconds: int(10, 86400).default(300),
+    /** A run is stopped after this many seconds. @default 3600 */
+    activeDeadlineSeconds: int(10, 604800).default(3600),
+    /** Retries of a failed run. @default 0: a failed run waits for the next schedule */
+    backoffLimit: int(0, 10).default(0),
+    resources: resources({ cpu: "250m", memory: "512Mi" }),
+});
+
+export const appSchema = z.strictObject({
+    /** The app's name: the prefix of every workload and the default namespace. */
+    name: label(),
+    /** The image repository, without a tag: the tag is `capstan:imageTag`. */
+    image: z.string().regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" }),
+    /** The namespace the app runs in. @default the app's name, or `<app>-<tenant>` in a tenant stack */
+    namespace: label().optional(),
+    /** Plain environment for every pod of the app. @default {} */
+    env: z.record(envName, envValue).default({}),
+    /** Names of secret environment variables; their values are in `capstan:appSecrets`. @default [] */
+    secretEnv: z.array(envName).default([]),
+    web: webSchema.default(webSchema.parse({})),
+    workers: z.array(workerSchema).default([]),
+    cron: z.array(cronSchema).default([]),
+    /** The migration that gates every rollout. */
+    migrate: z.strictObject({
+        command,
+        /** The migration fails after this many seconds. @default 900 */
+        activeDeadlineSeconds: int(30, 86400).default(900),
+        /** Retries of a failed migration. @default 0: migrations are not retried blindly */
+        backoffLimit: int(0, 5).default(0),
+    }),
+    /** SQS queues the app uses; each gets a dead-letter queue. @default [] */
+    queues: z.array(label(40)).default([]),
+});
+
+export const stagingSchema = z.strictObject({
+    /** Basic auth in front of every public entry; passwords are in `capstan:basicAuthPasswords`. */
+    basicAuth: z
+        .strictObject({
+            realm: z.string().regex(/^[^"\\]+$/, { message: "must not contain quotes or backslashes" }).default("Staging"),
+            users: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be a user name of letters, digits, '.', '_' or '-'" })).min(1),
+        })
+        .optional(),
+});
+
+export const canarySchema = z.strictObject({
+    /** The image tag the canary runs. */
+    imageTag: z.string(),
+    /** Requests carrying this cookie always reach the canary. */
+    cookie: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+    /** Requests carrying this header always reach the canary. */
+    header: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+    /** Percent of the remaining traffic sent to the canary. @default 0: only the cookie/header reach it */
+    weight: int(0, 100).default(0),
+});
+
+export const tenantSchema = z.strictObject({
+    name: label(),
+    /** Resource quota of the tenant's namespace. */
+    quota: z
+        .strictObject({
+            cpu: cpu.default("16"),
+            memory: memory.default("32Gi"),
+            pods: int(1, 10000).default(100),
+        })
+        .default({ cpu: "16", memory: "32Gi", pods: 100 }),
+});
+
+/** Every `capstan:` key of the contract, with how its stack value is read. */
+export const CONFIG_KEYS = {
+    environment: "string",
+    imageTag: "string",
+    network: "object",
+    cluster: "object",
+    nodeGroups: "object",
+    ingress: "object",
+    app: "object",
+    appSecrets: "secret",
+    staging: "object",
+    basicAuthPasswords: "secret",
+    canary: "object",
+    tenant: "object",
+} as const;
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The non-secret part of the config, before cross-field checks. */
+export const rootSchema = z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-central-1" }),
+    environment: z.enum(["production", "staging"]),
+    imageTag: z.string(),
+    network: networkSchema.optional(),
+    cluster: clusterSchema,
+    nodeGroups: z.array(nodeGroupSchema).default([]),
+    ingress: ingressSchema,
+    app: appSchema,
+    staging: stagingSchema.optional(),
+    canary: canarySchema.optional(),
+    tenant: tenantSchema.optional(),
+});
+
+export type RootConfig = z.infer<typeof rootSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
+export type IngressConfig = z.infer<typeof ingressSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+export type WebConfig = z.infer<typeof webSchema>;
+export type WorkerConfig = z.infer<typeof workerSchema>;
+export type CronConfig = z.infer<typeof cronSchema>;
+export type StagingConfig = z.infer<typeof stagingSchema>;
+export type CanaryConfig = z.infer<typeof canarySchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;

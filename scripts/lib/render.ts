@@ -1,0 +1,105 @@
+import * as fs from "fs";
+import * as path from "path";
+import { diffPlans } from "./diff";
+import { runProgram, type Program, type RunResult } from "./engine";
+import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
+import { loadProjectFile, loadStackFile, StackFileError, toRuntimeConfig } from "./stackfile";
+import { summarize } from "./summary";
+
+export interface Rendered {
+    readonly plan: Plan;
+    readonly manifests: readonly Record<string, unknown>[];
+    readonly result: RunResult;
+    /** The exact bytes of the two files. */
+    readonly files: { readonly "plan.json": string; readonly "manifests.yaml": string };
+}
+
+export interface RenderOptions {
+    /** The project directory (Pulumi.yaml, stack files). */
+    readonly dir: string;
+    readonly program: Program;
+    /** Replaces stack-file values, e.g. a different imageTag (`capstan:imageTag` -> value). */
+    readonly overrides?: Readonly<Record<string, unknown>>;
+    /**
+     * Secret values to hand the program as the CLI would after decrypting them (key -> value),
+     * replacing the stack file's `secure:` placeholders. Used by tests that check a known secret
+     * never reaches the output.
+     */
+    readonly secrets?: Readonly<Record<string, unknown>>;
+}
+
+/** The stack named by `capstan:cluster.sharedStack` in a stack file, if any. */
+function sharedStackOf(values: Record<string, unknown>, project: string): string | undefined {
+    const cluster = values[`${project}:cluster`] as { mode?: string; sharedStack?: unknown } | undefined;
+    return cluster?.mode === "shared" && typeof cluster.sharedStack === "string" ? cluster.sharedStack : undefined;
+}
+
+/**
+ * Renders one stack under the mock engine. A stack that runs on another stack's cluster gets that
+ * stack's outputs by rendering it first, when its stack file is in this project.
+ */
+export async function renderStack(stack: string, opts: RenderOptions, seen: string[] = []): Promise<Rendered> {
+    const project = loadProjectFile(opts.dir);
+    const values: Record<string, unknown> = { ...loadStackFile(opts.dir, project.name, stack), ...(opts.overrides ?? {}) };
+    for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k]; // an undefined override removes the key
+    const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
+    const shared = sharedStackOf(values, project.name);
+    if (shared) {
+        const local = shared.split("/").pop() as string;
+        if (seen.includes(local) || local === stack) throw new StackFileError(`stack ${stack}: cluster.sharedStack ${shared} refers back to ${[...seen, stack].join(" -> ")}`);
+        let upstream: Rendered;
+        try {
+            upstream = await renderStack(local, { dir: opts.dir, program: opts.program }, [...seen, stack]);
+        } catch (err) {
+            if (err instanceof StackFileError && !fs.existsSync(path.join(opts.dir, `Pulumi.${local}.yaml`))) {
+                throw new StackFileError(`stack ${stack} runs on the cluster of ${shared}, whose stack file Pulumi.${local}.yaml is not in this project, so its outputs are unknown offline`);
+            }
+            throw err;
+        }
+        const outputs: Record<string, unknown> = {};
+        const secretOutputNames: string[] = [];
+        for (const [k, v] of Object.entries(upstream.result.outputs)) {
+            const isSecret = typeof v === "object" && v !== null && "value" in v && Object.keys(v).length === 2;
+            outputs[k] = isSecret ? (v as { value: unknown }).value : v;
+            if (isSecret) secretOutputNames.push(k);
+        }
+        stackOutputs[shared] = { outputs, secretOutputNames };
+    }
+    const runtime = toRuntimeConfig(project, values);
+    const config: Record<string, string> = { ...runtime.config };
+    const secretKeys = new Set(runtime.secretKeys);
+    for (const [key, value] of Object.entries(opts.secrets ?? {})) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        secretKeys.add(key);
+    }
+    const result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys: [...secretKeys], stackOutputs });
+    const plan = toPlan(project.name, stack, result);
+    const manifests = toManifestObjects(result);
+    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) } };
+}
+
+/** The previous render of a stack, if one was written to `outDir`. */
+export function readPreviousPlan(outDir: string, stack: string): Plan | undefined {
+    const file = path.join(outDir, stack, "plan.json");
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Writes both files at once: to a fresh folder first, then moved into place. */
+export function writeRender(outDir: string, stack: string, rendered: Rendered): string {
+    const target = path.join(outDir, stack);
+    const tmp = path.join(outDir, `.${stack}.tmp-${process.pid}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    for (const [name, text] of Object.entries(rendered.files)) fs.writeFileSync(path.join(tmp, name), text);
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(tmp, target);
+    return target;
+}
+
+export function summaryFor(rendered: Rendered, previous?: Plan): string {
+    return summarize(rendered.plan, previous ? diffPlans(previous, rendered.plan) : undefined);
+}

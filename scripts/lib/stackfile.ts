@@ -1,0 +1,139 @@
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+
+/** What the render shows in place of every `secure:` value: it cannot be decrypted offline. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** One config key as Pulumi.yaml declares it. */
+export interface ConfigDeclaration {
+    readonly type?: string;
+    readonly description?: string;
+    readonly secret?: boolean;
+    readonly default?: unknown;
+}
+
+export interface ProjectFile {
+    readonly name: string;
+    readonly runtime: unknown;
+    /** Every key declared in `config:`, fully qualified (`capstan:imageTag`). */
+    readonly declarations: Readonly<Record<string, ConfigDeclaration>>;
+    /** Project-wide values: declared defaults and plain values. */
+    readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+/** The config a program sees: every value as Pulumi passes it (text; objects as JSON). */
+export interface RuntimeConfig {
+    readonly config: Readonly<Record<string, string>>;
+    /** Keys whose value is (or contains) a secret. */
+    readonly secretKeys: readonly string[];
+}
+
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+function qualify(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function readYaml(file: string): unknown {
+    try {
+        return YAML.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new StackFileError(`${file}: ${(err as Error).message}`);
+    }
+}
+
+export function loadProjectFile(dir: string): ProjectFile {
+    const file = path.join(dir, "Pulumi.yaml");
+    if (!fs.existsSync(file)) throw new StackFileError(`${file} not found: run from the project directory`);
+    const doc = readYaml(file) as { name?: string; runtime?: unknown; config?: Record<string, unknown> } | null;
+    if (!doc?.name) throw new StackFileError(`${file}: has no project name`);
+    const declarations: Record<string, ConfigDeclaration> = {};
+    const defaults: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        const full = qualify(doc.name, key);
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+            const decl = value as ConfigDeclaration & { value?: unknown };
+            if ("value" in decl) defaults[full] = decl.value;
+            else {
+                declarations[full] = decl;
+                if (decl.default !== undefined) defaults[full] = decl.default;
+            }
+        } else {
+            defaults[full] = value;
+        }
+    }
+    return { name: doc.name, runtime: doc.runtime, declarations, defaults };
+}
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in the project directory. */
+export function listStacks(dir: string): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export function stackFilePath(dir: string, stack: string): string {
+    return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+/** The raw `config:` map of a stack file, keys fully qualified; `secure:` values left as they are. */
+export function loadStackFile(dir: string, project: string, stack: string): Record<string, unknown> {
+    const file = stackFilePath(dir, stack);
+    if (!fs.existsSync(file)) {
+        const known = listStacks(dir);
+        throw new StackFileError(`unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${known.join(", ") || "none"})`);
+    }
+    const doc = readYaml(file) as { config?: Record<string, unknown> } | null;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) out[qualify(project, key)] = value;
+    return out;
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Replaces every `secure:` leaf with the placeholder; reports whether any was found. */
+function redactSecure(value: unknown): { value: unknown; secret: boolean } {
+    if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+    if (Array.isArray(value)) {
+        const items = value.map(redactSecure);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (typeof value === "object" && value !== null) {
+        let secret = false;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const r = redactSecure(v);
+            out[k] = r.value;
+            secret ||= r.secret;
+        }
+        return { value: out, secret };
+    }
+    return { value, secret: false };
+}
+
+/**
+ * The config as the Pulumi CLI would hand it to the program: project defaults overlaid by the
+ * stack's values, objects as JSON text. Secrets cannot be decrypted here: each `secure:` value
+ * becomes the placeholder, and its key is marked secret just as the CLI marks it.
+ */
+export function toRuntimeConfig(project: ProjectFile, stackValues: Record<string, unknown>): RuntimeConfig {
+    const merged: Record<string, unknown> = { ...project.defaults, ...stackValues };
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const key of Object.keys(merged).sort()) {
+        const { value, secret } = redactSecure(merged[key]);
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        if (secret) secretKeys.push(key);
+    }
+    return { config, secretKeys };
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs Capstan, or any part of it, under Pulumi's mock engine and returns what was registered.
+ * The mock engine fails the run on any invoke it was not told to expect.
+ */
+import * as path from "path";
+import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine";
+import { runProgram } from "../scripts/lib/engine";
+import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
+import { renderStack, type Rendered } from "../scripts/lib/render";
+import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig } from "../scripts/lib/stackfile";
+
+export { PROJECT_DIR };
+export type { Rendered, RecordedResource, RunResult };
+
+let program: Program | undefined;
+/** index.ts, loaded once per test file the way the Pulumi CLI loads it. */
+export function capstanProgram(): Program {
+    program ??= loadProgram(PROJECT_DIR);
+    return program;
+}
+
+/** The committed stacks: every Pulumi.<stack>.yaml of the project. */
+export function committedStacks(): string[] {
+    return listStacks(PROJECT_DIR);
+}
+
+/** A deep copy of a committed stack file's config, keys fully qualified (`capstan:app`). */
+export function stackValues(stack: string): Record<string, any> {
+    const project = loadProjectFile(PROJECT_DIR);
+    return structuredClone(loadStackFile(PROJECT_DIR, project.name, stack));
+}
+
+export interface StackRun {
+    /** Stack-file values replacing the committed ones, by fully qualified key. */
+    readonly overrides?: Record<string, unknown>;
+    /** Decrypted secret config, by fully qualified key. */
+    readonly secrets?: Record<string, unknown>;
+}
+
+/** Renders a committed stack (optionally with changed values) exactly as `npm run render` does. */
+export function render(stack: string, run: StackRun = {}): Promise<Rendered> {
+    return renderStack(stack, { dir: PROJECT_DIR, program: capstanProgram(), overrides: run.overrides, secrets: run.secrets });
+}
+
+/**
+ * Runs `fn` (which declares resources, e.g. one component) under the mock engine with the given
+ * stack config (fully qualified keys; objects as values), and returns every resource registered.
+ */
+export function runComponents(
+    fn: () => unknown,
+    config: { values?: Record<string, unknown>; secrets?: Record<string, unknown>; stack?: string } = {},
+): Promise<RunResult> {
+    const project = loadProjectFile(PROJECT_DIR);
+    const runtime = toRuntimeConfig(project, config.values ?? {});
+    const values: Record<string, string> = { ...runtime.config };
+    const secretKeys = new Set(runtime.secretKeys);
+    for (const [k, v] of Object.entries(config.secrets ?? {})) {
+        values[k] = typeof v === "string" ? v : JSON.stringify(v);
+        secretKeys.add(k);
+    }
+    return runProgram(
+        async () => {
+            const out = await fn();
+            return (typeof out === "object" && out !== null ? out : {}) as Record<string, unknown>;
+        },
+        { project: project.name, stack: config.stack ?? "test", config: values, secretKeys: [...secretKeys] },
+    );
+}
+
+/** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+/** The relative path of a project file, for messages. */
+export function rel(file: string): string {
+    return path.relative(PROJECT_DIR, file);
+}

@@ -1,0 +1,57 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, parseCidr } from "../components/config";
+
+describe("cron schedules", () => {
+    it.each(["15 3 * * *", "*/5 * * * *", "0 6 * * MON-FRI", "0 0 1 JAN,JUL *", "0-30/10 8-18 * * 1-5", "@daily", "@hourly", "0 0 * * 7"])("accepts %s", (s) => {
+        expect(cronProblem(s)).toBeUndefined();
+    });
+    it.each([
+        ["60 * * * *", "outside 0-59"],
+        ["* 24 * * *", "outside 0-23"],
+        ["* * 0 * *", "outside 1-31"],
+        ["* * * 13 *", "outside 1-12"],
+        ["* * * * 8", "outside 0-7"],
+        ["* * * *", "has 4 fields"],
+        ["* * * * * *", "has 6 fields"],
+        ["*/0 * * * *", "malformed"],
+        ["30-10 * * * *", "runs backwards"],
+        ["@often", "not a known macro"],
+        ["CRON_TZ=UTC 0 3 * * *", "timeZone"],
+        ["TZ=Europe/Berlin 0 3 * * *", "timeZone"],
+    ])("rejects %s (%s)", (s, why) => {
+        expect(cronProblem(s)).toContain(why);
+    });
+});
+
+describe("DNS-1123 labels", () => {
+    it.each(["a", "phraseapp", "web-1", "a".repeat(63)])("accepts %s", (s) => expect(dnsLabelProblem(s)).toBeUndefined());
+    it.each(["", "A", "-a", "a-", "a_b", "a.b", "a".repeat(64)])("rejects %j", (s) => expect(dnsLabelProblem(s)).toBeDefined());
+});
+
+describe("image tags", () => {
+    it("refuses latest only in production", () => {
+        expect(imageTagProblem("latest", "production")).toContain("not allowed in production");
+        expect(imageTagProblem("latest", "staging")).toBeUndefined();
+    });
+    it.each(["", "-x", "a b", "x".repeat(129)])("rejects %j everywhere", (t) => {
+        expect(imageTagProblem(t, "staging")).toBeDefined();
+    });
+});
+
+describe("CIDR blocks", () => {
+    it("round-trips every network address and prefix", () => {
+        fc.assert(
+            fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), (addr, prefix) => {
+                const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+                const base = (addr & mask) >>> 0;
+                const text = formatCidr({ base, prefix });
+                expect(parseCidr(text)).toEqual({ base, prefix });
+                expect(cidrProblem(text)).toBeUndefined();
+            }),
+        );
+    });
+    it.each(["10.0.0.0", "10.0.0.0/33", "256.0.0.0/8", "10.0.0.1/16", "10.0.0/16", "x"])("rejects %s", (c) => {
+        expect(cidrProblem(c)).toBeDefined();
+    });
+});
