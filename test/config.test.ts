@@ -54,6 +54,9 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
     ["unknown top-level key", staging, (v) => (v["capstan:imagetag"] = "x"), "capstan:imagetag"],
     ["API endpoint open to the world", staging, (v) => (v["capstan:cluster"].publicAccessCidrs = ["0.0.0.0/0"]), "capstan:cluster.publicAccessCidrs[0]"],
     ["environment neither production nor staging", staging, (v) => (v["capstan:environment"] = "prod"), "capstan:environment"],
+    ["app running as root", staging, (v) => (v["capstan:app"].runAsUser = 0), "capstan:app.runAsUser"],
+    ["writable path not absolute", staging, (v) => (v["capstan:app"].writablePaths = ["tmp"]), "capstan:app.writablePaths[0]"],
+    ["writable path listed twice", staging, (v) => (v["capstan:app"].writablePaths = ["/tmp", "/tmp"]), "capstan:app.writablePaths"],
     ["app secrets stored in plain text", staging, (v) => (v["capstan:appSecrets"] = { DATABASE_URL: "postgres://plain", SECRET_KEY_BASE: "plain" }), "capstan:appSecrets"],
 ];
 

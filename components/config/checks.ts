@@ -154,6 +154,7 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     for (const d of duplicates(app.cron.map((c) => c.name))) problems.push(at("app.cron", `name ${JSON.stringify(d)} is used twice; cron names must be unique`));
     for (const d of duplicates(app.queues)) problems.push(at("app.queues", `${JSON.stringify(d)} is listed twice`));
     for (const d of duplicates(app.secretEnv)) problems.push(at("app.secretEnv", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(app.writablePaths)) problems.push(at("app.writablePaths", `${JSON.stringify(d)} is listed twice`));
     app.secretEnv.forEach((name, i) => {
         if (name in app.env) problems.push(at(`app.secretEnv[${i}]`, `${name} is also set in app.env; a variable is either plain or secret`));
         if (secrets.appSecrets && !secrets.appSecrets.includes(name)) {

@@ -198,6 +198,19 @@ export const appSchema = z.strictObject({
         /** Retries of a failed migration. @default 0: migrations are not retried blindly */
         backoffLimit: int(0, 5).default(0),
     }),
+    /**
+     * The user id every container runs as; the restricted Pod Security Standard forbids root.
+     * @default 1000, the `rails` user of the images Rails generates
+     */
+    runAsUser: int(1, 2147483647).default(1000),
+    /**
+     * Writable directories (emptyDirs) on the otherwise read-only root filesystem: where the app
+     * writes temporary files, pids and caches. @default ["/tmp", "/rails/tmp"]
+     */
+    writablePaths: z
+        .array(z.string().regex(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, { message: 'must be an absolute directory path such as "/rails/tmp"' }))
+        .min(1)
+        .default(["/tmp", "/rails/tmp"]),
     /** SQS queues the app uses; each gets a dead-letter queue. @default [] */
     queues: z.array(label(40)).default([]),
 });

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Migration, type MigrationArgs } from "./migration";
+import { imageRef } from "./pod";
+import { WebService, type WebServiceArgs } from "./web";
+
+export interface CanaryArgs {
+    /** The stable web pods' Args: the canary's pods are the same but for the tag and the replicas. */
+    readonly web: Omit<WebServiceArgs, "image" | "dependsOn" | "routes">;
+    /** The stable migration's Args, without its tag. */
+    readonly migration: Omit<MigrationArgs, "imageTag" | "track">;
+    /** The image repository, without tag. */
+    readonly image: string;
+    /** The tag the canary runs. */
+    readonly imageTag: string;
+}
+
+/**
+ * A canary release: a second web Deployment at the canary's tag, with its own Service,
+ * autoscaler (from one pod) and disruption budget, gated by a migration Job for that tag. Routing
+ * to it is the stable VirtualServers' job (cookie/header matches and a weighted split).
+ */
+export class Canary extends pulumi.ComponentResource {
+    public readonly migration: Migration;
+    public readonly web: WebService;
+    public readonly serviceName: pulumi.Output<string>;
+    public readonly deploymentName: pulumi.Output<string>;
+
+    constructor(name: string, args: CanaryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:app:Canary", name, {}, opts);
+        this.migration = new Migration(`${name}-migrate`, { ...args.migration, imageTag: args.imageTag, track: "canary" }, { parent: this });
+        this.web = new WebService(
+            `${name}-web`,
+            {
+                ...args.web,
+                image: imageRef(args.image, args.imageTag),
+                scaling: { ...args.web.scaling, minReplicas: 1 },
+                dependsOn: [this.migration.job],
+            },
+            { parent: this },
+        );
+        this.serviceName = this.web.serviceName;
+        this.deploymentName = this.web.deploymentName;
+        this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName });
+    }
+}

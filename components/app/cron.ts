@@ -1,0 +1,84 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+
+export interface CronTaskArgs {
+    /** The app's name, for labels. */
+    readonly app: string;
+    /** The CronJob's name, e.g. `phraseapp-cron-cleanup`. */
+    readonly workload: string;
+    readonly namespace: pulumi.Input<string>;
+    /** The full image reference, repository and tag. */
+    readonly image: string;
+    /** Five-field cron expression or a macro such as `@daily`. */
+    readonly schedule: string;
+    readonly command: readonly string[];
+    /** IANA time zone of the schedule. @default the controller's (UTC on EKS) */
+    readonly timeZone?: string;
+    /** A run not started this many seconds after its time is skipped. @default 300 */
+    readonly startingDeadlineSeconds?: number;
+    /** A run is stopped after this many seconds. @default 3600 */
+    readonly activeDeadlineSeconds?: number;
+    /** Retries of a failed run. @default 0: a failed run waits for the next schedule */
+    readonly backoffLimit?: number;
+    readonly resources: Resources;
+    readonly pod: PodBase;
+    /** The migration Job (and anything else) that must succeed before the CronJob changes. */
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Problems with cron Args that the type cannot express, each naming the field. */
+export function cronProblems(args: Pick<CronTaskArgs, "schedule" | "command" | "startingDeadlineSeconds" | "activeDeadlineSeconds" | "backoffLimit">): string[] {
+    const problems: string[] = [];
+    if (!/^@\w+$/.test(args.schedule) && args.schedule.trim().split(/\s+/).length !== 5) problems.push(`schedule: ${JSON.stringify(args.schedule)} needs five fields or a macro such as @daily`);
+    if (args.command.length === 0) problems.push("command: must not be empty");
+    if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10) problems.push(`startingDeadlineSeconds: ${args.startingDeadlineSeconds} must be at least 10`);
+    if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds < 1) problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
+    if (args.backoffLimit !== undefined && args.backoffLimit < 0) problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    return problems;
+}
+
+/** A scheduled task: a CronJob with the app's image and env that never runs twice at once. */
+export class CronTask extends pulumi.ComponentResource {
+    public readonly cronJob: k8s.batch.v1.CronJob;
+    public readonly cronJobName: pulumi.Output<string>;
+
+    constructor(name: string, args: CronTaskArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:app:CronTask", name, {}, opts);
+        const problems = cronProblems(args);
+        if (problems.length > 0) throw new Error(`CronTask ${name}: ${problems.join("; ")}`);
+        const labels = workloadLabels(args.app, args.workload, "cron");
+        this.cronJob = new k8s.batch.v1.CronJob(
+            name,
+            {
+                metadata: { name: args.workload, namespace: args.namespace, labels },
+                spec: {
+                    schedule: args.schedule,
+                    ...(args.timeZone ? { timeZone: args.timeZone } : {}),
+                    concurrencyPolicy: "Forbid",
+                    startingDeadlineSeconds: args.startingDeadlineSeconds ?? 300,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        metadata: { labels },
+                        spec: {
+                            backoffLimit: args.backoffLimit ?? 0,
+                            activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
+                            template: podTemplate(labels, {
+                                ...args.pod,
+                                role: "cron",
+                                image: args.image,
+                                command: args.command,
+                                resources: args.resources,
+                                restartPolicy: "Never",
+                            }),
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        this.cronJobName = this.cronJob.metadata.name;
+        this.registerOutputs({ cronJobName: this.cronJobName });
+    }
+}

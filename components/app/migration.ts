@@ -1,0 +1,96 @@
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NAME_LIMITS, workloadNames } from "../config";
+import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+
+/**
+ * The migration Job's name for an image tag: the app's prefix plus 8 hex digits of the tag's hash.
+ * A canary's Job hashes its track too: on promotion the stable Job for the same tag is created
+ * while the canary's still exists, and the two must not share a name.
+ */
+export function migrationJobName(app: string, imageTag: string, track: "stable" | "canary" = "stable"): string {
+    const hashed = track === "stable" ? imageTag : `${track}/${imageTag}`;
+    const hash = createHash("sha256").update(hashed).digest("hex").slice(0, NAME_LIMITS.migrationHash);
+    return workloadNames.migration(app, hash);
+}
+
+export interface MigrationArgs {
+    /** The app's name: the prefix of the Job's name. */
+    readonly app: string;
+    readonly namespace: pulumi.Input<string>;
+    /** The image repository, without tag. */
+    readonly image: string;
+    /** The tag to migrate to; the Job's name changes with it, so every deploy runs a new Job. */
+    readonly imageTag: string;
+    /** Which web Deployment the Job gates. @default stable */
+    readonly track?: "stable" | "canary";
+    /** The migration's argv, e.g. `[bundle, exec, rails, db:migrate]`. */
+    readonly command: readonly string[];
+    /** The web pods' env, service account, user and writable paths: the Job runs as a web pod would. */
+    readonly pod: PodBase;
+    /** Requests and memory limit; the web pod's are a good choice. */
+    readonly resources: Resources;
+    /** The Job fails after this many seconds. */
+    readonly activeDeadlineSeconds: number;
+    /** Retries of a failed run. @default 0: a failed migration is not retried blindly */
+    readonly backoffLimit?: number;
+}
+
+/** Problems with a migration's Args, each naming the field. */
+export function migrationProblems(args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "imageTag">): string[] {
+    const problems: string[] = [];
+    if (args.command.length === 0) problems.push("command: must not be empty");
+    if (!(args.activeDeadlineSeconds > 0)) problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
+    if (args.backoffLimit !== undefined && args.backoffLimit < 0) problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    if (args.imageTag === "") problems.push("imageTag: must not be empty");
+    return problems;
+}
+
+/**
+ * The database migration of one image tag: a Job with the web pod's image, env and service
+ * account. Pulumi waits for a Job to complete, so a Deployment or CronJob that lists it in
+ * `dependsOn` rolls only after the migration succeeded; a failed migration fails the update and
+ * the old version keeps serving. The Job has no TTL: a Job deleted by the TTL controller would be
+ * re-created by the next update.
+ */
+export class Migration extends pulumi.ComponentResource {
+    public readonly job: k8s.batch.v1.Job;
+    public readonly jobName: pulumi.Output<string>;
+
+    constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:app:Migration", name, {}, opts);
+        const problems = migrationProblems(args);
+        if (problems.length > 0) throw new Error(`Migration ${name}: ${problems.join("; ")}`);
+        const jobName = migrationJobName(args.app, args.imageTag, args.track);
+        const labels = workloadLabels(args.app, workloadNamesMigrationInstance(args.app), "migrate");
+        this.job = new k8s.batch.v1.Job(
+            name,
+            {
+                metadata: { name: jobName, namespace: args.namespace, labels },
+                spec: {
+                    backoffLimit: args.backoffLimit ?? 0,
+                    activeDeadlineSeconds: args.activeDeadlineSeconds,
+                    template: podTemplate(labels, {
+                        ...args.pod,
+                        role: "migrate",
+                        image: `${args.image}:${args.imageTag}`,
+                        command: args.command,
+                        resources: args.resources,
+                        restartPolicy: "Never",
+                    }),
+                },
+            },
+            // A Job's pod template cannot change in place: a new env for the same tag replaces it,
+            // and the fixed name means the old one must go first.
+            { parent: this, deleteBeforeReplace: true },
+        );
+        this.jobName = this.job.metadata.name;
+        this.registerOutputs({ jobName: this.jobName });
+    }
+}
+
+/** The instance label of the migration pods: stable across tags, unlike the Job's name. */
+function workloadNamesMigrationInstance(app: string): string {
+    return `${app}-migrate`;
+}

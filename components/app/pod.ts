@@ -1,0 +1,178 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as kx from "@pulumi/kubernetesx";
+import * as pulumi from "@pulumi/pulumi";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Container = kx.types.Container;
+
+/** The role of a pod in the app; it is also the name of its container. */
+export type PodRole = "web" | "worker" | "cron" | "migrate";
+
+/** The Kubernetes labels of one workload's pods. The image tag is never a label: a deploy changes only images. */
+export function workloadLabels(app: string, workload: string, role: PodRole): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": app,
+        "app.kubernetes.io/instance": workload,
+        "app.kubernetes.io/component": role,
+    };
+}
+
+/** The labels a workload selects its pods by: a subset of {@link workloadLabels} that never changes. */
+export function selectorLabels(app: string, workload: string): Record<string, string> {
+    return { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": workload };
+}
+
+/** The image reference of a tag: the repository and the tag, nothing else. */
+export function imageRef(repository: string, tag: string): string {
+    return `${repository}:${tag}`;
+}
+
+/** The ConfigMap and Secret every container reads its environment from. */
+export interface EnvSources {
+    readonly configMapName: pulumi.Input<string>;
+    /** Absent when the app has no secret environment. */
+    readonly secretName?: pulumi.Input<string>;
+}
+
+export interface Resources {
+    readonly cpu: string;
+    readonly memory: string;
+    readonly memoryLimit: string;
+}
+
+export interface HttpProbes {
+    /** The container port the probes call. */
+    readonly port: number;
+    /** Readiness and startup path. */
+    readonly healthPath: string;
+    /** Liveness path. @default healthPath */
+    readonly livenessPath?: string;
+}
+
+export interface AppPodArgs {
+    readonly role: PodRole;
+    /** The full image reference, repository and tag. */
+    readonly image: string;
+    /** The container's argv. @default the image's entrypoint and command */
+    readonly command?: readonly string[];
+    readonly env: EnvSources;
+    readonly serviceAccountName: pulumi.Input<string>;
+    readonly resources: Resources;
+    /** Non-root user id of every container. */
+    readonly runAsUser: number;
+    /** Directories that get a writable emptyDir; the rest of the root filesystem is read-only. */
+    readonly writablePaths: readonly string[];
+    /** `Always` for Deployments, `Never` for Jobs. */
+    readonly restartPolicy: "Always" | "Never";
+    /** Seconds between SIGTERM and SIGKILL. @default Kubernetes' 30 */
+    readonly terminationGracePeriodSeconds?: number;
+    /** The port the container serves on, named `http`. @default none */
+    readonly port?: number;
+    /** Readiness, liveness and startup probes over HTTP. @default none */
+    readonly probes?: HttpProbes;
+    /** Seconds the container sleeps on stop before it gets SIGTERM. @default 0: no preStop hook */
+    readonly preStopSleepSeconds?: number;
+    /** Node labels the pods must run on. @default {} */
+    readonly nodeSelector?: Record<string, string>;
+    readonly tolerations?: readonly { key: string; value: string; effect: string }[];
+    /** Pod labels to spread across zones by. @default no spread constraint */
+    readonly spreadLabels?: Record<string, string>;
+}
+
+/** The volume name of a writable path: `w-tmp` for `/tmp`, `w-rails-tmp` for `/rails/tmp`. */
+export function volumeName(path: string): string {
+    return `w-${path.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
+}
+
+const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+};
+
+function probes(p: HttpProbes) {
+    const get = (path: string) => ({ httpGet: { path, port: "http" } });
+    return {
+        // Readiness decides whether the pod gets traffic: quick to react.
+        readinessProbe: { ...get(p.healthPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        // Liveness restarts the container: slower and more tolerant, so a busy pod is not killed.
+        livenessProbe: { ...get(p.livenessPath ?? p.healthPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        // Startup holds the other two back while the app boots (up to 5 minutes).
+        startupProbe: { ...get(p.healthPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60 },
+    };
+}
+
+/** The app's container: image, command, env, resources, probes and the restricted security context. */
+export function appContainer(args: AppPodArgs): Container {
+    const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [{ configMapRef: { name: args.env.configMapName } }];
+    if (args.env.secretName !== undefined) envFrom.push({ secretRef: { name: args.env.secretName } });
+    return {
+        name: args.role,
+        image: args.image,
+        ...(args.command ? { command: [...args.command] } : {}),
+        envFrom,
+        ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
+        resources: {
+            requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+            limits: { memory: args.resources.memoryLimit },
+        },
+        ...(args.probes ? probes(args.probes) : {}),
+        ...(args.preStopSleepSeconds ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } } : {}),
+        securityContext: RESTRICTED_CONTAINER,
+        volumeMounts: args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
+    };
+}
+
+/**
+ * The pod spec of every pod of the app, built with `kx.PodBuilder`. It meets the restricted Pod
+ * Security Standard: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp,
+ * read-only root filesystem with emptyDirs where the app writes.
+ */
+export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
+    const spec: kx.types.PodSpec = {
+        serviceAccountName: args.serviceAccountName,
+        // The pods talk to no Kubernetes API; IRSA, when used, injects its own token.
+        automountServiceAccountToken: false,
+        // Service links would add a variable per Service in the namespace to the app's env.
+        enableServiceLinks: false,
+        restartPolicy: args.restartPolicy,
+        ...(args.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds } : {}),
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: args.runAsUser,
+            runAsGroup: args.runAsUser,
+            fsGroup: args.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        ...(args.nodeSelector && Object.keys(args.nodeSelector).length > 0 ? { nodeSelector: { ...args.nodeSelector } } : {}),
+        ...(args.tolerations && args.tolerations.length > 0
+            ? { tolerations: args.tolerations.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })) }
+            : {}),
+        ...(args.spreadLabels
+            ? {
+                  topologySpreadConstraints: [
+                      {
+                          maxSkew: 1,
+                          topologyKey: "topology.kubernetes.io/zone",
+                          // ScheduleAnyway: a lost zone must not leave new pods pending.
+                          whenUnsatisfiable: "ScheduleAnyway",
+                          labelSelector: { matchLabels: { ...args.spreadLabels } },
+                          matchLabelKeys: ["pod-template-hash"],
+                      },
+                  ],
+              }
+            : {}),
+        volumes: args.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+        containers: [appContainer(args)],
+    };
+    return new kx.PodBuilder(spec).podSpec;
+}
+
+/** What every pod of the app shares, whatever its role. */
+export type PodBase = Pick<AppPodArgs, "env" | "serviceAccountName" | "runAsUser" | "writablePaths">;
+
+/** A pod template: the workload's labels and the app's pod spec. */
+export function podTemplate(labels: Record<string, string>, args: AppPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
+    return { metadata: { labels }, spec: appPodSpec(args) };
+}

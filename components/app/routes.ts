@@ -1,0 +1,142 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { OFFLOADED_LISTENER } from "../platform/ingressContract";
+
+/** The port of the web Services that the VirtualServers proxy to. */
+export const WEB_SERVICE_PORT = 80;
+
+/** Upstream names inside a VirtualServer. */
+export const UPSTREAMS = { stable: "web", canary: "web-canary" } as const;
+
+/**
+ * Headers every proxied request carries to the app. TLS ends at the load balancer, so nginx sees
+ * plain http on the offloaded listener (port 8443): without these, Rails would take the request
+ * for http (and `force_ssl` would redirect forever) and build URLs with port 8443. Setting them
+ * here replaces the controller's own values, so the app gets exactly one of each.
+ */
+export const FORWARDED_HEADERS = [
+    { name: "X-Forwarded-Proto", value: "https" },
+    { name: "X-Forwarded-Port", value: "443" },
+] as const;
+
+/** A request condition that sends a request to the canary: a cookie or a header with a value. */
+export interface Condition {
+    readonly name: string;
+    readonly value: string;
+}
+
+/** Where and how much traffic reaches the canary. */
+export interface CanaryRoute {
+    /** The canary's Service. */
+    readonly serviceName: pulumi.Input<string>;
+    /** Requests with this cookie always reach the canary. */
+    readonly cookie?: Condition;
+    /** Requests with this header always reach the canary. */
+    readonly header?: Condition;
+    /** Percent of the other requests sent to the canary. @default 0 */
+    readonly weight?: number;
+}
+
+/** The routing of the web pods: hosts per ingress class, policies, and an optional canary. */
+export interface WebRoutesArgs {
+    /** Hosts per class; one VirtualServer each. `internal` hosts need an `internal` class. */
+    readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
+    /** The `spec.ingressClassName` of each class. */
+    readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /** NGINX `Policy` names (in the app's namespace) attached to every VirtualServer of a class. @default none */
+    readonly policies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
+    /** The canary, when one runs. @default none: every request reaches the stable pods */
+    readonly canary?: CanaryRoute;
+}
+
+/** Problems with routing Args, each naming the field, all at once. */
+export function routeProblems(args: WebRoutesArgs): string[] {
+    const problems: string[] = [];
+    if (args.hosts.public.length === 0) problems.push("hosts.public: needs at least one host");
+    if (args.hosts.internal && args.hosts.internal.length > 0 && !args.ingressClasses.internal) {
+        problems.push("hosts.internal: internal hosts need ingressClasses.internal");
+    }
+    const all = [...args.hosts.public, ...(args.hosts.internal ?? [])];
+    for (const h of all.filter((h, i) => all.indexOf(h) !== i)) problems.push(`hosts: ${h} is listed twice`);
+    const c = args.canary;
+    if (c) {
+        const w = c.weight ?? 0;
+        if (!Number.isInteger(w) || w < 0 || w > 100) problems.push(`canary.weight: ${w} must be an integer from 0 to 100`);
+        if (!c.cookie && !c.header && w === 0) problems.push("canary: needs a cookie, a header or a weight, or no request reaches it");
+    }
+    return problems;
+}
+
+const proxyTo = (upstream: string) => ({ proxy: { upstream, requestHeaders: { pass: true, set: FORWARDED_HEADERS.map((h) => ({ ...h })) } } });
+
+/** The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods. */
+export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<string, unknown> {
+    const stable = proxyTo(UPSTREAMS.stable);
+    if (!canary) return { path: "/", action: stable };
+    const toCanary = proxyTo(UPSTREAMS.canary);
+    const matches = [
+        ...(canary.cookie ? [{ conditions: [{ cookie: canary.cookie.name, value: canary.cookie.value }], action: toCanary }] : []),
+        ...(canary.header ? [{ conditions: [{ header: canary.header.name, value: canary.header.value }], action: toCanary }] : []),
+    ];
+    const weight = canary.weight ?? 0;
+    const rest = weight > 0 ? { splits: [{ weight: 100 - weight, action: stable }, { weight, action: toCanary }] } : { action: stable };
+    return { path: "/", ...(matches.length > 0 ? { matches } : {}), ...rest };
+}
+
+export interface VirtualServerInput {
+    readonly host: string;
+    readonly ingressClassName: string;
+    readonly serviceName: pulumi.Input<string>;
+    readonly policies?: pulumi.Input<string>[];
+    readonly canary?: CanaryRoute;
+}
+
+/**
+ * The spec of one VirtualServer (k8s.nginx.org/v1). It is served only on the controller's
+ * TLS-offloaded listener; plain http reaches the controller's default server, which redirects.
+ */
+export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown> {
+    const upstreams: Record<string, unknown>[] = [{ name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT }];
+    if (v.canary) upstreams.push({ name: UPSTREAMS.canary, service: v.canary.serviceName, port: WEB_SERVICE_PORT });
+    return {
+        host: v.host,
+        ingressClassName: v.ingressClassName,
+        listener: { http: OFFLOADED_LISTENER.name },
+        ...(v.policies && v.policies.length > 0 ? { policies: v.policies.map((name) => ({ name })) } : {}),
+        upstreams,
+        routes: [rootRoute(v.canary)],
+    };
+}
+
+/** One VirtualServer per host and class, children of `parent`, named after `name`, class and host. */
+export function createVirtualServers(
+    name: string,
+    args: WebRoutesArgs & { app: string; namespace: pulumi.Input<string>; labels: Record<string, string>; serviceName: pulumi.Input<string> },
+    parent: pulumi.Resource,
+): k8s.apiextensions.CustomResource[] {
+    const problems = routeProblems(args);
+    if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+    const classes = (["public", "internal"] as const).filter((c) => (args.hosts[c] ?? []).length > 0);
+    return classes.flatMap((cls) =>
+        (args.hosts[cls] ?? []).map(
+            (host) =>
+                // Renaming (class or host) replaces the VirtualServer: a short gap in routing for that host.
+                new k8s.apiextensions.CustomResource(
+                    `${name}-${cls}-${host}`,
+                    {
+                        apiVersion: "k8s.nginx.org/v1",
+                        kind: "VirtualServer",
+                        metadata: { name: `${args.app}-${cls}-${host}`, namespace: args.namespace, labels: args.labels },
+                        spec: virtualServerSpec({
+                            host,
+                            ingressClassName: args.ingressClasses[cls] as string,
+                            serviceName: args.serviceName,
+                            policies: args.policies?.[cls],
+                            canary: args.canary,
+                        }),
+                    },
+                    { parent },
+                ),
+        ),
+    );
+}

@@ -1,0 +1,75 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { autoscaledDeployment, type Scaling } from "./autoscaled";
+import { type PodBase, podTemplate, type Resources, selectorLabels, workloadLabels } from "./pod";
+
+export interface WorkerPoolArgs {
+    /** The app's name, for labels. */
+    readonly app: string;
+    /** The Deployment's name, e.g. `phraseapp-worker-default`. */
+    readonly workload: string;
+    readonly namespace: pulumi.Input<string>;
+    /** The full image reference, repository and tag. */
+    readonly image: string;
+    /** The worker's argv, e.g. `[bundle, exec, sidekiq, -q, default]`. */
+    readonly command: readonly string[];
+    readonly scaling: Scaling;
+    readonly resources: Resources;
+    /** Seconds the worker needs to finish its jobs on SIGTERM; the grace period adds a margin. @default 25 */
+    readonly shutdownTimeoutSeconds?: number;
+    /** Labels of the nodes to run on, e.g. a worker node group's. @default {}: any node */
+    readonly nodeSelector?: Record<string, string>;
+    /** Taints to tolerate, e.g. a worker node group's. @default [] */
+    readonly tolerations?: readonly { key: string; value: string; effect: string }[];
+    readonly pod: PodBase;
+    /** The migration Job (and anything else) that must succeed before the pods roll. */
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Seconds between SIGTERM and SIGKILL: the worker's own timeout plus 10 to exit cleanly. */
+export function workerGracePeriod(shutdownTimeoutSeconds: number): number {
+    return shutdownTimeoutSeconds + 10;
+}
+
+/** Problems with worker Args that the type cannot express, each naming the field. */
+export function workerProblems(args: Pick<WorkerPoolArgs, "command" | "shutdownTimeoutSeconds">): string[] {
+    const problems: string[] = [];
+    if (args.command.length === 0) problems.push("command: must not be empty");
+    if (args.shutdownTimeoutSeconds !== undefined && !(args.shutdownTimeoutSeconds >= 1)) {
+        problems.push(`shutdownTimeoutSeconds: ${args.shutdownTimeoutSeconds} must be at least 1`);
+    }
+    return problems;
+}
+
+/** Background workers: a Deployment with its autoscaler and disruption budget, and no Service. */
+export class WorkerPool extends pulumi.ComponentResource {
+    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly deploymentName: pulumi.Output<string>;
+
+    constructor(name: string, args: WorkerPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:app:WorkerPool", name, {}, opts);
+        const problems = workerProblems(args);
+        if (problems.length > 0) throw new Error(`WorkerPool ${name}: ${problems.join("; ")}`);
+        const labels = workloadLabels(args.app, args.workload, "worker");
+        const selector = selectorLabels(args.app, args.workload);
+        const template = podTemplate(labels, {
+            ...args.pod,
+            role: "worker",
+            image: args.image,
+            command: args.command,
+            resources: args.resources,
+            restartPolicy: "Always",
+            terminationGracePeriodSeconds: workerGracePeriod(args.shutdownTimeoutSeconds ?? 25),
+            nodeSelector: args.nodeSelector,
+            tolerations: args.tolerations,
+            spreadLabels: selector,
+        });
+        this.deployment = autoscaledDeployment(
+            name,
+            { workload: args.workload, namespace: args.namespace, labels, selector, template, scaling: args.scaling, dependsOn: args.dependsOn },
+            this,
+        ).deployment;
+        this.deploymentName = this.deployment.metadata.name;
+        this.registerOutputs({ deploymentName: this.deploymentName });
+    }
+}

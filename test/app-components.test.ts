@@ -1,0 +1,227 @@
+/**
+ * Each part of components/app on its own, under the mock engine: what it declares for good Args,
+ * and the error it gives for bad ones.
+ */
+import { describe, expect, it } from "vitest";
+import { AppEnv, AppNamespace, CronTask, Migration, migrationJobName, RailsApp, WebService, WorkerPool } from "../components/app";
+import { scalingProblems } from "../components/app/autoscaled";
+import { cronProblems } from "../components/app/cron";
+import { migrationProblems } from "../components/app/migration";
+import type { PodBase } from "../components/app/pod";
+import { railsAppProblems } from "../components/app/railsApp";
+import { routeProblems, type WebRoutesArgs } from "../components/app/routes";
+import { webGracePeriod, webProblems } from "../components/app/web";
+import { workerGracePeriod, workerProblems } from "../components/app/worker";
+import { appSchema } from "../components/config";
+import { isSecretValue } from "../scripts/lib/engine";
+import { ofType, type RecordedResource, runComponents } from "./harness";
+
+const pod: PodBase = { env: { configMapName: "env-cm", secretName: "env-secret" }, serviceAccountName: "sa", runAsUser: 1000, writablePaths: ["/tmp", "/rails/tmp"] };
+const resources = { cpu: "250m", memory: "512Mi", memoryLimit: "512Mi" };
+const scaling = { minReplicas: 2, maxReplicas: 4, targetCPUUtilization: 60 };
+const routes: WebRoutesArgs = { hosts: { public: ["a.example.com", "b.example.com"], internal: ["i.example.com"] }, ingressClasses: { public: "public", internal: "internal" } };
+const webArgs = {
+    app: "shop",
+    workload: "shop-web",
+    namespace: "shop",
+    image: "registry.example.com/shop:1.0.0",
+    port: 3000,
+    healthPath: "/up",
+    scaling,
+    resources,
+    preStopSleepSeconds: 15,
+    drainSeconds: 30,
+    pod,
+    dependsOn: [],
+};
+const state = (r: RecordedResource) => r.state as Record<string, any>;
+const one = (rs: RecordedResource[], type: string) => {
+    const found = ofType(rs, type);
+    expect(found, type).toHaveLength(1);
+    return state(found[0]);
+};
+
+describe("bad Args are refused, naming the field", () => {
+    it.each([
+        ["minReplicas 0", () => scalingProblems({ ...scaling, minReplicas: 0 }), "minReplicas"],
+        ["min above max", () => scalingProblems({ ...scaling, minReplicas: 5 }), "minReplicas: 5 must be less than or equal to maxReplicas (4)"],
+        ["CPU target 0", () => scalingProblems({ ...scaling, targetCPUUtilization: 0 }), "targetCPUUtilization"],
+        ["web port 0", () => webProblems({ ...webArgs, port: 0 }), "port"],
+        ["relative health path", () => webProblems({ ...webArgs, healthPath: "up" }), "healthPath"],
+        ["relative liveness path", () => webProblems({ ...webArgs, livenessPath: "live" }), "livenessPath"],
+        ["negative preStop sleep", () => webProblems({ ...webArgs, preStopSleepSeconds: -1 }), "preStopSleepSeconds"],
+        ["worker without command", () => workerProblems({ command: [] }), "command"],
+        ["worker shutdown 0", () => workerProblems({ command: ["x"], shutdownTimeoutSeconds: 0 }), "shutdownTimeoutSeconds"],
+        ["cron with four fields", () => cronProblems({ schedule: "0 3 * *", command: ["x"] }), "schedule"],
+        ["cron without command", () => cronProblems({ schedule: "@daily", command: [] }), "command"],
+        ["cron deadline 1", () => cronProblems({ schedule: "@daily", command: ["x"], startingDeadlineSeconds: 1 }), "startingDeadlineSeconds"],
+        ["migration without command", () => migrationProblems({ command: [], activeDeadlineSeconds: 60, imageTag: "1" }), "command"],
+        ["migration deadline 0", () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 0, imageTag: "1" }), "activeDeadlineSeconds"],
+        ["migration without tag", () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 60, imageTag: "" }), "imageTag"],
+        ["no public host", () => routeProblems({ ...routes, hosts: { public: [] } }), "hosts.public"],
+        ["internal hosts without an internal class", () => routeProblems({ ...routes, ingressClasses: { public: "public" } }), "hosts.internal"],
+        ["a host twice", () => routeProblems({ ...routes, hosts: { public: ["a.example.com"], internal: ["a.example.com"] } }), "a.example.com is listed twice"],
+        ["canary weight 101", () => routeProblems({ ...routes, canary: { serviceName: "c", cookie: { name: "c", value: "1" }, weight: 101 } }), "canary.weight"],
+        ["unreachable canary", () => routeProblems({ ...routes, canary: { serviceName: "c", weight: 0 } }), "canary:"],
+    ])("%s", (_case, problems, expected) => {
+        expect(problems().join("\n")).toContain(expected);
+    });
+
+    const app = appSchema.parse({ name: "shop", image: "registry.example.com/shop", env: { A: "1" }, secretEnv: ["S"], migrate: { command: ["m"] } });
+    it.each([
+        ["extraEnv repeating app.env", { extraEnv: { A: "2" } }, "extraEnv.A"],
+        ["extraEnv repeating a secret", { extraEnv: { S: "2" } }, "extraEnv.S"],
+        ["canary at the stable tag", { canary: { imageTag: "1.0.0", weight: 0 } }, "canary.imageTag"],
+    ])("RailsApp: %s", (_case, extra, expected) => {
+        expect(railsAppProblems({ app, imageTag: "1.0.0", ...extra }).join("\n")).toContain(expected);
+    });
+
+    it.each([
+        ["WebService with min above max", () => new WebService("w", { ...webArgs, scaling: { ...scaling, minReplicas: 9 } }), /minReplicas: 9/],
+        ["WorkerPool without command", () => new WorkerPool("w", { ...webArgs, workload: "shop-worker-x", command: [], scaling, resources }), /command/],
+        ["CronTask with a bad schedule", () => new CronTask("c", { ...webArgs, workload: "shop-cron-x", schedule: "every day", command: ["x"] }), /schedule/],
+        ["Migration without command", () => new Migration("m", { app: "shop", namespace: "shop", image: "r/shop", imageTag: "1", command: [], pod, resources, activeDeadlineSeconds: 60 }), /command/],
+        ["AppNamespace named default", () => new AppNamespace("ns", { name: "default" }), /system namespace/],
+    ])("%s fails the run", async (_case, fn, message) => {
+        await expect(runComponents(fn)).rejects.toThrow(message);
+    });
+});
+
+describe("AppEnv", () => {
+    it.each([
+        ["plain and secret env", ["S1", "S2"], 1],
+        ["plain env only", [], 0],
+    ])("with %s declares a ConfigMap, and a Secret only for secret names", async (_c, secretEnv, secrets) => {
+        const rs = (
+            await runComponents(
+                () => new AppEnv("env", { namespace: "shop", labels: {}, env: { A: "1" }, secretEnv, secretValues: { S1: "v1-s3cret", S2: "v2-s3cret", OTHER: "x" } }),
+                { secrets: {} },
+            )
+        ).resources;
+        const cm = one(rs, "kubernetes:core/v1:ConfigMap");
+        expect(cm.data).toEqual({ A: "1" });
+        expect(cm.metadata.name).toMatch(/^env-[0-9a-f]{8}$/);
+        const secretObjs = ofType(rs, "kubernetes:core/v1:Secret");
+        expect(secretObjs).toHaveLength(secrets);
+        for (const s of secretObjs) {
+            expect(isSecretValue(s.inputs.stringData)).toBe(true);
+            expect(Object.keys((s.inputs.stringData as { value: Record<string, string> }).value)).toEqual(["S1", "S2"]);
+        }
+    });
+});
+
+describe("Migration", () => {
+    it("names the Job after the tag, so a new tag means a new Job, and a canary's differs", () => {
+        expect(migrationJobName("shop", "1.0.0")).toBe(migrationJobName("shop", "1.0.0"));
+        expect(migrationJobName("shop", "1.0.0")).not.toBe(migrationJobName("shop", "1.0.1"));
+        expect(migrationJobName("shop", "1.0.0", "canary")).not.toBe(migrationJobName("shop", "1.0.0"));
+        expect(migrationJobName("shop", "1.0.0")).toMatch(/^shop-migrate-[0-9a-f]{8}$/);
+    });
+
+    it("runs once, without retries or TTL, with the web pod's image, env and service account", async () => {
+        const rs = (await runComponents(() => new Migration("m", { app: "shop", namespace: "shop", image: "r/shop", imageTag: "1.2", command: ["rake", "db:migrate"], pod, resources, activeDeadlineSeconds: 600 }))).resources;
+        const job = one(rs, "kubernetes:batch/v1:Job");
+        expect(job.metadata.name).toBe(migrationJobName("shop", "1.2"));
+        expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600 });
+        expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+        const spec = job.spec.template.spec;
+        expect(spec).toMatchObject({ restartPolicy: "Never", serviceAccountName: "sa" });
+        expect(spec.containers[0]).toMatchObject({ image: "r/shop:1.2", command: ["rake", "db:migrate"], envFrom: [{ configMapRef: { name: "env-cm" } }, { secretRef: { name: "env-secret" } }] });
+    });
+});
+
+describe("WebService", () => {
+    it.each([
+        ["public and internal hosts", routes, 3],
+        ["public hosts only", { ...routes, hosts: { public: ["a.example.com"] } }, 1],
+        ["no routes", undefined, 0],
+    ])("with %s declares Deployment, Service, HPA, PDB and %i VirtualServers", async (_c, r, count) => {
+        const rs = (await runComponents(() => new WebService("web", { ...webArgs, routes: r }))).resources;
+        const d = one(rs, "kubernetes:apps/v1:Deployment");
+        expect(d.spec.replicas).toBeUndefined();
+        expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(webGracePeriod(15, 30));
+        expect(webGracePeriod(15, 30)).toBeGreaterThan(15 + 30);
+        expect(one(rs, "kubernetes:core/v1:Service").spec).toMatchObject({ type: "ClusterIP", selector: d.spec.selector.matchLabels });
+        expect(one(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 2, maxReplicas: 4, scaleTargetRef: { name: "shop-web" } });
+        expect(one(rs, "kubernetes:policy/v1:PodDisruptionBudget").spec.selector.matchLabels).toEqual(d.spec.selector.matchLabels);
+        const servers = ofType(rs, "kubernetes:k8s.nginx.org/v1:VirtualServer").map(state);
+        expect(servers).toHaveLength(count);
+        for (const vs of servers) expect(vs.spec.ingressClassName).toBe(r!.hosts.internal?.includes(vs.spec.host) ? "internal" : "public");
+    });
+
+    it("attaches a class's policies to that class's VirtualServers only", async () => {
+        const rs = (await runComponents(() => new WebService("web", { ...webArgs, routes: { ...routes, policies: { public: ["basic-auth"] } } }))).resources;
+        for (const vs of ofType(rs, "kubernetes:k8s.nginx.org/v1:VirtualServer").map(state)) {
+            expect(vs.spec.policies).toEqual(vs.spec.ingressClassName === "public" ? [{ name: "basic-auth" }] : undefined);
+        }
+    });
+});
+
+describe("WorkerPool", () => {
+    it.each([
+        ["on any node", {}, [], 25],
+        ["on a worker node group", { role: "workers" }, [{ key: "role", value: "workers", effect: "NoSchedule" }], 90],
+    ])("%s: a Deployment, HPA and PDB, no Service, a grace period past the shutdown timeout", async (_c, nodeSelector, tolerations, timeout) => {
+        const rs = (await runComponents(() => new WorkerPool("wk", { ...webArgs, workload: "shop-worker-x", command: ["sidekiq"], shutdownTimeoutSeconds: timeout, nodeSelector, tolerations }))).resources;
+        expect(ofType(rs, "kubernetes:core/v1:Service")).toEqual([]);
+        expect(ofType(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(1);
+        expect(ofType(rs, "kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(1);
+        const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
+        expect(spec.terminationGracePeriodSeconds).toBe(workerGracePeriod(timeout));
+        expect(workerGracePeriod(timeout)).toBeGreaterThan(timeout);
+        expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
+        expect(spec.tolerations?.length ?? 0).toBe(tolerations.length);
+        expect(spec.containers[0].ports).toEqual([]);
+    });
+});
+
+describe("CronTask", () => {
+    it.each([
+        ["with a time zone", "Europe/Berlin"],
+        ["in the controller's time zone", undefined],
+    ])("%s: one run at a time, deadlines, history limits", async (_c, timeZone) => {
+        const rs = (await runComponents(() => new CronTask("c", { ...webArgs, workload: "shop-cron-x", schedule: "15 3 * * *", command: ["rake", "x"], timeZone, backoffLimit: 1 }))).resources;
+        const cj = one(rs, "kubernetes:batch/v1:CronJob").spec;
+        expect(cj).toMatchObject({ schedule: "15 3 * * *", concurrencyPolicy: "Forbid", startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+        expect(cj.timeZone).toBe(timeZone);
+        expect(cj.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 3600 });
+        expect(cj.jobTemplate.spec.template.spec.restartPolicy).toBe("Never");
+    });
+});
+
+describe("AppNamespace", () => {
+    it("labels the namespace to enforce, warn about and audit the restricted profile", async () => {
+        const ns = one((await runComponents(() => new AppNamespace("ns", { name: "shop" }))).resources, "kubernetes:core/v1:Namespace");
+        expect(ns.metadata.name).toBe("shop");
+        for (const mode of ["enforce", "warn", "audit"]) expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
+    });
+});
+
+describe("RailsApp", () => {
+    const app = appSchema.parse({
+        name: "shop",
+        image: "registry.example.com/shop",
+        env: { A: "1" },
+        secretEnv: ["S"],
+        workers: [{ name: "default", command: ["sidekiq"] }],
+        cron: [{ name: "nightly", schedule: "@daily", command: ["rake", "n"] }],
+        migrate: { command: ["rake", "db:migrate"] },
+    });
+    const build = (extra: object = {}) =>
+        runComponents(() => new RailsApp("shop", { app, imageTag: "1.0.0", namespace: "shop-ns", secrets: { S: "s" }, hosts: { public: ["shop.example.com"] }, ingressClasses: { public: "public" }, ...extra }));
+
+    it("puts every object in its namespace and runs pods as a ServiceAccount without a mounted token", async () => {
+        const rs = (await build()).resources.filter((r) => r.custom);
+        for (const r of rs) expect(state(r).metadata.namespace, r.name).toBe("shop-ns");
+        const sa = one(rs, "kubernetes:core/v1:ServiceAccount");
+        expect(sa.automountServiceAccountToken).toBe(false);
+        expect(ofType(rs, "kubernetes:apps/v1:Deployment")).toHaveLength(2);
+        expect(ofType(rs, "kubernetes:batch/v1:CronJob")).toHaveLength(1);
+    });
+
+    it("merges extraEnv into the ConfigMap and annotates the ServiceAccount", async () => {
+        const rs = (await build({ extraEnv: { BUCKET: "shop-bucket" }, serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop" } })).resources;
+        expect(one(rs, "kubernetes:core/v1:ConfigMap").data).toEqual({ A: "1", BUCKET: "shop-bucket" });
+        expect(one(rs, "kubernetes:core/v1:ServiceAccount").metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop" });
+    });
+});

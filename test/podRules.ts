@@ -1,0 +1,49 @@
+/** The rules every pod of the app must meet, shared by the whole-stack and canary tests. */
+
+type Obj = Record<string, any>;
+
+/** The pod template of a workload object. */
+export function podTemplateOf(o: Obj): Obj {
+    return o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.spec.template;
+}
+
+/** Every way a pod template breaks the restricted Pod Security Standard or the app's own rules. */
+export function podProblems(template: Obj): string[] {
+    const p: string[] = [];
+    const spec = template.spec;
+    if (spec.securityContext?.runAsNonRoot !== true) p.push("pod runAsNonRoot is not true");
+    if (spec.securityContext?.seccompProfile?.type !== "RuntimeDefault") p.push("pod seccomp is not RuntimeDefault");
+    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) p.push("pod uses a host namespace");
+    const writable = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir).map((v: Obj) => v.name));
+    for (const v of spec.volumes ?? []) if (!v.emptyDir && !v.configMap && !v.secret && !v.projected) p.push(`volume ${v.name} is not an allowed type`);
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const sc = c.securityContext ?? {};
+        if (sc.allowPrivilegeEscalation !== false) p.push(`${c.name}: allowPrivilegeEscalation is not false`);
+        if (JSON.stringify(sc.capabilities?.drop) !== '["ALL"]') p.push(`${c.name}: capabilities do not drop ALL`);
+        if (sc.capabilities?.add?.length) p.push(`${c.name}: adds capabilities`);
+        if (sc.readOnlyRootFilesystem !== true) p.push(`${c.name}: root filesystem is writable`);
+        if (sc.privileged) p.push(`${c.name}: is privileged`);
+        if (sc.runAsUser === 0 || spec.securityContext?.runAsUser === 0) p.push(`${c.name}: runs as root`);
+        const mounts: Obj[] = c.volumeMounts ?? [];
+        if (!mounts.some((m) => m.mountPath === "/tmp" && writable.has(m.name))) p.push(`${c.name}: /tmp is not a writable emptyDir`);
+        if (!mounts.some((m) => /\/tmp$/.test(m.mountPath) && m.mountPath !== "/tmp" && writable.has(m.name))) p.push(`${c.name}: the app's tmp/ is not a writable emptyDir`);
+        if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) p.push(`${c.name}: no CPU and memory requests`);
+        if (!c.resources?.limits?.memory) p.push(`${c.name}: no memory limit`);
+        if (!/^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(c.image) || /:latest$/.test(c.image)) p.push(`${c.name}: image ${c.image} is not pinned to a tag`);
+    }
+    return p;
+}
+
+/** What a web pod must have beyond the common rules: probes, a preStop sleep, a long enough grace period. */
+export function webPodProblems(template: Obj): string[] {
+    const p: string[] = [];
+    const spec = template.spec;
+    const c = spec.containers[0];
+    for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) if (!c[probe]?.httpGet) p.push(`no HTTP ${probe}`);
+    if (JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe)) p.push("liveness is identical to readiness");
+    const sleep = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    if (!(sleep > 0)) p.push("no preStop sleep");
+    if (!((spec.terminationGracePeriodSeconds ?? 30) > sleep + 1)) p.push("grace period not longer than the preStop sleep");
+    if (!spec.topologySpreadConstraints?.some((t: Obj) => t.topologyKey === "topology.kubernetes.io/zone")) p.push("not spread across zones");
+    return p;
+}
