@@ -29,7 +29,10 @@ export function main(argv: readonly string[]): Promise<number> {
             ask,
         },
         automationBackend(PROJECT_DIR),
-    );
+    ).catch((err: Error) => {
+        process.stderr.write(`deploy: ${err.message}\n`);
+        return 1;
+    });
 }
 
 if (require.main === module) {

@@ -215,6 +215,13 @@ describe("npm run deploy", () => {
         expect(f.stderr()).toContain("usage: npm run deploy -- <stack> <imageTag>");
     });
 
+    it("a stack that cannot be opened exits non-zero with the reason", async () => {
+        const f = fake();
+        const backend: DeployBackend = { cliAvailable: () => true, open: async () => Promise.reject(new Error("no stack named 'staging' found")) };
+        expect(await runDeploy(["staging", "v2"], f.io, backend)).toBe(EXIT.failed);
+        expect(f.stderr()).toContain("deploy: cannot read stack staging: no stack named 'staging' found");
+    });
+
     it("without the Pulumi CLI, says how to install it", async () => {
         const f = fake({ cli: false });
         expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(EXIT.noCli);

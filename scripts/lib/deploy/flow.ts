@@ -31,22 +31,23 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
         return EXIT.noCli;
     }
     let stack: DeployStack;
+    let current: string | undefined;
+    let tag = args.imageTag;
     try {
         stack = await backend.open(args.stack);
-    } catch (err) {
-        io.stderr(`deploy: cannot open stack ${args.stack}: ${(err as Error).message}\n`);
-        return EXIT.failed;
-    }
-    const current = await stack.imageTag();
-    let tag = args.imageTag;
-    if (args.rollback) {
-        const target = findRollbackTarget(await stack.history());
-        if (typeof target === "string") {
-            io.stderr(`deploy: stack ${args.stack}: ${target}\n`);
-            return EXIT.failed;
+        current = await stack.imageTag();
+        if (args.rollback) {
+            const target = findRollbackTarget(await stack.history());
+            if (typeof target === "string") {
+                io.stderr(`deploy: stack ${args.stack}: ${target}\n`);
+                return EXIT.failed;
+            }
+            io.stdout(`Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (update ${target.version}).\n`);
+            tag = target.previous;
         }
-        io.stdout(`Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (update ${target.version}).\n`);
-        tag = target.previous;
+    } catch (err) {
+        io.stderr(`deploy: cannot read stack ${args.stack}: ${(err as Error).message}\n`);
+        return EXIT.failed;
     }
     return deployTag(stack, current, tag as string, args, io);
 }
