@@ -1,0 +1,108 @@
+/**
+ * Rules for the AWS layer: node launch templates, the EKS control plane, and who may reach the
+ * Kubernetes NodePorts.
+ */
+import { AWS, type ResourceRule } from "./types";
+
+export const launchTemplateImdsv2: ResourceRule = {
+    name: "launch-template-imdsv2",
+    description: "Launch templates require IMDSv2 (metadataOptions.httpTokens: required).",
+    types: [AWS.launchTemplate],
+    check: (_type, props) => {
+        const tokens = props.metadataOptions?.httpTokens;
+        return tokens === "required" ? [] : [`metadataOptions.httpTokens is ${tokens === undefined ? "unset" : JSON.stringify(tokens)}; set it to "required" so that pods cannot steal node credentials through IMDSv1`];
+    },
+};
+
+export const launchTemplateEncryptedVolumes: ResourceRule = {
+    name: "launch-template-encrypted-volumes",
+    description: "Launch templates declare their volumes, every one encrypted.",
+    types: [AWS.launchTemplate],
+    check: (_type, props) => {
+        const mappings: any[] = Array.isArray(props.blockDeviceMappings) ? props.blockDeviceMappings : [];
+        if (mappings.length === 0) return ["declares no blockDeviceMappings, so the root volume follows the AMI and may be unencrypted; declare it with ebs.encrypted: true"];
+        return mappings
+            .filter((m) => m?.ebs && m.ebs.encrypted !== true && m.ebs.encrypted !== "true")
+            .map((m) => `volume ${m.deviceName ?? "(no device name)"} is not encrypted; set ebs.encrypted: true`);
+    },
+};
+
+const NODE_PORTS = { from: 30000, to: 32767 };
+const WORLD = ["0.0.0.0/0", "::/0"];
+
+/** Whether a port range (absent = all ports, as with protocol -1) overlaps the NodePort range. */
+function coversNodePorts(protocol: unknown, from: unknown, to: unknown): boolean {
+    if (protocol === "-1" || protocol === "all" || protocol === -1) return true;
+    if (protocol === "icmp" || protocol === "icmpv6" || protocol === "1" || protocol === "58") return false;
+    const lo = from === undefined || from === null ? 0 : Number(from);
+    const hi = to === undefined || to === null ? 65535 : Number(to);
+    return lo <= NODE_PORTS.to && hi >= NODE_PORTS.from;
+}
+
+function worldIn(...lists: unknown[]): string[] {
+    return lists.flatMap((l) => (Array.isArray(l) ? l : l === undefined ? [] : [l])).filter((c): c is string => WORLD.includes(c as string));
+}
+
+function describe(from: unknown, to: unknown, cidrs: string[]): string {
+    const ports = from === undefined ? "all ports" : `ports ${from}-${to}`;
+    return `ingress from ${cidrs.join(", ")} on ${ports} opens the Kubernetes NodePorts (${NODE_PORTS.from}-${NODE_PORTS.to}) to the internet; allow only the load balancer (its security group or the VPC's CIDR)`;
+}
+
+export const noWorldOpenNodePorts: ResourceRule = {
+    name: "no-world-open-nodeports",
+    description: "No security group lets the whole internet reach the NodePort range.",
+    types: [AWS.securityGroup, AWS.securityGroupRule, AWS.securityGroupIngressRule],
+    check: (type, props) => {
+        if (type === AWS.securityGroup) {
+            const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
+            return rules.flatMap((r) => {
+                const world = worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks);
+                return world.length && coversNodePorts(r.protocol, r.fromPort, r.toPort) ? [describe(r.fromPort, r.toPort, world)] : [];
+            });
+        }
+        if (type === AWS.securityGroupRule) {
+            if (props.type !== "ingress") return [];
+            const world = worldIn(props.cidrBlocks, props.ipv6CidrBlocks);
+            return world.length && coversNodePorts(props.protocol, props.fromPort, props.toPort) ? [describe(props.fromPort, props.toPort, world)] : [];
+        }
+        const world = worldIn(props.cidrIpv4, props.cidrIpv6);
+        return world.length && coversNodePorts(props.ipProtocol, props.fromPort, props.toPort) ? [describe(props.fromPort, props.toPort, world)] : [];
+    },
+};
+
+export const eksEndpointNotWorldPublic: ResourceRule = {
+    name: "eks-endpoint-not-world-public",
+    description: "The EKS API endpoint is private, or public only to listed networks.",
+    types: [AWS.eksCluster],
+    check: (_type, props) => {
+        const vpc = props.vpcConfig ?? {};
+        // AWS makes the endpoint public (to 0.0.0.0/0) unless told otherwise.
+        if (vpc.endpointPublicAccess === false || vpc.endpointPublicAccess === "false") return [];
+        const cidrs: unknown[] = Array.isArray(vpc.publicAccessCidrs) ? vpc.publicAccessCidrs : [];
+        if (cidrs.length === 0) return ["the API endpoint is public and vpcConfig.publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0; list the networks that may reach it, or set endpointPublicAccess: false"];
+        const world = cidrs.filter((c) => WORLD.includes(c as string));
+        return world.length ? [`vpcConfig.publicAccessCidrs includes ${world.join(", ")}; list only the networks that may reach the API`] : [];
+    },
+};
+
+/** The control-plane logs a cluster must send to CloudWatch: API requests and the audit trail. */
+export const REQUIRED_CLUSTER_LOGS = ["api", "audit"];
+
+export const eksControlPlaneLogging: ResourceRule = {
+    name: "eks-control-plane-logging",
+    description: `The EKS control plane logs ${REQUIRED_CLUSTER_LOGS.join(", ")} to CloudWatch.`,
+    types: [AWS.eksCluster],
+    check: (_type, props) => {
+        const enabled: unknown[] = Array.isArray(props.enabledClusterLogTypes) ? props.enabledClusterLogTypes : [];
+        const missing = REQUIRED_CLUSTER_LOGS.filter((t) => !enabled.includes(t));
+        return missing.length ? [`enabledClusterLogTypes lacks ${missing.join(", ")}; without them nobody can tell who changed the cluster`] : [];
+    },
+};
+
+export const awsResourceRules: readonly ResourceRule[] = [
+    launchTemplateImdsv2,
+    launchTemplateEncryptedVolumes,
+    noWorldOpenNodePorts,
+    eksEndpointNotWorldPublic,
+    eksControlPlaneLogging,
+];

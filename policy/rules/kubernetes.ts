@@ -1,0 +1,130 @@
+/**
+ * Rules for the Kubernetes workloads: what every pod template of the platform must satisfy.
+ */
+import { unpinnedImageProblem } from "./images";
+import { containersOf, K8S, objectName, podSpecOf, WORKLOAD_TYPES, type ResourceRule } from "./types";
+
+function perContainer(check: (c: Record<string, any>, spec: Record<string, any>) => string[]) {
+    return (type: string, props: Record<string, any>): string[] => {
+        const spec = podSpecOf(type, props);
+        if (!spec) return [];
+        return containersOf(spec).flatMap(({ where, container }) =>
+            check(container, spec).map((problem) => `${objectName(props)} ${where}: ${problem}`),
+        );
+    };
+}
+
+export const pinnedImageTags: ResourceRule = {
+    name: "pinned-image-tags",
+    description: "Every container image names one build: a tag other than latest, or a digest.",
+    types: WORKLOAD_TYPES,
+    check: perContainer((c) => {
+        if (typeof c.image !== "string" || c.image === "") return ["sets no image"];
+        const problem = unpinnedImageProblem(c.image);
+        return problem ? [problem] : [];
+    }),
+};
+
+export const containerResources: ResourceRule = {
+    name: "container-resources",
+    description: "Every container requests CPU and memory and limits its memory.",
+    types: WORKLOAD_TYPES,
+    check: perContainer((c) => {
+        const missing = [
+            ["requests.cpu", c.resources?.requests?.cpu],
+            ["requests.memory", c.resources?.requests?.memory],
+            ["limits.memory", c.resources?.limits?.memory],
+        ]
+            .filter(([, v]) => v === undefined || v === null || v === "")
+            .map(([k]) => k);
+        return missing.length ? [`sets no resources ${missing.join(", ")}; the scheduler and the autoscalers need them`] : [];
+    }),
+};
+
+export const webProbes: ResourceRule = {
+    name: "web-probes",
+    description: "Every Deployment container that serves a port has a readiness and a liveness probe.",
+    types: [K8S.deployment],
+    check: perContainer((c) => {
+        if (!Array.isArray(c.ports) || c.ports.length === 0) return [];
+        const missing = ["readinessProbe", "livenessProbe"].filter((p) => !c[p]);
+        return missing.length ? [`serves a port but has no ${missing.join(" and no ")}; a rollout would send traffic to pods that cannot answer`] : [];
+    }),
+};
+
+/** `0`, `"0"` and `"0%"` all mean no pod may be unavailable. */
+function isZero(v: unknown): boolean {
+    return v === 0 || v === "0" || v === "0%";
+}
+
+export const zeroMaxUnavailable: ResourceRule = {
+    name: "zero-max-unavailable",
+    description: "Deployments roll with maxUnavailable 0: a new pod is ready before an old one goes.",
+    types: [K8S.deployment],
+    check: (_type, props) => {
+        const strategy = props.spec?.strategy ?? {};
+        if (strategy.type === "Recreate") return [`${objectName(props)}: strategy Recreate stops every pod before starting new ones; use RollingUpdate with maxUnavailable: 0`];
+        const value = strategy.rollingUpdate?.maxUnavailable;
+        if (isZero(value)) return [];
+        const shown = value === undefined ? "unset (Kubernetes defaults to 25%)" : JSON.stringify(value);
+        return [`${objectName(props)}: spec.strategy.rollingUpdate.maxUnavailable is ${shown}; set it to 0`];
+    },
+};
+
+export const cronJobsForbidConcurrency: ResourceRule = {
+    name: "cronjob-forbid-concurrency",
+    description: "CronJobs run one at a time (concurrencyPolicy: Forbid).",
+    types: [K8S.cronJob],
+    check: (_type, props) => {
+        const policy = props.spec?.concurrencyPolicy;
+        if (policy === "Forbid") return [];
+        return [`${objectName(props)}: spec.concurrencyPolicy is ${policy === undefined ? "unset (Kubernetes defaults to Allow)" : JSON.stringify(policy)}; set it to Forbid so that runs never overlap`];
+    },
+};
+
+const SECCOMP_OK = ["RuntimeDefault", "Localhost"];
+
+export const restrictedPodSecurity: ResourceRule = {
+    name: "restricted-pod-security",
+    description: "Pod templates meet the Kubernetes 'restricted' Pod Security Standard.",
+    types: WORKLOAD_TYPES,
+    check: (type, props) => {
+        const spec = podSpecOf(type, props);
+        if (!spec) return [];
+        const name = objectName(props);
+        const pod = spec.securityContext ?? {};
+        const problems: string[] = [];
+        for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
+            if (spec[field] === true) problems.push(`${name}: ${field} is true`);
+        }
+        for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
+            if (v?.hostPath) problems.push(`${name}: volume ${v.name} is a hostPath`);
+        }
+        if (pod.runAsUser === 0) problems.push(`${name}: securityContext.runAsUser is 0 (root)`);
+        for (const { where, container } of containersOf(spec)) {
+            const sc = container.securityContext ?? {};
+            const at = `${name} ${where}`;
+            if (sc.privileged === true) problems.push(`${at}: privileged is true`);
+            if (sc.allowPrivilegeEscalation !== false) problems.push(`${at}: set securityContext.allowPrivilegeEscalation: false`);
+            const drop: unknown[] = Array.isArray(sc.capabilities?.drop) ? sc.capabilities.drop : [];
+            if (!drop.includes("ALL")) problems.push(`${at}: set securityContext.capabilities.drop: [ALL]`);
+            const added: unknown[] = Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : [];
+            const extra = added.filter((c) => c !== "NET_BIND_SERVICE");
+            if (extra.length) problems.push(`${at}: adds capabilities ${extra.join(", ")}; only NET_BIND_SERVICE is allowed`);
+            if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push(`${at}: set runAsNonRoot: true (on the pod or the container)`);
+            if (sc.runAsUser === 0) problems.push(`${at}: securityContext.runAsUser is 0 (root)`);
+            const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
+            if (!SECCOMP_OK.includes(seccomp)) problems.push(`${at}: set seccompProfile.type: RuntimeDefault (on the pod or the container)`);
+        }
+        return problems;
+    },
+};
+
+export const kubernetesResourceRules: readonly ResourceRule[] = [
+    pinnedImageTags,
+    containerResources,
+    webProbes,
+    zeroMaxUnavailable,
+    cronJobsForbidConcurrency,
+    restrictedPodSecurity,
+];

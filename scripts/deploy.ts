@@ -1,0 +1,40 @@
+/**
+ * `npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]` and
+ * `npm run deploy -- <stack> --rollback`: a deploy is a stack update whose only change is the
+ * image tag. Runs the Pulumi CLI through the Automation API; see scripts/lib/deploy/.
+ */
+import * as readline from "readline";
+import { automationBackend } from "./lib/deploy/automation";
+import { runDeploy } from "./lib/deploy/flow";
+import { PROJECT_DIR } from "./lib/program";
+
+function ask(question: string): Promise<string> {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    return new Promise((resolve) =>
+        rl.question(question, (answer) => {
+            rl.close();
+            resolve(answer);
+        }),
+    );
+}
+
+/** Entry point for `npm run deploy` and `capstan deploy`. */
+export function main(argv: readonly string[]): Promise<number> {
+    return runDeploy(
+        argv,
+        {
+            stdout: (t) => process.stdout.write(t),
+            stderr: (t) => process.stderr.write(t),
+            interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+            ask,
+        },
+        automationBackend(PROJECT_DIR),
+    ).catch((err: Error) => {
+        process.stderr.write(`deploy: ${err.message}\n`);
+        return 1;
+    });
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2)).then((code) => process.exit(code));
+}

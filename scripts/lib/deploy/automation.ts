@@ -1,0 +1,111 @@
+/**
+ * The real DeployBackend: the Pulumi Automation API on this project's directory. Loaded only once
+ * the CLI is known to be installed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewStep, UpOutcome } from "./types";
+
+export const IMAGE_TAG_KEY = "capstan:imageTag";
+
+/** The first `pulumi` executable on PATH, if any. */
+export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+    const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
+    for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+        for (const name of names) {
+            const file = path.join(dir, name);
+            try {
+                fs.accessSync(file, fs.constants.X_OK);
+                if (fs.statSync(file).isFile()) return file;
+            } catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+
+function stepOf(event: EngineEvent): PreviewStep | undefined {
+    const m = event.resourcePreEvent?.metadata;
+    if (!m) return undefined;
+    return { op: m.op, urn: m.urn, type: m.type, oldInputs: m.old?.inputs, newInputs: m.new?.inputs, diffKeys: m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs };
+}
+
+class AutomationStack implements DeployStack {
+    constructor(
+        readonly name: string,
+        private readonly stack: Stack,
+        private readonly policyPacks: string[],
+    ) {}
+
+    async imageTag(): Promise<string | undefined> {
+        const all = await this.stack.getAllConfig();
+        return all[IMAGE_TAG_KEY]?.value;
+    }
+
+    async setImageTag(tag: string): Promise<void> {
+        await this.stack.setConfig(IMAGE_TAG_KEY, { value: tag });
+    }
+
+    async preview(): Promise<PreviewStep[]> {
+        const steps: PreviewStep[] = [];
+        await this.stack.preview({
+            diff: true,
+            policyPacks: this.policyPacks,
+            onEvent: (e) => {
+                const s = stepOf(e);
+                if (s) steps.push(s);
+            },
+        });
+        return steps;
+    }
+
+    async up(onOutput: (chunk: string) => void): Promise<UpOutcome> {
+        const failures: FailedResource[] = [];
+        const errors = new Map<string, string>();
+        try {
+            await this.stack.up({
+                policyPacks: this.policyPacks,
+                onOutput,
+                onEvent: (e) => {
+                    const d = e.diagnosticEvent;
+                    if (d?.urn && d.severity === "error") errors.set(d.urn, `${errors.get(d.urn) ?? ""}${d.message}`.trim());
+                    const failed = e.resOpFailedEvent?.metadata;
+                    if (failed) failures.push({ urn: failed.urn, type: failed.type, message: "" });
+                },
+            });
+            return { ok: true, failures: [] };
+        } catch (err) {
+            // Resources the engine reported errors for, whether or not a failure event named them.
+            for (const [urn, message] of errors) {
+                const known = failures.find((f) => f.urn === urn);
+                if (known) failures.splice(failures.indexOf(known), 1, { ...known, message });
+                else failures.push({ urn, type: urn.split("::")[2] ?? "", message });
+            }
+            return { ok: false, failures, error: (err as Error).message };
+        }
+    }
+
+    async history(): Promise<HistoryEntry[]> {
+        const entries = await this.stack.history();
+        return entries.map((h) => ({
+            version: h.version,
+            kind: h.kind,
+            result: h.result,
+            imageTag: h.config?.[IMAGE_TAG_KEY]?.value,
+            startTime: h.startTime ? new Date(h.startTime).toISOString() : undefined,
+        }));
+    }
+}
+
+export function automationBackend(projectDir: string): DeployBackend {
+    return {
+        cliAvailable: () => findPulumiCli() !== undefined,
+        async open(stackName: string): Promise<DeployStack> {
+            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+            const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir });
+            return new AutomationStack(stackName, stack, [path.join(projectDir, "policy")]);
+        },
+    };
+}
