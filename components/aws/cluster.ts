@@ -1,17 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_CIDR } from "../config/rules";
 import { serviceAccountRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 
 /** Every control-plane log type EKS offers: audit and authenticator logs answer "who did what". */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/**
- * The Service CIDR, fixed rather than chosen by EKS so that the node user data can name it
- * without a lookup. It must not overlap the VPC (the config check refuses a VPC inside it).
- */
-export const SERVICE_CIDR = "172.20.0.0/16";
+/** The Service CIDR, fixed so node user data can name it; the config check keeps the VPC out of it. */
+export { SERVICE_CIDR };
 
 export interface ClusterArgs {
     /** The EKS cluster name; also the value of every cluster-scoped tag. Changing it replaces the cluster. */
