@@ -314,3 +314,15 @@ describe("the network", () => {
         }
     });
 });
+
+describe("load balancer names", () => {
+    it("are prefixes of at most 6 characters, so the provider's names fit AWS's 32 for any stack name", () => {
+        const named = [...byType("aws:lb/loadBalancer:LoadBalancer"), ...byType("aws:lb/targetGroup:TargetGroup")].map(inputs);
+        expect(named).toHaveLength(6);
+        for (const r of named) {
+            expect(r.name).toBeUndefined();
+            expect(r.namePrefix.length).toBeLessThanOrEqual(6);
+        }
+        expect(new Set(named.map((r) => r.namePrefix)).size).toBe(6);
+    });
+});

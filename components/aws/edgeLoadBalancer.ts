@@ -73,7 +73,12 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
             }, { parent: sg });
         }
 
+        // Load balancer and target group names are at most 32 characters and unique per account
+        // and region: a short prefix plus the provider's random suffix keeps them valid for any
+        // stack name and lets a replacement be created before the old one is deleted.
+        const prefix = args.internal ? "int" : "pub";
         const lb = new aws.lb.LoadBalancer(name, {
+            namePrefix: `${prefix}-`,
             loadBalancerType: "network",
             internal: args.internal,
             subnets: args.subnetIds,
@@ -82,8 +87,9 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
             tags,
         }, { parent: this });
 
-        const targetGroup = (id: string, port: number) =>
+        const targetGroup = (id: "http" | "https", port: number) =>
             new aws.lb.TargetGroup(`${name}-${id}`, {
+                namePrefix: `${prefix}${id === "https" ? "s" : "h"}-`,
                 vpcId: args.vpcId,
                 port,
                 protocol: "TCP",
