@@ -2,21 +2,31 @@
  * Capstan: the whole platform of a Rails-style monolith, one stack per environment or tenant.
  * Reads the stack config once, composes the layers, and returns the stack outputs.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
-import { type CapstanConfig, loadConfig } from "./components/config";
-import { INGRESS_CLASSES } from "./components/platform/ingressContract";
-
-/** The Kubernetes provider every object of the stack uses. */
-function kubernetesProvider(_cfg: CapstanConfig): k8s.Provider {
-    return new k8s.Provider("kubernetes", {});
-}
+import { loadConfig } from "./components/config";
+import { clusterOutputs, sharedClusterAccess } from "./components/platform/access";
+import { createPlatform } from "./components/platform/platform";
 
 export = async () => {
     const cfg = loadConfig();
-    const provider = kubernetesProvider(cfg);
-    const k8sOpts: pulumi.ComponentResourceOptions = { providers: [provider] };
+    const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
+
+    // The cluster: created by this stack, or read from the stack that owns it.
+    const cluster =
+        cfg.cluster.mode === "create"
+            ? createPlatform({
+                  clusterName: `${cfg.project}-${cfg.stack}`,
+                  region: cfg.region,
+                  // The config checks guarantee network and version in create mode.
+                  network: cfg.network!,
+                  cluster: { ...cfg.cluster, version: cfg.cluster.version! },
+                  nodeGroups: cfg.nodeGroups,
+                  ingress: cfg.ingress,
+                  tags,
+              })
+            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
+    const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
 
     // A tenant's namespace belongs to its Tenant; other stacks give the app a namespace of its own.
     const namespace = cfg.tenant ? pulumi.output(cfg.namespace) : new AppNamespace(cfg.namespace, { name: cfg.namespace }, k8sOpts).name;
@@ -29,7 +39,7 @@ export = async () => {
             namespace,
             secrets: cfg.secrets.appSecrets,
             hosts: { public: cfg.ingress.public.hosts, internal: cfg.ingress.internal?.hosts },
-            ingressClasses: { public: INGRESS_CLASSES.public, internal: cfg.ingress.internal ? INGRESS_CLASSES.internal : undefined },
+            ingressClasses: cluster.ingressClasses,
             canary: cfg.canary,
         },
         k8sOpts,
@@ -39,6 +49,7 @@ export = async () => {
         environment: cfg.environment,
         namespace,
         imageTag: cfg.imageTag,
+        ...clusterOutputs(cluster),
         app: {
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,

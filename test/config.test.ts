@@ -43,6 +43,7 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
     ["port 65536", staging, (v) => (v["capstan:app"].web.port = 65536), "capstan:app.web.port"],
     ["CIDR prefix /33", staging, (v) => (v["capstan:network"].cidrBlock = "10.20.0.0/33"), "capstan:network.cidrBlock"],
     ["CIDR with host bits", staging, (v) => (v["capstan:network"].cidrBlock = "10.20.0.1/16"), "capstan:network.cidrBlock"],
+    ["VPC block overlapping the Service range", staging, (v) => (v["capstan:network"].cidrBlock = "172.20.0.0/16"), "capstan:network.cidrBlock"],
     ["one availability zone", staging, (v) => (v["capstan:network"].availabilityZones = ["eu-central-1a"]), "capstan:network.availabilityZones"],
     ["zone outside the region", staging, (v) => (v["capstan:network"].availabilityZones = ["eu-central-1a", "us-east-1b"]), "capstan:network.availabilityZones[1]"],
     ["node group minSize > maxSize", staging, (v) => Object.assign(v["capstan:nodeGroups"][0], { minSize: 5, maxSize: 2 }), "capstan:nodeGroups[0].minSize"],

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { NAME_LIMITS, workloadNames } from "./names";
-import { duplicates, imageTagProblem, parseCidr } from "./rules";
+import { cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
@@ -88,6 +88,9 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
     const block = parseCidr(network.cidrBlock);
     if (block && (block.prefix < 16 || block.prefix > 24)) {
         problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} has prefix /${block.prefix}; a VPC block must be /16 to /24 (AWS allows /16 to /28, and each zone needs two subnets)`));
+    }
+    if (block && cidrsOverlap(block, parseCidr(SERVICE_CIDR)!)) {
+        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} overlaps the cluster's Service range ${SERVICE_CIDR}; pick a block outside it, e.g. 10.20.0.0/16`));
     }
     return problems;
 }

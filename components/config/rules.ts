@@ -54,6 +54,18 @@ export function parseCidr(value: string): Cidr | undefined {
     return { base, prefix };
 }
 
+/**
+ * The cluster's Service CIDR, fixed rather than chosen by EKS so that node user data can name it
+ * without a lookup. A VPC block must not overlap it.
+ */
+export const SERVICE_CIDR = "172.20.0.0/16";
+
+/** Whether two CIDR blocks share any address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+    const end = (c: Cidr) => c.base + 2 ** (32 - c.prefix);
+    return a.base < end(b) && b.base < end(a);
+}
+
 export function formatCidr(c: Cidr): string {
     const b = c.base;
     return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;

@@ -1,0 +1,142 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** The controller's health location on its plain-http port (`controller.healthStatus`). */
+export const HEALTH_CHECK_PATH = "/nginx-health";
+
+export interface EdgeLoadBalancerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** The VPC's block: the clients of an internal load balancer. */
+    readonly vpcCidr: string;
+    /** The nodes' security group: the only destination the load balancer may send to. */
+    readonly nodeSecurityGroupId: pulumi.Input<string>;
+    /** Internal (VPN-only) or internet-facing. */
+    readonly internal: boolean;
+    /** Public subnets for an internet-facing load balancer, private ones for an internal one. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /**
+     * Who may connect to the listeners. @default 0.0.0.0/0 when internet-facing; the VPC block
+     * when internal (add the VPN's client range if it is not translated into the VPC)
+     */
+    readonly clientCidrs?: readonly string[];
+    /** The controller's NodePorts: `http` takes plain http, `https` takes the traffic whose TLS this load balancer ended. */
+    readonly nodePorts: { readonly http: number; readonly https: number };
+    /**
+     * ACM certificate of the TLS:443 listener. Without one there is no TLS listener and TCP:80
+     * forwards to the `https` NodePort, so that the entry serves the apps over plain http.
+     */
+    readonly certificateArn?: string;
+    /**
+     * Seconds a deregistering node keeps its open connections. @default 30: long enough for
+     * requests in flight, short enough that node replacement is not slowed much. The ingress
+     * controller's shutdown must last longer (see `IngressController`).
+     */
+    readonly deregistrationDelaySeconds?: number;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A Network Load Balancer in front of one ingress-controller class: TCP:80 to the controller's
+ * `http` NodePort (answered with a redirect to https) and TLS:443, ended here with the ACM
+ * certificate, to its `https` NodePort (served as https). Targets are the node-group instances
+ * (the ASGs attach themselves with `targetGroupArns`); client IPs are preserved, so no proxy
+ * protocol is needed. Cross-zone balancing is on, since the controller pods are not on every node.
+ */
+export class EdgeLoadBalancer extends pulumi.ComponentResource {
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+    public readonly zoneId: pulumi.Output<string>;
+    public readonly targetGroupArns: pulumi.Output<string>[];
+    /** The NodePorts the targets are reached on: exactly the controller's. */
+    public readonly targetPorts: readonly number[];
+
+    constructor(name: string, args: EdgeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:aws:EdgeLoadBalancer", name, {}, opts);
+        const tags = args.tags ?? {};
+        const clientCidrs = args.clientCidrs ?? (args.internal ? [args.vpcCidr] : ["0.0.0.0/0"]);
+        const deregistrationDelay = args.deregistrationDelaySeconds ?? 30;
+        const listenerPorts = args.certificateArn ? [80, 443] : [80];
+
+        const sg = new aws.ec2.SecurityGroup(`${name}-lb`, { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...tags, Name: `${name}-lb` } }, { parent: this });
+        clientCidrs.forEach((cidr, i) => {
+            for (const port of listenerPorts) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-lb-${port}-${i}`, {
+                    securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: port, toPort: port, description: `clients to listener ${port}`,
+                }, { parent: sg });
+            }
+        });
+        for (const port of new Set([args.nodePorts.http, args.nodePorts.https])) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-${port}`, {
+                securityGroupId: sg.id, referencedSecurityGroupId: args.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, description: `to the controller NodePort ${port}`,
+            }, { parent: sg });
+        }
+
+        // Load balancer and target group names are at most 32 characters and unique per account
+        // and region: a short prefix plus the provider's random suffix keeps them valid for any
+        // stack name and lets a replacement be created before the old one is deleted.
+        const prefix = args.internal ? "int" : "pub";
+        const lb = new aws.lb.LoadBalancer(name, {
+            namePrefix: `${prefix}-`,
+            loadBalancerType: "network",
+            internal: args.internal,
+            subnets: args.subnetIds,
+            securityGroups: [sg.id],
+            enableCrossZoneLoadBalancing: true,
+            tags,
+        }, { parent: this });
+
+        const targetGroup = (id: "http" | "https", port: number) =>
+            new aws.lb.TargetGroup(`${name}-${id}`, {
+                namePrefix: `${prefix}${id === "https" ? "s" : "h"}-`,
+                vpcId: args.vpcId,
+                port,
+                protocol: "TCP",
+                targetType: "instance",
+                deregistrationDelay,
+                preserveClientIp: "true",
+                proxyProtocolV2: false,
+                connectionTermination: true,
+                healthCheck: {
+                    protocol: "HTTP",
+                    port: String(args.nodePorts.http),
+                    path: HEALTH_CHECK_PATH,
+                    matcher: "200",
+                    interval: 10,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 2,
+                },
+                tags,
+            }, { parent: lb });
+        const http = targetGroup("http", args.nodePorts.http);
+        const https = targetGroup("https", args.nodePorts.https);
+
+        new aws.lb.Listener(`${name}-80`, {
+            loadBalancerArn: lb.arn,
+            port: 80,
+            protocol: "TCP",
+            defaultActions: [{ type: "forward", targetGroupArn: (args.certificateArn ? http : https).arn }],
+            tags,
+        }, { parent: lb });
+        if (args.certificateArn) {
+            new aws.lb.Listener(`${name}-443`, {
+                loadBalancerArn: lb.arn,
+                port: 443,
+                protocol: "TLS",
+                certificateArn: args.certificateArn,
+                sslPolicy: TLS_POLICY,
+                alpnPolicy: "HTTP1Only",
+                defaultActions: [{ type: "forward", targetGroupArn: https.arn }],
+                tags,
+            }, { parent: lb });
+        }
+
+        this.securityGroupId = sg.id;
+        this.dnsName = lb.dnsName;
+        this.zoneId = lb.zoneId;
+        this.targetGroupArns = [http.arn, https.arn];
+        this.targetPorts = [args.nodePorts.http, args.nodePorts.https];
+        this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
+    }
+}

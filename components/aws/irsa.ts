@@ -1,0 +1,46 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where an IAM role for a service account (IRSA) may be assumed from. */
+export interface ServiceAccountRef {
+    /** The cluster's IAM OIDC provider. */
+    readonly oidcProviderArn: pulumi.Input<string>;
+    /** The OIDC issuer without "https://", as IAM condition keys spell it. */
+    readonly oidcIssuer: pulumi.Input<string>;
+    readonly namespace: string;
+    readonly serviceAccount: string;
+}
+
+/**
+ * The trust policy of an IRSA role: only the one service account may assume it, and only with a
+ * token minted for STS. Without the `sub` condition any pod of the cluster could take the role.
+ */
+export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
+    return pulumi.all([ref.oidcProviderArn, ref.oidcIssuer]).apply(([arn, issuer]) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: arn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${issuer}:sub`]: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount}`,
+                            [`${issuer}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
+        }),
+    );
+}
+
+/** An IAM role that exactly one Kubernetes service account can assume. */
+export function serviceAccountRole(name: string, ref: ServiceAccountRef, parent: pulumi.Resource, tags?: Record<string, string>): aws.iam.Role {
+    return new aws.iam.Role(name, {
+        assumeRolePolicy: irsaTrustPolicy(ref),
+        description: `IRSA role of ${ref.namespace}/${ref.serviceAccount}`,
+        tags,
+    }, { parent });
+}

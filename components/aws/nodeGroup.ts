@@ -1,0 +1,144 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nodeUserData, type Taint } from "./userData";
+
+/** The SSM parameter of the EKS-optimized AL2023 AMI for a Kubernetes minor version. */
+export function amiParameter(version: string): string {
+    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/recommended/image_id`;
+}
+
+/** The tags cluster-autoscaler's auto-discovery looks for (`--node-group-auto-discovery=asg:tag=...`). */
+export function autoDiscoveryTags(clusterName: string): Record<string, string> {
+    return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
+}
+
+/**
+ * The node-template tags that tell cluster-autoscaler a group's labels and taints while the group
+ * has no node to look at, so that a group at size zero can be scaled up for a pod that needs them.
+ */
+export function nodeTemplateTags(labels: Readonly<Record<string, string>>, taints: readonly Taint[]): Record<string, string> {
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(labels)) tags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+    for (const t of taints) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value}:${t.effect}`;
+    return tags;
+}
+
+export interface NodeGroupArgs {
+    readonly clusterName: string;
+    readonly version: string;
+    readonly endpoint: pulumi.Input<string>;
+    readonly certificateAuthority: pulumi.Input<string>;
+    readonly serviceCidr: string;
+    /** The private subnets; nodes never get a public address. */
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Instance types, most preferred first; the ASG launches the first one available. */
+    readonly instanceTypes: readonly string[];
+    readonly minSize: number;
+    readonly maxSize: number;
+    /** @default {} */
+    readonly labels?: Readonly<Record<string, string>>;
+    /** @default [] */
+    readonly taints?: readonly Taint[];
+    /** Root volume, gp3, always encrypted. @default 50 */
+    readonly volumeSizeGiB?: number;
+    /** Load balancer target groups every node of the group is registered in. @default none */
+    readonly targetGroupArns?: pulumi.Input<string>[];
+    /**
+     * Instance refresh: the share of the group that stays in service while nodes are replaced
+     * after a launch-template change (new AMI, new user data). @default 90: one node at a time in a
+     * group of ten, so capacity barely dips
+     */
+    readonly minHealthyPercentage?: number;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A self-managed node group: the node role (worker, ECR read-only and SSM policies; no SSH key),
+ * its instance profile and EC2_LINUX access entry, a launch template and an Auto Scaling group.
+ * The launch template takes the AMI from SSM at deploy time (`resolve:ssm:`), requires IMDSv2 with
+ * a hop limit of 1 (a pod, one hop further, cannot reach the node's credentials), encrypts the gp3
+ * root volume and gives no public IP. The ASG's desired size belongs to cluster-autoscaler after
+ * creation (`ignoreChanges`).
+ */
+export class NodeGroup extends pulumi.ComponentResource {
+    public readonly autoScalingGroupName: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:aws:NodeGroup", name, {}, opts);
+        const tags = args.tags ?? {};
+        const labels = args.labels ?? {};
+        const taints = args.taints ?? [];
+        const volumeSizeGiB = args.volumeSizeGiB ?? 50;
+        const minHealthyPercentage = args.minHealthyPercentage ?? 90;
+
+        const role = new aws.iam.Role(`${name}-node`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, { parent: this });
+        const policies = {
+            worker: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            ssm: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        };
+        for (const [id, policyArn] of Object.entries(policies)) {
+            new aws.iam.RolePolicyAttachment(`${name}-node-${id}`, { role: role.name, policyArn }, { parent: role });
+        }
+        const profile = new aws.iam.InstanceProfile(`${name}-node`, { role: role.name, tags }, { parent: role });
+        const access = new aws.eks.AccessEntry(`${name}-node`, { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags }, { parent: this });
+
+        const template = new aws.ec2.LaunchTemplate(name, {
+            description: `EKS ${args.version} nodes of ${name}`,
+            imageId: `resolve:ssm:${amiParameter(args.version)}`,
+            iamInstanceProfile: { arn: profile.arn },
+            userData: nodeUserData({ clusterName: args.clusterName, endpoint: args.endpoint, certificateAuthority: args.certificateAuthority, serviceCidr: args.serviceCidr, labels, taints }),
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+            blockDeviceMappings: [
+                { deviceName: "/dev/xvda", ebs: { volumeSize: volumeSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+            ],
+            networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true" }],
+            monitoring: { enabled: true },
+            tagSpecifications: [
+                { resourceType: "instance", tags: { ...tags, Name: name } },
+                { resourceType: "volume", tags: { ...tags, Name: name } },
+            ],
+            tags,
+        }, { parent: this });
+
+        const asgTags = {
+            ...tags,
+            Name: name,
+            [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
+            ...autoDiscoveryTags(args.clusterName),
+            ...nodeTemplateTags(labels, taints),
+        };
+        const group = new aws.autoscaling.Group(name, {
+            vpcZoneIdentifiers: args.subnetIds,
+            minSize: args.minSize,
+            maxSize: args.maxSize,
+            // Only the initial size: afterwards cluster-autoscaler owns it (see ignoreChanges).
+            desiredCapacity: args.minSize,
+            mixedInstancesPolicy: {
+                launchTemplate: {
+                    launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply(String) },
+                    overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
+                },
+                instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: "prioritized" },
+            },
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
+            targetGroupArns: args.targetGroupArns,
+            healthCheckType: "EC2",
+            // Give nodeadm and the kubelet time to join before health checks count.
+            healthCheckGracePeriod: 300,
+            tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+        }, { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: [access] });
+
+        this.autoScalingGroupName = group.name;
+        this.roleArn = role.arn;
+        this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName, roleArn: this.roleArn });
+    }
+}

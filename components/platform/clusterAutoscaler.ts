@@ -1,0 +1,101 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountRole } from "../aws/irsa";
+import { autoDiscoveryTags } from "../aws/nodeGroup";
+import { CHARTS, clusterAutoscalerImageTag } from "./versions";
+
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+
+export interface ClusterAutoscalerArgs {
+    readonly clusterName: string;
+    /** The cluster's Kubernetes minor version: the autoscaler image must match it. */
+    readonly version: string;
+    readonly region: string;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuer: pulumi.Input<string>;
+    readonly chartVersion?: string;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The autoscaler's IAM policy: it may look at every group, but change (resize, terminate in) only
+ * the groups that carry this cluster's ownership tag, so it cannot touch another cluster's nodes.
+ */
+export function clusterAutoscalerPolicy(clusterName: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Discover",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "autoscaling:DescribeTags",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                    "eks:DescribeNodegroup",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "ScaleOwnGroups",
+                Effect: "Allow",
+                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    });
+}
+
+/** The Helm values: auto-discovery by exactly the tags every node group of this cluster carries. */
+export function clusterAutoscalerValues(args: ClusterAutoscalerArgs, roleArn: pulumi.Input<string>): Record<string, unknown> {
+    return {
+        cloudProvider: "aws",
+        awsRegion: args.region,
+        autoDiscovery: { clusterName: args.clusterName, tags: Object.keys(autoDiscoveryTags(args.clusterName)) },
+        image: { tag: clusterAutoscalerImageTag(args.version) },
+        rbac: {
+            create: true,
+            serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+        },
+        extraArgs: {
+            // Groups that differ only in zone are kept the same size, so pods stay spread.
+            "balance-similar-node-groups": true,
+            expander: "least-waste",
+            "skip-nodes-with-system-pods": false,
+        },
+        replicaCount: 1,
+        resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
+        priorityClassName: "system-cluster-critical",
+    };
+}
+
+/** cluster-autoscaler with its IRSA role, installed with the official chart at a pinned version. */
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:platform:ClusterAutoscaler", name, {}, opts);
+        const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
+        const role = serviceAccountRole(name, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
+        new aws.iam.RolePolicy(name, { role: role.id, policy: clusterAutoscalerPolicy(args.clusterName) }, { parent: role });
+        new k8s.helm.v3.Release(name, {
+            name: "cluster-autoscaler",
+            chart: CHARTS.clusterAutoscaler.chart,
+            version: args.chartVersion ?? CHARTS.clusterAutoscaler.version,
+            repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+            namespace: sa.namespace,
+            values: clusterAutoscalerValues(args, role.arn),
+            atomic: true,
+        }, { parent: this });
+        this.roleArn = role.arn;
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}

@@ -1,0 +1,151 @@
+import * as k8s from "@pulumi/kubernetes";
+import { Cluster } from "../aws/cluster";
+import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
+import { Network } from "../aws/network";
+import { NodeGroup } from "../aws/nodeGroup";
+import { ClusterSecurityGroups } from "../aws/securityGroups";
+import type { ClusterAccess } from "./access";
+import { ClusterAutoscaler } from "./clusterAutoscaler";
+import { IngressController } from "./ingressController";
+import { INGRESS_CLASSES } from "./ingressContract";
+import { MetricsServer } from "./metricsServer";
+
+/** The namespace of both ingress controllers. */
+export const INGRESS_NAMESPACE = "nginx-ingress";
+
+interface EntryArgs {
+    readonly certificateArn?: string;
+    readonly nodePorts: { readonly http: number; readonly https: number };
+}
+
+export interface PlatformArgs {
+    /** The EKS cluster name, also the prefix of every resource name. */
+    readonly clusterName: string;
+    readonly region: string;
+    readonly network: { readonly cidrBlock: string; readonly availabilityZones: readonly string[]; readonly natGateways: "perZone" | "single" };
+    readonly cluster: {
+        readonly version: string;
+        readonly publicAccessCidrs: readonly string[];
+        readonly adminRoleArns: readonly string[];
+        readonly addons: { readonly vpcCni?: string; readonly coreDns?: string; readonly kubeProxy?: string };
+    };
+    readonly nodeGroups: readonly {
+        readonly name: string;
+        readonly instanceTypes: readonly string[];
+        readonly minSize: number;
+        readonly maxSize: number;
+        readonly labels: Readonly<Record<string, string>>;
+        readonly taints: readonly { key: string; value: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+        readonly volumeSizeGiB: number;
+    }[];
+    readonly ingress: { readonly public: EntryArgs; readonly internal?: EntryArgs };
+    /** The load balancers' deregistration delay; the controllers shut down more slowly than this. @default 30 */
+    readonly deregistrationDelaySeconds?: number;
+    readonly tags?: Record<string, string>;
+}
+
+/** The platform this stack owns, and what the app layer needs of it. */
+export interface CreatedPlatform extends ClusterAccess {
+    readonly loadBalancers: Readonly<Record<string, EdgeLoadBalancer>>;
+}
+
+/**
+ * Creates the AWS platform and the cluster add-ons, in dependency order: network, security
+ * groups, control plane, one load balancer per ingress class, node groups registered in every
+ * load balancer's target groups, CoreDNS once nodes exist, then the Helm-installed add-ons.
+ */
+export function createPlatform(args: PlatformArgs): CreatedPlatform {
+    const name = args.clusterName;
+    const tags = args.tags ?? {};
+    const delay = args.deregistrationDelaySeconds ?? 30;
+    const network = new Network(name, { ...args.network, clusterName: name, tags });
+    const sgs = new ClusterSecurityGroups(name, { vpcId: network.vpcId, tags });
+    const cluster = new Cluster(name, {
+        clusterName: name,
+        version: args.cluster.version,
+        region: args.region,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: sgs.controlPlaneSecurityGroupId,
+        publicAccessCidrs: args.cluster.publicAccessCidrs,
+        adminRoleArns: args.cluster.adminRoleArns,
+        addons: args.cluster.addons,
+        tags,
+    });
+
+    const entries = (Object.entries(args.ingress) as [keyof typeof INGRESS_CLASSES, EntryArgs | undefined][]).filter((e): e is [keyof typeof INGRESS_CLASSES, EntryArgs] => e[1] !== undefined);
+    const loadBalancers: Record<string, EdgeLoadBalancer> = {};
+    for (const [cls, entry] of entries) {
+        const internal = cls === "internal";
+        const lb = new EdgeLoadBalancer(`${name}-${cls}`, {
+            vpcId: network.vpcId,
+            vpcCidr: network.cidrBlock,
+            nodeSecurityGroupId: sgs.nodeSecurityGroupId,
+            internal,
+            subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
+            nodePorts: entry.nodePorts,
+            certificateArn: entry.certificateArn,
+            deregistrationDelaySeconds: delay,
+            tags,
+        });
+        sgs.allowNodePorts(cls, lb.securityGroupId, lb.targetPorts);
+        loadBalancers[cls] = lb;
+    }
+
+    const targetGroupArns = Object.values(loadBalancers).flatMap((lb) => lb.targetGroupArns);
+    const nodeGroups = args.nodeGroups.map((g) =>
+        new NodeGroup(`${name}-${g.name}`, {
+            clusterName: name,
+            version: args.cluster.version,
+            endpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthority,
+            serviceCidr: cluster.serviceCidr,
+            subnetIds: network.privateSubnetIds,
+            securityGroupId: sgs.nodeSecurityGroupId,
+            instanceTypes: g.instanceTypes,
+            minSize: g.minSize,
+            maxSize: g.maxSize,
+            labels: g.labels,
+            taints: g.taints,
+            volumeSizeGiB: g.volumeSizeGiB,
+            targetGroupArns,
+            tags,
+        }, { dependsOn: [cluster] }),
+    );
+    const coreDns = cluster.addCoreDns(nodeGroups);
+
+    const k8sOpts = { providers: [cluster.provider], dependsOn: [coreDns] };
+    const namespace = new k8s.core.v1.Namespace(`${name}-ingress`, {
+        metadata: {
+            name: INGRESS_NAMESPACE,
+            labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+        },
+    }, { provider: cluster.provider });
+    for (const [cls, entry] of entries) {
+        new IngressController(`${name}-ingress-${cls}`, {
+            ingressClass: INGRESS_CLASSES[cls],
+            namespace: namespace.metadata.name,
+            nodePorts: entry.nodePorts,
+            deregistrationDelaySeconds: delay,
+        }, k8sOpts);
+    }
+    new ClusterAutoscaler(`${name}-autoscaler`, {
+        clusterName: name,
+        version: args.cluster.version,
+        region: args.region,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        tags,
+    }, k8sOpts);
+    new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
+
+    return {
+        provider: cluster.provider,
+        kubeconfig: cluster.kubeconfig,
+        clusterName: cluster.clusterName,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        ingressNamespace: namespace.metadata.name,
+        ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        loadBalancers,
+    };
+}

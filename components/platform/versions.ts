@@ -1,0 +1,32 @@
+/**
+ * Pinned versions of the cluster add-ons installed with Helm. To bump one: pick the new chart
+ * version from the repository's index (`helm search repo <repo>/<chart> --versions`), read its
+ * release notes for changed values, change it here, and review `npm run render -- prod`.
+ */
+export const CHARTS = {
+    /** NGINX Ingress Controller (nginx/kubernetes-ingress); chart 2.7.2 ships controller 5.6.2. */
+    nginxIngress: { repo: "https://helm.nginx.com/stable", chart: "nginx-ingress", version: "2.7.2" },
+    /** cluster-autoscaler; the image tag is set per cluster version below, not taken from the chart. */
+    clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.0" },
+    /** metrics-server; chart 3.13.0 ships metrics-server 0.8.0. */
+    metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0" },
+} as const;
+
+/**
+ * cluster-autoscaler must run the minor version of the cluster it scales. To support a new
+ * Kubernetes minor, add its latest `registry.k8s.io/autoscaling/cluster-autoscaler` patch tag.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+    "1.32": "v1.32.5",
+    "1.33": "v1.33.3",
+    "1.34": "v1.34.2",
+};
+
+/** The cluster-autoscaler image tag for a cluster version; throws for a version with none listed. */
+export function clusterAutoscalerImageTag(version: string): string {
+    const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[version];
+    if (!tag) {
+        throw new Error(`no cluster-autoscaler image is pinned for Kubernetes ${version}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})`);
+    }
+    return tag;
+}

@@ -1,0 +1,137 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { TLS_POLICY } from "../components/aws/edgeLoadBalancer";
+import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
+import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
+
+type Any = Record<string, any>;
+const inputs = (r: RecordedResource) => r.inputs as Any;
+
+let prod: Rendered;
+let resources: RecordedResource[];
+const byType = (type: string) => ofType(resources, type);
+const byId = (id: unknown) => resources.find((r) => r.id === id && r.custom);
+
+beforeAll(async () => {
+    prod = await render("prod");
+    resources = prod.result.resources;
+});
+
+const prodConfig = () => stackValues("prod");
+
+describe("security groups", () => {
+    /** The NodePorts of both controllers, as their Helm values declare them. */
+    const nodePorts = () =>
+        byType("kubernetes:helm.sh/v3:Release")
+            .map(inputs)
+            .filter((r) => r.chart === "nginx-ingress")
+            .flatMap((r) => [r.values.controller.service.httpPort.nodePort, ...r.values.controller.service.customPorts.map((p: Any) => p.nodePort)]) as number[];
+    const covers = (rule: Any, port: number) => rule.ipProtocol === "-1" || (rule.fromPort <= port && port <= rule.toPort);
+
+    it("no NodePort is reachable from 0.0.0.0/0", () => {
+        const open = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputs).filter((r) => r.cidrIpv4 === "0.0.0.0/0");
+        expect(open.length).toBeGreaterThan(0); // the public listeners are open, on 80 and 443 only
+        for (const rule of open) {
+            expect(rule.ipProtocol).toBe("tcp");
+            expect(rule.toPort).toBeLessThan(30000);
+        }
+    });
+
+    it("NodePorts are reachable from the load balancers' security groups, and from nothing else outside the nodes", () => {
+        const nodeSg = byType("aws:ec2/securityGroup:SecurityGroup").find((r) => r.name === "capstan-prod-nodes")!;
+        const lbSgs = byType("aws:ec2/securityGroup:SecurityGroup").filter((r) => r.name.endsWith("-lb")).map((r) => r.id);
+        expect(lbSgs).toHaveLength(2);
+        const rules = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputs).filter((r) => r.securityGroupId === nodeSg.id);
+        expect(nodePorts()).toHaveLength(4);
+        for (const port of nodePorts()) {
+            const reaching = rules.filter((r) => covers(r, port));
+            const sources = reaching.map((r) => r.referencedSecurityGroupId);
+            expect(sources.some((s) => lbSgs.includes(s))).toBe(true);
+            for (const s of sources) expect([...lbSgs, nodeSg.id]).toContain(s);
+            expect(reaching.every((r) => r.cidrIpv4 === undefined)).toBe(true);
+        }
+    });
+
+    it("the control plane reaches the kubelets and the nodes reach the API", () => {
+        const sg = (name: string) => byType("aws:ec2/securityGroup:SecurityGroup").find((r) => r.name === name)!.id;
+        const rules = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputs);
+        const has = (to: string, from: string, port: number) => rules.some((r) => r.securityGroupId === sg(to) && r.referencedSecurityGroupId === sg(from) && covers(r, port));
+        expect(has("capstan-prod-nodes", "capstan-prod-control-plane", 10250)).toBe(true);
+        expect(has("capstan-prod-nodes", "capstan-prod-control-plane", 443)).toBe(true);
+        expect(has("capstan-prod-control-plane", "capstan-prod-nodes", 443)).toBe(true);
+    });
+});
+
+describe("edge load balancers", () => {
+    const controllerValues = (cls: string) => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === `capstan-prod-ingress-${cls}`)!).values;
+
+    it.each(["public", "internal"])("%s: the target group ports equal the controller's NodePorts", (cls) => {
+        const service = controllerValues(cls).controller.service;
+        const controllerPorts = [service.httpPort.nodePort, service.customPorts[0].nodePort];
+        const tgPorts = byType("aws:lb/targetGroup:TargetGroup").filter((r) => r.name.startsWith(`capstan-prod-${cls}-`)).map((r) => inputs(r).port);
+        expect(tgPorts.sort()).toEqual(controllerPorts.sort());
+        expect(service.customPorts[0]).toMatchObject({ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, targetPort: OFFLOADED_LISTENER.port });
+    });
+
+    it.each([
+        ["public", false],
+        ["internal", true],
+    ])("%s: internal is %s, cross-zone on, TLS on 443 with the certificate, TCP on 80, each to its own NodePort", (cls, internal) => {
+        const lb = byType("aws:lb/loadBalancer:LoadBalancer").find((r) => r.name === `capstan-prod-${cls}`)!;
+        expect(inputs(lb)).toMatchObject({ loadBalancerType: "network", internal, enableCrossZoneLoadBalancing: true });
+        const subnets = (inputs(lb).subnets as string[]).map((id) => byId(id)!.name);
+        expect(subnets.every((n) => n.includes(internal ? "-private-" : "-public-"))).toBe(true);
+        const listeners = byType("aws:lb/listener:Listener").filter((r) => r.name.startsWith(`capstan-prod-${cls}-`)).map(inputs);
+        const tgPort = (l: Any) => inputs(resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.state.arn === l.defaultActions[0].targetGroupArn)!).port;
+        const tls = listeners.find((l) => l.port === 443)!;
+        const tcp = listeners.find((l) => l.port === 80)!;
+        const entry = prodConfig()["capstan:ingress"][cls];
+        expect(tls).toMatchObject({ protocol: "TLS", certificateArn: entry.certificateArn, sslPolicy: TLS_POLICY });
+        expect(tcp.protocol).toBe("TCP");
+        const service = controllerValues(cls).controller.service;
+        expect(tgPort(tcp)).toBe(service.httpPort.nodePort);
+        expect(tgPort(tls)).toBe(service.customPorts[0].nodePort);
+    });
+
+    it("target groups check the controller's health, set a deregistration delay the controller outlasts, and use no proxy protocol", () => {
+        for (const tg of byType("aws:lb/targetGroup:TargetGroup").map(inputs)) {
+            expect(tg.healthCheck).toMatchObject({ protocol: "HTTP", path: "/nginx-health" });
+            expect(tg.proxyProtocolV2).toBe(false);
+            const controller = controllerValues(tg.port === 30080 || tg.port === 30443 ? "public" : "internal").controller;
+            expect(controller.config.entries["proxy-protocol"]).toBe("False");
+            expect(controller.healthStatusURI).toBe("/nginx-health");
+            expect(controller.lifecycle.preStop.sleep.seconds).toBeGreaterThan(tg.deregistrationDelay);
+            expect(controller.terminationGracePeriodSeconds).toBeGreaterThan(controller.lifecycle.preStop.sleep.seconds);
+        }
+    });
+
+    it("every node group's ASG is registered in every target group", () => {
+        const tgArns = byType("aws:lb/targetGroup:TargetGroup").map((r) => r.state.arn).sort();
+        expect(tgArns).toHaveLength(4);
+        for (const asg of byType("aws:autoscaling/group:Group")) expect([...(inputs(asg).targetGroupArns as string[])].sort()).toEqual(tgArns);
+    });
+
+    it("the controllers redirect plain http to https and serve apps on the offloaded listener only", () => {
+        for (const cls of ["public", "internal"]) {
+            const c = controllerValues(cls).controller;
+            expect(c.ingressClass.name).toBe(cls);
+            expect(c.config.entries["default-server-return"]).toBe("301 https://$host$request_uri");
+            expect(c.service.httpsPort.enable).toBe(false);
+            expect(c.globalConfiguration.spec.listeners).toEqual([{ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, protocol: "HTTP" }]);
+            expect(c.podDisruptionBudget.enabled).toBe(true);
+            expect(c.replicaCount).toBeGreaterThan(1);
+            expect(c.topologySpreadConstraints[0].topologyKey).toBe("topology.kubernetes.io/zone");
+        }
+    });
+});
+
+describe("load balancer names", () => {
+    it("are prefixes of at most 6 characters, so the provider's names fit AWS's 32 for any stack name", () => {
+        const named = [...byType("aws:lb/loadBalancer:LoadBalancer"), ...byType("aws:lb/targetGroup:TargetGroup")].map(inputs);
+        expect(named).toHaveLength(6);
+        for (const r of named) {
+            expect(r.name).toBeUndefined();
+            expect(r.namePrefix.length).toBeLessThanOrEqual(6);
+        }
+        expect(new Set(named.map((r) => r.namePrefix)).size).toBe(6);
+    });
+});

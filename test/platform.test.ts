@@ -1,0 +1,208 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { CONTROL_PLANE_LOG_TYPES } from "../components/aws/cluster";
+import { CHARTS } from "../components/platform/versions";
+import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
+
+type Any = Record<string, any>;
+const inputs = (r: RecordedResource) => r.inputs as Any;
+
+let prod: Rendered;
+let resources: RecordedResource[];
+const byType = (type: string) => ofType(resources, type);
+const byId = (id: unknown) => resources.find((r) => r.id === id && r.custom);
+
+beforeAll(async () => {
+    prod = await render("prod");
+    resources = prod.result.resources;
+});
+
+const prodConfig = () => stackValues("prod");
+
+describe("launch templates", () => {
+    it("exist for every node group", () => {
+        expect(byType("aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name).sort()).toEqual(
+            prodConfig()["capstan:nodeGroups"].map((g: Any) => `capstan-prod-${g.name}`).sort(),
+        );
+    });
+
+    it.each(["general", "workers"])("%s: IMDSv2 required with hop limit 1, encrypted gp3 root volume, no public IP, resolve:ssm: AL2023 image", (group) => {
+        const lt = inputs(byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === `capstan-prod-${group}`)!);
+        expect(lt.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
+        expect(lt.blockDeviceMappings).toHaveLength(1);
+        expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
+        expect(lt.networkInterfaces.map((n: Any) => n.associatePublicIpAddress)).toEqual(["false"]);
+        expect(lt.imageId).toBe("resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
+    });
+
+    it("carry nodeadm user data with the group's labels and taints", () => {
+        const lt = inputs(byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === "capstan-prod-workers")!);
+        const text = Buffer.from(lt.userData, "base64").toString();
+        expect(text).toContain("Content-Type: application/node.eks.aws");
+        const nodeConfig = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1));
+        expect(nodeConfig.kind).toBe("NodeConfig");
+        expect(nodeConfig.spec.cluster).toMatchObject({ name: "capstan-prod", cidr: "172.20.0.0/16" });
+        expect(nodeConfig.spec.cluster.apiServerEndpoint).toMatch(/^https:\/\//);
+        expect(nodeConfig.spec.kubelet.flags).toEqual(["--node-labels=role=workers", "--register-with-taints=role=workers:NoSchedule"]);
+    });
+});
+
+describe("the cluster", () => {
+    const cluster = () => byType("aws:eks/cluster:Cluster")[0];
+
+    it("keeps the endpoint private, public only to the configured networks", () => {
+        const vpc = inputs(cluster()).vpcConfig;
+        expect(vpc.endpointPrivateAccess).toBe(true);
+        expect(vpc.publicAccessCidrs).toEqual(prodConfig()["capstan:cluster"].publicAccessCidrs);
+        expect(vpc.publicAccessCidrs).not.toContain("0.0.0.0/0");
+    });
+
+    it("turns the public endpoint off when no network is listed", async () => {
+        const values = prodConfig();
+        const r = await render("prod", { overrides: { "capstan:cluster": { ...values["capstan:cluster"], publicAccessCidrs: [] } } });
+        const vpc = inputs(ofType(r.result.resources, "aws:eks/cluster:Cluster")[0]).vpcConfig;
+        expect(vpc.endpointPublicAccess).toBe(false);
+        expect(vpc.publicAccessCidrs).toBeUndefined();
+    });
+
+    it("ships every control-plane log type, encrypts secrets with a rotating key, uses access entries", () => {
+        const c = inputs(cluster());
+        expect([...c.enabledClusterLogTypes].sort()).toEqual([...CONTROL_PLANE_LOG_TYPES].sort());
+        expect(CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
+        const key = byType("aws:kms/key:Key")[0];
+        expect(c.encryptionConfig).toEqual({ provider: { keyArn: key.state.arn }, resources: ["secrets"] });
+        expect(inputs(key).enableKeyRotation).toBe(true);
+        expect(c.accessConfig.authenticationMode).toBe("API");
+        expect(c.version).toBe("1.34");
+    });
+
+    it("protects the cluster and the key", () => {
+        expect(cluster().protect).toBe(true);
+        expect(byType("aws:kms/key:Key").map((k) => k.protect)).toEqual([true]);
+    });
+
+    it("installs the VPC CNI, kube-proxy and CoreDNS add-ons, CoreDNS after the node groups", () => {
+        const addons = byType("aws:eks/addon:Addon");
+        expect(addons.map((a) => inputs(a).addonName).sort()).toEqual(["coredns", "kube-proxy", "vpc-cni"]);
+        const coreDns = addons.find((a) => inputs(a).addonName === "coredns")!;
+        const groups = byType("capstan:aws:NodeGroup").map((g) => g.urn);
+        expect([...coreDns.dependsOn].sort()).toEqual(groups.sort());
+    });
+
+    it("gives each node role an EC2_LINUX access entry", () => {
+        const entries = byType("aws:eks/accessEntry:AccessEntry").map(inputs).filter((e) => e.type === "EC2_LINUX");
+        const nodeRoles = byType("aws:iam/role:Role").filter((r) => r.name.endsWith("-node")).map((r) => r.state.arn);
+        expect(entries.map((e) => e.principalArn).sort()).toEqual(nodeRoles.sort());
+    });
+
+    it("exports a secret kubeconfig that authenticates with aws eks get-token", () => {
+        const kc = prod.result.outputs.kubeconfig as Any;
+        expect(Object.keys(kc)).toContain("value"); // recorded as a secret
+        const config = JSON.parse(kc.value);
+        expect(config.users[0].user.exec.command).toBe("aws");
+        expect(config.users[0].user.exec.args.slice(0, 2)).toEqual(["eks", "get-token"]);
+        expect(prod.plan.outputs.kubeconfig).toBe("[secret]");
+    });
+
+    it("has every Kubernetes resource use the cluster's provider", () => {
+        const provider = byType("pulumi:providers:kubernetes")[0].urn;
+        const k8s = resources.filter((r) => r.type.startsWith("kubernetes:"));
+        expect(k8s.length).toBeGreaterThan(0);
+        for (const r of k8s) expect(r.provider).toBe(provider);
+    });
+});
+
+describe("node groups and cluster-autoscaler", () => {
+    const autoscalerValues = () => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!).values;
+
+    it("tag every ASG with exactly the tags the autoscaler discovers", () => {
+        const discovery = autoscalerValues().autoDiscovery;
+        expect(discovery.clusterName).toBe("capstan-prod");
+        const asgs = byType("aws:autoscaling/group:Group");
+        expect(asgs).toHaveLength(2);
+        for (const asg of asgs) {
+            const tags = Object.fromEntries((inputs(asg).tags as Any[]).map((t) => [t.key, t.value]));
+            for (const key of discovery.tags) expect(tags[key]).toBeDefined();
+            expect(tags["k8s.io/cluster-autoscaler/capstan-prod"]).toBe("owned");
+        }
+    });
+
+    it("tags the node template's labels and taints, so a group can scale from zero", () => {
+        const workers = byType("aws:autoscaling/group:Group").find((r) => r.name === "capstan-prod-workers")!;
+        const tags = Object.fromEntries((inputs(workers).tags as Any[]).map((t) => [t.key, t.value]));
+        expect(tags["k8s.io/cluster-autoscaler/node-template/label/role"]).toBe("workers");
+        expect(tags["k8s.io/cluster-autoscaler/node-template/taint/role"]).toBe("workers:NoSchedule");
+    });
+
+    it.each(["general", "workers"])("%s: min and max from config, the desired size ignored after creation, refreshed on template change, in the private subnets", (group) => {
+        const asg = byType("aws:autoscaling/group:Group").find((r) => r.name === `capstan-prod-${group}`)!;
+        const cfg = prodConfig()["capstan:nodeGroups"].find((g: Any) => g.name === group);
+        expect(inputs(asg)).toMatchObject({ minSize: cfg.minSize, maxSize: cfg.maxSize, desiredCapacity: cfg.minSize });
+        expect(asg.ignoreChanges).toEqual(["desiredCapacity"]);
+        expect(inputs(asg).instanceRefresh.strategy).toBe("Rolling");
+        expect((inputs(asg).vpcZoneIdentifiers as string[]).map((id) => byId(id)!.name).every((n) => n.includes("-private-"))).toBe(true);
+        expect(inputs(asg).mixedInstancesPolicy.launchTemplate.overrides.map((o: Any) => o.instanceType)).toEqual(cfg.instanceTypes);
+    });
+
+    it("the autoscaler may only resize groups tagged for this cluster, balances similar groups, and runs the cluster's minor", () => {
+        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy")[0]).policy);
+        const write = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+        expect(write.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
+        for (const s of policy.Statement.filter((s: Any) => s !== write)) expect(s.Action.every((a: string) => /:(Describe|Get)/.test(a))).toBe(true);
+        expect(autoscalerValues().extraArgs["balance-similar-node-groups"]).toBe(true);
+        expect(autoscalerValues().image.tag).toMatch(/^v1\.34\./);
+    });
+});
+
+describe("Helm releases and IRSA", () => {
+    it("pin every chart version and repository", () => {
+        const releases = byType("kubernetes:helm.sh/v3:Release").map(inputs);
+        expect(releases).toHaveLength(4);
+        const pinned = Object.values(CHARTS).map((c) => `${c.repo} ${c.chart} ${c.version}`);
+        for (const r of releases) {
+            expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
+            expect(pinned).toContain(`${r.repositoryOpts.repo} ${r.chart} ${r.version}`);
+        }
+        expect(releases.map((r) => r.chart).sort()).toEqual(["cluster-autoscaler", "metrics-server", "nginx-ingress", "nginx-ingress"]);
+    });
+
+    it.each([
+        ["capstan-prod-vpc-cni", "kube-system", "aws-node"],
+        ["capstan-prod-autoscaler", "kube-system", "cluster-autoscaler"],
+    ])("%s trusts exactly the service account %s/%s, through the cluster's OIDC provider", (role, ns, sa) => {
+        const trust = JSON.parse(inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string);
+        const issuer = prod.result.outputs.oidcIssuer as string;
+        expect(trust.Statement).toHaveLength(1);
+        expect(trust.Statement[0].Principal.Federated).toBe(prod.result.outputs.oidcProviderArn);
+        expect(trust.Statement[0].Condition).toEqual({ StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${ns}:${sa}`, [`${issuer}:aud`]: "sts.amazonaws.com" } });
+    });
+
+    it("the autoscaler's service account carries its role", () => {
+        const values = inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!).values;
+        const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-autoscaler")!;
+        expect(values.rbac.serviceAccount).toMatchObject({ name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": role.state.arn } });
+    });
+});
+
+describe("the network", () => {
+    it.each([
+        ["perZone", 3],
+        ["single", 1],
+    ])("natGateways %s gives %i NAT gateways, and every private subnet a route through one", async (mode, count) => {
+        const values = prodConfig();
+        const r = await render("prod", { overrides: { "capstan:network": { ...values["capstan:network"], natGateways: mode } } });
+        expect(ofType(r.result.resources, "aws:ec2/natGateway:NatGateway")).toHaveLength(count);
+        const natIds = ofType(r.result.resources, "aws:ec2/natGateway:NatGateway").map((n) => n.id);
+        const privateTables = ofType(r.result.resources, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("-private-"));
+        expect(privateTables).toHaveLength(3);
+        for (const t of privateTables) expect(natIds).toContain(inputs(t).routes[0].natGatewayId);
+    });
+
+    it("tags public subnets for internet-facing and private ones for internal load balancers", () => {
+        for (const s of byType("aws:ec2/subnet:Subnet")) {
+            const tags = inputs(s).tags as Any;
+            expect(tags["kubernetes.io/cluster/capstan-prod"]).toBe("shared");
+            if (s.name.includes("-public-")) expect(tags["kubernetes.io/role/elb"]).toBe("1");
+            else expect(tags["kubernetes.io/role/internal-elb"]).toBe("1");
+        }
+    });
+});
