@@ -53,6 +53,7 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
     ["basic-auth user without a password", staging, (v) => v["capstan:staging"].basicAuth.users.push("qa"), "capstan:staging.basicAuth.users[1]"],
     ["unknown nested key", staging, (v) => (v["capstan:app"].webb = {}), "capstan:app.webb"],
     ["unknown top-level key", staging, (v) => (v["capstan:imagetag"] = "x"), "capstan:imagetag"],
+    ["an entry without a TLS certificate", staging, (v) => delete v["capstan:ingress"].internal.certificateArn, "capstan:ingress.internal.certificateArn"],
     ["API endpoint open to the world", staging, (v) => (v["capstan:cluster"].publicAccessCidrs = ["0.0.0.0/0"]), "capstan:cluster.publicAccessCidrs[0]"],
     ["environment neither production nor staging", staging, (v) => (v["capstan:environment"] = "prod"), "capstan:environment"],
     ["app running as root", staging, (v) => (v["capstan:app"].runAsUser = 0), "capstan:app.runAsUser"],

@@ -24,10 +24,10 @@ export interface EdgeLoadBalancerArgs {
     /** The controller's NodePorts: `http` takes plain http, `https` takes the traffic whose TLS this load balancer ended. */
     readonly nodePorts: { readonly http: number; readonly https: number };
     /**
-     * ACM certificate of the TLS:443 listener. Without one there is no TLS listener and TCP:80
-     * forwards to the `https` NodePort, so that the entry serves the apps over plain http.
+     * ACM certificate of the TLS:443 listener, which terminates TLS and forwards to the `https`
+     * NodePort. Every entry has one: TCP:80 only ever redirects to https.
      */
-    readonly certificateArn?: string;
+    readonly certificateArn: string;
     /**
      * Seconds a deregistering node keeps its open connections. @default 30: long enough for
      * requests in flight, short enough that node replacement is not slowed much. The ingress
@@ -57,7 +57,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const clientCidrs = args.clientCidrs ?? (args.internal ? [args.vpcCidr] : ["0.0.0.0/0"]);
         const deregistrationDelay = args.deregistrationDelaySeconds ?? 30;
-        const listenerPorts = args.certificateArn ? [80, 443] : [80];
+        const listenerPorts = [80, 443];
 
         const sg = new aws.ec2.SecurityGroup(`${name}-lb`, { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...tags, Name: `${name}-lb` } }, { parent: this });
         clientCidrs.forEach((cidr, i) => {
@@ -116,21 +116,19 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
             loadBalancerArn: lb.arn,
             port: 80,
             protocol: "TCP",
-            defaultActions: [{ type: "forward", targetGroupArn: (args.certificateArn ? http : https).arn }],
+            defaultActions: [{ type: "forward", targetGroupArn: http.arn }],
             tags,
         }, { parent: lb });
-        if (args.certificateArn) {
-            new aws.lb.Listener(`${name}-443`, {
-                loadBalancerArn: lb.arn,
-                port: 443,
-                protocol: "TLS",
-                certificateArn: args.certificateArn,
-                sslPolicy: TLS_POLICY,
-                alpnPolicy: "HTTP1Only",
-                defaultActions: [{ type: "forward", targetGroupArn: https.arn }],
-                tags,
-            }, { parent: lb });
-        }
+        new aws.lb.Listener(`${name}-443`, {
+            loadBalancerArn: lb.arn,
+            port: 443,
+            protocol: "TLS",
+            certificateArn: args.certificateArn,
+            sslPolicy: TLS_POLICY,
+            alpnPolicy: "HTTP1Only",
+            defaultActions: [{ type: "forward", targetGroupArn: https.arn }],
+            tags,
+        }, { parent: lb });
 
         this.securityGroupId = sg.id;
         this.dnsName = lb.dnsName;

@@ -23,7 +23,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
-        ...when(["cluster", "network", "nodeGroups", "region"], clusterChecks),
+        ...when(["cluster", "network", "nodeGroups", "region", "ingress"], clusterChecks),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
@@ -66,6 +66,11 @@ function clusterChecks(cfg: RootConfig): ConfigProblem[] {
             problems.push(at(`cluster.publicAccessCidrs[${i}]`, `${JSON.stringify(cidr)} opens the Kubernetes API to the whole internet; list your office or VPN ranges, or none for a private endpoint`));
         }
     });
+    for (const [cls, entry] of [["public", cfg.ingress.public], ["internal", cfg.ingress.internal]] as const) {
+        if (entry && !entry.certificateArn) {
+            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
+        }
+    }
     if (!cfg.network) {
         problems.push(at("network", "is required with cluster mode create: set cidrBlock and availabilityZones"));
     } else {

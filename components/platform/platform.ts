@@ -83,7 +83,8 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             internal,
             subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
             nodePorts: entry.nodePorts,
-            certificateArn: entry.certificateArn,
+            // The config checks require a certificate on every entry of a stack that creates the cluster.
+            certificateArn: entry.certificateArn!,
             deregistrationDelaySeconds: delay,
             tags,
         });
