@@ -50,6 +50,8 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
     ["canary weight -1", staging, (v) => (v["capstan:canary"] = { imageTag: "2026.11.21-9a8b7c6", cookie: { name: "_AUSER_TYPE", value: "canary" }, weight: -1 }), "capstan:canary.weight"],
     ["secretEnv name without a value", staging, (v) => v["capstan:app"].secretEnv.push("REDIS_URL"), "capstan:app.secretEnv[2]"],
     ["basic-auth user without a password", staging, (v) => v["capstan:staging"].basicAuth.users.push("qa"), "capstan:staging.basicAuth.users[1]"],
+    ["app env naming the bucket variable", staging, (v) => (v["capstan:app"].env.S3_BUCKET = "mine"), "capstan:app.env.S3_BUCKET"],
+    ["app env naming a queue URL variable", staging, (v) => (v["capstan:app"].env.SQS_MAILERS_URL = "https://x"), "capstan:app.env.SQS_MAILERS_URL"],
     ["unknown nested key", staging, (v) => (v["capstan:app"].webb = {}), "capstan:app.webb"],
     ["unknown top-level key", staging, (v) => (v["capstan:imagetag"] = "x"), "capstan:imagetag"],
     ["API endpoint open to the world", staging, (v) => (v["capstan:cluster"].publicAccessCidrs = ["0.0.0.0/0"]), "capstan:cluster.publicAccessCidrs[0]"],

@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { NAME_LIMITS, workloadNames } from "./names";
+import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 import { duplicates, imageTagProblem, parseCidr } from "./rules";
 import type { RootConfig } from "./schema";
 
@@ -159,6 +159,13 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
         if (secrets.appSecrets && !secrets.appSecrets.includes(name)) {
             problems.push(at(`app.secretEnv[${i}]`, `${name} has no value in capstan:appSecrets; set it with: pulumi config set --secret --path 'appSecrets.${name}' <value>`));
         }
+    });
+    const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
+    for (const name of Object.keys(app.env)) {
+        if (generated.has(name)) problems.push(at(`app.env.${name}`, `is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; remove it or use another name`));
+    }
+    app.secretEnv.forEach((name, i) => {
+        if (generated.has(name)) problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; use another name`));
     });
     if (app.web.livenessPath !== undefined && app.web.livenessPath === app.web.healthPath) {
         problems.push(at("app.web.livenessPath", `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`));
