@@ -1,6 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
-import { duplicates, imageTagProblem, parseCidr } from "./rules";
+import { duplicates, imageTagProblem, memoryBytes, parseCidr } from "./rules";
 import type { RootConfig } from "./schema";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
@@ -193,6 +193,10 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (cfg.cluster.mode !== "shared") {
         problems.push(at("tenant", "requires cluster.mode: shared; a tenant runs in the shared cluster of cluster.sharedStack"));
+    }
+    const { memoryRequest, memoryLimit } = tenant.limits;
+    if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {
+        problems.push(at("tenant.limits.memoryRequest", `${memoryRequest} is more than memoryLimit ${memoryLimit}; a container's default request must fit in its default limit`));
     }
     if (!cfg.app.namespace) {
         problems.push(...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"));
