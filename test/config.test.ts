@@ -56,6 +56,7 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
     ["tenant egress rule without ports", staging, (v) => (v["capstan:tenant"] = { name: "acme", egress: [{ cidr: "10.30.0.0/16", ports: [] }] }), "capstan:tenant.egress[0].ports"],
     ["tenant default memory limit not a quantity", staging, (v) => (v["capstan:tenant"] = { name: "acme", limits: { memoryLimit: "lots" } }), "capstan:tenant.limits.memoryLimit"],
     ["tenant default memory request above its limit", staging, (v) => (v["capstan:tenant"] = { name: "acme", limits: { memoryRequest: "1Gi", memoryLimit: "512Mi" } }), "capstan:tenant.limits.memoryRequest"],
+    ["internal basic auth without staging basic auth", prod, (v) => (v["capstan:ingress"].internal.basicAuth = true), "capstan:ingress.internal.basicAuth"],
     ["unknown nested key", staging, (v) => (v["capstan:app"].webb = {}), "capstan:app.webb"],
     ["unknown top-level key", staging, (v) => (v["capstan:imagetag"] = "x"), "capstan:imagetag"],
     ["API endpoint open to the world", staging, (v) => (v["capstan:cluster"].publicAccessCidrs = ["0.0.0.0/0"]), "capstan:cluster.publicAccessCidrs[0]"],

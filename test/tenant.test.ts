@@ -44,6 +44,12 @@ describe("a tenant stays in its namespace", () => {
         for (const r of objects) if (r !== clusterScoped[0]) expect(meta(r).namespace, `${r.type} ${r.name}`).toBe(NAMESPACE);
     });
 
+    it("sends every Kubernetes object to the shared cluster's provider, never an ambient kubeconfig", async () => {
+        const { resources } = await tenantStack();
+        const [provider] = ofType(resources, "pulumi:providers:kubernetes");
+        for (const r of resources.filter(isKubernetesObject)) expect(r.provider, `${r.type} ${r.name}`).toBe(provider.urn);
+    });
+
     it("declares no network, cluster, node group or load balancer", async () => {
         const { resources } = await tenantStack();
         const shared = resources.filter((r) => /^aws:(ec2|eks|autoscaling|lb|elasticloadbalancing)/.test(r.type) || r.type.startsWith("kubernetes:helm.sh/"));

@@ -28,6 +28,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
+        ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
     ];
 }
@@ -185,6 +186,12 @@ function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
         }
     });
     return problems;
+}
+
+function internalAuthChecks(cfg: RootConfig): ConfigProblem[] {
+    return cfg.ingress.internal?.basicAuth && !cfg.staging?.basicAuth
+        ? [at("ingress.internal.basicAuth", "is true but capstan:staging.basicAuth is not set, so there is no login to put in front of the internal entry; set staging.basicAuth or remove this")]
+        : [];
 }
 
 function tenantChecks(cfg: RootConfig): ConfigProblem[] {
