@@ -9,7 +9,7 @@ import { changedPaths, diffPlans } from "../scripts/lib/diff";
 import type { Plan } from "../scripts/lib/plan";
 import { committedStacks, render, type Rendered, stackValues } from "./harness";
 import { podProblems, podTemplateOf, webPodProblems } from "./podRules";
-import { virtualServerProblems } from "./virtualServerShape";
+import { policyProblems, virtualServerProblems } from "./virtualServerShape";
 
 type Obj = Record<string, any>;
 const requireModel = createRequire(__filename);
@@ -45,8 +45,8 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         m = rendered.manifests as Obj[];
     });
 
-    it("validates every object against the Kubernetes schema, and every VirtualServer against the controller's", () => {
-        const problems = m.flatMap((o) => (o.kind === "VirtualServer" ? virtualServerProblems(o) : schemaProblems(o)).map((p) => `${nameOf(o)}: ${p}`));
+    it("validates every object against the Kubernetes schema, and every VirtualServer and Policy against the controller's", () => {
+        const problems = m.flatMap((o) => (o.kind === "VirtualServer" ? virtualServerProblems(o) : o.kind === "Policy" && o.apiVersion === "k8s.nginx.org/v1" ? policyProblems(o) : schemaProblems(o)).map((p) => `${nameOf(o)}: ${p}`));
         expect(problems).toEqual([]);
         expect(byKind(m, "VirtualServer").length).toBeGreaterThan(0);
     });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, parseCidr } from "../components/config";
+import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, memoryBytes, parseCidr } from "../components/config";
 
 describe("cron schedules", () => {
     it.each(["15 3 * * *", "*/5 * * * *", "0 6 * * MON-FRI", "0 0 1 JAN,JUL *", "0-30/10 8-18 * * 1-5", "@daily", "@hourly", "0 0 * * 7"])("accepts %s", (s) => {
@@ -53,5 +53,21 @@ describe("CIDR blocks", () => {
     });
     it.each(["10.0.0.0", "10.0.0.0/33", "256.0.0.0/8", "10.0.0.1/16", "10.0.0/16", "x"])("rejects %s", (c) => {
         expect(cidrProblem(c)).toBeDefined();
+    });
+});
+
+describe("memory quantities", () => {
+    it.each([
+        ["512Mi", 512 * 2 ** 20],
+        ["1Gi", 2 ** 30],
+        ["1G", 1e9],
+        ["1.5Gi", 1.5 * 2 ** 30],
+        ["1000", 1000],
+    ])("%s is %d bytes", (quantity, bytes) => {
+        expect(memoryBytes(quantity)).toBe(bytes);
+    });
+
+    it.each([["lots"], ["1 Gi"], ["1gi"], [""]])("%j is not a quantity", (quantity) => {
+        expect(memoryBytes(quantity)).toBeUndefined();
     });
 });

@@ -83,3 +83,23 @@ export function virtualServerProblems(obj: unknown): string[] {
     }
     return problems;
 }
+
+/**
+ * The shape the controller requires of a Policy (k8s.nginx.org/v1) of the kind Capstan declares,
+ * basic auth: exactly one policy type per Policy, `basicAuth.secret` naming a Secret in the same
+ * namespace, an optional realm.
+ */
+const policy = z.strictObject({
+    apiVersion: z.literal("k8s.nginx.org/v1"),
+    kind: z.literal("Policy"),
+    metadata: z.looseObject({ name: dns1123Subdomain, namespace: dns1123Label }),
+    spec: z.strictObject({
+        basicAuth: z.strictObject({ secret: dns1123Subdomain, realm: z.string().regex(/^[^"\\]*$/).optional() }),
+    }),
+});
+
+/** The problems of one object as a basic-auth Policy; empty when the controller would accept it. */
+export function policyProblems(obj: unknown): string[] {
+    const parsed = policy.safeParse(obj);
+    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface ServiceAccountRef {
     /** The cluster's IAM OIDC provider. */
     readonly oidcProviderArn: pulumi.Input<string>;
-    /** The OIDC issuer without "https://", as IAM condition keys spell it. */
+    /** The OIDC issuer, as IAM condition keys spell it: without "https://" (a leading one is dropped). */
     readonly oidcIssuer: pulumi.Input<string>;
     readonly namespace: string;
     readonly serviceAccount: string;
@@ -16,8 +16,9 @@ export interface ServiceAccountRef {
  * token minted for STS. Without the `sub` condition any pod of the cluster could take the role.
  */
 export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
-    return pulumi.all([ref.oidcProviderArn, ref.oidcIssuer]).apply(([arn, issuer]) =>
-        JSON.stringify({
+    return pulumi.all([ref.oidcProviderArn, ref.oidcIssuer]).apply(([arn, issuerUrl]) => {
+        const issuer = issuerUrl.replace(/^https:\/\//, "");
+        return JSON.stringify({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -32,8 +33,8 @@ export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
                     },
                 },
             ],
-        }),
-    );
+        });
+    });
 }
 
 /** An IAM role that exactly one Kubernetes service account can assume. */

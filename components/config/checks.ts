@@ -1,6 +1,6 @@
 import type { ConfigProblem } from "./errors";
-import { NAME_LIMITS, workloadNames } from "./names";
-import { cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
+import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
@@ -28,6 +28,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
+        ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
     ];
 }
@@ -169,6 +170,13 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
             problems.push(at(`app.secretEnv[${i}]`, `${name} has no value in capstan:appSecrets; set it with: pulumi config set --secret --path 'appSecrets.${name}' <value>`));
         }
     });
+    const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
+    for (const name of Object.keys(app.env)) {
+        if (generated.has(name)) problems.push(at(`app.env.${name}`, `is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; remove it or use another name`));
+    }
+    app.secretEnv.forEach((name, i) => {
+        if (generated.has(name)) problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; use another name`));
+    });
     if (app.web.livenessPath !== undefined && app.web.livenessPath === app.web.healthPath) {
         problems.push(at("app.web.livenessPath", `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`));
     }
@@ -189,12 +197,22 @@ function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     return problems;
 }
 
+function internalAuthChecks(cfg: RootConfig): ConfigProblem[] {
+    return cfg.ingress.internal?.basicAuth && !cfg.staging?.basicAuth
+        ? [at("ingress.internal.basicAuth", "is true but capstan:staging.basicAuth is not set, so there is no login to put in front of the internal entry; set staging.basicAuth or remove this")]
+        : [];
+}
+
 function tenantChecks(cfg: RootConfig): ConfigProblem[] {
     const tenant = cfg.tenant;
     if (!tenant) return [];
     const problems: ConfigProblem[] = [];
     if (cfg.cluster.mode !== "shared") {
         problems.push(at("tenant", "requires cluster.mode: shared; a tenant runs in the shared cluster of cluster.sharedStack"));
+    }
+    const { memoryRequest, memoryLimit } = tenant.limits;
+    if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {
+        problems.push(at("tenant.limits.memoryRequest", `${memoryRequest} is more than memoryLimit ${memoryLimit}; a container's default request must fit in its default limit`));
     }
     if (!cfg.app.namespace) {
         problems.push(...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"));

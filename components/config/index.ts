@@ -2,7 +2,7 @@ export { ConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { describeIssue, loadConfig } from "./load";
 export type { CapstanConfig } from "./load";
-export { NAME_LIMITS, workloadNames } from "./names";
+export { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks } from "./checks";

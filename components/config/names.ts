@@ -26,3 +26,14 @@ export const NAME_LIMITS = {
     /** Length of the hash suffix of the migration Job's name. */
     migrationHash: 8,
 } as const;
+
+/**
+ * The environment variables through which the app's AWS resources reach its pods. They live here
+ * so that the config check can refuse an `app.env` or `app.secretEnv` name that would clash.
+ */
+export const appDataEnvNames = {
+    /** The app's S3 bucket name. */
+    bucket: "S3_BUCKET",
+    /** The URL of one SQS queue: `SQS_<QUEUE>_URL`, upper case, `-` as `_`. */
+    queueUrl: (queue: string) => `SQS_${queue.toUpperCase().replace(/-/g, "_")}_URL`,
+};

@@ -150,3 +150,11 @@ export function duplicates(names: readonly string[]): string[] {
     for (const n of names) (seen.has(n) ? dup : seen).add(n);
     return [...dup];
 }
+
+const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A memory quantity (`512Mi`, `1G`, `1000`) in bytes; undefined when it is not one. */
+export function memoryBytes(quantity: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+    return m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ""] : undefined;
+}

@@ -236,9 +236,12 @@ export const canarySchema = z.strictObject({
     weight: int(0, 100).default(0),
 });
 
+const LIMIT_DEFAULTS = { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" };
+const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
+
 export const tenantSchema = z.strictObject({
     name: label(),
-    /** Resource quota of the tenant's namespace. */
+    /** Resource quota of the tenant's namespace: the sum of its pods' requests (and memory limits). */
     quota: z
         .strictObject({
             cpu: cpu.default("16"),
@@ -246,6 +249,21 @@ export const tenantSchema = z.strictObject({
             pods: int(1, 10000).default(100),
         })
         .default({ cpu: "16", memory: "32Gi", pods: 100 }),
+    /** What a container that sets no resources of its own gets (LimitRange defaults). */
+    limits: z
+        .strictObject({
+            cpuRequest: cpu.default(LIMIT_DEFAULTS.cpuRequest),
+            memoryRequest: memory.default(LIMIT_DEFAULTS.memoryRequest),
+            memoryLimit: memory.default(LIMIT_DEFAULTS.memoryLimit),
+        })
+        .default(LIMIT_DEFAULTS),
+    /**
+     * Where the tenant's pods may connect, besides DNS and their own namespace: TCP ports per
+     * network. @default HTTPS anywhere (AWS APIs, third parties); add the database's and cache's networks and ports
+     */
+    egress: z
+        .array(z.strictObject({ cidr, ports: z.array(port).min(1) }))
+        .default(EGRESS_DEFAULT),
 });
 
 /** Every `capstan:` key of the contract, with how its stack value is read. */

@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type EgressRule, tenantNetworkPolicies } from "./networkPolicies";
+
+/** The Pod Security Standard every tenant namespace enforces, warns about and audits. */
+export const POD_SECURITY_LEVEL = "restricted";
+
+export interface TenantArgs {
+    /** The tenant's name, for labels. */
+    readonly tenant: string;
+    /** The namespace to create for the tenant (`<app>-<tenant>`); every tenant object lives in it. */
+    readonly namespace: string;
+    /** The namespace's ResourceQuota: total CPU and memory requests (memory also caps limits), and pods. */
+    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+    /** What a container without resources of its own gets (LimitRange defaults). */
+    readonly limits: { readonly cpuRequest: string; readonly memoryRequest: string; readonly memoryLimit: string };
+    /** The NGINX Ingress Controllers' namespace: the only other namespace allowed in. */
+    readonly ingressNamespace: pulumi.Input<string>;
+    /** TCP ports per network the pods may connect to, besides DNS and their own namespace. @default none */
+    readonly egress?: readonly EgressRule[];
+}
+
+/** The namespace's labels: the restricted Pod Security Standard in all three modes, and the tenant. */
+export function namespaceLabels(tenant: string): Record<string, string> {
+    const labels: Record<string, string> = { "capstan.io/tenant": tenant };
+    for (const mode of ["enforce", "warn", "audit"]) {
+        labels[`pod-security.kubernetes.io/${mode}`] = POD_SECURITY_LEVEL;
+        labels[`pod-security.kubernetes.io/${mode}-version`] = "latest";
+    }
+    return labels;
+}
+
+/** The ResourceQuota's hard limits. A tenant opens no load balancer and no NodePort of its own. */
+export function quotaHard(quota: TenantArgs["quota"]): Record<string, string> {
+    return {
+        "requests.cpu": quota.cpu,
+        "requests.memory": quota.memory,
+        "limits.memory": quota.memory,
+        pods: String(quota.pods),
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    };
+}
+
+/**
+ * A tenant's own corner of the shared cluster: its namespace (restricted Pod Security Standard),
+ * a ResourceQuota, a LimitRange and NetworkPolicies that deny all ingress but from the ingress
+ * controllers and the namespace itself, and all egress but DNS, the namespace and `egress`.
+ *
+ * The Namespace is the only cluster-scoped object; everything else is inside it, so destroying
+ * the tenant's stack removes this tenant and touches nothing shared. Kubernetes names are fixed
+ * (the namespace is the tenant's identity); renaming a child replaces it.
+ */
+export class Tenant extends pulumi.ComponentResource {
+    /** The namespace's name, known once it exists: the app's `namespace` input. */
+    public readonly namespaceName: pulumi.Output<string>;
+
+    constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:tenant:Tenant", name, {}, opts);
+        const labels = { "capstan.io/tenant": args.tenant };
+
+        const ns = new k8s.core.v1.Namespace(name, { metadata: { name: args.namespace, labels: namespaceLabels(args.tenant) } }, { parent: this });
+        const namespace = ns.metadata.name;
+        const inNs = { parent: ns };
+
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: { name: "tenant", namespace, labels }, spec: { hard: quotaHard(args.quota) } }, inNs);
+        new k8s.core.v1.LimitRange(
+            `${name}-limits`,
+            {
+                metadata: { name: "tenant", namespace, labels },
+                spec: {
+                    limits: [
+                        {
+                            type: "Container",
+                            defaultRequest: { cpu: args.limits.cpuRequest, memory: args.limits.memoryRequest },
+                            default: { memory: args.limits.memoryLimit },
+                        },
+                    ],
+                },
+            },
+            inNs,
+        );
+        for (const p of tenantNetworkPolicies(args.ingressNamespace, args.egress ?? [])) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${p.name}`, { metadata: { name: p.name, namespace, labels }, spec: p.spec }, inNs);
+        }
+
+        this.namespaceName = namespace;
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

@@ -1,0 +1,145 @@
+import * as fs from "fs";
+import YAML from "yaml";
+import { crossChecks, dnsLabelProblem, rootSchema, tenantSchema, type ConfigProblem, type RootConfig } from "../../components/config";
+import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "./stackfile";
+
+/** Why a tenant cannot be scaffolded; the message names the problem and the fix. */
+export class ScaffoldError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ScaffoldError";
+    }
+}
+
+export interface ScaffoldOptions {
+    /** The project directory. */
+    readonly dir: string;
+    /** The tenant's name: a DNS-1123 label; the stack is `tenant-<name>`. */
+    readonly name: string;
+    /** The stack whose app settings and cluster the tenant takes. */
+    readonly from: string;
+    /** The Pulumi organization of the source stack, for `cluster.sharedStack`. @default organization (the DIY backend's) */
+    readonly org?: string;
+}
+
+export interface Scaffold {
+    readonly stack: string;
+    readonly file: string;
+    /** The stack file's text. */
+    readonly text: string;
+    /** The stack file's `config:` values, keys fully qualified. */
+    readonly values: Record<string, unknown>;
+    /** The commands that set the secrets the file leaves out. */
+    readonly secretCommands: string[];
+}
+
+type Values = Record<string, any>;
+
+/** `<tenant>.<domain>` for each host, where the domain is the host without its first label. */
+export function tenantHosts(tenant: string, hosts: readonly string[]): string[] {
+    const derived = hosts.map((h) => {
+        const labels = h.split(".");
+        return [tenant, ...(labels.length > 2 ? labels.slice(1) : labels)].join(".");
+    });
+    return [...new Set(derived)];
+}
+
+/** Env values equal to one of the source's hosts point at the tenant's first host of that entry instead. */
+function rewriteEnv(env: Record<string, unknown>, hostMap: ReadonlyMap<string, string>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" && hostMap.has(v) ? hostMap.get(v) : v]));
+}
+
+/** Stacks of the project whose `capstan:tenant.name` is `name`. */
+function stacksOfTenant(dir: string, project: string, name: string): string[] {
+    return listStacks(dir).filter((s) => (loadStackFile(dir, project, s)[`${project}:tenant`] as { name?: unknown } | undefined)?.name === name);
+}
+
+/** The stack file's values in the shape the schema reads. */
+function asRoot(values: Values, project: string): Record<string, unknown> {
+    const root: Record<string, unknown> = { region: values["aws:region"] };
+    for (const [k, v] of Object.entries(values)) if (k.startsWith(`${project}:`)) root[k.slice(project.length + 1)] = v;
+    return root;
+}
+
+/** Every problem of the generated config, as loadConfig would report it, assuming the secrets are set. */
+function validate(values: Values, project: string): ConfigProblem[] {
+    const parsed = rootSchema.safeParse(asRoot(values, project));
+    if (!parsed.success) return parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const cfg: RootConfig = parsed.data;
+    return crossChecks(cfg, { appSecrets: cfg.app.secretEnv, basicAuthPasswords: cfg.staging?.basicAuth?.users ?? [] });
+}
+
+/**
+ * The stack file of a new tenant: the source stack's region, environment, image tag and app; the
+ * source's cluster as a shared one; the tenant's own hosts and namespace; no secrets. Refuses a
+ * name that is not a DNS-1123 label, a tenant that already exists, and a result that would not
+ * pass the config checks.
+ */
+export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
+    const nameProblem = dnsLabelProblem(opts.name);
+    if (nameProblem) throw new ScaffoldError(`tenant name ${nameProblem}`);
+    const project = loadProjectFile(opts.dir);
+    const p = (key: string) => `${project.name}:${key}`;
+    const stack = `tenant-${opts.name}`;
+    const file = stackFilePath(opts.dir, stack);
+    if (fs.existsSync(file)) throw new ScaffoldError(`tenant ${opts.name} already exists: ${stack} has a stack file; pick another name or edit that file`);
+    const existing = stacksOfTenant(opts.dir, project.name, opts.name);
+    if (existing.length > 0) throw new ScaffoldError(`tenant ${opts.name} already exists in stack ${existing.join(", ")}; pick another name`);
+
+    const src = loadStackFile(opts.dir, project.name, opts.from) as Values;
+    const srcCluster = (src[p("cluster")] ?? {}) as Values;
+    const sharedStack = srcCluster.mode === "shared" ? srcCluster.sharedStack : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
+    const srcIngress = src[p("ingress")] as Values | undefined;
+    if (!srcIngress?.public?.hosts?.length) throw new ScaffoldError(`stack ${opts.from} has no ingress.public.hosts to derive the tenant's hosts from`);
+
+    const hostMap = new Map<string, string>();
+    const entry = (e: Values) => {
+        const hosts = tenantHosts(opts.name, e.hosts);
+        for (const h of e.hosts as string[]) hostMap.set(h, hosts[0]);
+        return hosts;
+    };
+    const ingress: Values = { public: { hosts: entry(srcIngress.public) } };
+    if (srcIngress.internal) {
+        ingress.internal = { hosts: entry(srcIngress.internal) };
+        if (srcIngress.internal.basicAuth !== undefined) ingress.internal.basicAuth = srcIngress.internal.basicAuth;
+    }
+    const app: Values = structuredClone(src[p("app")] ?? {});
+    delete app.namespace;
+    if (app.env) app.env = rewriteEnv(app.env, hostMap);
+    const tenant = tenantSchema.parse({ name: opts.name });
+
+    const values: Values = {
+        "aws:region": src["aws:region"],
+        [p("environment")]: src[p("environment")],
+        [p("imageTag")]: src[p("imageTag")],
+        [p("cluster")]: { mode: "shared", sharedStack },
+        [p("ingress")]: ingress,
+        [p("app")]: app,
+    };
+    if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0) values[p("staging")] = structuredClone(src[p("staging")]);
+    values[p("tenant")] = tenant;
+
+    const problems = validate(values, project.name);
+    if (problems.length > 0) {
+        throw new ScaffoldError(`the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`);
+    }
+
+    const secretCommands = [
+        ...((app.secretEnv ?? []) as string[]).map((n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`),
+        ...((values[p("staging")]?.basicAuth?.users ?? []) as string[]).map((u) => `pulumi config set --stack ${stack} --secret --path 'basicAuthPasswords.${u}' <password>`),
+    ];
+    const header = [
+        `Tenant ${opts.name}: the app of stack ${opts.from}, in its own namespace on the cluster of ${sharedStack}.`,
+        `Written by: npm run tenant -- new ${opts.name} --from ${opts.from}. Set its secrets with:`,
+        ...secretCommands.map((c) => `  ${c}`),
+    ];
+    const doc = new YAML.Document({ config: values });
+    // Lists of plain values on one line, as the other stack files write them.
+    YAML.visit(doc, {
+        Seq(_, node) {
+            if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
+        },
+    });
+    doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
+    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands };
+}

@@ -1,0 +1,157 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { loadConfig, type CapstanConfig } from "../components/config";
+import { tenantHosts } from "../scripts/lib/tenantScaffold";
+import { tenantCli } from "../scripts/tenant";
+import { PROJECT_DIR, runComponents } from "./harness";
+
+/** A throwaway copy of the project's stack files, so that a scaffold writes nowhere that matters. */
+function scratch(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-tenant-"));
+    for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f) || f === "Pulumi.yaml")) {
+        fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+    }
+    return dir;
+}
+
+function run(dir: string, argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = tenantCli(argv, { dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
+function stackFile(dir: string, stack: string): { text: string; values: Record<string, any> } {
+    const text = fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8");
+    return { text, values: (YAML.parse(text) as { config: Record<string, any> }).config };
+}
+
+async function load(values: Record<string, unknown>, secrets: Record<string, unknown>): Promise<CapstanConfig> {
+    let cfg: CapstanConfig | undefined;
+    await runComponents(() => {
+        cfg = loadConfig();
+    }, { values, secrets, stack: "tenant-globex" });
+    return cfg as CapstanConfig;
+}
+
+describe("npm run tenant -- new <name> --from <stack>", () => {
+    it("writes a tenant stack on the source's cluster, with the source's app, its own hosts and no secrets", () => {
+        const dir = scratch();
+        const { code, stdout, stderr } = run(dir, ["new", "globex", "--from", "prod", "--org", "acme-corp"]);
+        expect(stderr).toBe("");
+        expect(code).toBe(0);
+        const { text, values } = stackFile(dir, "tenant-globex");
+        const prod = stackFile(dir, "prod").values;
+        expect(values["capstan:cluster"]).toEqual({ mode: "shared", sharedStack: "acme-corp/capstan/prod" });
+        expect(values["capstan:tenant"].name).toBe("globex");
+        expect(values["capstan:ingress"].public.hosts).toEqual(["globex.example.com"]);
+        expect(values["capstan:ingress"].internal.hosts).toEqual(["globex.internal.example.com"]);
+        expect(values["capstan:app"].env.APP_HOST).toBe("globex.example.com");
+        expect({ ...values["capstan:app"], env: undefined }).toEqual({ ...prod["capstan:app"], env: undefined });
+        for (const key of ["aws:region", "capstan:environment", "capstan:imageTag"]) expect(values[key]).toEqual(prod[key]);
+        for (const key of ["capstan:network", "capstan:nodeGroups", "capstan:appSecrets", "capstan:basicAuthPasswords", "capstan:canary"]) expect(values).not.toHaveProperty(key);
+        expect(text).not.toContain("secure:");
+        for (const name of prod["capstan:app"].secretEnv) {
+            expect(stdout).toContain(`pulumi config set --stack tenant-globex --secret --path 'appSecrets.${name}' <value>`);
+        }
+    });
+
+    it("writes a config that loads: namespace <app>-<tenant>, shared cluster, once its secrets are set", async () => {
+        const dir = scratch();
+        expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
+        const { values } = stackFile(dir, "tenant-globex");
+        const cfg = await load(values, { "capstan:appSecrets": { DATABASE_URL: "x", SECRET_KEY_BASE: "y" } });
+        expect(cfg.namespace).toBe("phraseapp-globex");
+        expect(cfg.tenant?.name).toBe("globex");
+        expect(cfg.cluster).toMatchObject({ mode: "shared", sharedStack: "organization/capstan/prod" });
+    });
+
+    it("copies basic auth from a staging source and prints the password commands", () => {
+        const dir = scratch();
+        const { code, stdout } = run(dir, ["new", "initech", "--from", "staging"]);
+        expect(code).toBe(0);
+        expect(stackFile(dir, "tenant-initech").values["capstan:staging"]).toEqual(stackFile(dir, "staging").values["capstan:staging"]);
+        expect(stdout).toContain("pulumi config set --stack tenant-initech --secret --path 'basicAuthPasswords.team' <password>");
+    });
+
+    it("from a tenant stack, runs on that tenant's shared cluster", () => {
+        const dir = scratch();
+        expect(run(dir, ["new", "globex", "--from", "tenant-acme"]).code).toBe(0);
+        const values = stackFile(dir, "tenant-globex").values;
+        expect(values["capstan:cluster"].sharedStack).toBe(stackFile(dir, "tenant-acme").values["capstan:cluster"].sharedStack);
+        expect(values["capstan:ingress"].public.hosts).toEqual(["globex.example.com"]);
+    });
+
+    it.each([["Acme"], ["-acme"], ["acme-"], ["ac_me"], ["acme.corp"], ["a".repeat(64)]])("refuses the name %s, which is not a DNS-1123 label, and writes nothing", (name) => {
+        const dir = scratch();
+        const before = fs.readdirSync(dir).sort();
+        const { code, stderr } = run(dir, ["new", name, "--from", "prod"]);
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/DNS-1123 label|characters/);
+        expect(fs.readdirSync(dir).sort()).toEqual(before);
+    });
+
+    it("refuses a tenant whose stack file exists, leaving it untouched", () => {
+        const dir = scratch();
+        const before = fs.readFileSync(path.join(dir, "Pulumi.tenant-acme.yaml"), "utf8");
+        const { code, stderr } = run(dir, ["new", "acme", "--from", "prod"]);
+        expect(code).toBe(1);
+        expect(stderr).toContain("tenant acme already exists");
+        expect(fs.readFileSync(path.join(dir, "Pulumi.tenant-acme.yaml"), "utf8")).toBe(before);
+    });
+
+    it("refuses a tenant that another stack already runs, whatever its file is called", () => {
+        const dir = scratch();
+        fs.renameSync(path.join(dir, "Pulumi.tenant-acme.yaml"), path.join(dir, "Pulumi.acme-eu.yaml"));
+        const { code, stderr } = run(dir, ["new", "acme", "--from", "prod"]);
+        expect(code).toBe(1);
+        expect(stderr).toContain("already exists in stack acme-eu");
+        expect(fs.existsSync(path.join(dir, "Pulumi.tenant-acme.yaml"))).toBe(false);
+    });
+
+    it("refuses a name that would make the namespace too long, naming the key", () => {
+        const dir = scratch();
+        const { code, stderr } = run(dir, ["new", "t".repeat(60), "--from", "prod"]);
+        expect(code).toBe(1);
+        expect(stderr).toContain("capstan:tenant.name");
+    });
+
+    it.each([[[]], [["old", "acme"]], [["new", "acme"]], [["new", "--from", "prod"]], [["new", "acme", "--from"]]])("says how to call it when called as %j", (argv) => {
+        const { code, stderr } = run(scratch(), argv);
+        expect(code).toBe(2);
+        expect(stderr).toContain("usage: npm run tenant -- new <name> --from <stack>");
+    });
+
+    it("names the stacks there are when the source does not exist", () => {
+        const { code, stderr } = run(scratch(), ["new", "globex", "--from", "nosuch"]);
+        expect(code).toBe(1);
+        expect(stderr).toContain('unknown stack "nosuch"');
+    });
+});
+
+describe("the committed example tenant", () => {
+    it("is what the scaffold writes from prod, plus its secrets", () => {
+        const dir = scratch();
+        fs.rmSync(path.join(dir, "Pulumi.tenant-acme.yaml"));
+        expect(run(dir, ["new", "acme", "--from", "prod", "--org", "acme-corp"]).code).toBe(0);
+        const generated = stackFile(dir, "tenant-acme").values;
+        const committed = stackFile(PROJECT_DIR, "tenant-acme").values;
+        const { "capstan:appSecrets": secrets, ...rest } = committed;
+        expect(rest).toEqual(generated);
+        expect(Object.keys(secrets)).toEqual(generated["capstan:app"].secretEnv);
+    });
+});
+
+describe("the tenant's hosts", () => {
+    it.each([
+        [["app.example.com", "www.example.com"], ["acme.example.com"]],
+        [["example.com"], ["acme.example.com"]],
+        [["admin.internal.example.com"], ["acme.internal.example.com"]],
+        [["shop.example.com", "shop.example.org"], ["acme.example.com", "acme.example.org"]],
+    ])("from %j are %j", (hosts, expected) => {
+        expect(tenantHosts("acme", hosts)).toEqual(expected);
+    });
+});
