@@ -12,7 +12,7 @@ import { planJson } from "../scripts/lib/plan";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
 import { renderStack } from "../scripts/lib/render";
 import { loadProjectFile, loadStackFile } from "../scripts/lib/stackfile";
-import { runSeries } from "./measure";
+import { runPairedSeries } from "./measure";
 import { toReplay } from "./replay";
 import { derived, markdownTable, targetLines, targets, textTable, type ImageBump, type StackResult } from "./report";
 import type { SampleJob } from "./sample";
@@ -93,9 +93,14 @@ async function benchStack(s: BenchStack, program: Program, work: string, samples
     fs.writeFileSync(replayFile, JSON.stringify(toReplay(rendered.plan, rendered.result)));
 
     const base = { dir: PROJECT_DIR, stack: s.stack, overrides: s.overrides };
-    const progress = (side: string) => (i: number) => log(`\r${s.label}: ${side} ${i}/${samples}   `);
-    const programSeries = await runSeries({ ...base, side: "program" } satisfies SampleJob, path.join(dir, "program.json"), samples, progress("program"));
-    const floorSeries = await runSeries({ ...base, side: "floor", replayFile, planFile } satisfies SampleJob, path.join(dir, "floor.json"), samples, progress("floor"));
+    const { program: programSeries, floor: floorSeries } = await runPairedSeries(
+        {
+            program: { job: { ...base, side: "program" } satisfies SampleJob, file: path.join(dir, "program.json") },
+            floor: { job: { ...base, side: "floor", replayFile, planFile } satisfies SampleJob, file: path.join(dir, "floor.json") },
+        },
+        samples,
+        (i) => log(`\r${s.label}: sample ${i}/${samples}   `),
+    );
     log(`\r${s.label}: done${" ".repeat(20)}\n`);
     if (floorSeries.samePlan !== true) throw new Error(`${s.label}: the floor's replay did not render the program's plan; its figures would compare different work`);
     if (programSeries.resources !== rendered.plan.resources.length) throw new Error(`${s.label}: the measured renders registered ${programSeries.resources} resources, the reference render ${rendered.plan.resources.length}`);
@@ -113,6 +118,8 @@ function machine() {
         platform: `${os.platform()} ${os.arch()} ${os.release()}`,
     };
 }
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 function pulumiVersion(): string {
     const pkg = path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi", "package.json");
@@ -143,6 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const program = loadProgram(PROJECT_DIR);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-bench-"));
     const started = Date.now();
+    const loadBefore = os.loadavg()[0];
     const results: StackResult[] = [];
     try {
         for (const s of stacks) results.push(await benchStack(s, program, work, opts.samples, (t) => process.stderr.write(t)));
@@ -153,12 +161,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const judged = targets(results);
     const report = {
         date: new Date().toISOString(),
-        machine: machine(),
+        machine: { ...machine(), loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]) } },
         node: process.version,
         pulumi: pulumiVersion(),
         method: {
             samples: opts.samples,
-            warmup: 1,
+            warmup: "one program and one floor sample, discarded",
+            order: "program and floor samples alternate",
             statistic: "median per figure over the samples, each sample a fresh node process",
             ratioBasis: "evaluation / evaluation: module loading differs by design (the floor loads only @pulumi/pulumi)",
         },
@@ -170,7 +179,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 
     const out: string[] = [
-        `Capstan render benchmark: node ${process.version}, @pulumi/pulumi ${report.pulumi}, ${report.machine.cpus} x ${report.machine.cpuModel}`,
+        `Capstan render benchmark: node ${process.version}, @pulumi/pulumi ${report.pulumi}, ${report.machine.cpus} x ${report.machine.cpuModel}, load average ${report.machine.loadAverage.before} -> ${report.machine.loadAverage.after}`,
         `Medians of ${opts.samples} fresh processes after a warm-up; times in ms. program/floor ms: wall time of the process; load: module loading; eval: the render.`,
         "",
         textTable(results),

@@ -85,14 +85,26 @@ export function summarizeSeries(samples: readonly Sample[]): Series {
     };
 }
 
-/** A warm-up sample (discarded: it fills the file cache), then `count` measured ones. */
-export async function runSeries(job: SampleJob, jobFile: string, count: number, onSample?: (i: number) => void): Promise<Series> {
-    fs.writeFileSync(jobFile, JSON.stringify(job));
-    await runSample(jobFile, job.dir);
-    const samples: Sample[] = [];
+/**
+ * Runs the program's and the floor's samples alternately, after one discarded warm-up of each
+ * (it fills the file cache): on a shared machine, load that comes and goes then weighs on both
+ * sides alike instead of on whichever series happened to run during it.
+ */
+export async function runPairedSeries(
+    jobs: { program: { job: SampleJob; file: string }; floor: { job: SampleJob; file: string } },
+    count: number,
+    onSample?: (i: number) => void,
+): Promise<{ program: Series; floor: Series }> {
+    for (const side of [jobs.program, jobs.floor]) {
+        fs.writeFileSync(side.file, JSON.stringify(side.job));
+        await runSample(side.file, side.job.dir);
+    }
+    const program: Sample[] = [];
+    const floor: Sample[] = [];
     for (let i = 0; i < count; i++) {
-        samples.push(await runSample(jobFile, job.dir));
+        program.push(await runSample(jobs.program.file, jobs.program.job.dir));
+        floor.push(await runSample(jobs.floor.file, jobs.floor.job.dir));
         onSample?.(i + 1);
     }
-    return summarizeSeries(samples);
+    return { program: summarizeSeries(program), floor: summarizeSeries(floor) };
 }
