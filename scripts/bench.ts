@@ -1,0 +1,2 @@
+/** `capstan bench`: the render benchmark, whose code lives in bench/. */
+export { main } from "../bench/bench";

@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { replayProgram, toReplay } from "../bench/replay";
+import { syntheticOverrides } from "../bench/synthetic";
+import { loadConfig, workloadNames, type CapstanConfig } from "../components/config";
+import { isSecretValue, runProgram, type Program, type RunResult } from "../scripts/lib/engine";
+import { toPlan } from "../scripts/lib/plan";
+import { committedStacks, render, runComponents, stackValues } from "./harness";
+
+describe("synthetic benchmark stacks", () => {
+    it.each([0, 1, 10, 50, 200])("with %i workloads: a valid staging config with exactly that many workers and cron tasks", async (n) => {
+        const staging = stackValues("staging");
+        let cfg: CapstanConfig | undefined;
+        await runComponents(
+            () => {
+                cfg = loadConfig();
+            },
+            { values: { ...staging, ...syntheticOverrides(staging, n) }, stack: "staging" },
+        );
+        const app = cfg!.app;
+        expect(app.workers).toHaveLength(Math.ceil(n / 2));
+        expect(app.cron).toHaveLength(Math.floor(n / 2));
+        const names = [...app.workers.map((w) => workloadNames.worker(app.name, w.name)), ...app.cron.map((c) => workloadNames.cron(app.name, c.name))];
+        expect(new Set(names).size).toBe(n);
+        // Everything but the workloads is staging's own.
+        expect(app.web).toEqual((await loadedStaging()).app.web);
+        expect(app.migrate).toEqual((await loadedStaging()).app.migrate);
+    });
+
+    it("leaves the base stack's values untouched", () => {
+        const staging = stackValues("staging");
+        const before = structuredClone(staging);
+        syntheticOverrides(staging, 10);
+        expect(staging).toEqual(before);
+    });
+});
+
+let staging: CapstanConfig | undefined;
+async function loadedStaging(): Promise<CapstanConfig> {
+    if (!staging) {
+        await runComponents(
+            () => {
+                staging = loadConfig();
+            },
+            { values: stackValues("staging"), stack: "staging" },
+        );
+    }
+    return staging!;
+}
+
+const UPSTREAM = "acme/capstan/prod";
+
+function run(program: Program): Promise<RunResult> {
+    return runProgram(program, {
+        project: "capstan",
+        stack: "bench",
+        config: {},
+        secretKeys: [],
+        stackOutputs: { [UPSTREAM]: { outputs: { clusterName: "prod" }, secretOutputNames: [] } },
+    });
+}
+
+class Holder extends pulumi.ComponentResource {
+    constructor(name: string, args: { vpc: aws.ec2.Vpc; cidr: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:bench:Holder", name, args, opts);
+        new aws.ec2.Subnet(`${name}-subnet`, { vpcId: args.vpc.id, cidrBlock: args.cidr }, { parent: this });
+        this.registerOutputs({});
+    }
+}
+
+/** A program with one of each thing a render records: components, providers, secrets, options. */
+const sampleProgram: Program = async () => {
+    const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }, { protect: true });
+    const holder = new Holder("holder", { vpc, cidr: "10.0.1.0/24" }, { dependsOn: [vpc] });
+    const upstream = new pulumi.StackReference("upstream", { name: UPSTREAM });
+    const provider = new k8s.Provider("k8s", { namespace: upstream.getOutput("clusterName") as pulumi.Output<string> }, { parent: holder });
+    new k8s.core.v1.Secret("env", { stringData: pulumi.secret({ DATABASE_URL: "postgres://x" }) }, { parent: holder, provider });
+    new k8s.core.v1.ConfigMap("settings", { data: { A: "1" } }, { parent: holder, provider, ignoreChanges: ["data"], dependsOn: [vpc] });
+    return { vpcId: vpc.id, password: pulumi.secret("hunter2") };
+};
+
+describe("the benchmark's floor", () => {
+    it("replays a render as the same resources, kinds, options and inputs, giving the same plan", async () => {
+        const original = await run(sampleProgram);
+        const plan = toPlan("capstan", "bench", original);
+        expect(plan.resources.map((r) => r.type)).toContain("pulumi:providers:kubernetes");
+
+        const replayed = await run(replayProgram(toReplay(plan, original)));
+
+        expect(replayed.resources.map((r) => [r.type, r.name, r.custom])).toEqual(original.resources.map((r) => [r.type, r.name, r.custom]));
+        expect(toPlan("capstan", "bench", replayed)).toEqual(plan);
+        // The replay sends what was secret as a secret, as the program did (the plan only shows "[secret]").
+        const secret = replayed.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
+        expect(isSecretValue(secret?.inputs.stringData)).toBe(true);
+        expect(isSecretValue(replayed.outputs.password)).toBe(true);
+        expect(JSON.stringify(secret?.inputs)).not.toContain("postgres://x");
+    });
+
+    it.each(committedStacks())("replays the render of stack %s as the same plan", async (stack) => {
+        const rendered = await render(stack);
+        const replay = toReplay(rendered.plan, rendered.result);
+        const replayed = await runProgram(replayProgram(replay), { project: rendered.plan.project, stack, config: {}, secretKeys: [], stackOutputs: replay.stackOutputs });
+        const plan = toPlan(rendered.plan.project, stack, replayed);
+        expect(plan.resources).toHaveLength(rendered.plan.resources.length);
+        expect(plan.resources.map((r) => r.type)).toEqual(rendered.plan.resources.map((r) => r.type));
+        expect(plan).toEqual(rendered.plan);
+    });
+});
