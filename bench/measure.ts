@@ -53,6 +53,8 @@ export interface Series {
     readonly startupMs: number;
     readonly loadMs: number;
     readonly evalMs: number;
+    /** Of loadMs: modules required while the render ran. */
+    readonly lazyLoadMs: number;
     readonly evalCpuMs: number;
     readonly runMs?: number;
     readonly outputMs?: number;
@@ -76,6 +78,7 @@ export function summarizeSeries(samples: readonly Sample[]): Series {
         startupMs: round(m((s) => s.startupMs)) as number,
         loadMs: round(m((s) => s.loadMs)) as number,
         evalMs: round(m((s) => s.evalMs)) as number,
+        lazyLoadMs: round(m((s) => s.lazyLoadMs)) as number,
         evalCpuMs: round(m((s) => s.evalCpuMs)) as number,
         ...(floorOnly ? { runMs: round(m((s) => s.runMs)), outputMs: round(m((s) => s.outputMs)) } : {}),
         maxRssMiB: Math.round(Math.max(...samples.map((s) => s.maxRssKiB)) / 1024),

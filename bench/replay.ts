@@ -4,6 +4,8 @@
  * dependsOn, protect, ignoreChanges and inputs. Run under the same mock engine, it costs what the
  * engine itself costs for that plan, and it renders the same plan.
  */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Program, RunResult } from "../scripts/lib/engine";
 import type { Plan, PlanResource } from "../scripts/lib/plan";
@@ -50,6 +52,34 @@ export function toReplay(plan: Plan, result: RunResult): Replay {
     };
 }
 
+type ResourceClass = new (name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/**
+ * The SDK class a type token is declared with (`aws:ec2/vpc:Vpc` -> `aws.ec2.Vpc`,
+ * `kubernetes:apps/v1:Deployment` -> `k8s.apps.v1.Deployment`, a custom resource definition's
+ * kind -> `k8s.apiextensions.CustomResource`), or undefined for a type outside the two SDKs. The
+ * floor builds every resource with the class the program used: what a typed class costs (its
+ * output properties, its input handling) is the SDK's cost, not Capstan's.
+ */
+export function sdkClass(type: string): ResourceClass | undefined {
+    const [pkg, mod = "", name = ""] = type.split(":");
+    const lookup = (root: unknown, path: string[]) => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root) as ResourceClass | undefined;
+    if (pkg === "aws") return lookup(aws, [mod.split("/")[0], name]);
+    if (pkg === "kubernetes") {
+        const [group, version] = mod.split("/");
+        const typed = lookup(k8s, [group.split(".")[0], version, name]);
+        if (typed) return typed;
+        if (group.includes(".")) {
+            return class extends k8s.apiextensions.CustomResource {
+                constructor(n: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+                    super(n, args as k8s.apiextensions.CustomResourceArgs, opts);
+                }
+            };
+        }
+    }
+    return undefined;
+}
+
 class ReplayedResource extends pulumi.CustomResource {
     constructor(type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         super(type, name, props, opts);
@@ -83,9 +113,14 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
     const provider = r.provider ? byUrn.get(r.provider) : undefined;
     if (provider) opts.provider = provider as pulumi.ProviderResource;
     const inputs = withSecrets(r.inputs) as pulumi.Inputs;
+    // Provider classes serialize their inputs (to JSON text) on the way in: the plan holds them
+    // serialized already, so providers are replayed as the generic resource they are to the engine.
     if (r.type.startsWith(PROVIDER_PREFIX)) return new ReplayedProvider(r.type.slice(PROVIDER_PREFIX.length), r.name, inputs, opts);
     if (r.type === STACK_REFERENCE) return new pulumi.StackReference(r.name, { name: String(r.inputs.name) }, opts);
-    if (r.custom) return new ReplayedResource(r.type, r.name, inputs, opts);
+    if (r.custom) {
+        const Class = sdkClass(r.type);
+        return Class ? new Class(r.name, inputs, opts) : new ReplayedResource(r.type, r.name, inputs, opts);
+    }
     return new pulumi.ComponentResource(r.type, r.name, inputs, opts);
 }
 

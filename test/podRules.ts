@@ -1,5 +1,7 @@
 /** The rules every pod of the app must meet, shared by the whole-stack and canary tests. */
 
+import { restrictedViolations } from "../policy/rules/podSecurity";
+
 type Obj = Record<string, any>;
 
 /** The pod template of a workload object. */
@@ -9,21 +11,11 @@ export function podTemplateOf(o: Obj): Obj {
 
 /** Every way a pod template breaks the restricted Pod Security Standard or the app's own rules. */
 export function podProblems(template: Obj): string[] {
-    const p: string[] = [];
     const spec = template.spec;
-    if (spec.securityContext?.runAsNonRoot !== true) p.push("pod runAsNonRoot is not true");
-    if (spec.securityContext?.seccompProfile?.type !== "RuntimeDefault") p.push("pod seccomp is not RuntimeDefault");
-    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) p.push("pod uses a host namespace");
+    const p: string[] = restrictedViolations(spec);
     const writable = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir).map((v: Obj) => v.name));
-    for (const v of spec.volumes ?? []) if (!v.emptyDir && !v.configMap && !v.secret && !v.projected) p.push(`volume ${v.name} is not an allowed type`);
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-        const sc = c.securityContext ?? {};
-        if (sc.allowPrivilegeEscalation !== false) p.push(`${c.name}: allowPrivilegeEscalation is not false`);
-        if (JSON.stringify(sc.capabilities?.drop) !== '["ALL"]') p.push(`${c.name}: capabilities do not drop ALL`);
-        if (sc.capabilities?.add?.length) p.push(`${c.name}: adds capabilities`);
-        if (sc.readOnlyRootFilesystem !== true) p.push(`${c.name}: root filesystem is writable`);
-        if (sc.privileged) p.push(`${c.name}: is privileged`);
-        if (sc.runAsUser === 0 || spec.securityContext?.runAsUser === 0) p.push(`${c.name}: runs as root`);
+        if (c.securityContext?.readOnlyRootFilesystem !== true) p.push(`${c.name}: root filesystem is writable`);
         const mounts: Obj[] = c.volumeMounts ?? [];
         if (!mounts.some((m) => m.mountPath === "/tmp" && writable.has(m.name))) p.push(`${c.name}: /tmp is not a writable emptyDir`);
         if (!mounts.some((m) => /\/tmp$/.test(m.mountPath) && m.mountPath !== "/tmp" && writable.has(m.name))) p.push(`${c.name}: the app's tmp/ is not a writable emptyDir`);

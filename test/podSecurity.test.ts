@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { restrictedViolations } from "../components/tenant";
+import { restrictedViolations } from "../policy/rules/podSecurity";
 
 /** A pod spec that meets the restricted Pod Security Standard. */
 const compliant = () => ({

@@ -1,5 +1,4 @@
 export { namespaceLabels, POD_SECURITY_LEVEL, quotaHard, Tenant } from "./tenant";
 export type { TenantArgs } from "./tenant";
 export { tenantNetworkPolicies } from "./networkPolicies";
-export { restrictedViolations } from "./podSecurity";
 export type { EgressRule, PolicySpec } from "./networkPolicies";

@@ -3,6 +3,7 @@
  */
 import { unpinnedImageProblem } from "./images";
 import { containersOf, K8S, objectName, podSpecOf, WORKLOAD_TYPES, type ResourceRule } from "./types";
+import { restrictedViolations } from "./podSecurity";
 
 function perContainer(check: (c: Record<string, any>, spec: Record<string, any>) => string[]) {
     return (type: string, props: Record<string, any>): string[] => {
@@ -82,41 +83,13 @@ export const cronJobsForbidConcurrency: ResourceRule = {
     },
 };
 
-const SECCOMP_OK = ["RuntimeDefault", "Localhost"];
-
 export const restrictedPodSecurity: ResourceRule = {
     name: "restricted-pod-security",
     description: "Pod templates meet the Kubernetes 'restricted' Pod Security Standard.",
     types: WORKLOAD_TYPES,
     check: (type, props) => {
         const spec = podSpecOf(type, props);
-        if (!spec) return [];
-        const name = objectName(props);
-        const pod = spec.securityContext ?? {};
-        const problems: string[] = [];
-        for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
-            if (spec[field] === true) problems.push(`${name}: ${field} is true`);
-        }
-        for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
-            if (v?.hostPath) problems.push(`${name}: volume ${v.name} is a hostPath`);
-        }
-        if (pod.runAsUser === 0) problems.push(`${name}: securityContext.runAsUser is 0 (root)`);
-        for (const { where, container } of containersOf(spec)) {
-            const sc = container.securityContext ?? {};
-            const at = `${name} ${where}`;
-            if (sc.privileged === true) problems.push(`${at}: privileged is true`);
-            if (sc.allowPrivilegeEscalation !== false) problems.push(`${at}: set securityContext.allowPrivilegeEscalation: false`);
-            const drop: unknown[] = Array.isArray(sc.capabilities?.drop) ? sc.capabilities.drop : [];
-            if (!drop.includes("ALL")) problems.push(`${at}: set securityContext.capabilities.drop: [ALL]`);
-            const added: unknown[] = Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : [];
-            const extra = added.filter((c) => c !== "NET_BIND_SERVICE");
-            if (extra.length) problems.push(`${at}: adds capabilities ${extra.join(", ")}; only NET_BIND_SERVICE is allowed`);
-            if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push(`${at}: set runAsNonRoot: true (on the pod or the container)`);
-            if (sc.runAsUser === 0) problems.push(`${at}: securityContext.runAsUser is 0 (root)`);
-            const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
-            if (!SECCOMP_OK.includes(seccomp)) problems.push(`${at}: set seccompProfile.type: RuntimeDefault (on the pod or the container)`);
-        }
-        return problems;
+        return spec ? restrictedViolations(spec).map((p) => `${objectName(props)}: ${p}`) : [];
     },
 };
 

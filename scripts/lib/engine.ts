@@ -66,10 +66,36 @@ async function flattenDependsOn(value: unknown): Promise<pulumi.Resource[]> {
 }
 
 /**
+ * Pulumi records a stack trace on every promise it creates (`debuggablePromise`), for the report
+ * of leaked promises, and reads it at once. With ts-node's source-map support installed, formatting
+ * each trace maps every frame back to TypeScript: measured, that bookkeeping cost more than the
+ * program's own work. Those traces are formatted plainly here; every other error's stack is still
+ * source-mapped.
+ */
+function formatPromiseTracesPlainly(): void {
+    // The frames that say where a leaked promise came from; deeper ones are the runtime's own.
+    const plainTrace = (err: Error, frames: NodeJS.CallSite[]) =>
+        `${String(err)}\n${frames
+            .slice(1, 9)
+            .map((f) => `    at ${f.getFunctionName() ?? "<anonymous>"} (${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()})`)
+            .join("\n")}`;
+    type Prepare = (err: Error, frames: NodeJS.CallSite[]) => unknown;
+    const current = Error.prepareStackTrace as (Prepare & { plainPromiseTraces?: true }) | undefined;
+    if (!current || current.plainPromiseTraces) return;
+    const wrapped = Object.assign(
+        (err: Error, frames: NodeJS.CallSite[]) =>
+            frames[0]?.getFunctionName() === "debuggablePromise" ? plainTrace(err, frames) : current(err, frames),
+        { plainPromiseTraces: true as const },
+    );
+    Error.prepareStackTrace = wrapped;
+}
+
+/**
  * Runs a program, unchanged, under Pulumi's mock engine and records every resource it registers.
  * Runs can follow one another in the same process: each starts from fresh mocks and config.
  */
 export async function runProgram(program: Program, opts: RunOptions): Promise<RunResult> {
+    formatPromiseTracesPlainly();
     const region = opts.config["aws:region"] ?? "eu-central-1";
     const stackUrn = `urn:pulumi:${opts.stack}::${opts.project}::pulumi:pulumi:Stack::${opts.project}-${opts.stack}`;
     const records: RecordedResource[] = [];

@@ -1,6 +1,6 @@
 /**
- * What the *restricted* Pod Security Standard (which every tenant namespace enforces) refuses in a
- * pod spec, so that a test or a policy can find it before the API server does. Covers the
+ * What the *restricted* Pod Security Standard (which every app and tenant namespace enforces)
+ * refuses in a pod spec, so that the policy pack and the tests find it before the API server does. Covers the
  * controls of the standard that a pod template sets: host namespaces, privileged containers,
  * capabilities, host paths and ports, volume types, privilege escalation, non-root users and the
  * seccomp profile.
