@@ -147,3 +147,14 @@ describe("the CI pipelines", () => {
         expect(prod?.jobDef.needs).toBe("staging");
     });
 });
+
+describe("the pipelines' Pulumi CLI", () => {
+    it("is the release of the SDK the lock file installs, in both pipelines", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+        const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
+        expect(gitlab.variables.PULUMI_IMAGE).toBe(`pulumi/pulumi-nodejs-20:${sdk}`);
+        const steps = pulumiSteps();
+        expect(steps.length).toBeGreaterThan(0);
+        for (const step of steps) expect(step.with["pulumi-version"], `${step.file} ${step.job}`).toBe(sdk);
+    });
+});
