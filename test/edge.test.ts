@@ -1,22 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TLS_POLICY } from "../components/aws/edgeLoadBalancer";
 import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
-import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
+import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 
-type Any = Record<string, any>;
-const inputs = (r: RecordedResource) => r.inputs as Any;
-
-let prod: Rendered;
-let resources: RecordedResource[];
-const byType = (type: string) => ofType(resources, type);
-const byId = (id: unknown) => resources.find((r) => r.id === id && r.custom);
-
-beforeAll(async () => {
-    prod = await render("prod");
-    resources = prod.result.resources;
-});
-
-const prodConfig = () => stackValues("prod");
+const { resources: all, byType, byId } = useProdRender();
 
 describe("security groups", () => {
     /** The NodePorts of both controllers, as their Helm values declare them. */
@@ -81,7 +68,7 @@ describe("edge load balancers", () => {
         const subnets = (inputs(lb).subnets as string[]).map((id) => byId(id)!.name);
         expect(subnets.every((n) => n.includes(internal ? "-private-" : "-public-"))).toBe(true);
         const listeners = byType("aws:lb/listener:Listener").filter((r) => r.name.startsWith(`capstan-prod-${cls}-`)).map(inputs);
-        const tgPort = (l: Any) => inputs(resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.state.arn === l.defaultActions[0].targetGroupArn)!).port;
+        const tgPort = (l: Any) => inputs(all().find((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.state.arn === l.defaultActions[0].targetGroupArn)!).port;
         const tls = listeners.find((l) => l.port === 443)!;
         const tcp = listeners.find((l) => l.port === 80)!;
         const entry = prodConfig()["capstan:ingress"][cls];

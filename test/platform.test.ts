@@ -1,22 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/aws/cluster";
 import { CHARTS } from "../components/platform/versions";
-import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
+import { ofType, render } from "./harness";
+import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 
-type Any = Record<string, any>;
-const inputs = (r: RecordedResource) => r.inputs as Any;
-
-let prod: Rendered;
-let resources: RecordedResource[];
-const byType = (type: string) => ofType(resources, type);
-const byId = (id: unknown) => resources.find((r) => r.id === id && r.custom);
-
-beforeAll(async () => {
-    prod = await render("prod");
-    resources = prod.result.resources;
-});
-
-const prodConfig = () => stackValues("prod");
+const { prod: rendered, resources: all, byType, byId } = useProdRender();
 
 describe("launch templates", () => {
     it("exist for every node group", () => {
@@ -95,17 +83,17 @@ describe("the cluster", () => {
     });
 
     it("exports a secret kubeconfig that authenticates with aws eks get-token", () => {
-        const kc = prod.result.outputs.kubeconfig as Any;
+        const kc = rendered().result.outputs.kubeconfig as Any;
         expect(Object.keys(kc)).toContain("value"); // recorded as a secret
         const config = JSON.parse(kc.value);
         expect(config.users[0].user.exec.command).toBe("aws");
         expect(config.users[0].user.exec.args.slice(0, 2)).toEqual(["eks", "get-token"]);
-        expect(prod.plan.outputs.kubeconfig).toBe("[secret]");
+        expect(rendered().plan.outputs.kubeconfig).toBe("[secret]");
     });
 
     it("has every Kubernetes resource use the cluster's provider", () => {
         const provider = byType("pulumi:providers:kubernetes")[0].urn;
-        const k8s = resources.filter((r) => r.type.startsWith("kubernetes:"));
+        const k8s = all().filter((r) => r.type.startsWith("kubernetes:"));
         expect(k8s.length).toBeGreaterThan(0);
         for (const r of k8s) expect(r.provider).toBe(provider);
     });
@@ -170,9 +158,9 @@ describe("Helm releases and IRSA", () => {
         ["capstan-prod-autoscaler", "kube-system", "cluster-autoscaler"],
     ])("%s trusts exactly the service account %s/%s, through the cluster's OIDC provider", (role, ns, sa) => {
         const trust = JSON.parse(inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string);
-        const issuer = prod.result.outputs.oidcIssuer as string;
+        const issuer = rendered().result.outputs.oidcIssuer as string;
         expect(trust.Statement).toHaveLength(1);
-        expect(trust.Statement[0].Principal.Federated).toBe(prod.result.outputs.oidcProviderArn);
+        expect(trust.Statement[0].Principal.Federated).toBe(rendered().result.outputs.oidcProviderArn);
         expect(trust.Statement[0].Condition).toEqual({ StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${ns}:${sa}`, [`${issuer}:aud`]: "sts.amazonaws.com" } });
     });
 
