@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem } from "./rules";
 
+// A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
+// more than it saves.
+z.config({ jitless: true });
+
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
  * of the program reads one complete, typed object. Cross-field rules live in `checks.ts`.
