@@ -194,3 +194,10 @@ describe("the network", () => {
         }
     });
 });
+
+describe("the VPC CNI", () => {
+    it("enforces NetworkPolicies, which a tenant's isolation depends on", () => {
+        const cni = byType("aws:eks/addon:Addon").map(inputs).find((a) => a.addonName === "vpc-cni")!;
+        expect(JSON.parse(cni.configurationValues)).toMatchObject({ enableNetworkPolicy: "true" });
+    });
+});

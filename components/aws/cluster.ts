@@ -5,6 +5,9 @@ import { SERVICE_CIDR } from "../config/rules";
 import { serviceAccountRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 
+/** The VPC CNI add-on's configuration: its network policy agent enforces Kubernetes NetworkPolicies. */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
 /** Every control-plane log type EKS offers: audit and authenticator logs answer "who did what". */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -137,6 +140,8 @@ export class Cluster extends pulumi.ComponentResource {
             addonName: "vpc-cni",
             addonVersion: args.addons?.vpcCni,
             serviceAccountRoleArn: cniRole.arn,
+            // NetworkPolicies (a tenant's isolation) are only enforced with the CNI's policy agent on.
+            configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags,
