@@ -7,7 +7,7 @@ import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine
 import { runProgram } from "../scripts/lib/engine";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
 import { renderStack, type Rendered } from "../scripts/lib/render";
-import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig } from "../scripts/lib/stackfile";
+import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig, withSecrets } from "../scripts/lib/stackfile";
 
 export { PROJECT_DIR };
 export type { Rendered, RecordedResource, RunResult };
@@ -51,19 +51,13 @@ export function runComponents(
     config: { values?: Record<string, unknown>; secrets?: Record<string, unknown>; stack?: string } = {},
 ): Promise<RunResult> {
     const project = loadProjectFile(PROJECT_DIR);
-    const runtime = toRuntimeConfig(project, config.values ?? {});
-    const values: Record<string, string> = { ...runtime.config };
-    const secretKeys = new Set(runtime.secretKeys);
-    for (const [k, v] of Object.entries(config.secrets ?? {})) {
-        values[k] = typeof v === "string" ? v : JSON.stringify(v);
-        secretKeys.add(k);
-    }
+    const runtime = withSecrets(toRuntimeConfig(project, config.values ?? {}), config.secrets);
     return runProgram(
         async () => {
             const out = await fn();
             return (typeof out === "object" && out !== null ? out : {}) as Record<string, unknown>;
         },
-        { project: project.name, stack: config.stack ?? "test", config: values, secretKeys: [...secretKeys] },
+        { project: project.name, stack: config.stack ?? "test", config: runtime.config, secretKeys: runtime.secretKeys },
     );
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockState } from "./mockstate";
+import { secretValue } from "./secret";
 
 /** A Pulumi program: index.ts's export, a function that declares resources and returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
@@ -45,13 +46,7 @@ export interface RunResult {
     readonly outputs: Record<string, unknown>;
 }
 
-/** The signature Pulumi puts on serialized secret values. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-export function isSecretValue(v: unknown): v is { value: unknown } {
-    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE;
-}
+export { isSecretValue } from "./secret";
 
 function resolveOutput<T>(o: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
@@ -222,7 +217,7 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
     for (const [key, value] of Object.entries(programOutputs ?? {})) {
         const out = pulumi.output(value);
         const resolved = await resolveOutput(out);
-        outputs[key] = (await pulumi.isSecret(out)) ? { [SECRET_SIG_KEY]: SECRET_SIG_VALUE, value: resolved } : resolved;
+        outputs[key] = (await pulumi.isSecret(out)) ? secretValue(resolved) : resolved;
     }
     if (failures.length > 0) throw fail();
     return { resources: records, outputs };

@@ -1,7 +1,5 @@
 import { createHash } from "crypto";
-
-/** The key of Pulumi's signature on serialized secret values. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+import { isSecretValue } from "./secret";
 
 /**
  * What the mock engine answers for a new resource: the inputs, plus the outputs a real provider
@@ -121,7 +119,7 @@ export function kubernetesName(name: string, inputs: Record<string, any>): strin
  * confirm a guess. (The render sees placeholders anyway; this guards tests given real values.)
  */
 function withoutSecrets(value: unknown): unknown {
-    if (typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] !== undefined) return "[secret]";
+    if (isSecretValue(value)) return "[secret]";
     if (Array.isArray(value)) return value.map(withoutSecrets);
     if (typeof value === "object" && value !== null) {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));

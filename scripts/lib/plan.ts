@@ -1,6 +1,6 @@
 import YAML from "yaml";
 import type { RecordedResource, RunResult } from "./engine";
-import { isSecretValue } from "./engine";
+import { isSecretValue } from "./secret";
 import { canonical } from "./mockstate";
 import { SECRET_PLACEHOLDER } from "./stackfile";
 

@@ -3,7 +3,8 @@ import * as path from "path";
 import { diffPlans } from "./diff";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
-import { loadProjectFile, loadStackFile, StackFileError, toRuntimeConfig } from "./stackfile";
+import { isSecretValue } from "./secret";
+import { loadProjectFile, loadStackFile, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {
@@ -59,20 +60,13 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
         const outputs: Record<string, unknown> = {};
         const secretOutputNames: string[] = [];
         for (const [k, v] of Object.entries(upstream.result.outputs)) {
-            const isSecret = typeof v === "object" && v !== null && "value" in v && Object.keys(v).length === 2;
-            outputs[k] = isSecret ? (v as { value: unknown }).value : v;
-            if (isSecret) secretOutputNames.push(k);
+            outputs[k] = isSecretValue(v) ? v.value : v;
+            if (isSecretValue(v)) secretOutputNames.push(k);
         }
         stackOutputs[shared] = { outputs, secretOutputNames };
     }
-    const runtime = toRuntimeConfig(project, values);
-    const config: Record<string, string> = { ...runtime.config };
-    const secretKeys = new Set(runtime.secretKeys);
-    for (const [key, value] of Object.entries(opts.secrets ?? {})) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-        secretKeys.add(key);
-    }
-    const result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys: [...secretKeys], stackOutputs });
+    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), opts.secrets);
+    const result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
     return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) } };

@@ -137,3 +137,17 @@ export function toRuntimeConfig(project: ProjectFile, stackValues: Record<string
     }
     return { config, secretKeys };
 }
+
+/**
+ * The config with decrypted secret values laid over it (key -> value), each key marked secret, as
+ * the CLI hands secrets to a program. Tests use it to check that a known secret never leaks.
+ */
+export function withSecrets(runtime: RuntimeConfig, secrets: Readonly<Record<string, unknown>> = {}): RuntimeConfig {
+    const config: Record<string, string> = { ...runtime.config };
+    const secretKeys = new Set(runtime.secretKeys);
+    for (const [key, value] of Object.entries(secrets)) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        secretKeys.add(key);
+    }
+    return { config, secretKeys: [...secretKeys] };
+}
