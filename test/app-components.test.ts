@@ -53,6 +53,7 @@ describe("bad Args are refused, naming the field", () => {
         ["worker without command", () => workerProblems({ command: [] }), "command"],
         ["worker shutdown 0", () => workerProblems({ command: ["x"], shutdownTimeoutSeconds: 0 }), "shutdownTimeoutSeconds"],
         ["cron with four fields", () => cronProblems({ schedule: "0 3 * *", command: ["x"] }), "schedule"],
+        ["cron minute out of range", () => cronProblems({ schedule: "61 3 * * *", command: ["x"] }), "schedule"],
         ["cron without command", () => cronProblems({ schedule: "@daily", command: [] }), "command"],
         ["cron deadline 1", () => cronProblems({ schedule: "@daily", command: ["x"], startingDeadlineSeconds: 1 }), "startingDeadlineSeconds"],
         ["migration without command", () => migrationProblems({ command: [], activeDeadlineSeconds: 60, imageTag: "1" }), "command"],

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { cronProblem } from "../config/rules";
 import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 
 export interface CronTaskArgs {
@@ -30,7 +31,8 @@ export interface CronTaskArgs {
 /** Problems with cron Args that the type cannot express, each naming the field. */
 export function cronProblems(args: Pick<CronTaskArgs, "schedule" | "command" | "startingDeadlineSeconds" | "activeDeadlineSeconds" | "backoffLimit">): string[] {
     const problems: string[] = [];
-    if (!/^@\w+$/.test(args.schedule) && args.schedule.trim().split(/\s+/).length !== 5) problems.push(`schedule: ${JSON.stringify(args.schedule)} needs five fields or a macro such as @daily`);
+    const schedule = cronProblem(args.schedule);
+    if (schedule) problems.push(`schedule: ${schedule}`);
     if (args.command.length === 0) problems.push("command: must not be empty");
     if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10) problems.push(`startingDeadlineSeconds: ${args.startingDeadlineSeconds} must be at least 10`);
     if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds < 1) problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
