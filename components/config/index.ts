@@ -1,6 +1,6 @@
 export { ConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
-export { describeIssue, loadConfig } from "./load";
+export { describeIssue, loadConfig, validateConfig } from "./load";
 export type { CapstanConfig } from "./load";
 export { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 export * from "./rules";

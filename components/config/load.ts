@@ -163,6 +163,24 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * Validates a stack's config given as the root object (`region` plus every `capstan:` key without
+ * its namespace), with no Pulumi runtime: the rules `loadConfig` applies, for any caller that has
+ * config in hand. Each key is parsed on its own, so that the cross-field rules still run for the
+ * keys that are valid, and every problem is reported in one go.
+ */
+export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys): { config?: RootConfig; problems: ConfigProblem[] } {
+    const problems: ConfigProblem[] = [];
+    const parts: Partial<Record<keyof RootConfig, unknown>> = {};
+    for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
+        const parsed = schema.safeParse(raw[key], { reportInput: true });
+        if (parsed.success) parts[key] = parsed.data;
+        else problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+    }
+    problems.push(...crossChecks(parts as Partial<RootConfig>, secrets));
+    return problems.length > 0 ? { problems } : { config: parts as RootConfig, problems };
+}
+
+/**
  * Reads and validates the whole stack configuration: the only function in Capstan that reads
  * Pulumi config. Throws a {@link ConfigError} listing every problem at once.
  */
@@ -170,18 +188,10 @@ export function loadConfig(): CapstanConfig {
     const { raw, problems } = readRaw();
     const appSecrets = readSecret("appSecrets", problems);
     const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
-    // Each key is parsed on its own, so that the cross-field rules still run for the keys that
-    // are valid, and every problem is reported in one go.
-    const parts: Partial<Record<keyof RootConfig, unknown>> = {};
-    for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
-        const parsed = schema.safeParse(raw[key], { reportInput: true });
-        if (parsed.success) parts[key] = parsed.data;
-        else problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
-    }
-    const keys: SecretKeys = { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names };
-    problems.push(...crossChecks(parts as Partial<RootConfig>, keys));
-    if (problems.length > 0) throw new ConfigError(problems);
-    const cfg = parts as RootConfig;
+    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names });
+    problems.push(...validated.problems);
+    if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
+    const cfg = validated.config;
     const namespace = cfg.app.namespace ?? (cfg.tenant ? `${cfg.app.name}-${cfg.tenant.name}` : cfg.app.name);
     const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
     return Object.freeze({

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import YAML from "yaml";
-import { crossChecks, dnsLabelProblem, rootSchema, tenantSchema, type ConfigProblem, type RootConfig } from "../../components/config";
+import { dnsLabelProblem, tenantSchema, validateConfig, type ConfigProblem } from "../../components/config";
 import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "./stackfile";
 
 /** Why a tenant cannot be scaffolded; the message names the problem and the fix. */
@@ -61,12 +61,12 @@ function asRoot(values: Values, project: string): Record<string, unknown> {
     return root;
 }
 
-/** Every problem of the generated config, as loadConfig would report it, assuming the secrets are set. */
+/**
+ * Every problem of the generated config, as loadConfig would report it. Its secrets are not set
+ * yet (the scaffold prints the commands), so the checks that need their names are left out.
+ */
 function validate(values: Values, project: string): ConfigProblem[] {
-    const parsed = rootSchema.safeParse(asRoot(values, project));
-    if (!parsed.success) return parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    const cfg: RootConfig = parsed.data;
-    return crossChecks(cfg, { appSecrets: cfg.app.secretEnv, basicAuthPasswords: cfg.staging?.basicAuth?.users ?? [] });
+    return validateConfig(asRoot(values, project), {}).problems;
 }
 
 /**
