@@ -3,9 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, type CapstanConfig } from "../components/config";
+import { ConfigError } from "../components/config";
 import { renderCli } from "../scripts/render";
-import { capstanProgram, PROJECT_DIR, runComponents, stackValues } from "./harness";
+import { capstanProgram, loadConfigOf, PROJECT_DIR, stackValues } from "./harness";
 
 type Values = Record<string, any>;
 type Mutation = (v: Values) => void;
@@ -139,13 +139,7 @@ describe("an invalid stack config is refused before anything renders", () => {
     });
 });
 
-async function load(values: Values, secrets: Record<string, unknown> = {}): Promise<CapstanConfig> {
-    let cfg: CapstanConfig | undefined;
-    await runComponents(() => {
-        cfg = loadConfig();
-    }, { values, secrets, stack: "staging" });
-    return cfg as CapstanConfig;
-}
+const load = (values: Values, secrets: Record<string, unknown> = {}) => loadConfigOf(values, secrets, "staging");
 
 describe("a valid config is read once into one typed, frozen object", () => {
     it("resolves every default", async () => {

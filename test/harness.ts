@@ -3,6 +3,7 @@
  * The mock engine fails the run on any invoke it was not told to expect.
  */
 import * as path from "path";
+import { loadConfig, type CapstanConfig } from "../components/config";
 import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine";
 import { runProgram } from "../scripts/lib/engine";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
@@ -59,6 +60,15 @@ export function runComponents(
         },
         { project: project.name, stack: config.stack ?? "test", config: runtime.config, secretKeys: runtime.secretKeys },
     );
+}
+
+/** The config `loadConfig()` reads from the given stack values and secrets, under the mock engine. */
+export async function loadConfigOf(values: Record<string, unknown>, secrets: Record<string, unknown> = {}, stack = "test"): Promise<CapstanConfig> {
+    let cfg: CapstanConfig | undefined;
+    await runComponents(() => {
+        cfg = loadConfig();
+    }, { values, secrets, stack });
+    return cfg as CapstanConfig;
 }
 
 /** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */

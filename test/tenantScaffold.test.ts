@@ -3,10 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { loadConfig, type CapstanConfig } from "../components/config";
 import { tenantHosts } from "../scripts/lib/tenantScaffold";
 import { tenantCli } from "../scripts/tenant";
-import { PROJECT_DIR, runComponents } from "./harness";
+import { loadConfigOf, PROJECT_DIR } from "./harness";
 
 /** A throwaway copy of the project's stack files, so that a scaffold writes nowhere that matters. */
 function scratch(): string {
@@ -29,13 +28,7 @@ function stackFile(dir: string, stack: string): { text: string; values: Record<s
     return { text, values: (YAML.parse(text) as { config: Record<string, any> }).config };
 }
 
-async function load(values: Record<string, unknown>, secrets: Record<string, unknown>): Promise<CapstanConfig> {
-    let cfg: CapstanConfig | undefined;
-    await runComponents(() => {
-        cfg = loadConfig();
-    }, { values, secrets, stack: "tenant-globex" });
-    return cfg as CapstanConfig;
-}
+const load = (values: Record<string, unknown>, secrets: Record<string, unknown>) => loadConfigOf(values, secrets, "tenant-globex");
 
 describe("npm run tenant -- new <name> --from <stack>", () => {
     it("writes a tenant stack on the source's cluster, with the source's app, its own hosts and no secrets", () => {
