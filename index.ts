@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
-import { loadConfig } from "./components/config";
+import { loadConfig, workloadNames } from "./components/config";
 import { clusterOutputs, sharedClusterAccess } from "./components/platform/access";
 import { createPlatform } from "./components/platform/platform";
 import { Tenant } from "./components/tenant";
@@ -51,7 +51,7 @@ export = async () => {
     // The app's bucket, queues and the IAM role its ServiceAccount assumes.
     const data = new AppData(cfg.namespace, {
         namespace: cfg.namespace,
-        serviceAccountName: cfg.app.name,
+        serviceAccountName: workloadNames.serviceAccount(cfg.app.name),
         queues: cfg.app.queues,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,

@@ -73,7 +73,7 @@ export class RailsApp extends pulumi.ComponentResource {
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             name,
             {
-                metadata: { name: app.name, namespace: ns, labels, annotations: args.serviceAccountAnnotations ?? {} },
+                metadata: { name: workloadNames.serviceAccount(app.name), namespace: ns, labels, annotations: args.serviceAccountAnnotations ?? {} },
                 automountServiceAccountToken: args.automountServiceAccountToken ?? false,
             },
             { parent: this },

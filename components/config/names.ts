@@ -10,6 +10,11 @@ export const workloadNames = {
     canary: (app: string) => `${app}-web-canary`,
     worker: (app: string, worker: string) => `${app}-worker-${worker}`,
     cron: (app: string, cron: string) => `${app}-cron-${cron}`,
+    /**
+     * The ServiceAccount every pod of the app runs as. Its IAM role's trust names it, and the role
+     * is declared before the app (the account carries the role's ARN), so both take it from here.
+     */
+    serviceAccount: (app: string) => app,
     /** The migration Job: the prefix plus 8 hex digits of the image tag's hash. */
     migration: (app: string, suffix: string) => `${app}-migrate-${suffix}`,
 };
