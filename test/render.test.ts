@@ -84,6 +84,9 @@ describe.each(committedStacks())("the committed stack %s", (stack) => {
         for (const text of Object.values(rendered.files)) {
             expect(text).not.toMatch(/s3cret/);
         }
+        // The app's secret env is rendered, as the placeholder.
+        const secret = (rendered.manifests as Record<string, any>[]).find((o) => o.kind === "Secret" && o.metadata.name.startsWith("phraseapp-env-secret"));
+        expect(secret?.stringData ?? secret?.data).toBe("[secret]");
     });
 });
 
