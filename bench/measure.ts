@@ -20,7 +20,7 @@ export function runSample(jobFile: string, dir: string): Promise<Sample> {
         const start = performance.now();
         const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), SAMPLE_SCRIPT, jobFile], {
             cwd: dir,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json") },
+            env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.pulumi.json") },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

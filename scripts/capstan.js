@@ -16,7 +16,7 @@ if (!script || !require("fs").existsSync(path.join(__dirname, script))) {
     process.stderr.write(`usage: capstan <${Object.keys(COMMANDS).filter((c) => require("fs").existsSync(path.join(__dirname, COMMANDS[c]))).join("|")}> [args]\n`);
     process.exit(2);
 }
-require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
+require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.pulumi.json") });
 require(path.join(__dirname, script))
     .main(args)
     .then((code) => process.exit(code));
