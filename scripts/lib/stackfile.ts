@@ -11,6 +11,8 @@ export interface ConfigDeclaration {
     readonly description?: string;
     readonly secret?: boolean;
     readonly default?: unknown;
+    /** The element type of an `array` key. */
+    readonly items?: { readonly type: string; readonly items?: ConfigDeclaration["items"] };
 }
 
 export interface ProjectFile {

@@ -1,0 +1,101 @@
+/**
+ * The Pulumi CLI's own checks of a stack's config against the project's `config:` declarations,
+ * as the CLI (3.248) applies them before the program starts (sdk/go/common/workspace: `Validate`
+ * of the project, `mergeConfig` and `validateStackConfigValue`). The render applies them too, so
+ * that it never accepts a stack file the CLI refuses. Messages are the CLI's own.
+ */
+import type { ConfigDeclaration, ProjectFile } from "./stackfile";
+
+function isSecureLeaf(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Whether the CLI's config value is secure: a `secure:` value, or an object with one inside. */
+function isSecure(value: unknown): boolean {
+    if (isSecureLeaf(value)) return true;
+    if (Array.isArray(value)) return value.some(isSecure);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(isSecure);
+    return false;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The value the CLI type-checks: scalars as text, objects as data, secure leaves decrypted (to text). */
+function checkedContent(value: unknown): unknown {
+    if (isSecureLeaf(value)) return "[secret]";
+    if (Array.isArray(value)) return value.map(checkedContent);
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, checkedContent(v)]));
+    return value;
+}
+
+/** `ValidateConfigValue`: whether a value is of a declared type. */
+export function matchesType(type: string, items: ConfigDeclaration["items"], value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+        case "boolean":
+            return value === true || value === false || value === "true" || value === "false";
+        case "object":
+            return isObject(value);
+        default:
+            return Array.isArray(value) && items !== undefined && value.every((v) => matchesType(items.type, items.items, v));
+    }
+}
+
+function typeName(type: string, items: ConfigDeclaration["items"]): string {
+    return items ? `array<${typeName(items.type, items.items)}>` : type;
+}
+
+/** Problems of the project file's declarations themselves (the CLI refuses to load such a project). */
+export function projectProblems(project: ProjectFile): string[] {
+    const problems: string[] = [];
+    for (const [key, decl] of Object.entries(project.declarations)) {
+        if (decl.type === "array" && !decl.items) problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+        if (decl.type && decl.default !== undefined && !matchesType(decl.type, decl.items, decl.default)) {
+            problems.push(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(decl.type, decl.items)}'`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * The CLI's verdict on one stack's config values (fully qualified keys, `secure:` values as they
+ * stand in the file): missing required keys, then, for each declared key in order, a secret key
+ * without an encrypted value, or a value of the wrong type. A declared default is filled in as a
+ * plain value before the checks, exactly as the CLI does.
+ */
+export function stackConfigProblems(project: ProjectFile, stack: string, values: Readonly<Record<string, unknown>>): string[] {
+    const projectIssues = projectProblems(project);
+    if (projectIssues.length > 0) return projectIssues;
+    const merged: Record<string, unknown> = { ...values };
+    const missing: string[] = [];
+    for (const key of Object.keys(project.declarations).sort()) {
+        const decl = project.declarations[key];
+        if (key in merged) continue;
+        if (decl.default !== undefined) merged[key] = decl.default;
+        else if (key.startsWith(`${project.name}:`)) missing.push(key);
+    }
+    if (missing.length > 0) {
+        const list = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((k) => `'${k}'`).join(", ")} and '${missing[missing.length - 1]}'`;
+        return [`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${list}`];
+    }
+    const problems: string[] = [];
+    for (const key of Object.keys(project.declarations).sort()) {
+        const decl = project.declarations[key];
+        if (!decl.type) continue;
+        const value = merged[key];
+        if (decl.secret && !isSecure(value)) {
+            problems.push(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+            continue;
+        }
+        const content = isSecureLeaf(value) ? "[secret]" : isObject(value) || Array.isArray(value) ? checkedContent(value) : String(value);
+        if (!matchesType(decl.type, decl.items, content)) {
+            problems.push(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(decl.type, decl.items)}'`);
+        }
+    }
+    return problems;
+}
