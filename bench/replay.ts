@@ -1,7 +1,7 @@
 /**
  * The floor of the benchmark: a program with no logic at all, which registers every resource of a
  * render's plan directly, in the plan's order, with the same type, name, parent, provider,
- * dependsOn, protect, ignoreChanges and inputs. Run under the same mock engine, it costs what the
+ * dependsOn, protect, ignoreChanges, customTimeouts, deleteBeforeReplace, replaceOnChanges and inputs. Run under the same mock engine, it costs what the
  * engine itself costs for that plan, and it renders the same plan.
  */
 import * as aws from "@pulumi/aws";
@@ -110,6 +110,9 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
     if (dependsOn.length > 0) opts.dependsOn = dependsOn;
     if (r.protect) opts.protect = true;
     if (r.ignoreChanges.length > 0) opts.ignoreChanges = [...r.ignoreChanges];
+    if (r.customTimeouts) opts.customTimeouts = { ...r.customTimeouts };
+    if (r.deleteBeforeReplace) opts.deleteBeforeReplace = true;
+    if (r.replaceOnChanges.length > 0) opts.replaceOnChanges = [...r.replaceOnChanges];
     const provider = r.provider ? byUrn.get(r.provider) : undefined;
     if (provider) opts.provider = provider as pulumi.ProviderResource;
     const inputs = withSecrets(r.inputs) as pulumi.Inputs;

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
 import { committedStacks, PROJECT_DIR, render, runComponents } from "./harness";
 
-const PLAN_KEYS = ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "ignoreChanges", "inputs"];
+const PLAN_KEYS = ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "ignoreChanges", "customTimeouts", "deleteBeforeReplace", "replaceOnChanges", "inputs"];
 
 function tmpdir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "capstan-render-"));
@@ -104,7 +104,7 @@ describe("the render's mechanics", () => {
                     template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "x:1", envFrom: [{ configMapRef: { name: cm.metadata.name } }] }] } },
                 },
             },
-            { provider, dependsOn: [secret], ignoreChanges: ["spec.replicas"] },
+            { provider, dependsOn: [secret], ignoreChanges: ["spec.replicas"], customTimeouts: { create: "25m" }, deleteBeforeReplace: true, replaceOnChanges: ["spec.selector"] },
         );
         return { kubeconfig: pulumi.secret("kc-s3cret"), plain: "visible" };
     };
@@ -118,7 +118,7 @@ describe("the render's mechanics", () => {
         expect(toPlan("capstan", "test", result).outputs).toEqual({ kubeconfig: "[secret]", plain: "visible" });
     });
 
-    it("records dependsOn, protect, ignoreChanges and the provider as declared", async () => {
+    it("records dependsOn, protect, ignoreChanges, timeouts, replacement options and the provider as declared", async () => {
         const plan = toPlan("capstan", "test", await runComponents(program));
         const byName = Object.fromEntries(plan.resources.map((r) => [r.name, r]));
         expect(byName.web.dependsOn).toEqual([byName.env.urn]);
@@ -126,6 +126,10 @@ describe("the render's mechanics", () => {
         expect(byName.cfg.protect).toBe(true);
         expect(byName.web.provider).toBe(byName.k8s.urn);
         expect(byName.cfg.dependsOn).toEqual([]);
+        expect(byName.web.customTimeouts).toEqual({ create: "25m" });
+        expect(byName.web.deleteBeforeReplace).toBe(true);
+        expect(byName.web.replaceOnChanges).toEqual(["spec.selector"]);
+        expect(byName.cfg).toMatchObject({ customTimeouts: null, deleteBeforeReplace: false, replaceOnChanges: [] });
     });
 
     it("fills Kubernetes auto-names from the content, so new data means a new name", async () => {

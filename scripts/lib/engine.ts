@@ -20,6 +20,12 @@ export interface RecordedResource {
     dependsOn: string[];
     readonly protect: boolean;
     readonly ignoreChanges: readonly string[];
+    /** How long the engine waits for a create, update or delete, as declared (e.g. `"20m"`). */
+    readonly customTimeouts: { readonly create?: string; readonly update?: string; readonly delete?: string } | null;
+    /** Whether a replacement deletes the old resource before creating the new one. */
+    readonly deleteBeforeReplace: boolean;
+    /** Input paths whose change replaces the resource instead of updating it. */
+    readonly replaceOnChanges: readonly string[];
     /** The id the mock engine gave the resource. */
     id: string;
     /** Inputs as sent to the engine; secret values still carry Pulumi's secret signature. */
@@ -58,6 +64,13 @@ async function flattenDependsOn(value: unknown): Promise<pulumi.Resource[]> {
     if (Array.isArray(value)) return (await Promise.all(value.map(flattenDependsOn))).flat();
     if (pulumi.Output.isInstance(value) || value instanceof Promise) return flattenDependsOn(await resolveOutput(value as pulumi.Input<unknown>));
     return [];
+}
+
+/** The custom timeouts as declared, without the keys left unset; null when none are. */
+function declaredTimeouts(t: pulumi.CustomTimeouts | undefined): RecordedResource["customTimeouts"] {
+    if (!t) return null;
+    const set = Object.entries({ create: t.create, update: t.update, delete: t.delete }).filter(([, v]) => v !== undefined);
+    return set.length > 0 ? Object.fromEntries(set) : null;
 }
 
 /**
@@ -165,6 +178,9 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
                 dependsOn: [],
                 protect: args.opts.protect === true,
                 ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
+                customTimeouts: declaredTimeouts(args.opts.customTimeouts),
+                deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+                replaceOnChanges: [...(args.opts.replaceOnChanges ?? [])],
                 id: "",
                 inputs: {},
                 state: {},

@@ -14,6 +14,9 @@ export interface PlanResource {
     readonly dependsOn: readonly string[];
     readonly protect: boolean;
     readonly ignoreChanges: readonly string[];
+    readonly customTimeouts: RecordedResource["customTimeouts"];
+    readonly deleteBeforeReplace: boolean;
+    readonly replaceOnChanges: readonly string[];
     readonly inputs: Record<string, unknown>;
 }
 
@@ -50,6 +53,9 @@ export function toPlan(project: string, stack: string, result: RunResult): Plan 
             dependsOn: [...r.dependsOn],
             protect: r.protect,
             ignoreChanges: [...r.ignoreChanges],
+            customTimeouts: r.customTimeouts,
+            deleteBeforeReplace: r.deleteBeforeReplace,
+            replaceOnChanges: [...r.replaceOnChanges],
             inputs: redact(r.inputs) as Record<string, unknown>,
         })),
         outputs: redact(result.outputs) as Record<string, unknown>,
