@@ -30,6 +30,10 @@ export = async () => {
               })
             : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
+    // On a cluster this stack creates, NGINX objects wait for the controllers that install their
+    // CRDs, and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.
+    const needsCrds: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources] };
+    const needsCrdsAndPods: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources, ...cluster.readiness.pods] };
 
     // A tenant gets its namespace with quota, limits and network policies; other stacks give the
     // app a namespace of its own.
@@ -61,7 +65,7 @@ export = async () => {
     // Staging: basic auth in front of the public entry (and the internal one, if configured).
     const basicAuth = cfg.staging?.basicAuth;
     const access = basicAuth
-        ? new StagingAccess(`${cfg.app.name}-staging-access`, { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords }, k8sOpts)
+        ? new StagingAccess(`${cfg.app.name}-staging-access`, { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords }, needsCrds)
         : undefined;
 
     const app = new RailsApp(
@@ -78,7 +82,7 @@ export = async () => {
             serviceAccountAnnotations: data.serviceAccountAnnotations,
             routePolicies: access ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false) : undefined,
         },
-        k8sOpts,
+        needsCrdsAndPods,
     );
 
     return {

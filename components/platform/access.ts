@@ -17,6 +17,12 @@ export interface ClusterAccess {
     readonly ingressNamespace: pulumi.Output<string>;
     /** Controller classes available: always "public"; "internal" when configured. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /**
+     * What the app layer must wait for on a cluster this stack creates: the ingress controllers'
+     * Helm releases, which install the NGINX CRDs (`customResources`), and the nodes plus CoreDNS
+     * that pods need to run and resolve names (`pods`). Empty for a cluster another stack owns.
+     */
+    readonly readiness: { readonly customResources: readonly pulumi.Resource[]; readonly pods: readonly pulumi.Resource[] };
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
@@ -64,5 +70,7 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
         oidcIssuer: ref.requireOutput("oidcIssuer").apply(String),
         ingressNamespace: ref.requireOutput("ingressNamespace").apply(String),
         ingressClasses: args.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        // The owning stack's update installed the controllers and has nodes; nothing to wait for here.
+        readiness: { customResources: [], pods: [] },
     };
 }

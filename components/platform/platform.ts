@@ -121,14 +121,14 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
         },
     }, { provider: cluster.provider });
-    for (const [cls, entry] of entries) {
+    const controllers = entries.map(([cls, entry]) =>
         new IngressController(`${name}-ingress-${cls}`, {
             ingressClass: INGRESS_CLASSES[cls],
             namespace: namespace.metadata.name,
             nodePorts: entry.nodePorts,
             deregistrationDelaySeconds: delay,
-        }, k8sOpts);
-    }
+        }, k8sOpts),
+    );
     new ClusterAutoscaler(`${name}-autoscaler`, {
         clusterName: name,
         version: args.cluster.version,
@@ -147,6 +147,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         oidcIssuer: cluster.oidcIssuer,
         ingressNamespace: namespace.metadata.name,
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        readiness: { customResources: controllers, pods: [coreDns] },
         loadBalancers,
     };
 }
