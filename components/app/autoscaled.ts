@@ -31,6 +31,22 @@ export interface AutoscaledArgs {
     readonly scaling: Scaling;
     /** Resources that must be ready before the Deployment rolls, e.g. the migration Job. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Seconds one new pod may take to become ready; sizes how long Pulumi waits for a rollout. */
+    readonly podReadySeconds: number;
+}
+
+/** The rolling update's surge: a quarter of the pods, at least one. */
+const MAX_SURGE_PERCENT = 25;
+
+/**
+ * How long Pulumi waits for a rollout, in seconds: at `maxReplicas`, the rollout replaces pods in
+ * waves of `maxSurge` (Kubernetes rounds the percentage up), each wave waiting for its pods to be
+ * ready, plus a minute for the controller to notice; never less than Pulumi's own default of 10
+ * minutes, which alone fails a large or slow-booting rollout that is still progressing.
+ */
+export function rolloutTimeoutSeconds(maxReplicas: number, podReadySeconds: number): number {
+    const surge = Math.max(1, Math.ceil((maxReplicas * MAX_SURGE_PERCENT) / 100));
+    return Math.max(600, Math.ceil(maxReplicas / surge) * podReadySeconds + 60);
 }
 
 /**
@@ -41,7 +57,7 @@ export interface AutoscaledArgs {
 export function deploymentSpec(args: Pick<AutoscaledArgs, "selector" | "template">): k8s.types.input.apps.v1.DeploymentSpec {
     return {
         selector: { matchLabels: args.selector },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: `${MAX_SURGE_PERCENT}%` } },
         revisionHistoryLimit: 5,
         template: args.template,
     };
@@ -71,7 +87,8 @@ export function autoscaledDeployment(name: string, args: AutoscaledArgs, parent:
     const problems = scalingProblems(args.scaling);
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     const metadata = { name: args.workload, namespace: args.namespace, labels: args.labels };
-    const deployment = new k8s.apps.v1.Deployment(name, { metadata, spec: deploymentSpec(args) }, { parent, dependsOn: args.dependsOn });
+    const wait = `${rolloutTimeoutSeconds(args.scaling.maxReplicas, args.podReadySeconds)}s`;
+    const deployment = new k8s.apps.v1.Deployment(name, { metadata, spec: deploymentSpec(args) }, { parent, dependsOn: args.dependsOn, customTimeouts: { create: wait, update: wait } });
     const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, { metadata, spec: hpaSpec(deployment.metadata.name, args.scaling) }, { parent });
     const pdb = new k8s.policy.v1.PodDisruptionBudget(name, { metadata, spec: pdbSpec(args.selector) }, { parent });
     return { deployment, hpa, pdb };

@@ -37,6 +37,15 @@ export interface MigrationArgs {
     readonly backoffLimit?: number;
 }
 
+/**
+ * How long Pulumi waits for the migration, in seconds: its deadline plus two minutes for the Job
+ * controller to mark it failed and the provider to see it. Pulumi's default, 10 minutes, would fail
+ * the update while a longer migration is still running.
+ */
+export function migrationTimeoutSeconds(activeDeadlineSeconds: number): number {
+    return activeDeadlineSeconds + 120;
+}
+
 /** Problems with a migration's Args, each naming the field. */
 export function migrationProblems(args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "imageTag">): string[] {
     const problems: string[] = [];
@@ -64,10 +73,14 @@ export class Migration extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`Migration ${name}: ${problems.join("; ")}`);
         const jobName = migrationJobName(args.app, args.imageTag, args.track);
         const labels = workloadLabels(args.app, workloadNamesMigrationInstance(args.app), "migrate");
+        const wait = `${migrationTimeoutSeconds(args.activeDeadlineSeconds)}s`;
         this.job = new k8s.batch.v1.Job(
             name,
             {
-                metadata: { name: jobName, namespace: args.namespace, labels },
+                // A Job that failed (or timed out) is replaced on the next update, so the same tag
+                // can be deployed again once the cause is fixed; without it Pulumi would only wait
+                // for the failed Job again.
+                metadata: { name: jobName, namespace: args.namespace, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
                 spec: {
                     backoffLimit: args.backoffLimit ?? 0,
                     activeDeadlineSeconds: args.activeDeadlineSeconds,
@@ -83,7 +96,8 @@ export class Migration extends pulumi.ComponentResource {
             },
             // A Job's pod template cannot change in place: a new env for the same tag replaces it,
             // and the fixed name means the old one must go first.
-            { parent: this, deleteBeforeReplace: true },
+            // Pulumi waits for the Job as long as Kubernetes lets it run, never less.
+            { parent: this, deleteBeforeReplace: true, customTimeouts: { create: wait, update: wait } },
         );
         this.jobName = this.job.metadata.name;
         this.registerOutputs({ jobName: this.jobName });

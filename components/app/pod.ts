@@ -91,6 +91,20 @@ const RESTRICTED_CONTAINER = {
     runAsNonRoot: true,
 };
 
+/** The startup probe's period and the failures it tolerates: together, how long an app may take to boot. */
+const STARTUP_PROBE = { periodSeconds: 5, failureThreshold: 60 } as const;
+
+/**
+ * Seconds one new pod may take to become ready: a node to schedule on (the cluster-autoscaler adds
+ * one in about three minutes when none has room), the image pull, then, for a pod with probes, the
+ * startup probe's whole budget and one readiness period.
+ */
+export function podReadyBudgetSeconds(hasProbes: boolean): number {
+    const schedule = 180;
+    const pullAndStart = 60;
+    return schedule + pullAndStart + (hasProbes ? STARTUP_PROBE.periodSeconds * STARTUP_PROBE.failureThreshold + 5 : 0);
+}
+
 function probes(p: HttpProbes) {
     const get = (path: string) => ({ httpGet: { path, port: "http" } });
     return {
@@ -99,7 +113,7 @@ function probes(p: HttpProbes) {
         // Liveness restarts the container: slower and more tolerant, so a busy pod is not killed.
         livenessProbe: { ...get(p.livenessPath ?? p.healthPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
         // Startup holds the other two back while the app boots (up to 5 minutes).
-        startupProbe: { ...get(p.healthPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60 },
+        startupProbe: { ...get(p.healthPath), timeoutSeconds: 2, ...STARTUP_PROBE },
     };
 }
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
-import { type PodBase, podTemplate, type Resources, selectorLabels, workloadLabels } from "./pod";
+import { type PodBase, podReadyBudgetSeconds, podTemplate, type Resources, selectorLabels, workloadLabels } from "./pod";
 import { createVirtualServers, WEB_SERVICE_PORT, type WebRoutesArgs } from "./routes";
 
 export interface WebServiceArgs {
@@ -83,7 +83,7 @@ export class WebService extends pulumi.ComponentResource {
         });
         const { deployment } = autoscaledDeployment(
             name,
-            { workload: args.workload, namespace: args.namespace, labels, selector, template, scaling: args.scaling, dependsOn: args.dependsOn },
+            { workload: args.workload, namespace: args.namespace, labels, selector, template, scaling: args.scaling, dependsOn: args.dependsOn, podReadySeconds: podReadyBudgetSeconds(true) },
             this,
         );
         this.deployment = deployment;
