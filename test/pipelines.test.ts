@@ -27,7 +27,7 @@ function gitlabJobs(): Record<string, any> {
 function shellLines(): { where: string; line: string; vars: Record<string, string> }[] {
     const out: { where: string; line: string; vars: Record<string, string> }[] = [];
     for (const [name, job] of Object.entries(gitlabJobs())) {
-        for (const line of [...(gitlab.default?.before_script ?? []), ...(job.before_script ?? []), ...(job.script ?? [])]) out.push({ where: `.gitlab-ci.yml ${name}`, line, vars: job.variables });
+        for (const line of [...(job.before_script ?? gitlab.default?.before_script ?? []), ...(job.script ?? [])]) out.push({ where: `.gitlab-ci.yml ${name}`, line, vars: job.variables });
     }
     for (const [file, wf] of Object.entries(github)) {
         for (const [name, job] of Object.entries<any>(wf.jobs)) {
@@ -149,12 +149,50 @@ describe("the CI pipelines", () => {
 });
 
 describe("the pipelines' Pulumi CLI", () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
+    const pulumiJobs = Object.entries(gitlabJobs()).filter(([, j]) => j.script.some((l: string) => /^pulumi /.test(l)));
+
     it("is the release of the SDK the lock file installs, in both pipelines", () => {
-        const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
-        const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
-        expect(gitlab.variables.PULUMI_IMAGE).toBe(`pulumi/pulumi-nodejs-20:${sdk}`);
+        expect(gitlab.variables.PULUMI_VERSION).toBe(sdk);
+        expect(pulumiJobs.length).toBeGreaterThan(0);
+        for (const [name, job] of pulumiJobs) {
+            expect(job.before_script, name).toContain('curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"');
+        }
         const steps = pulumiSteps();
         expect(steps.length).toBeGreaterThan(0);
         for (const step of steps) expect(step.with["pulumi-version"], `${step.file} ${step.job}`).toBe(sdk);
+    });
+
+    it("runs on Node.js 20 in an image that exists for every CLI release: Node's own, not Pulumi's discontinued Node 20 image", () => {
+        expect(gitlab.default.image).toBe("$NODE_IMAGE");
+        expect(gitlab.variables.NODE_IMAGE).toMatch(/^node:20-(bookworm|bullseye)$/);
+        for (const [file, wf] of Object.entries(github)) {
+            for (const [job, def] of Object.entries<any>(wf.jobs)) {
+                const node = (def.steps ?? []).find((st: any) => String(st.uses ?? "").startsWith("actions/setup-node@"));
+                expect(node?.with["node-version"], `${file} ${job}`).toBe(20);
+            }
+        }
+    });
+
+    it("has the AWS CLI wherever it runs Pulumi, since the kubeconfig calls aws eks get-token", () => {
+        for (const [name, job] of pulumiJobs) {
+            const before: string[] = job.before_script;
+            const install = before.findIndex((l) => /apt-get install .*\bawscli\b/.test(l));
+            expect(install, name).toBeGreaterThanOrEqual(0);
+            expect(before.findIndex((l) => l.includes("aws --version")), name).toBeGreaterThan(install);
+        }
+        for (const s of pulumiSteps()) {
+            expect(s.jobDef["runs-on"], `${s.file} ${s.job}`).toMatch(/^ubuntu-/);
+            const steps: any[] = s.jobDef.steps;
+            const check = steps.findIndex((st) => st.run === "aws --version");
+            expect(check, `${s.file} ${s.job}`).toBeGreaterThanOrEqual(0);
+            expect(check).toBeLessThan(steps.findIndex((st) => String(st.uses ?? "").startsWith("pulumi/actions@")));
+        }
+    });
+
+    it("skips the language host's type-check, which npm test has done", () => {
+        expect(gitlab.variables.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("true");
+        for (const [file, wf] of Object.entries(github)) expect(wf.env.PULUMI_NODEJS_TRANSPILE_ONLY, file).toBe("true");
     });
 });
