@@ -6,6 +6,18 @@
  */
 import type { ConfigDeclaration, ProjectFile } from "./stackfile";
 
+/** One refusal: the key, the CLI's own message, and how to fix it. */
+export interface CliConfigProblem {
+    readonly key: string;
+    readonly cli: string;
+    readonly fix: string;
+}
+
+/** The line the render prints for a refusal: key path, fix, and the CLI's words. */
+export function describeCliProblem(p: CliConfigProblem): string {
+    return `${p.key}: ${p.fix} (the Pulumi CLI refuses the stack before the program runs: "${p.cli}")`;
+}
+
 function isSecureLeaf(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
@@ -51,12 +63,15 @@ function typeName(type: string, items: ConfigDeclaration["items"]): string {
 }
 
 /** Problems of the project file's declarations themselves (the CLI refuses to load such a project). */
-export function projectProblems(project: ProjectFile): string[] {
-    const problems: string[] = [];
+export function projectProblems(project: ProjectFile): CliConfigProblem[] {
+    const problems: CliConfigProblem[] = [];
     for (const [key, decl] of Object.entries(project.declarations)) {
-        if (decl.type === "array" && !decl.items) problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+        if (decl.type === "array" && !decl.items) {
+            problems.push({ key, cli: `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`, fix: "give its declaration in Pulumi.yaml an items type" });
+        }
         if (decl.type && decl.default !== undefined && !matchesType(decl.type, decl.items, decl.default)) {
-            problems.push(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(decl.type, decl.items)}'`);
+            const type = typeName(decl.type, decl.items);
+            problems.push({ key, cli: `The default value specified for configuration key '${key}' is not of the expected type '${type}'`, fix: `make its default in Pulumi.yaml a value of type ${type}` });
         }
     }
     return problems;
@@ -68,7 +83,7 @@ export function projectProblems(project: ProjectFile): string[] {
  * without an encrypted value, or a value of the wrong type. A declared default is filled in as a
  * plain value before the checks, exactly as the CLI does.
  */
-export function stackConfigProblems(project: ProjectFile, stack: string, values: Readonly<Record<string, unknown>>): string[] {
+export function stackConfigProblems(project: ProjectFile, stack: string, values: Readonly<Record<string, unknown>>): CliConfigProblem[] {
     const projectIssues = projectProblems(project);
     if (projectIssues.length > 0) return projectIssues;
     const merged: Record<string, unknown> = { ...values };
@@ -81,20 +96,23 @@ export function stackConfigProblems(project: ProjectFile, stack: string, values:
     }
     if (missing.length > 0) {
         const list = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((k) => `'${k}'`).join(", ")} and '${missing[missing.length - 1]}'`;
-        return [`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${list}`];
+        const cli = `Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${list}`;
+        return missing.map((key) => ({ key, cli, fix: `is required; set it in Pulumi.${stack}.yaml (see the config reference in README.md)` }));
     }
-    const problems: string[] = [];
+    const problems: CliConfigProblem[] = [];
     for (const key of Object.keys(project.declarations).sort()) {
         const decl = project.declarations[key];
         if (!decl.type) continue;
         const value = merged[key];
         if (decl.secret && !isSecure(value)) {
-            problems.push(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+            const name = key.slice(key.indexOf(":") + 1);
+            problems.push({ key, cli: `Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`, fix: `is not encrypted; set it with: pulumi config set --secret ${name} <value>` });
             continue;
         }
         const content = isSecureLeaf(value) ? "[secret]" : isObject(value) || Array.isArray(value) ? checkedContent(value) : String(value);
         if (!matchesType(decl.type, decl.items, content)) {
-            problems.push(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(decl.type, decl.items)}'`);
+            const type = typeName(decl.type, decl.items);
+            problems.push({ key, cli: `Stack '${stack}' with configuration key '${key}' must be of type '${type}'`, fix: `must be of type ${type}; see the config reference in README.md` });
         }
     }
     return problems;

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stackConfigProblems } from "./cliConfig";
+import { describeCliProblem, stackConfigProblems } from "./cliConfig";
 import { diffPlans } from "./diff";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
@@ -68,7 +68,7 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     }
     // What the CLI refuses before the program starts, the render refuses too.
     const cliProblems = stackConfigProblems(project, stack, values);
-    if (cliProblems.length > 0) throw new StackFileError(`stack ${stack}: the Pulumi CLI refuses this stack's config:\n  - ${cliProblems.join("\n  - ")}`);
+    if (cliProblems.length > 0) throw new StackFileError(`stack ${stack}: invalid stack configuration (${cliProblems.length} problem${cliProblems.length === 1 ? "" : "s"}):\n  - ${cliProblems.map(describeCliProblem).join("\n  - ")}`);
     const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), opts.secrets);
     const result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
     const plan = toPlan(project.name, stack, result);
