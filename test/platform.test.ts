@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/aws/cluster";
-import { CHARTS } from "../components/platform/versions";
+import { CHARTS, EKS_AMI_RELEASES } from "../components/platform/versions";
 import { ofType, render } from "./harness";
 import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 
@@ -13,13 +13,23 @@ describe("launch templates", () => {
         );
     });
 
-    it.each(["general", "workers"])("%s: IMDSv2 required with hop limit 1, encrypted gp3 root volume, no public IP, resolve:ssm: AL2023 image", (group) => {
+    it.each(["general", "workers"])("%s: IMDSv2 required with hop limit 1, encrypted gp3 root volume, no public IP, the pinned AL2023 AMI release", (group) => {
         const lt = inputs(byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === `capstan-prod-${group}`)!);
         expect(lt.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
         expect(lt.blockDeviceMappings).toHaveLength(1);
         expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
         expect(lt.networkInterfaces.map((n: Any) => n.associatePublicIpAddress)).toEqual(["false"]);
-        expect(lt.imageId).toBe("resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
+        expect(lt.imageId).toBe(
+            `resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-${EKS_AMI_RELEASES["1.34"]}/image_id`,
+        );
+    });
+
+    it("change their AMI only through config: a new release is a new launch template, and nothing else changes", async () => {
+        const bumped = await render("prod", { overrides: { "capstan:cluster": { ...prodConfig()["capstan:cluster"], amiRelease: "v20261104" } } });
+        const before = new Map(rendered().plan.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+        const changed = bumped.plan.resources.filter((r) => before.get(r.urn) !== JSON.stringify(r.inputs));
+        expect(changed.map((r) => r.type)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/launchTemplate:LaunchTemplate"]);
+        for (const lt of changed) expect(String(lt.inputs.imageId)).toContain("amazon-eks-node-al2023-x86_64-standard-1.34-v20261104/image_id");
     });
 
     it("carry nodeadm user data with the group's labels and taints", () => {

@@ -2,9 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeUserData, type Taint } from "./userData";
 
-/** The SSM parameter of the EKS-optimized AL2023 AMI for a Kubernetes minor version. */
-export function amiParameter(version: string): string {
-    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/recommended/image_id`;
+/**
+ * The SSM parameter of one release of the EKS-optimized AL2023 AMI, e.g. `v20260930` for 1.34. Its
+ * value never changes, unlike the `recommended` parameter's: a node launched months later runs the
+ * same AMI, and a new release is a new parameter, so a changed launch template that rolls the group.
+ */
+export function amiParameter(version: string, release: string): string {
+    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
 }
 
 /** The tags cluster-autoscaler's auto-discovery looks for (`--node-group-auto-discovery=asg:tag=...`). */
@@ -26,6 +30,8 @@ export function nodeTemplateTags(labels: Readonly<Record<string, string>>, taint
 export interface NodeGroupArgs {
     readonly clusterName: string;
     readonly version: string;
+    /** The EKS AMI release the nodes run, e.g. `v20260930`; a new value rolls the group. */
+    readonly amiRelease: string;
     readonly endpoint: pulumi.Input<string>;
     readonly certificateAuthority: pulumi.Input<string>;
     readonly serviceCidr: string;
@@ -56,7 +62,7 @@ export interface NodeGroupArgs {
 /**
  * A self-managed node group: the node role (worker, ECR read-only and SSM policies; no SSH key),
  * its instance profile and EC2_LINUX access entry, a launch template and an Auto Scaling group.
- * The launch template takes the AMI from SSM at deploy time (`resolve:ssm:`), requires IMDSv2 with
+ * The launch template takes the AMI of a pinned release from its SSM parameter, requires IMDSv2 with
  * a hop limit of 1 (a pod, one hop further, cannot reach the node's credentials), encrypts the gp3
  * root volume and gives no public IP. The ASG's desired size belongs to cluster-autoscaler after
  * creation (`ignoreChanges`).
@@ -93,7 +99,7 @@ export class NodeGroup extends pulumi.ComponentResource {
 
         const template = new aws.ec2.LaunchTemplate(name, {
             description: `EKS ${args.version} nodes of ${name}`,
-            imageId: `resolve:ssm:${amiParameter(args.version)}`,
+            imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
             iamInstanceProfile: { arn: profile.arn },
             userData: nodeUserData({ clusterName: args.clusterName, endpoint: args.endpoint, certificateAuthority: args.certificateAuthority, serviceCidr: args.serviceCidr, labels, taints }),
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },

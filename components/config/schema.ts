@@ -79,6 +79,8 @@ export const clusterSchema = z
         sharedStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be a fully qualified stack name, org/project/stack" }).optional(),
         /** Kubernetes minor version, e.g. "1.34". */
         version: z.string().regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' }).optional(),
+        /** The EKS AMI release of the nodes, e.g. "v20260930". @default the release pinned for `version` in components/platform/versions.ts */
+        amiRelease: z.string().regex(/^v\d{8}$/, { message: 'must be an EKS AMI release such as "v20260930"' }).optional(),
         /** Networks allowed to reach the public API endpoint. Empty: the endpoint is private only. @default [] */
         publicAccessCidrs: z.array(cidr).default([]),
         /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */

@@ -9,6 +9,7 @@ import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
+import { eksAmiRelease } from "./versions";
 
 /** The namespace of both ingress controllers. */
 export const INGRESS_NAMESPACE = "nginx-ingress";
@@ -25,6 +26,8 @@ export interface PlatformArgs {
     readonly network: { readonly cidrBlock: string; readonly availabilityZones: readonly string[]; readonly natGateways: "perZone" | "single" };
     readonly cluster: {
         readonly version: string;
+        /** The EKS AMI release of every node group. @default the release pinned for the version in versions.ts */
+        readonly amiRelease?: string;
         readonly publicAccessCidrs: readonly string[];
         readonly adminRoleArns: readonly string[];
         readonly addons: { readonly vpcCni?: string; readonly coreDns?: string; readonly kubeProxy?: string };
@@ -93,10 +96,12 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
     }
 
     const targetGroupArns = Object.values(loadBalancers).flatMap((lb) => lb.targetGroupArns);
+    const amiRelease = eksAmiRelease(args.cluster.version, args.cluster.amiRelease);
     const nodeGroups = args.nodeGroups.map((g) =>
         new NodeGroup(`${name}-${g.name}`, {
             clusterName: name,
             version: args.cluster.version,
+            amiRelease,
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
             serviceCidr: cluster.serviceCidr,

@@ -30,3 +30,27 @@ export function clusterAutoscalerImageTag(version: string): string {
     }
     return tag;
 }
+
+/**
+ * The EKS-optimized Amazon Linux 2023 AMI release each Kubernetes minor's nodes run, unless
+ * `cluster.amiRelease` says otherwise. A release is pinned, never "recommended": EC2 resolves a
+ * launch template's SSM parameter at every launch, so following "recommended" would mix AMIs within
+ * a group and never roll it. To move to a new release: list the releases with
+ * `aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/x86_64/standard/`,
+ * read the release notes of awslabs/amazon-eks-ami, change it here (or in the stack's config), and
+ * `pulumi up`: the launch template changes and the instance refresh rolls the nodes.
+ */
+export const EKS_AMI_RELEASES: Readonly<Record<string, string>> = {
+    "1.32": "v20260930",
+    "1.33": "v20260930",
+    "1.34": "v20260930",
+};
+
+/** The AMI release of a cluster version: the config's, else the one pinned here; throws for a version with neither. */
+export function eksAmiRelease(version: string, configured?: string): string {
+    const release = configured ?? EKS_AMI_RELEASES[version];
+    if (!release) {
+        throw new Error(`no EKS AMI release is pinned for Kubernetes ${version}; set capstan:cluster.amiRelease (e.g. v20260930) or add one to EKS_AMI_RELEASES in components/platform/versions.ts (known: ${Object.keys(EKS_AMI_RELEASES).join(", ")})`);
+    }
+    return release;
+}
