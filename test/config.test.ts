@@ -175,6 +175,13 @@ describe("a valid config is read once into one typed, frozen object", () => {
         values["capstan:app"].web.port = 0;
         await expect(load(values)).rejects.toSatisfy((e: unknown) => ConfigError.is(e) && e.problems.some((p) => p.path === "capstan:app.web.port"));
     });
+
+    it("throws it as a Pulumi RunError, which the CLI prints as its message alone, with no stack trace", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const values = staging();
+        values["capstan:app"].web.port = 0;
+        await expect(load(values)).rejects.toSatisfy((e: unknown) => pulumi.RunError.isInstance(e) && (e as Error).message.includes("capstan:app.web.port"));
+    });
 });
 
 describe("Pulumi.yaml declares the config contract", () => {

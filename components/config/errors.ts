@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * One problem in the stack configuration: where it is, what was found, and how to fix it.
  */
@@ -10,9 +12,10 @@ export interface ConfigProblem {
 
 /**
  * Thrown once, with every problem found, when the stack configuration is invalid. Nothing is
- * registered before it is thrown, so an invalid config never renders or deploys anything.
+ * registered before it is thrown, so an invalid config never renders or deploys anything. It is a
+ * Pulumi `RunError`: the CLI's language host prints its message alone, without a stack trace.
  */
-export class ConfigError extends Error {
+export class ConfigError extends pulumi.RunError {
     /** Marks the error for callers that load the program through another module instance. */
     readonly isCapstanConfigError = true;
     readonly problems: readonly ConfigProblem[];
