@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { findPulumiCli } from "../scripts/lib/deploy/automation";
+import { currentImageTag, findPulumiCli, updateHistory } from "../scripts/lib/deploy/automation";
 import { runDeploy } from "../scripts/lib/deploy/flow";
 import { findRollbackTarget } from "../scripts/lib/deploy/history";
 import { lineWriter } from "../scripts/lib/deploy/lines";
@@ -264,5 +264,29 @@ describe("line-by-line output", () => {
         for (const chunk of ["a", "b\nc\nd", "", "e\n", "tail"]) w.push(chunk);
         w.flush();
         expect(lines).toEqual(["ab\n", "c\n", "de\n", "tail\n"]);
+    });
+});
+
+describe("what deploy reads from the stack", () => {
+    it("reads the current tag with `pulumi config get` of that one plain key, never the decrypted config", async () => {
+        const asked: unknown[][] = [];
+        const stack = { getConfig: async (...args: unknown[]) => (asked.push(args), { value: "2026.11.20-4f2c9e1", secret: false }) };
+        expect(await currentImageTag(stack as never)).toBe("2026.11.20-4f2c9e1");
+        expect(asked).toEqual([["capstan:imageTag"]]);
+    });
+
+    it("takes an unset tag as none", async () => {
+        const stack = { getConfig: async () => Promise.reject(new Error("code: 255\n stderr: error: configuration key 'capstan:imageTag' not found for stack 'local'")) };
+        expect(await currentImageTag(stack as never)).toBeUndefined();
+    });
+
+    it("reads the update history without --show-secrets, so no passphrase is needed for a plain tag", async () => {
+        const asked: unknown[][] = [];
+        const stack = {
+            history: async (...args: unknown[]) => (asked.push(args), [{ version: 3, kind: "update", result: "succeeded", startTime: "2026-11-20T10:00:00Z", config: { "capstan:imageTag": { value: "t3", secret: false } } }]),
+        };
+        expect(await updateHistory(stack as never)).toEqual([{ version: 3, kind: "update", result: "succeeded", imageTag: "t3", startTime: "2026-11-20T10:00:00.000Z" }]);
+        // The Automation API adds --show-secrets unless the third argument is false.
+        expect(asked).toEqual([[undefined, undefined, false]]);
     });
 });

@@ -32,6 +32,29 @@ function stepOf(event: EngineEvent): PreviewStep | undefined {
     return { op: m.op, urn: m.urn, type: m.type, oldInputs: m.old?.inputs, newInputs: m.new?.inputs, diffKeys: m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs };
 }
 
+/** The stack's current image tag, read without decrypting anything: no passphrase needed. */
+export async function currentImageTag(stack: Pick<Stack, "getConfig">): Promise<string | undefined> {
+    try {
+        return (await stack.getConfig(IMAGE_TAG_KEY)).value;
+    } catch (err) {
+        // `pulumi config get` fails for a key the stack does not set.
+        if (/not found/i.test((err as Error).message)) return undefined;
+        throw err;
+    }
+}
+
+/** The stack's update history, read without decrypting anything: the tag is plain config. */
+export async function updateHistory(stack: Pick<Stack, "history">): Promise<HistoryEntry[]> {
+    const entries = await stack.history(undefined, undefined, false);
+    return entries.map((h) => ({
+        version: h.version,
+        kind: h.kind,
+        result: h.result,
+        imageTag: h.config?.[IMAGE_TAG_KEY]?.value,
+        startTime: h.startTime ? new Date(h.startTime).toISOString() : undefined,
+    }));
+}
+
 class AutomationStack implements DeployStack {
     constructor(
         readonly name: string,
@@ -39,9 +62,8 @@ class AutomationStack implements DeployStack {
         private readonly policyPacks: string[],
     ) {}
 
-    async imageTag(): Promise<string | undefined> {
-        const all = await this.stack.getAllConfig();
-        return all[IMAGE_TAG_KEY]?.value;
+    imageTag(): Promise<string | undefined> {
+        return currentImageTag(this.stack);
     }
 
     async setImageTag(tag: string): Promise<void> {
@@ -87,15 +109,8 @@ class AutomationStack implements DeployStack {
         }
     }
 
-    async history(): Promise<HistoryEntry[]> {
-        const entries = await this.stack.history();
-        return entries.map((h) => ({
-            version: h.version,
-            kind: h.kind,
-            result: h.result,
-            imageTag: h.config?.[IMAGE_TAG_KEY]?.value,
-            startTime: h.startTime ? new Date(h.startTime).toISOString() : undefined,
-        }));
+    history(): Promise<HistoryEntry[]> {
+        return updateHistory(this.stack);
     }
 }
 
@@ -104,7 +119,9 @@ export function automationBackend(projectDir: string): DeployBackend {
         cliAvailable: () => findPulumiCli() !== undefined,
         async open(stackName: string): Promise<DeployStack> {
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-            const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir });
+            // npm test type-checks the program; the language host need not do it again.
+            const envVars = { PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true" };
+            const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, { envVars });
             return new AutomationStack(stackName, stack, [path.join(projectDir, "policy")]);
         },
     };
