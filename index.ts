@@ -7,17 +7,27 @@ import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { loadConfig, workloadNames } from "./components/config";
-import { clusterOutputs, sharedClusterAccess } from "./components/platform/access";
-import { createPlatform } from "./components/platform/platform";
+import { clusterOutputs, externalClusterAccess, sharedClusterAccess } from "./components/platform/access";
+import { INGRESS_CLASSES } from "./components/platform/ingressContract";
+import { createPlatform, INGRESS_NAMESPACE } from "./components/platform/platform";
 import { Tenant } from "./components/tenant";
 
 export = async () => {
     const cfg = loadConfig();
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
 
-    // The cluster: created by this stack, or read from the stack that owns it.
+    // The cluster: created by this stack, read from the stack that owns it, or managed elsewhere.
     const cluster =
-        cfg.cluster.mode === "create"
+        cfg.cluster.mode === "external"
+            ? externalClusterAccess("cluster", {
+                  clusterName: `${cfg.project}-${cfg.stack}`,
+                  context: cfg.cluster.context,
+                  kubeconfig: cfg.secrets.kubeconfig,
+                  ingressClasses: cfg.cluster.ingressClasses ?? (cfg.ingress.internal ? { ...INGRESS_CLASSES } : { public: INGRESS_CLASSES.public }),
+                  ingressNamespace: cfg.cluster.ingressNamespace ?? INGRESS_NAMESPACE,
+                  oidcProviderArn: cfg.cluster.oidcProviderArn,
+              })
+            : cfg.cluster.mode === "create"
             ? createPlatform({
                   clusterName: `${cfg.project}-${cfg.stack}`,
                   region: cfg.region,
@@ -52,15 +62,18 @@ export = async () => {
           ).namespaceName
         : new AppNamespace(cfg.namespace, { name: cfg.namespace }, k8sOpts).name;
 
-    // The app's bucket, queues and the IAM role its ServiceAccount assumes.
-    const data = new AppData(cfg.namespace, {
-        namespace: cfg.namespace,
-        serviceAccountName: workloadNames.serviceAccount(cfg.app.name),
-        queues: cfg.app.queues,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        tags,
-    });
+    // The app's bucket, queues and the IAM role its ServiceAccount assumes: wherever the cluster
+    // has an OIDC provider for that role to trust (not on a cluster managed elsewhere without one).
+    const data = cluster.oidc
+        ? new AppData(cfg.namespace, {
+              namespace: cfg.namespace,
+              serviceAccountName: workloadNames.serviceAccount(cfg.app.name),
+              queues: cfg.app.queues,
+              oidcProviderArn: cluster.oidc.providerArn,
+              oidcIssuer: cluster.oidc.issuer,
+              tags,
+          })
+        : undefined;
 
     // Staging: basic auth in front of the public entry (and the internal one, if configured).
     const basicAuth = cfg.staging?.basicAuth;
@@ -78,8 +91,8 @@ export = async () => {
             hosts: { public: cfg.ingress.public.hosts, internal: cfg.ingress.internal?.hosts },
             ingressClasses: cluster.ingressClasses,
             canary: cfg.canary,
-            extraEnv: data.env,
-            serviceAccountAnnotations: data.serviceAccountAnnotations,
+            extraEnv: data?.env,
+            serviceAccountAnnotations: data?.serviceAccountAnnotations,
             routePolicies: access ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false) : undefined,
         },
         needsCrdsAndPods,
@@ -90,8 +103,7 @@ export = async () => {
         namespace,
         imageTag: cfg.imageTag,
         ...clusterOutputs(cluster),
-        bucket: data.bucketName,
-        queues: data.queueUrls,
+        ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
         app: {
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,

@@ -9,6 +9,8 @@ export interface SecretKeys {
     readonly appSecrets?: readonly string[];
     /** Users in `capstan:basicAuthPasswords`, or undefined when the value cannot be read. */
     readonly basicAuthPasswords?: readonly string[];
+    /** Whether the secret `capstan:kubeconfig` is set. @default false */
+    readonly kubeconfig?: boolean;
 }
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -23,13 +25,14 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
-        ...when(["cluster", "network", "nodeGroups", "region", "ingress"], clusterChecks),
+        ...when(["cluster", "network", "nodeGroups", "region", "ingress"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
+        ...when(["cluster", "app"], awsDataChecks),
     ];
 }
 
@@ -50,9 +53,37 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
     return problems;
 }
 
-function clusterChecks(cfg: RootConfig): ConfigProblem[] {
+/** The keys that only a cluster managed elsewhere (`mode: external`) takes. */
+const EXTERNAL_ONLY = ["context", "ingressClasses", "ingressNamespace", "oidcProviderArn"] as const;
+
+function externalClusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const c = cfg.cluster;
+    if (!c.context && !secrets.kubeconfig) {
+        problems.push(at("cluster.context", "is required with mode: external unless the secret capstan:kubeconfig is set; name a context of your kubeconfig, or: pulumi config set --secret kubeconfig \"$(cat FILE)\""));
+    }
+    if (c.context && secrets.kubeconfig) problems.push(at("cluster.context", "is set and so is capstan:kubeconfig; keep one of them, so that it is clear which cluster the stack changes"));
+    if (c.sharedStack) problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it"));
+    if (cfg.network) problems.push(at("network", "is set but mode is external: the network belongs to whoever manages the cluster; remove it"));
+    if (cfg.nodeGroups.length > 0) problems.push(at("nodeGroups", "are set but mode is external: node groups belong to whoever manages the cluster; remove them"));
+    if (cfg.ingress.internal && c.ingressClasses && !c.ingressClasses.internal) {
+        problems.push(at("cluster.ingressClasses.internal", "is required when ingress.internal is set: name the IngressClass of the cluster's internal controller"));
+    }
+    return problems;
+}
+
+/** On a cluster managed elsewhere, the app's AWS data needs the cluster's OIDC provider for its role. */
+function awsDataChecks(cfg: RootConfig): ConfigProblem[] {
+    if (cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn || cfg.app.queues.length === 0) return [];
+    return [at("app.queues", "need the app's AWS data, which a cluster of mode external gets only with cluster.oidcProviderArn; set it, or remove the queues")];
+}
+
+function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
+    const c = cfg.cluster;
+    if (c.mode === "external") return externalClusterChecks(cfg, secrets);
+    const problems: ConfigProblem[] = [];
+    for (const key of EXTERNAL_ONLY) if (c[key] !== undefined) problems.push(at(`cluster.${key}`, "is only used with mode: external; remove it"));
+    if (secrets.kubeconfig) problems.push({ path: "capstan:kubeconfig", message: "is only used with cluster mode external; remove it with: pulumi config rm kubeconfig" });
     if (c.mode === "shared") {
         if (!c.sharedStack) problems.push(at("cluster.sharedStack", "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod"));
         if (cfg.network) problems.push(at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"));
@@ -207,8 +238,8 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
     const tenant = cfg.tenant;
     if (!tenant) return [];
     const problems: ConfigProblem[] = [];
-    if (cfg.cluster.mode !== "shared") {
-        problems.push(at("tenant", "requires cluster.mode: shared; a tenant runs in the shared cluster of cluster.sharedStack"));
+    if (cfg.cluster.mode === "create") {
+        problems.push(at("tenant", "requires cluster.mode: shared (or external); a tenant runs in a cluster another stack or another tool manages"));
     }
     const { memoryRequest, memoryLimit } = tenant.limits;
     if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {

@@ -18,6 +18,8 @@ export type CapstanConfig = Readonly<
             appSecrets: pulumi.Output<Record<string, string>>;
             /** `capstan:basicAuthPasswords`: staging user -> password. */
             basicAuthPasswords: pulumi.Output<Record<string, string>>;
+            /** `capstan:kubeconfig`: the kubeconfig of a cluster managed elsewhere, when set. */
+            kubeconfig?: pulumi.Output<string>;
         };
     }
 >;
@@ -104,7 +106,7 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
     const problems: ConfigProblem[] = [];
     const raw: Record<string, unknown> = { region: new pulumi.Config("aws").get("region") };
     for (const [key, kind] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
-        if (kind === "secret") continue;
+        if (kind === "secret" || kind === "secretText") continue;
         const text = capstan.get(key);
         if (text === undefined) continue;
         if (kind === "object") {
@@ -150,6 +152,17 @@ function readSecret(key: "appSecrets" | "basicAuthPasswords", problems: ConfigPr
     return { names: read.names, output: pulumi.secret(read.values ?? {}) };
 }
 
+/** Reads a secret text, checking it is stored as a secret; the default "" means unset. */
+function readSecretText(key: "kubeconfig", problems: ConfigProblem[]): pulumi.Output<string> | undefined {
+    const full = `capstan:${key}`;
+    const text = pulumi.runtime.getConfig(full);
+    if (text === undefined || text === "") return undefined;
+    if (!isConfigSecret(full)) {
+        problems.push({ path: full, message: `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${key} "$(cat FILE)"` });
+    }
+    return pulumi.secret(text);
+}
+
 function isEmptyMap(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
@@ -188,7 +201,8 @@ export function loadConfig(): CapstanConfig {
     const { raw, problems } = readRaw();
     const appSecrets = readSecret("appSecrets", problems);
     const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
-    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names });
+    const kubeconfig = readSecretText("kubeconfig", problems);
+    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names, kubeconfig: kubeconfig !== undefined });
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const cfg = validated.config;
@@ -196,6 +210,6 @@ export function loadConfig(): CapstanConfig {
     const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
     return Object.freeze({
         ...frozen,
-        secrets: { appSecrets: appSecrets.output, basicAuthPasswords: basicAuthPasswords.output },
+        secrets: { appSecrets: appSecrets.output, basicAuthPasswords: basicAuthPasswords.output, ...(kubeconfig ? { kubeconfig } : {}) },
     });
 }

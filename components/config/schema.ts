@@ -73,8 +73,20 @@ export const networkSchema = z.strictObject({
 
 export const clusterSchema = z
     .strictObject({
-        /** `create`: this stack owns network, cluster and node groups. `shared`: it runs on another stack's cluster. */
-        mode: z.enum(["create", "shared"]).default("create"),
+        /**
+         * `create`: this stack owns network, cluster and node groups. `shared`: it runs on another
+         * stack's cluster. `external`: it runs on a cluster managed elsewhere (Terraform, eksctl, a
+         * local cluster), reached through a kubeconfig context or the secret `capstan:kubeconfig`.
+         */
+        mode: z.enum(["create", "shared", "external"]).default("create"),
+        /** `external`: the kubeconfig context to use (of $KUBECONFIG, or ~/.kube/config). */
+        context: z.string().min(1).optional(),
+        /** `external`: the IngressClass names of the cluster's NGINX Ingress Controllers. @default public, internal */
+        ingressClasses: z.strictObject({ public: label(), internal: label().optional() }).optional(),
+        /** `external`: the namespace of the cluster's ingress controllers. @default nginx-ingress */
+        ingressNamespace: label().optional(),
+        /** `external`: the cluster's IAM OIDC provider; the app's AWS data (bucket, queues, IRSA role) is created only when it is given. */
+        oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, { message: "must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer>" }).optional(),
         /** `org/project/stack` of the stack that owns the cluster, for `mode: shared`. */
         sharedStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be a fully qualified stack name, org/project/stack" }).optional(),
         /** Kubernetes minor version, e.g. "1.34". */
@@ -282,6 +294,7 @@ export const CONFIG_KEYS = {
     ingress: "object",
     app: "object",
     appSecrets: "secret",
+    kubeconfig: "secretText",
     staging: "object",
     basicAuthPasswords: "secret",
     canary: "object",

@@ -6,13 +6,15 @@ import { INGRESS_CLASSES } from "./ingressContract";
 export interface ClusterAccess {
     /** The Kubernetes provider every Kubernetes resource of the stack uses. */
     readonly provider: k8s.Provider;
-    /** Secret kubeconfig (uses `aws eks get-token`). */
-    readonly kubeconfig: pulumi.Output<string>;
+    /** Secret kubeconfig (an EKS one uses `aws eks get-token`); none for a cluster reached through a local kubeconfig context. */
+    readonly kubeconfig?: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
-    /** For IRSA roles of the app layer. */
-    readonly oidcProviderArn: pulumi.Output<string>;
-    /** The issuer without "https://", as IAM trust conditions spell it. */
-    readonly oidcIssuer: pulumi.Output<string>;
+    /** The cluster's IAM OIDC provider, for IRSA roles of the app layer; none where the cluster has none configured. */
+    readonly oidc?: {
+        readonly providerArn: pulumi.Output<string>;
+        /** The issuer without "https://", as IAM trust conditions spell it. */
+        readonly issuer: pulumi.Output<string>;
+    };
     /** Namespace of the ingress controllers (the app's NetworkPolicies allow it). */
     readonly ingressNamespace: pulumi.Output<string>;
     /** Controller classes available: always "public"; "internal" when configured. */
@@ -28,15 +30,49 @@ export interface ClusterAccess {
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
 export const CLUSTER_OUTPUTS = ["kubeconfig", "clusterName", "oidcProviderArn", "oidcIssuer", "ingressNamespace", "ingressClasses"] as const;
 
-/** The stack outputs of a cluster-owning stack (the kubeconfig stays secret). */
-export function clusterOutputs(access: ClusterAccess): Record<(typeof CLUSTER_OUTPUTS)[number], unknown> {
+/** The stack outputs of a cluster-owning stack (the kubeconfig stays secret); what a cluster lacks is left out. */
+export function clusterOutputs(access: ClusterAccess): Partial<Record<(typeof CLUSTER_OUTPUTS)[number], unknown>> {
     return {
-        kubeconfig: pulumi.secret(access.kubeconfig),
+        ...(access.kubeconfig ? { kubeconfig: pulumi.secret(access.kubeconfig) } : {}),
         clusterName: access.clusterName,
-        oidcProviderArn: access.oidcProviderArn,
-        oidcIssuer: access.oidcIssuer,
+        ...(access.oidc ? { oidcProviderArn: access.oidc.providerArn, oidcIssuer: access.oidc.issuer } : {}),
         ingressNamespace: access.ingressNamespace,
         ingressClasses: access.ingressClasses,
+    };
+}
+
+export interface ExternalClusterArgs {
+    /** A name for the cluster, for tags and outputs. */
+    readonly clusterName: string;
+    /** The kubeconfig context to use; with no `kubeconfig`, of $KUBECONFIG or ~/.kube/config. */
+    readonly context?: string;
+    /** The kubeconfig itself, secret. @default the local kubeconfig */
+    readonly kubeconfig?: pulumi.Output<string>;
+    readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    readonly ingressNamespace: string;
+    /** The cluster's IAM OIDC provider ARN. @default none: no IRSA */
+    readonly oidcProviderArn?: string;
+}
+
+/**
+ * A cluster managed elsewhere (Terraform, eksctl, a local control plane): reached through a
+ * kubeconfig context or a secret kubeconfig, with the ingress classes it runs. Creates nothing.
+ */
+export function externalClusterAccess(name: string, args: ExternalClusterArgs): ClusterAccess {
+    const issuer = args.oidcProviderArn?.slice(args.oidcProviderArn.indexOf(":oidc-provider/") + ":oidc-provider/".length);
+    return {
+        provider: new k8s.Provider(`${name}-k8s`, {
+            ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+            ...(args.context ? { context: args.context } : {}),
+            enableServerSideApply: true,
+        }),
+        ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+        clusterName: pulumi.output(args.clusterName),
+        ...(args.oidcProviderArn && issuer ? { oidc: { providerArn: pulumi.output(args.oidcProviderArn), issuer: pulumi.output(issuer) } } : {}),
+        ingressNamespace: pulumi.output(args.ingressNamespace),
+        ingressClasses: args.ingressClasses,
+        // The controllers and their CRDs are the cluster's own; its nodes run pods already.
+        readiness: { customResources: [], pods: [] },
     };
 }
 
@@ -66,8 +102,7 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
         provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }),
         kubeconfig,
         clusterName: ref.requireOutput("clusterName").apply(String),
-        oidcProviderArn: ref.requireOutput("oidcProviderArn").apply(String),
-        oidcIssuer: ref.requireOutput("oidcIssuer").apply(String),
+        oidc: { providerArn: ref.requireOutput("oidcProviderArn").apply(String), issuer: ref.requireOutput("oidcIssuer").apply(String) },
         ingressNamespace: ref.requireOutput("ingressNamespace").apply(String),
         ingressClasses: args.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
         // The owning stack's update installed the controllers and has nodes; nothing to wait for here.
