@@ -1,0 +1,132 @@
+# The pieces of scripts/toolchain.sh, one function each; sourced by it, not run on its own.
+# Each piece_NAME works out its pinned versions and calls run_piece NAME KEY build_NAME.
+
+# --- Kubernetes control plane and kubectl -------------------------------------------------------
+
+piece_kubernetes() {
+  K8S_VERSION=$(required_version kubernetes k8s.io/kubernetes)
+  run_piece kubernetes "$(piece_key kubernetes "$K8S_VERSION")" build_kubernetes
+}
+
+build_kubernetes() {
+  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  local ld="-s -w" key val
+  for key in gitVersion gitMajor gitMinor gitTreeState; do
+    case $key in
+      gitVersion) val=$K8S_VERSION ;; gitMajor) val=1 ;; gitMinor) val=$minor ;; gitTreeState) val=clean ;;
+    esac
+    ld+=" -X k8s.io/component-base/version.$key=$val -X k8s.io/client-go/pkg/version.$key=$val"
+  done
+  (cd "$MODULES/kubernetes" && gobuild -ldflags "$ld" -o "$BIN/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+}
+
+# --- etcd ---------------------------------------------------------------------------------------
+
+piece_etcd() {
+  run_piece etcd "$(piece_key etcd "$(required_version etcd go.etcd.io/etcd/v3)")" build_etcd
+}
+
+build_etcd() {
+  (cd "$MODULES/etcd" && gobuild -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/v3)
+}
+
+# --- kwok (simulated nodes and kubelet) ---------------------------------------------------------
+
+piece_kwok() {
+  run_piece kwok "$(piece_key kwok "$KWOK_VERSION")" build_kwok
+}
+
+build_kwok() {
+  GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath \
+    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}" \
+    "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  # kwok runs no stage unless given one: keep the release's defaults (the ones kwokctl loads) and
+  # its stage that fails a running pod labelled pod-container-running-failed.stage.kwok.x-k8s.io=true
+  # beside the binary, for scripts/local-cluster.ts to pass with --config.
+  local src stage; src=$(module_dir sigs.k8s.io/kwok "$KWOK_VERSION")
+  rm -rf "$CACHE/kwok-stages" && mkdir -p "$CACHE/kwok-stages"
+  for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+    pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete pod/chaos/pod-container-running-failed; do
+    cp "$src/kustomize/stage/$stage.yaml" "$CACHE/kwok-stages/"
+  done
+  chmod u+w "$CACHE/kwok-stages"/*
+}
+
+# --- Pulumi CLI and the Node.js policy-pack analyzer --------------------------------------------
+
+piece_pulumi() {
+  PULUMI_VERSION=v$(locked_npm_version @pulumi/pulumi)
+  local pinned; pinned=$(required_version pulumi github.com/pulumi/pulumi/pkg/v3)
+  [ "$pinned" = "$PULUMI_VERSION" ] ||
+    die "e2e/toolchain/pulumi/go.mod pins pkg/v3 $pinned but package-lock.json has @pulumi/pulumi $PULUMI_VERSION"
+  run_piece pulumi "$(piece_key pulumi "$PULUMI_VERSION" "$(cat "$MODULES/pulumi-analyzer-policy-nodejs")")" build_pulumi
+}
+
+build_pulumi() {
+  (cd "$MODULES/pulumi" && gobuild -o "$BIN/pulumi" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  install -m 0755 "$MODULES/pulumi-analyzer-policy-nodejs" "$BIN/"
+}
+
+# --- pulumi-kubernetes provider, installed as a plugin ------------------------------------------
+
+# The provider module has no version tags of its own: CAPSTAN_KUBERNETES_PROVIDER_REF names the
+# release commit (a hash or pseudo-version) when the proxy cannot resolve the release tag.
+piece_kubernetes_provider() {
+  PROVIDER_VERSION=$(locked_npm_version @pulumi/kubernetes)
+  PROVIDER_REF=${CAPSTAN_KUBERNETES_PROVIDER_REF:-v$PROVIDER_VERSION}
+  [ -x "$BIN/pulumi" ] || die "kubernetes-provider needs the pulumi piece first"
+  run_piece kubernetes-provider "$(piece_key kubernetes-provider "$PROVIDER_VERSION" "$PROVIDER_REF")" \
+    build_kubernetes_provider
+}
+
+# Downloads MODULE@REF into the module cache and prints its directory.
+module_dir() {
+  local json
+  json=$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "$1@$2") || {
+    printf '%s\n' "$json" | sed -n 's/.*"Error": "\(.*\)",*$/\1/p' >&2
+    return 1
+  }
+  printf '%s\n' "$json" | sed -n 's/.*"Dir": "\(.*\)",*$/\1/p'
+}
+
+build_kubernetes_provider() {
+  local module=github.com/pulumi/pulumi-kubernetes/provider/v4 src tree
+  src=$(GONOSUMDB=github.com/pulumi module_dir "$module" "$PROVIDER_REF") ||
+    die "cannot download $module@$PROVIDER_REF (set CAPSTAN_KUBERNETES_PROVIDER_REF to the v$PROVIDER_VERSION release commit)"
+  tree=$WORK/provider && cp -r "$src" "$tree" && chmod -R u+w "$tree"
+  (
+    cd "$tree"
+    # The SDK replace points outside the module; the published sdk/v4 it requires stands in.
+    go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4
+    VERSION=$PROVIDER_VERSION GONOSUMDB=github.com/pulumi nice -n 10 go generate ./cmd/pulumi-resource-kubernetes
+    GONOSUMDB=github.com/pulumi gobuild -o "$BIN/pulumi-resource-kubernetes" \
+      -ldflags "-s -w -X $module/pkg/version.Version=$PROVIDER_VERSION" ./cmd/pulumi-resource-kubernetes
+  )
+  "$BIN/pulumi" plugin install resource kubernetes "$PROVIDER_VERSION" --file "$BIN/pulumi-resource-kubernetes"
+}
+
+# --- controller-gen and the NGINX Ingress Controller CRDs ---------------------------------------
+
+# The controller release that chart nginx-ingress 2.7.2 (components/platform/versions.ts) ships.
+# github.com/nginx/kubernetes-ingress tags v5.x without a /v5 module path, so the proxy only knows
+# its commits: CAPSTAN_NGINX_INGRESS_REF names the commit of that release.
+NGINX_INGRESS_VERSION=5.6.2
+
+piece_crds() {
+  NGINX_INGRESS_REF=${CAPSTAN_NGINX_INGRESS_REF:-v$NGINX_INGRESS_VERSION}
+  run_piece crds "$(piece_key crds "$CONTROLLER_TOOLS_VERSION" "$NGINX_INGRESS_REF")" build_crds
+}
+
+build_crds() {
+  GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath -ldflags "-s -w" \
+    "sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_TOOLS_VERSION"
+  local module=github.com/nginx/kubernetes-ingress src
+  src=$(module_dir "$module" "$NGINX_INGRESS_REF") ||
+    die "cannot download $module@$NGINX_INGRESS_REF (set CAPSTAN_NGINX_INGRESS_REF to the v$NGINX_INGRESS_VERSION release commit)"
+  rm -rf "$CACHE/crds" && mkdir -p "$CACHE/crds"
+  (cd "$src" && "$BIN/controller-gen" crd paths=./pkg/apis/... output:crd:artifacts:config="$CACHE/crds")
+}
