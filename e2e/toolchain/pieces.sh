@@ -25,11 +25,11 @@ build_kubernetes() {
 # --- etcd ---------------------------------------------------------------------------------------
 
 piece_etcd() {
-  run_piece etcd "$(piece_key etcd "$(required_version etcd go.etcd.io/etcd/v3)")" build_etcd
+  run_piece etcd "$(piece_key etcd "$(required_version etcd go.etcd.io/etcd/server/v3)")" build_etcd
 }
 
 build_etcd() {
-  (cd "$MODULES/etcd" && gobuild -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/v3)
+  (cd "$MODULES/etcd" && gobuild -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3)
 }
 
 # --- kwok (simulated nodes and kubelet) ---------------------------------------------------------
