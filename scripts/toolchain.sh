@@ -81,7 +81,8 @@ main() {
       *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok crds)" ;;
     esac
     # A subshell per piece: one that fails is reported and the others still build.
-    ("piece_${piece//-/_}") || { log "$piece: FAILED"; failed+=("$piece"); }
+    local start=$SECONDS
+    ("piece_${piece//-/_}") || { log "$piece: FAILED after $((SECONDS - start))s"; failed+=("$piece"); }
   done
   log "finished in $((SECONDS - total))s; binaries in $BIN"
   log "GOMODCACHE $(du -sh "$GOMODCACHE" 2>/dev/null | cut -f1), GOCACHE $(du -sh "$GOCACHE" 2>/dev/null | cut -f1)"

@@ -68,7 +68,10 @@ build_pulumi() {
   (cd "$MODULES/pulumi" && gobuild -o "$BIN/pulumi" \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-  install -m 0755 "$MODULES/pulumi-analyzer-policy-nodejs" "$BIN/"
+  # In PULUMI_HOME rather than on PATH, where the CLI would warn that it uses an ambient plugin.
+  rm -f "$BIN/pulumi-analyzer-policy-nodejs"
+  "$BIN/pulumi" plugin install analyzer policy-nodejs "${PULUMI_VERSION#v}" \
+    --file "$MODULES/pulumi-analyzer-policy-nodejs"
 }
 
 # --- pulumi-kubernetes provider, installed as a plugin ------------------------------------------
