@@ -2,6 +2,7 @@ import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
+import { serviceChecks } from "./services";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
 export interface SecretKeys {
@@ -23,13 +24,14 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
-        ...when(["cluster", "network", "nodeGroups", "region", "ingress"], clusterChecks),
+        ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], clusterChecks),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
+        ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
     ];
 }
 
@@ -68,8 +70,8 @@ function clusterChecks(cfg: RootConfig): ConfigProblem[] {
         }
     });
     for (const [cls, entry] of [["public", cfg.ingress.public], ["internal", cfg.ingress.internal]] as const) {
-        if (entry && !entry.certificateArn) {
-            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
+        if (entry && !entry.certificateArn && !cfg.dns) {
+            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create unless capstan:dns is set: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
         }
     }
     if (!cfg.network) {
