@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformExports, PLATFORM_OUTPUT, type PlatformExports } from "./exports";
 import { INGRESS_CLASSES } from "./ingressContract";
 
 /** What the app layer needs of the cluster it runs on, however the cluster came to be. */
@@ -17,6 +18,12 @@ export interface ClusterAccess {
     readonly ingressNamespace: pulumi.Output<string>;
     /** Controller classes available: always "public"; "internal" when configured. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /**
+     * The network and load balancers, for the stack's own database, cache and DNS. A stack that
+     * runs on another's cluster reads them from that stack's `platform` output, only when it
+     * asks: it fails, saying so, when that stack does not export them.
+     */
+    readonly platform: () => Promise<PlatformExports>;
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
@@ -64,5 +71,10 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
         oidcIssuer: ref.requireOutput("oidcIssuer").apply(String),
         ingressNamespace: ref.requireOutput("ingressNamespace").apply(String),
         ingressClasses: args.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        platform: async () => {
+            const read = parsePlatformExports((await ref.getOutputDetails(PLATFORM_OUTPUT)).value, args.internal);
+            if (!read.exports) throw new Error(`stack ${args.sharedStack} ${read.problem}; capstan:database, capstan:cache and capstan:dns read it`);
+            return read.exports;
+        },
     };
 }
