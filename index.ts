@@ -6,14 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
-import { loadConfig, workloadNames } from "./components/config";
+import { HostCertificate } from "./components/aws/dns";
+import { loadConfig, stackHosts, workloadNames } from "./components/config";
 import { clusterOutputs, sharedClusterAccess } from "./components/platform/access";
+import { PLATFORM_OUTPUT } from "./components/platform/exports";
 import { createPlatform } from "./components/platform/platform";
+import { createStackServices, withDefaultCertificate } from "./components/platform/services";
 import { Tenant } from "./components/tenant";
 
 export = async () => {
     const cfg = loadConfig();
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
+    // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
+    const certificate = cfg.dns ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags }) : undefined;
 
     // The cluster: created by this stack, or read from the stack that owns it.
     const cluster =
@@ -25,11 +30,26 @@ export = async () => {
                   network: cfg.network!,
                   cluster: { ...cfg.cluster, version: cfg.cluster.version! },
                   nodeGroups: cfg.nodeGroups,
-                  ingress: cfg.ingress,
+                  ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
                   tags,
               })
             : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
+
+    // The stack's own database, cache and host records, in the platform's network.
+    const services =
+        cfg.database || cfg.cache || certificate
+            ? createStackServices(cfg.namespace, {
+                  identifier: `${cfg.project}-${cfg.stack}`,
+                  ingress: cfg.ingress,
+                  database: cfg.database,
+                  cache: cfg.cache,
+                  dns: cfg.dns && certificate && { zoneId: cfg.dns.zoneId, certificate },
+                  ownsCluster: cfg.cluster.mode === "create",
+                  platform: await cluster.platform(),
+                  tags,
+              })
+            : undefined;
 
     // A tenant gets its namespace with quota, limits and network policies; other stacks give the
     // app a namespace of its own.
@@ -42,7 +62,7 @@ export = async () => {
                   quota: cfg.tenant.quota,
                   limits: cfg.tenant.limits,
                   ingressNamespace: cluster.ingressNamespace,
-                  egress: cfg.tenant.egress,
+                  egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
               },
               k8sOpts,
           ).namespaceName
@@ -75,6 +95,7 @@ export = async () => {
             ingressClasses: cluster.ingressClasses,
             canary: cfg.canary,
             extraEnv: data.env,
+            extraSecretEnv: services?.secretEnv,
             serviceAccountAnnotations: data.serviceAccountAnnotations,
             routePolicies: access ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false) : undefined,
         },
@@ -88,6 +109,8 @@ export = async () => {
         ...clusterOutputs(cluster),
         bucket: data.bucketName,
         queues: data.queueUrls,
+        ...(services?.outputs ?? {}),
+        ...("exports" in cluster ? { [PLATFORM_OUTPUT]: cluster.exports } : {}),
         app: {
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,
