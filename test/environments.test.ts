@@ -107,8 +107,13 @@ describe("the tenant stack tenant-acme", () => {
     });
 
     it("registers nothing the cluster's stack owns, so destroying it cannot touch another tenant", () => {
-        const owned = /^aws:(ec2|eks|kms|autoscaling|lb)\/|^kubernetes:helm\.sh\//;
+        const owned = /^aws:ec2\/(vpc|subnet|natGateway|internetGateway|routeTable|eip|launchTemplate)|^aws:(eks|kms|autoscaling)\/|^aws:lb\/(loadBalancer|targetGroup|listener):|^kubernetes:helm\.sh\//;
         expect(r.result.resources.filter((x) => owned.test(x.type)).map((x) => x.type)).toEqual([]);
+        // What it does add in the shared network is its own: its database's and cache's firewalls,
+        // and its certificate on the shared listeners.
+        const own = r.result.resources.filter((x) => /^aws:(ec2\/securityGroup|lb\/listenerCertificate):/.test(x.type)).map((x) => x.name);
+        expect(own.length).toBeGreaterThan(0);
+        for (const name of own) expect(name).toMatch(/^phraseapp-acme-/);
     });
 });
 

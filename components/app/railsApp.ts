@@ -25,6 +25,8 @@ export interface RailsAppArgs {
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
     /** Extra plain env merged into the ConfigMap (e.g. bucket name, queue URLs). @default {} */
     readonly extraEnv?: Record<string, pulumi.Input<string>>;
+    /** Extra secret env merged into the Secret (e.g. DATABASE_URL, REDIS_URL), each a secret Output. @default {} */
+    readonly extraSecretEnv?: Record<string, pulumi.Input<string>>;
     /** Annotations of the ServiceAccount, e.g. the IRSA role ARN. @default {} */
     readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
@@ -36,11 +38,15 @@ export interface RailsAppArgs {
 }
 
 /** Problems with the Args as a whole, each naming the field. */
-export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "canary" | "imageTag">): string[] {
+export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv" | "canary" | "imageTag">): string[] {
     const problems: string[] = [];
     for (const k of Object.keys(args.extraEnv ?? {})) {
         if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
+    }
+    for (const k of Object.keys(args.extraSecretEnv ?? {})) {
+        if (k in args.app.env || k in (args.extraEnv ?? {})) problems.push(`extraSecretEnv.${k}: is also a plain variable`);
+        if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
     }
     if (args.canary && args.canary.imageTag === args.imageTag) problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
     return problems;
@@ -78,7 +84,18 @@ export class RailsApp extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const env = new AppEnv(`${name}-env`, { namespace: ns, labels, env: { ...app.env, ...(args.extraEnv ?? {}) }, secretEnv: app.secretEnv, secretValues: args.secrets }, { parent: this });
+        const extraSecretEnv = args.extraSecretEnv ?? {};
+        const env = new AppEnv(
+            `${name}-env`,
+            {
+                namespace: ns,
+                labels,
+                env: { ...app.env, ...(args.extraEnv ?? {}) },
+                secretEnv: [...app.secretEnv, ...Object.keys(extraSecretEnv)],
+                secretValues: pulumi.all([args.secrets ?? {}, extraSecretEnv]).apply(([configured, composed]) => ({ ...configured, ...composed })),
+            },
+            { parent: this },
+        );
         const pod: PodBase = {
             env: { configMapName: env.configMapName, secretName: env.secretName },
             serviceAccountName: serviceAccount.metadata.name,

@@ -27,7 +27,7 @@ export interface EdgeLoadBalancerArgs {
      * ACM certificate of the TLS:443 listener, which terminates TLS and forwards to the `https`
      * NodePort. Every entry has one: TCP:80 only ever redirects to https.
      */
-    readonly certificateArn: string;
+    readonly certificateArn: pulumi.Input<string>;
     /**
      * Seconds a deregistering node keeps its open connections. @default 30: long enough for
      * requests in flight, short enough that node replacement is not slowed much. The ingress
@@ -49,6 +49,8 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     public readonly dnsName: pulumi.Output<string>;
     public readonly zoneId: pulumi.Output<string>;
     public readonly targetGroupArns: pulumi.Output<string>[];
+    /** The TLS:443 listener, where other stacks add their certificates (SNI). */
+    public readonly tlsListenerArn: pulumi.Output<string>;
     /** The NodePorts the targets are reached on: exactly the controller's. */
     public readonly targetPorts: readonly number[];
 
@@ -119,7 +121,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
             defaultActions: [{ type: "forward", targetGroupArn: http.arn }],
             tags,
         }, { parent: lb });
-        new aws.lb.Listener(`${name}-443`, {
+        const tls = new aws.lb.Listener(`${name}-443`, {
             loadBalancerArn: lb.arn,
             port: 443,
             protocol: "TLS",
@@ -134,6 +136,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         this.dnsName = lb.dnsName;
         this.zoneId = lb.zoneId;
         this.targetGroupArns = [http.arn, https.arn];
+        this.tlsListenerArn = tls.arn;
         this.targetPorts = [args.nodePorts.http, args.nodePorts.https];
         this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
     }

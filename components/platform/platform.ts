@@ -1,10 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { splitSubnets } from "../aws/cidr";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";
 import { NodeGroup } from "../aws/nodeGroup";
 import { ClusterSecurityGroups } from "../aws/securityGroups";
 import type { ClusterAccess } from "./access";
+import type { PlatformEntry, PlatformExports } from "./exports";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
@@ -15,7 +18,8 @@ import { eksAmiRelease } from "./versions";
 export const INGRESS_NAMESPACE = "nginx-ingress";
 
 interface EntryArgs {
-    readonly certificateArn?: string;
+    /** The TLS listener's certificate: the configured ARN, or the stack's own from capstan:dns. */
+    readonly certificateArn?: pulumi.Input<string>;
     readonly nodePorts: { readonly http: number; readonly https: number };
 }
 
@@ -50,6 +54,8 @@ export interface PlatformArgs {
 /** The platform this stack owns, and what the app layer needs of it. */
 export interface CreatedPlatform extends ClusterAccess {
     readonly loadBalancers: Readonly<Record<string, EdgeLoadBalancer>>;
+    /** The stack output `platform`: what the database, cache and DNS of every stack on this cluster need. */
+    readonly exports: PlatformExports;
 }
 
 /**
@@ -86,7 +92,8 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             internal,
             subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
             nodePorts: entry.nodePorts,
-            // The config checks require a certificate on every entry of a stack that creates the cluster.
+            // The config checks require a certificate on every entry of a stack that creates the cluster
+            // (configured, or its own from capstan:dns).
             certificateArn: entry.certificateArn!,
             deregistrationDelaySeconds: delay,
             tags,
@@ -144,6 +151,17 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
     }, k8sOpts);
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
 
+    const entry = (lb: EdgeLoadBalancer): PlatformEntry => ({ dnsName: lb.dnsName, zoneId: lb.zoneId, tlsListenerArn: lb.tlsListenerArn });
+    const platformExports: PlatformExports = {
+        network: {
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            privateSubnetCidrs: splitSubnets(args.network.cidrBlock, args.network.availabilityZones).map((l) => l.private),
+            availabilityZones: [...args.network.availabilityZones],
+            nodeSecurityGroupId: sgs.nodeSecurityGroupId,
+        },
+        entries: { public: entry(loadBalancers.public), ...(loadBalancers.internal ? { internal: entry(loadBalancers.internal) } : {}) },
+    };
     return {
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
@@ -153,5 +171,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
         readiness: { customResources: controllers, pods: [coreDns] },
         loadBalancers,
+        exports: platformExports,
+        platform: () => Promise.resolve(platformExports),
     };
 }
