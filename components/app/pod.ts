@@ -172,7 +172,7 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
 /** What every pod of the app shares, whatever its role. */
 export type PodBase = Pick<AppPodArgs, "env" | "serviceAccountName" | "runAsUser" | "writablePaths">;
 
-/** A pod template: the workload's labels and the app's pod spec. */
-export function podTemplate(labels: Record<string, string>, args: AppPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
-    return { metadata: { labels }, spec: appPodSpec(args) };
+/** A pod template: the workload's labels (and annotations, if any) and the app's pod spec. */
+export function podTemplate(labels: Record<string, string>, args: AppPodArgs, annotations?: Readonly<Record<string, string>>): k8s.types.input.core.v1.PodTemplateSpec {
+    return { metadata: { labels, ...(annotations ? { annotations: { ...annotations } } : {}) }, spec: appPodSpec(args) };
 }
