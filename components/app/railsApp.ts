@@ -124,7 +124,7 @@ export class RailsApp extends pulumi.ComponentResource {
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
             policies: args.routePolicies,
-            canary: canary && args.canary ? { serviceName: canary.serviceName, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
+            canary: canary && args.canary ? { serviceName: canary.serviceName, deployment: canary.web.deployment, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
         };
         const webService = new WebService(`${name}-web`, { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes }, { parent: this });
 
