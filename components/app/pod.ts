@@ -56,6 +56,8 @@ export interface AppPodArgs {
     /** The container's argv. @default the image's entrypoint and command */
     readonly command?: readonly string[];
     readonly env: EnvSources;
+    /** Variables set on the container itself; they take precedence over the ConfigMap's and Secret's. @default none */
+    readonly containerEnv?: Readonly<Record<string, string>>;
     readonly serviceAccountName: pulumi.Input<string>;
     readonly resources: Resources;
     /** Non-root user id of every container. */
@@ -112,6 +114,7 @@ export function appContainer(args: AppPodArgs): Container {
         image: args.image,
         ...(args.command ? { command: [...args.command] } : {}),
         envFrom,
+        ...(args.containerEnv ? { env: Object.entries(args.containerEnv).map(([name, value]) => ({ name, value })) } : {}),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
             requests: { cpu: args.resources.cpu, memory: args.resources.memory },

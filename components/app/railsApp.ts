@@ -8,7 +8,7 @@ import { Migration } from "./migration";
 import { imageRef, type PodBase } from "./pod";
 import type { WebRoutesArgs } from "./routes";
 import { WebService, type WebServiceArgs } from "./web";
-import { WorkerPool } from "./worker";
+import { SHUTDOWN_TIMEOUT_ENV, WorkerPool } from "./worker";
 
 export interface RailsAppArgs {
     /** The validated `capstan:app`. */
@@ -43,6 +43,9 @@ export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "
         if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
     }
     if (args.canary && args.canary.imageTag === args.imageTag) problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
+    if (args.app.workers.length > 0 && (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))) {
+        problems.push(`app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`);
+    }
     return problems;
 }
 
