@@ -15,7 +15,7 @@ export const INGRESS_NAMESPACE = "nginx-ingress";
 
 interface EntryArgs {
     readonly certificateArn?: string;
-    readonly nodePorts: { readonly http: number; readonly https: number };
+    readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
 }
 
 export interface PlatformArgs {
@@ -122,11 +122,13 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         },
     }, { provider: cluster.provider });
     for (const [cls, entry] of entries) {
+        const lb = loadBalancers[cls];
         new IngressController(`${name}-ingress-${cls}`, {
             ingressClass: INGRESS_CLASSES[cls],
             namespace: namespace.metadata.name,
             nodePorts: entry.nodePorts,
             deregistrationDelaySeconds: delay,
+            unhealthyAfterSeconds: lb.unhealthyAfterSeconds,
         }, k8sOpts);
     }
     new ClusterAutoscaler(`${name}-autoscaler`, {
