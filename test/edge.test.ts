@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TARGET_HEALTH_CHECK, TLS_POLICY, unhealthyAfterSeconds } from "../components/aws/edgeLoadBalancer";
-import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
+import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "../components/platform/ingressContract";
 import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 
 const { prod, resources: all, byType, byId } = useProdRender();
@@ -121,6 +121,18 @@ describe("edge load balancers", () => {
         const tgArns = byType("aws:lb/targetGroup:TargetGroup").map((r) => r.state.arn).sort();
         expect(tgArns).toHaveLength(4);
         for (const asg of byType("aws:autoscaling/group:Group")) expect([...(inputs(asg).targetGroupArns as string[])].sort()).toEqual(tgArns);
+    });
+
+    it.each(["public", "internal"])("%s: an unknown Host on the offloaded listener gets the listener's own default server (404), never a tenant's app", (cls) => {
+        const snippet: string = controllerValues(cls).controller.config.entries["http-snippets"];
+        const server = snippet.slice(snippet.indexOf("server {"));
+        expect(server).toMatch(new RegExp(`listen ${OFFLOADED_LISTENER.port} default_server[ ;]`));
+        expect(server).toMatch(new RegExp(`listen \\[::\\]:${OFFLOADED_LISTENER.port} default_server[ ;]`));
+        expect(server).toMatch(/location \/ \{\s*return 404;\s*\}/);
+        expect(server).toContain(`location = ${HEALTH_STATUS_PATH}`);
+        expect(server).not.toMatch(/proxy_pass/);
+        // ConfigMap snippets are applied whatever enableSnippets says; tenants still get no snippets.
+        expect(controllerValues(cls).controller.enableSnippets).toBe(false);
     });
 
     it("the controllers redirect plain http to https and serve apps on the offloaded listener only", () => {

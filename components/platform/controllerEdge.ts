@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { OFFLOADED_LISTENER } from "./ingressContract";
+import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
 
 /**
  * The `loadBalancerClass` of the controllers' Services. No load-balancer controller implements
@@ -43,4 +43,33 @@ export function controllerServiceSpec(ingressClass: string, nodePorts: Controlle
             { name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, targetPort: OFFLOADED_LISTENER.port, nodePort: nodePorts.https, protocol: "TCP" },
         ],
     };
+}
+
+/**
+ * The default server of the `https-offloaded` listener, as an `http-snippets` entry of the
+ * controller's ConfigMap. The controller renders a VirtualServer on a custom listener as a plain
+ * `listen 8443;` and writes no default server for custom listeners (only for its own http and
+ * https ports), so without this nginx would answer an unknown Host with the first server on the
+ * port, which is some tenant's app. This server answers every unknown Host with 404 and serves
+ * the health location. ConfigMap snippets are the cluster administrator's, and the controller
+ * applies them whatever `enableSnippets` says (which only gates snippets in VirtualServers and
+ * Ingresses, which tenants write).
+ */
+export function offloadedDefaultServer(proxyProtocol: boolean): string {
+    const pp = proxyProtocol ? " proxy_protocol" : "";
+    return [
+        "server {",
+        `    listen ${OFFLOADED_LISTENER.port} default_server${pp};`,
+        `    listen [::]:${OFFLOADED_LISTENER.port} default_server${pp};`,
+        "    server_name _;",
+        "    server_tokens off;",
+        `    location = ${HEALTH_STATUS_PATH} {`,
+        "        default_type text/plain;",
+        '        return 200 "healthy\\n";',
+        "    }",
+        "    location / {",
+        "        return 404;",
+        "    }",
+        "}",
+    ].join("\n");
 }

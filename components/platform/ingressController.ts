@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ControllerNodePorts, controllerSelector, controllerServiceSpec } from "./controllerEdge";
+import { type ControllerNodePorts, controllerSelector, controllerServiceSpec, offloadedDefaultServer } from "./controllerEdge";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
 import { CHARTS } from "./versions";
 
@@ -36,9 +36,9 @@ export interface IngressControllerArgs {
 /**
  * The Helm values of one controller class. NGINX's own TLS port is off: TLS ends at the load
  * balancer. Port 80 reaches only the default server, which redirects to https; the custom listener
- * `https-offloaded` (plain http on 8443) receives what the load balancer decrypted, and every
- * VirtualServer binds to it. No proxy protocol: the NLB's instance targets see the client
- * address. The chart's Service is off: the controller's Service is declared next to the release (it needs a
+ * `https-offloaded` (plain http on 8443) receives what the load balancer decrypted, every
+ * VirtualServer binds to it, and its own default server answers unknown hosts with 404. No proxy
+ * protocol: the NLB's instance targets see the client address. The chart's Service is off: the controller's Service is declared next to the release (it needs a
  * fixed `healthCheckNodePort`, which the chart cannot set).
  */
 export function ingressControllerValues(args: IngressControllerArgs): Record<string, unknown> {
@@ -64,6 +64,7 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             config: {
                 entries: {
                     "default-server-return": "301 https://$host$request_uri",
+                    "http-snippets": offloadedDefaultServer(false),
                     "proxy-protocol": "False",
                     "server-tokens": "False",
                 },
