@@ -41,7 +41,15 @@ export interface EdgeLoadBalancerArgs {
      * (its `healthCheckNodePort`), which both target groups use.
      */
     readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
-
+    /**
+     * How the targets learn the client's address. `preserve`: the load balancer keeps the client's
+     * source IP (instance targets see it directly). `proxyProtocol`: the targets see the load
+     * balancer's address and get the client's in a PROXY protocol v2 header, which the controller
+     * must then expect. A client inside the VPC that lands on its own node cannot connect with
+     * `preserve` (the reply skips the load balancer: no hairpin), so internal entries use the header.
+     * @default proxyProtocol when internal, preserve when internet-facing (its clients are never the targets)
+     */
+    readonly clientAddress?: "preserve" | "proxyProtocol";
     /**
      * ACM certificate of the TLS:443 listener, which terminates TLS and forwards to the `https`
      * NodePort. Every entry has one: TCP:80 only ever redirects to https.
@@ -63,8 +71,8 @@ export interface EdgeLoadBalancerArgs {
  * (the ASGs attach themselves with `targetGroupArns`), health-checked on kube-proxy's health-check
  * NodePort, so a node leaves the rotation as soon as its controller pod starts stopping, while
  * that pod still serves. A target that turns unhealthy keeps its open connections for the
- * deregistration delay instead of having them reset. Client IPs are preserved, so no proxy
- * protocol is needed. Cross-zone balancing is on, since the controller pods are not on every node.
+ * deregistration delay instead of having them reset. Cross-zone balancing is on, since the
+ * controller pods are not on every node.
  */
 export class EdgeLoadBalancer extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
@@ -73,6 +81,8 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     public readonly targetGroupArns: pulumi.Output<string>[];
     /** The NodePorts the targets are reached on: exactly the controller Service's, health check included. */
     public readonly targetPorts: readonly number[];
+    /** Whether the targets receive a PROXY protocol v2 header (and the controller must expect it). */
+    public readonly proxyProtocol: boolean;
     /** Seconds after which no new connection reaches a node whose controller pod started stopping. */
     public readonly unhealthyAfterSeconds: number;
 
@@ -81,6 +91,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const clientCidrs = args.clientCidrs ?? (args.internal ? [args.vpcCidr] : ["0.0.0.0/0"]);
         const deregistrationDelay = args.deregistrationDelaySeconds ?? 30;
+        const proxyProtocol = (args.clientAddress ?? (args.internal ? "proxyProtocol" : "preserve")) === "proxyProtocol";
         const listenerPorts = [80, 443];
         const targetPorts = [args.nodePorts.http, args.nodePorts.https, args.nodePorts.healthCheck];
         if (new Set(targetPorts).size !== targetPorts.length) throw new Error(`EdgeLoadBalancer ${name}: nodePorts ${JSON.stringify(args.nodePorts)} must be three different ports`);
@@ -121,8 +132,8 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 targetType: "instance",
                 deregistrationDelay,
-                preserveClientIp: "true",
-                proxyProtocolV2: false,
+                preserveClientIp: proxyProtocol ? "false" : "true",
+                proxyProtocolV2: proxyProtocol,
                 connectionTermination: true,
                 // Both groups ask kube-proxy about the Service that serves them: 503 once the node's
                 // controller pod is terminating or not ready, while kube-proxy still forwards to it.
@@ -167,6 +178,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         this.zoneId = lb.zoneId;
         this.targetGroupArns = [http.arn, https.arn];
         this.targetPorts = targetPorts;
+        this.proxyProtocol = proxyProtocol;
         this.unhealthyAfterSeconds = unhealthyAfterSeconds();
         this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
     }
