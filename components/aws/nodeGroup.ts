@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { drainTags } from "./nodeDrain";
 import { nodeUserData, type Taint } from "./userData";
 
 /** The SSM parameter of the EKS-optimized AL2023 AMI for a Kubernetes minor version. */
@@ -115,6 +116,8 @@ export class NodeGroup extends pulumi.ComponentResource {
             [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
             ...autoDiscoveryTags(args.clusterName),
             ...nodeTemplateTags(labels, taints),
+            // Terminations of this group's instances wait for the node to be drained (see NodeDrainEvents).
+            ...drainTags(),
         };
         const group = new aws.autoscaling.Group(name, {
             vpcZoneIdentifiers: args.subnetIds,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";
+import { NodeDrainEvents } from "../aws/nodeDrain";
 import { NodeGroup } from "../aws/nodeGroup";
 import { ClusterSecurityGroups } from "../aws/securityGroups";
 import type { ClusterAccess } from "./access";
@@ -9,6 +10,7 @@ import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
+import { NodeTerminationHandler } from "./nodeTerminationHandler";
 
 /** The namespace of both ingress controllers. */
 export const INGRESS_NAMESPACE = "nginx-ingress";
@@ -52,7 +54,9 @@ export interface CreatedPlatform extends ClusterAccess {
 /**
  * Creates the AWS platform and the cluster add-ons, in dependency order: network, security
  * groups, control plane, one load balancer per ingress class, node groups registered in every
- * load balancer's target groups, CoreDNS once nodes exist, then the Helm-installed add-ons.
+ * load balancer's target groups (each with a termination lifecycle hook whose events reach the
+ * drain queue), CoreDNS once nodes exist, then the Helm-installed add-ons, among them the node
+ * termination handler that drains a node before its instance goes.
  */
 export function createPlatform(args: PlatformArgs): CreatedPlatform {
     const name = args.clusterName;
@@ -113,6 +117,11 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         }, { dependsOn: [cluster] }),
     );
     const coreDns = cluster.addCoreDns(nodeGroups);
+    const drainEvents = new NodeDrainEvents(name, {
+        clusterName: name,
+        autoScalingGroups: Object.fromEntries(args.nodeGroups.map((g, i) => [g.name, nodeGroups[i].autoScalingGroupName])),
+        tags,
+    });
 
     const k8sOpts = { providers: [cluster.provider], dependsOn: [coreDns] };
     const namespace = new k8s.core.v1.Namespace(`${name}-ingress`, {
@@ -143,6 +152,16 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         tags,
     }, k8sOpts);
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
+    new NodeTerminationHandler(`${name}-node-termination-handler`, {
+        clusterName: name,
+        region: args.region,
+        queueUrl: drainEvents.queueUrl,
+        queueArn: drainEvents.queueArn,
+        heartbeatTimeoutSeconds: drainEvents.heartbeatTimeoutSeconds,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        tags,
+    }, k8sOpts);
 
     return {
         provider: cluster.provider,

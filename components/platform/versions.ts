@@ -10,6 +10,12 @@ export const CHARTS = {
     clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.0" },
     /** metrics-server; chart 3.13.0 ships metrics-server 0.8.0. */
     metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0" },
+    /**
+     * aws-node-termination-handler (aws/aws-node-termination-handler), an OCI chart on ECR Public:
+     * chart 0.27.2 ships NTH 1.25.2 (the chart's minor is the app's plus 2). List versions with
+     * `crane ls public.ecr.aws/aws-ec2/helm/aws-node-termination-handler`.
+     */
+    nodeTerminationHandler: { repo: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.2" },
 } as const;
 
 /**

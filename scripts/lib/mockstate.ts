@@ -73,6 +73,7 @@ const AWS_STATE: Record<string, StateFn> = {
     "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
     "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
     "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, latestVersion: 1, defaultVersion: 1 }),
+    "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({ name: inputs.name ?? physical, arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`) }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
         arn: arn(ctx, "autoscaling", `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`),
