@@ -145,6 +145,11 @@ describe("node replacement drains first", () => {
     const asgs = () => byType("aws:autoscaling/group:Group");
     const handler = () => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-node-termination-handler")!);
 
+    it("every Auto Scaling group suspends AZRebalance, which would replace nodes behind cluster-autoscaler's back", () => {
+        expect(asgs()).toHaveLength(2);
+        for (const asg of asgs()) expect(inputs(asg).suspendedProcesses, asg.name).toContain("AZRebalance");
+    });
+
     it("every Auto Scaling group holds a terminating instance until its node is drained (termination lifecycle hook)", () => {
         const hooks = byType("aws:autoscaling/lifecycleHook:LifecycleHook").map(inputs);
         for (const asg of asgs()) {

@@ -133,6 +133,9 @@ export class NodeGroup extends pulumi.ComponentResource {
                 instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: "prioritized" },
             },
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
+            // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
+            // balances the zones itself); every other termination waits for a drain.
+            suspendedProcesses: ["AZRebalance"],
             targetGroupArns: args.targetGroupArns,
             healthCheckType: "EC2",
             // Give nodeadm and the kubelet time to join before health checks count.
