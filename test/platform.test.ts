@@ -91,11 +91,22 @@ describe("the cluster", () => {
         expect(rendered().plan.outputs.kubeconfig).toBe("[secret]");
     });
 
-    it("has every Kubernetes resource use the cluster's provider", () => {
-        const provider = byType("pulumi:providers:kubernetes")[0].urn;
+    it("has every Kubernetes resource use the cluster's provider, the CRDs a provider of the same cluster that may adopt them", () => {
+        const [main, crds] = ["capstan-prod-k8s", "capstan-prod-nginx-crds"].map((n) => byType("pulumi:providers:kubernetes").find((p) => p.name === n)!);
+        expect(JSON.stringify(inputs(crds).kubeconfig)).toBe(JSON.stringify(inputs(main).kubeconfig));
+        expect(inputs(crds)).toMatchObject({ upsertExistingObjects: "true", enablePatchForce: "true" });
+        expect(inputs(main).upsertExistingObjects).toBeUndefined();
         const k8s = all().filter((r) => r.type.startsWith("kubernetes:"));
         expect(k8s.length).toBeGreaterThan(0);
-        for (const r of k8s) expect(r.provider).toBe(provider);
+        for (const r of k8s) expect(r.provider, r.name).toBe(r.type === "kubernetes:yaml/v2:ConfigFile" ? crds.urn : main.urn);
+    });
+
+    it("a chart bump brings the NGINX CRDs up to date: they come from the chart's controller release, Helm installs none, and the controllers wait for them", () => {
+        const file = inputs(byType("kubernetes:yaml/v2:ConfigFile")[0]).file;
+        expect(file).toBe(`https://raw.githubusercontent.com/nginx/kubernetes-ingress/v${CHARTS.nginxIngress.appVersion}/deploy/crds.yaml`);
+        const crds = byType("capstan:platform:NginxCrds")[0].urn;
+        for (const r of byType("kubernetes:helm.sh/v3:Release").filter((r) => inputs(r).chart === "nginx-ingress")) expect(inputs(r).skipCrds, r.name).toBe(true);
+        for (const c of byType("capstan:platform:IngressController")) expect(c.dependsOn, c.name).toContain(crds);
     });
 });
 

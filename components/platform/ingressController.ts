@@ -119,6 +119,8 @@ export class IngressController extends pulumi.ComponentResource {
             repositoryOpts: { repo: CHARTS.nginxIngress.repo },
             namespace: args.namespace,
             values: ingressControllerValues(args),
+            // The CRDs are NginxCrds', upgraded with every chart bump; Helm would install them once only.
+            skipCrds: true,
             atomic: true,
         }, { parent: this });
         // After the release: on a stack that had the chart's own Service, the NodePorts are free

@@ -10,6 +10,7 @@ import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
+import { NginxCrds } from "./nginxCrds";
 import { NodeTerminationHandler } from "./nodeTerminationHandler";
 
 /** The namespace of both ingress controllers. */
@@ -130,6 +131,8 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
         },
     }, { provider: cluster.provider });
+    // Both controller classes share the cluster-wide CRDs; each release waits for them.
+    const crds = new NginxCrds(`${name}-nginx`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [coreDns] });
     for (const [cls, entry] of entries) {
         const lb = loadBalancers[cls];
         new IngressController(`${name}-ingress-${cls}`, {
@@ -141,7 +144,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             // The internal load balancer sends the client's address in a PROXY header, from its
             // addresses in the VPC (see EdgeLoadBalancer's clientAddress).
             proxyProtocolFrom: lb.proxyProtocol ? network.cidrBlock : undefined,
-        }, k8sOpts);
+        }, { ...k8sOpts, dependsOn: [coreDns, crds] });
     }
     new ClusterAutoscaler(`${name}-autoscaler`, {
         clusterName: name,
