@@ -117,14 +117,11 @@ describe("edge load balancers", () => {
         }
     });
 
-    it("the internal load balancer serves a client on its own node: no client IP preservation, the address comes in a PROXY header the internal controller expects", () => {
-        const vpc = prodConfig()["capstan:network"].cidrBlock;
-        for (const tg of targetGroupsOf("internal")) expect(tg).toMatchObject({ preserveClientIp: "false", proxyProtocolV2: true });
-        expect(controllerValues("internal").controller.config.entries).toMatchObject({ "proxy-protocol": "True", "real-ip-header": "proxy_protocol", "set-real-ip-from": vpc });
-        expect(controllerValues("internal").controller.config.entries["http-snippets"]).toContain(`listen ${OFFLOADED_LISTENER.port} default_server proxy_protocol;`);
+    it("the internal load balancer serves a client on its own node: no client IP preservation there (no hairpin), and no PROXY header, which its health checks would carry to kube-proxy", () => {
+        for (const tg of targetGroupsOf("internal")) expect(tg).toMatchObject({ preserveClientIp: "false", proxyProtocolV2: false });
         // Internet clients are never the targets: the public entry keeps the client's address as the source.
         for (const tg of targetGroupsOf("public")) expect(tg).toMatchObject({ preserveClientIp: "true", proxyProtocolV2: false });
-        expect(controllerValues("public").controller.config.entries["proxy-protocol"]).toBe("False");
+        for (const cls of ["public", "internal"]) expect(controllerValues(cls).controller.config.entries["proxy-protocol"]).toBe("False");
     });
 
     it("every node group's ASG is registered in every target group", () => {

@@ -42,14 +42,14 @@ export interface EdgeLoadBalancerArgs {
      */
     readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
     /**
-     * How the targets learn the client's address. `preserve`: the load balancer keeps the client's
-     * source IP (instance targets see it directly). `proxyProtocol`: the targets see the load
-     * balancer's address and get the client's in a PROXY protocol v2 header, which the controller
-     * must then expect. A client inside the VPC that lands on its own node cannot connect with
-     * `preserve` (the reply skips the load balancer: no hairpin), so internal entries use the header.
-     * @default proxyProtocol when internal, preserve when internet-facing (its clients are never the targets)
+     * Whether the targets see the client's address as the source (client IP preservation). A
+     * client inside the VPC whose connection lands on its own node cannot connect with it: the
+     * target answers it directly, around the load balancer (no hairpin). Without it the targets
+     * see the load balancer's address. No PROXY protocol header replaces it: the load balancer
+     * would send the header on its health checks too, which kube-proxy does not understand.
+     * @default true when internet-facing (its clients are never its targets), false when internal
      */
-    readonly clientAddress?: "preserve" | "proxyProtocol";
+    readonly preserveClientIp?: boolean;
     /**
      * ACM certificate of the TLS:443 listener, which terminates TLS and forwards to the `https`
      * NodePort. Every entry has one: TCP:80 only ever redirects to https.
@@ -81,8 +81,6 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     public readonly targetGroupArns: pulumi.Output<string>[];
     /** The NodePorts the targets are reached on: exactly the controller Service's, health check included. */
     public readonly targetPorts: readonly number[];
-    /** Whether the targets receive a PROXY protocol v2 header (and the controller must expect it). */
-    public readonly proxyProtocol: boolean;
     /** Seconds after which no new connection reaches a node whose controller pod started stopping. */
     public readonly unhealthyAfterSeconds: number;
 
@@ -91,7 +89,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const clientCidrs = args.clientCidrs ?? (args.internal ? [args.vpcCidr] : ["0.0.0.0/0"]);
         const deregistrationDelay = args.deregistrationDelaySeconds ?? 30;
-        const proxyProtocol = (args.clientAddress ?? (args.internal ? "proxyProtocol" : "preserve")) === "proxyProtocol";
+        const preserveClientIp = args.preserveClientIp ?? !args.internal;
         const listenerPorts = [80, 443];
         const targetPorts = [args.nodePorts.http, args.nodePorts.https, args.nodePorts.healthCheck];
         if (new Set(targetPorts).size !== targetPorts.length) throw new Error(`EdgeLoadBalancer ${name}: nodePorts ${JSON.stringify(args.nodePorts)} must be three different ports`);
@@ -132,8 +130,8 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 targetType: "instance",
                 deregistrationDelay,
-                preserveClientIp: proxyProtocol ? "false" : "true",
-                proxyProtocolV2: proxyProtocol,
+                preserveClientIp: String(preserveClientIp),
+                proxyProtocolV2: false,
                 connectionTermination: true,
                 // Both groups ask kube-proxy about the Service that serves them: 503 once the node's
                 // controller pod is terminating or not ready, while kube-proxy still forwards to it.
@@ -178,7 +176,6 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         this.zoneId = lb.zoneId;
         this.targetGroupArns = [http.arn, https.arn];
         this.targetPorts = targetPorts;
-        this.proxyProtocol = proxyProtocol;
         this.unhealthyAfterSeconds = unhealthyAfterSeconds();
         this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
     }

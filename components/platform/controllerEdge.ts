@@ -55,12 +55,11 @@ export function controllerServiceSpec(ingressClass: string, nodePorts: Controlle
  * applies them whatever `enableSnippets` says (which only gates snippets in VirtualServers and
  * Ingresses, which tenants write).
  */
-export function offloadedDefaultServer(proxyProtocol: boolean): string {
-    const pp = proxyProtocol ? " proxy_protocol" : "";
+export function offloadedDefaultServer(): string {
     return [
         "server {",
-        `    listen ${OFFLOADED_LISTENER.port} default_server${pp};`,
-        `    listen [::]:${OFFLOADED_LISTENER.port} default_server${pp};`,
+        `    listen ${OFFLOADED_LISTENER.port} default_server;`,
+        `    listen [::]:${OFFLOADED_LISTENER.port} default_server;`,
         "    server_name _;",
         "    server_tokens off;",
         `    location = ${HEALTH_STATUS_PATH} {`,

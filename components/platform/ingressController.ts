@@ -25,12 +25,6 @@ export interface IngressControllerArgs {
     readonly deregistrationDelaySeconds: number;
     /** Seconds the load balancer needs to stop sending to a node whose controller pod started stopping. @default 0 */
     readonly unhealthyAfterSeconds?: number;
-    /**
-     * The load balancer's address range when it sends a PROXY protocol v2 header (the internal
-     * entry): nginx then expects the header on both ports and takes the client's address from it,
-     * trusting only this range. @default none: no PROXY protocol, the client's address arrives as the source
-     */
-    readonly proxyProtocolFrom?: string;
     /** @default 2, one per zone at least: a single replica would make every controller restart an outage */
     readonly replicas?: number;
     /** @default requests 100m CPU and 128Mi, memory limit 512Mi: nginx's steady use with room for reloads */
@@ -42,8 +36,8 @@ export interface IngressControllerArgs {
  * The Helm values of one controller class. NGINX's own TLS port is off: TLS ends at the load
  * balancer. Port 80 reaches only the default server, which redirects to https; the custom listener
  * `https-offloaded` (plain http on 8443) receives what the load balancer decrypted, every
- * VirtualServer binds to it, and its own default server answers unknown hosts with 404. The
- * chart's Service is off: the controller's Service is declared next to the release (it needs a
+ * VirtualServer binds to it, and its own default server answers unknown hosts with 404. No proxy
+ * protocol (see EdgeLoadBalancer's `preserveClientIp`). The chart's Service is off: the controller's Service is declared next to the release (it needs a
  * fixed `healthCheckNodePort`, which the chart cannot set).
  */
 export function ingressControllerValues(args: IngressControllerArgs): Record<string, unknown> {
@@ -51,7 +45,6 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
     const resources = args.resources ?? { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
     const preStopSeconds = Math.max(args.deregistrationDelaySeconds, args.unhealthyAfterSeconds ?? 0) + 5;
     const selector = controllerSelector(args.ingressClass);
-    const proxyProtocol = args.proxyProtocolFrom !== undefined;
     return {
         controller: {
             kind: "deployment",
@@ -70,11 +63,9 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             config: {
                 entries: {
                     "default-server-return": "301 https://$host$request_uri",
-                    "http-snippets": offloadedDefaultServer(proxyProtocol),
+                    "http-snippets": offloadedDefaultServer(),
+                    "proxy-protocol": "False",
                     "server-tokens": "False",
-                    ...(proxyProtocol
-                        ? { "proxy-protocol": "True", "real-ip-header": "proxy_protocol", "set-real-ip-from": args.proxyProtocolFrom }
-                        : { "proxy-protocol": "False" }),
                 },
             },
             // The Service is `controllerService`, declared by IngressController.

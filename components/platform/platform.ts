@@ -141,9 +141,6 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             nodePorts: entry.nodePorts,
             deregistrationDelaySeconds: delay,
             unhealthyAfterSeconds: lb.unhealthyAfterSeconds,
-            // The internal load balancer sends the client's address in a PROXY header, from its
-            // addresses in the VPC (see EdgeLoadBalancer's clientAddress).
-            proxyProtocolFrom: lb.proxyProtocol ? network.cidrBlock : undefined,
         }, { ...k8sOpts, dependsOn: [coreDns, crds] });
     }
     new ClusterAutoscaler(`${name}-autoscaler`, {
