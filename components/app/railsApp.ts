@@ -8,7 +8,7 @@ import { Migration } from "./migration";
 import { imageRef, type PodBase } from "./pod";
 import type { WebRoutesArgs } from "./routes";
 import { WebService, type WebServiceArgs } from "./web";
-import { WorkerPool } from "./worker";
+import { SHUTDOWN_TIMEOUT_ENV, WorkerPool } from "./worker";
 
 export interface RailsAppArgs {
     /** The validated `capstan:app`. */
@@ -49,6 +49,9 @@ export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "
         if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
     }
     if (args.canary && args.canary.imageTag === args.imageTag) problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
+    if (args.app.workers.length > 0 && (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))) {
+        problems.push(`app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`);
+    }
     return problems;
 }
 
@@ -141,7 +144,7 @@ export class RailsApp extends pulumi.ComponentResource {
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
             policies: args.routePolicies,
-            canary: canary && args.canary ? { serviceName: canary.serviceName, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
+            canary: canary && args.canary ? { serviceName: canary.serviceName, deployment: canary.web.deployment, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
         };
         const webService = new WebService(`${name}-web`, { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes }, { parent: this });
 

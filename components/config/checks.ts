@@ -158,10 +158,12 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
     const ports: [string, number][] = [
         ["ingress.public.nodePorts.http", cfg.ingress.public.nodePorts.http],
         ["ingress.public.nodePorts.https", cfg.ingress.public.nodePorts.https],
+        ["ingress.public.nodePorts.healthCheck", cfg.ingress.public.nodePorts.healthCheck],
     ];
     if (cfg.ingress.internal) {
         ports.push(["ingress.internal.nodePorts.http", cfg.ingress.internal.nodePorts.http]);
         ports.push(["ingress.internal.nodePorts.https", cfg.ingress.internal.nodePorts.https]);
+        ports.push(["ingress.internal.nodePorts.healthCheck", cfg.ingress.internal.nodePorts.healthCheck]);
         const publicHosts = new Set(cfg.ingress.public.hosts);
         cfg.ingress.internal.hosts.forEach((h, i) => {
             if (publicHosts.has(h)) problems.push(at(`ingress.internal.hosts[${i}]`, `${JSON.stringify(h)} is also a public host; a host is served by one entry only`));

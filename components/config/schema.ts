@@ -118,21 +118,24 @@ export const nodeGroupSchema = z.strictObject({
     volumeSizeGiB: int(20, 16384).default(50),
 });
 
-const ingressClass = (defaults: { http: number; https: number }) =>
+const ingressClass = (defaults: { http: number; https: number; healthCheck: number }) =>
     z.strictObject({
         /** Host names served by this entry. */
         hosts: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS host name" })).min(1),
         /** ACM certificate for the TLS listener; without it the entry serves plain http only. */
         certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" }).optional(),
-        /** The controller's NodePorts, which are also the load balancer's target ports. */
-        nodePorts: z.strictObject({ http: nodePort, https: nodePort }).default(defaults),
+        /**
+         * The controller's NodePorts, which are also the load balancer's target ports; `healthCheck`
+         * is kube-proxy's health check of the controller's Service, which the targets are checked on.
+         */
+        nodePorts: z.strictObject({ http: nodePort, https: nodePort, healthCheck: nodePort.default(defaults.healthCheck) }).default(defaults),
     });
 
 export const ingressSchema = z.strictObject({
     /** The internet-facing entry. */
-    public: ingressClass({ http: 30080, https: 30443 }),
+    public: ingressClass({ http: 30080, https: 30443, healthCheck: 30090 }),
     /** The VPN-only entry, on an internal load balancer. Optional. */
-    internal: ingressClass({ http: 30081, https: 30444 })
+    internal: ingressClass({ http: 30081, https: 30444, healthCheck: 30091 })
         .extend({
             /** Whether staging basic auth also guards the internal entry. @default false: the VPN is the guard */
             basicAuth: z.boolean().default(false),

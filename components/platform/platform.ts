@@ -4,6 +4,7 @@ import { splitSubnets } from "../aws/cidr";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";
+import { NodeDrainEvents } from "../aws/nodeDrain";
 import { NodeGroup } from "../aws/nodeGroup";
 import { ClusterSecurityGroups } from "../aws/securityGroups";
 import type { ClusterAccess } from "./access";
@@ -12,6 +13,8 @@ import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
+import { NginxCrds } from "./nginxCrds";
+import { NodeTerminationHandler } from "./nodeTerminationHandler";
 import { eksAmiRelease } from "./versions";
 
 /** The namespace of both ingress controllers. */
@@ -20,7 +23,7 @@ export const INGRESS_NAMESPACE = "nginx-ingress";
 interface EntryArgs {
     /** The TLS listener's certificate: the configured ARN, or the stack's own from capstan:dns. */
     readonly certificateArn?: pulumi.Input<string>;
-    readonly nodePorts: { readonly http: number; readonly https: number };
+    readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
 }
 
 export interface PlatformArgs {
@@ -61,7 +64,9 @@ export interface CreatedPlatform extends ClusterAccess {
 /**
  * Creates the AWS platform and the cluster add-ons, in dependency order: network, security
  * groups, control plane, one load balancer per ingress class, node groups registered in every
- * load balancer's target groups, CoreDNS once nodes exist, then the Helm-installed add-ons.
+ * load balancer's target groups (each with a termination lifecycle hook whose events reach the
+ * drain queue), CoreDNS once nodes exist, then the Helm-installed add-ons, among them the node
+ * termination handler that drains a node before its instance goes.
  */
 export function createPlatform(args: PlatformArgs): CreatedPlatform {
     const name = args.clusterName;
@@ -125,6 +130,11 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         }, { dependsOn: [cluster] }),
     );
     const coreDns = cluster.addCoreDns(nodeGroups);
+    const drainEvents = new NodeDrainEvents(name, {
+        clusterName: name,
+        autoScalingGroups: Object.fromEntries(args.nodeGroups.map((g, i) => [g.name, nodeGroups[i].autoScalingGroupName])),
+        tags,
+    });
 
     const k8sOpts = { providers: [cluster.provider], dependsOn: [coreDns] };
     const namespace = new k8s.core.v1.Namespace(`${name}-ingress`, {
@@ -133,13 +143,16 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
         },
     }, { provider: cluster.provider });
+    // Both controller classes share the cluster-wide CRDs; each release waits for them.
+    const crds = new NginxCrds(`${name}-nginx`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [coreDns] });
     const controllers = entries.map(([cls, entry]) =>
         new IngressController(`${name}-ingress-${cls}`, {
             ingressClass: INGRESS_CLASSES[cls],
             namespace: namespace.metadata.name,
             nodePorts: entry.nodePorts,
             deregistrationDelaySeconds: delay,
-        }, k8sOpts),
+            unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
+        }, { ...k8sOpts, dependsOn: [coreDns, crds] }),
     );
     new ClusterAutoscaler(`${name}-autoscaler`, {
         clusterName: name,
@@ -150,6 +163,16 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         tags,
     }, k8sOpts);
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
+    new NodeTerminationHandler(`${name}-node-termination-handler`, {
+        clusterName: name,
+        region: args.region,
+        queueUrl: drainEvents.queueUrl,
+        queueArn: drainEvents.queueArn,
+        heartbeatTimeoutSeconds: drainEvents.heartbeatTimeoutSeconds,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        tags,
+    }, k8sOpts);
 
     const entry = (lb: EdgeLoadBalancer): PlatformEntry => ({ dnsName: lb.dnsName, zoneId: lb.zoneId, tlsListenerArn: lb.tlsListenerArn });
     const platformExports: PlatformExports = {
@@ -169,7 +192,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         oidc: { providerArn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer },
         ingressNamespace: namespace.metadata.name,
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
-        readiness: { customResources: controllers, pods: [coreDns] },
+        readiness: { customResources: [crds, ...controllers], pods: [coreDns] },
         loadBalancers,
         exports: platformExports,
         platform: () => Promise.resolve(platformExports),

@@ -110,6 +110,7 @@ const AWS_STATE: Record<string, StateFn> = {
     "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, latestVersion: 1, defaultVersion: 1 }),
     "aws:lb/listener:Listener": (name, _i, ctx) => ({ arn: arn(ctx, "elasticloadbalancing", `listener/net/${shortHash([name, "lb"], 16)}/${shortHash(name, 16)}`) }),
     ...DATA_STATE,
+    "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({ name: inputs.name ?? physical, arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`) }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
         arn: arn(ctx, "autoscaling", `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`),
