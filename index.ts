@@ -6,15 +6,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
-import { loadConfig, workloadNames } from "./components/config";
+import { HostCertificate } from "./components/aws/dns";
+import { loadConfig, stackHosts, workloadNames } from "./components/config";
 import { clusterOutputs, externalClusterAccess, sharedClusterAccess } from "./components/platform/access";
+import { PLATFORM_OUTPUT } from "./components/platform/exports";
 import { INGRESS_CLASSES } from "./components/platform/ingressContract";
 import { createPlatform, INGRESS_NAMESPACE } from "./components/platform/platform";
+import { createStackServices, withDefaultCertificate } from "./components/platform/services";
 import { Tenant } from "./components/tenant";
 
 export = async () => {
     const cfg = loadConfig();
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
+    // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
+    const certificate = cfg.dns ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags }) : undefined;
 
     // The cluster: created by this stack, read from the stack that owns it, or managed elsewhere.
     const cluster =
@@ -35,7 +40,7 @@ export = async () => {
                   network: cfg.network!,
                   cluster: { ...cfg.cluster, version: cfg.cluster.version! },
                   nodeGroups: cfg.nodeGroups,
-                  ingress: cfg.ingress,
+                  ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
                   tags,
               })
             : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
@@ -44,6 +49,21 @@ export = async () => {
     // CRDs, and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.
     const needsCrds: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources] };
     const needsCrdsAndPods: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources, ...cluster.readiness.pods] };
+
+    // The stack's own database, cache and host records, in the platform's network.
+    const services =
+        cfg.database || cfg.cache || certificate
+            ? createStackServices(cfg.namespace, {
+                  identifier: `${cfg.project}-${cfg.stack}`,
+                  ingress: cfg.ingress,
+                  database: cfg.database,
+                  cache: cfg.cache,
+                  dns: cfg.dns && certificate && { zoneId: cfg.dns.zoneId, certificate },
+                  ownsCluster: cfg.cluster.mode === "create",
+                  platform: await cluster.platform(),
+                  tags,
+              })
+            : undefined;
 
     // A tenant gets its namespace with quota, limits and network policies; other stacks give the
     // app a namespace of its own.
@@ -56,7 +76,7 @@ export = async () => {
                   quota: cfg.tenant.quota,
                   limits: cfg.tenant.limits,
                   ingressNamespace: cluster.ingressNamespace,
-                  egress: cfg.tenant.egress,
+                  egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
               },
               k8sOpts,
           ).namespaceName
@@ -92,6 +112,7 @@ export = async () => {
             ingressClasses: cluster.ingressClasses,
             canary: cfg.canary,
             extraEnv: data?.env,
+            extraSecretEnv: services?.secretEnv,
             serviceAccountAnnotations: data?.serviceAccountAnnotations,
             routePolicies: access ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false) : undefined,
         },
@@ -104,6 +125,8 @@ export = async () => {
         imageTag: cfg.imageTag,
         ...clusterOutputs(cluster),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
+        ...(services?.outputs ?? {}),
+        ...("exports" in cluster ? { [PLATFORM_OUTPUT]: cluster.exports } : {}),
         app: {
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,

@@ -124,7 +124,8 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
         const Class = sdkClass(r.type);
         return Class ? new Class(r.name, inputs, opts) : new ReplayedResource(r.type, r.name, inputs, opts);
     }
-    return new pulumi.ComponentResource(r.type, r.name, inputs, opts);
+    // A component with a provider of its own is a provider's (remote) component, such as a yaml/v2 ConfigFile.
+    return new pulumi.ComponentResource(r.type, r.name, inputs, opts, provider !== undefined);
 }
 
 /** The floor program for a replay: registers each resource directly and returns the same outputs. */

@@ -63,7 +63,11 @@ export function tenantCli(argv: readonly string[], io: TenantIo): number {
         io.stdout(`Then create the stack and set its secrets:\n  pulumi stack init ${scaffold.stack}\n`);
         for (const c of scaffold.secretCommands) io.stdout(`  ${c}\n`);
         io.stdout(`and run: pulumi up --stack ${scaffold.stack}\n`);
-        io.stdout("TLS ends at the shared cluster's load balancers: their certificates must cover the tenant's hosts.\n");
+        io.stdout(
+            Object.keys(scaffold.values).some((k) => k.endsWith(":dns"))
+                ? "Its hosts get records in capstan:dns's zone, and its certificate is added to the shared load balancers' TLS listeners.\n"
+                : "TLS ends at the shared cluster's load balancers: their certificates must cover the tenant's hosts.\n",
+        );
         return 0;
     } catch (err) {
         if (err instanceof ScaffoldError || err instanceof StackFileError) {

@@ -11,7 +11,7 @@ import type { PodBase } from "../components/app/pod";
 import { railsAppProblems } from "../components/app/railsApp";
 import { routeProblems, type WebRoutesArgs } from "../components/app/routes";
 import { webGracePeriod, webProblems } from "../components/app/web";
-import { workerGracePeriod, workerProblems } from "../components/app/worker";
+import { SHUTDOWN_TIMEOUT_ENV, workerGracePeriod, workerProblems } from "../components/app/worker";
 import { appSchema } from "../components/config";
 import { isSecretValue } from "../scripts/lib/engine";
 import { ofType, type RecordedResource, runComponents } from "./harness";
@@ -73,6 +73,7 @@ describe("bad Args are refused, naming the field", () => {
         ["extraEnv repeating app.env", { extraEnv: { A: "2" } }, "extraEnv.A"],
         ["extraEnv repeating a secret", { extraEnv: { S: "2" } }, "extraEnv.S"],
         ["canary at the stable tag", { canary: { imageTag: "1.0.0", weight: 0 } }, "canary.imageTag"],
+        ["extraEnv setting the workers' shutdown timeout", { extraEnv: { SHUTDOWN_TIMEOUT_SECONDS: "5" }, app: appSchema.parse({ name: "shop", image: "registry.example.com/shop", migrate: { command: ["m"] }, workers: [{ name: "w", command: ["sidekiq"] }] }) }, "SHUTDOWN_TIMEOUT_SECONDS"],
     ])("RailsApp: %s", (_case, extra, expected) => {
         expect(railsAppProblems({ app, imageTag: "1.0.0", ...extra }).join("\n")).toContain(expected);
     });
@@ -173,6 +174,16 @@ describe("WorkerPool", () => {
         expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
         expect(spec.tolerations?.length ?? 0).toBe(tolerations.length);
         expect(spec.containers[0].ports).toEqual([]);
+    });
+});
+
+describe("a worker's shutdown timeout", () => {
+    it.each([undefined, 60])("(%s) reaches the worker process as SHUTDOWN_TIMEOUT_SECONDS, inside the grace period", async (timeout) => {
+        const rs = (await runComponents(() => new WorkerPool("wk", { ...webArgs, workload: "shop-worker-x", command: ["sidekiq", "-t", "$(SHUTDOWN_TIMEOUT_SECONDS)"], shutdownTimeoutSeconds: timeout }))).resources;
+        const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
+        const env = Object.fromEntries((spec.containers[0].env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
+        expect(env[SHUTDOWN_TIMEOUT_ENV]).toBe(String(timeout ?? 25));
+        expect(Number(env[SHUTDOWN_TIMEOUT_ENV])).toBeLessThan(spec.terminationGracePeriodSeconds);
     });
 });
 

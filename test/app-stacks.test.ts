@@ -103,6 +103,20 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         for (const r of gated) expect(r.dependsOn.filter((d) => jobs.includes(d)), r.name).toHaveLength(1);
     });
 
+    it("keeps migration and cron pods through autoscaler scale-downs, and never counts an eviction as a failed run", () => {
+        const runs = m.filter((o) => o.kind === "Job" || o.kind === "CronJob");
+        expect(runs.map((o) => o.kind)).toEqual(expect.arrayContaining(["Job", "CronJob"]));
+        for (const o of runs) {
+            const job = o.kind === "CronJob" ? o.spec.jobTemplate.spec : o.spec;
+            expect(job.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"], nameOf(o)).toBe("false");
+            // podFailurePolicy requires restartPolicy Never; an evicted pod carries the DisruptionTarget condition.
+            expect(job.template.spec.restartPolicy, nameOf(o)).toBe("Never");
+            const ignored = (job.podFailurePolicy?.rules ?? []).filter((r: Obj) => r.action === "Ignore" && r.onPodConditions?.some((c: Obj) => c.type === "DisruptionTarget"));
+            expect(ignored, `${nameOf(o)}: an eviction counts against backoffLimit`).toHaveLength(1);
+            expect(job.podReplacementPolicy, `${nameOf(o)}: a replacement may overlap the stopping pod`).toBe("Failed");
+        }
+    });
+
     it("runs every pod under the restricted profile, with requests, a memory limit and a pinned image", () => {
         for (const o of m.filter((o) => WORKLOAD_KINDS.includes(o.kind))) expect(podProblems(podTemplateOf(o)), nameOf(o)).toEqual([]);
     });

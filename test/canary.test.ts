@@ -72,6 +72,16 @@ describe("a canary", () => {
         expect(plan.find((p) => p.type === "kubernetes:apps/v1:Deployment" && (p.inputs.metadata as Obj).name === "phraseapp-web-canary")!.dependsOn).toEqual([jobUrn]);
     });
 
+    it("routes to the canary only once its Deployment has rolled out: every VirtualServer dependsOn it (plan.json)", async () => {
+        for (const phase of [PHASES[0][1], PHASES[1][1]]) {
+            const plan = (await render("staging", { overrides: phase })).plan.resources;
+            const canaryDeployment = plan.find((p) => p.type === "kubernetes:apps/v1:Deployment" && (p.inputs.metadata as Obj).name === "phraseapp-web-canary")!;
+            const servers = plan.filter((p) => p.type === "kubernetes:k8s.nginx.org/v1:VirtualServer");
+            expect(servers.length).toBe(2);
+            for (const vs of servers) expect(vs.dependsOn, vs.name).toContain(canaryDeployment.urn);
+        }
+    });
+
     it("passes every invariant of the web pods", async () => {
         const r = await render("staging", { overrides: PHASES[1][1] });
         const web = kinds(r, "Deployment").filter((d) => d.spec.template.metadata.labels["app.kubernetes.io/component"] === "web");

@@ -52,10 +52,12 @@ describe.each(["staging", "prod", "tenant-acme"])("the app's AWS data in %s", (s
     });
     const resources = () => r.result.resources;
     const ofType = (t: string) => resources().filter((x) => x.type === t);
+    /** The app's queues: those of its AppData (the platform has a queue of its own, for node drains). */
+    const appQueues = () => ofType("aws:sqs/queue:Queue").filter((q) => q.urn.includes("::capstan:aws:AppData$") && !q.name.endsWith("-dlq"));
 
     it("the IRSA role's policy names only this stack's bucket and queues", () => {
         const bucketArns = ofType("aws:s3/bucket:Bucket").map((b) => b.state.arn);
-        const queueArns = ofType("aws:sqs/queue:Queue").filter((q) => !q.name.endsWith("-dlq")).map((q) => q.state.arn);
+        const queueArns = appQueues().map((q) => q.state.arn);
         expect(bucketArns).toHaveLength(1);
         const policies = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.urn.includes("::capstan:aws:AppData$"));
         expect(policies).toHaveLength(1);
@@ -75,7 +77,7 @@ describe.each(["staging", "prod", "tenant-acme"])("the app's AWS data in %s", (s
     it("the bucket name and queue URLs reach the pods as env", () => {
         const [cm] = kind(r, "ConfigMap");
         expect(cm.data.S3_BUCKET).toBe(ofType("aws:s3/bucket:Bucket")[0].state.bucket);
-        for (const q of ofType("aws:sqs/queue:Queue").filter((x) => !x.name.endsWith("-dlq"))) {
+        for (const q of appQueues()) {
             expect(Object.values(cm.data)).toContain(q.state.url);
         }
     });
@@ -107,8 +109,13 @@ describe("the tenant stack tenant-acme", () => {
     });
 
     it("registers nothing the cluster's stack owns, so destroying it cannot touch another tenant", () => {
-        const owned = /^aws:(ec2|eks|kms|autoscaling|lb)\/|^kubernetes:helm\.sh\//;
+        const owned = /^aws:ec2\/(vpc|subnet|natGateway|internetGateway|routeTable|eip|launchTemplate)|^aws:(eks|kms|autoscaling)\/|^aws:lb\/(loadBalancer|targetGroup|listener):|^kubernetes:helm\.sh\//;
         expect(r.result.resources.filter((x) => owned.test(x.type)).map((x) => x.type)).toEqual([]);
+        // What it does add in the shared network is its own: its database's and cache's firewalls,
+        // and its certificate on the shared listeners.
+        const own = r.result.resources.filter((x) => /^aws:(ec2\/securityGroup|lb\/listenerCertificate):/.test(x.type)).map((x) => x.name);
+        expect(own.length).toBeGreaterThan(0);
+        for (const name of own) expect(name).toMatch(/^phraseapp-acme-/);
     });
 });
 

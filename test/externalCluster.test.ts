@@ -76,6 +76,7 @@ describe("the config of an external cluster", () => {
         { what: "queues but no OIDC provider", values: () => external({ context: "c" }, (v) => (v["capstan:app"].queues = ["mailers"])), path: "capstan:app.queues" },
         { what: "an internal entry but no internal class", values: () => external({ context: "c", ingressClasses: { public: "p" } }), path: "capstan:cluster.ingressClasses.internal" },
         { what: "an OIDC provider that is not one", values: () => external({ context: "c", oidcProviderArn: "arn:aws:iam::123456789012:role/x" }), path: "capstan:cluster.oidcProviderArn" },
+        { what: "a database, which needs this project's network", values: () => external({ context: "c" }, (v) => (v["capstan:database"] = { engine: "postgres" })), path: "capstan:database" },
         { what: "a context on a cluster this stack creates", values: () => ({ ...stackValues("staging"), "capstan:cluster": { ...stackValues("staging")["capstan:cluster"], context: "c" } }), path: "capstan:cluster.context" },
     ])("refuses $what, naming $path", async ({ values, path }) => {
         await expect(loadConfigOf(values(), SECRETS)).rejects.toSatisfy((e: unknown) => (e as { problems?: { path: string }[] }).problems?.some((p) => p.path === path) === true);

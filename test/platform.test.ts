@@ -101,11 +101,22 @@ describe("the cluster", () => {
         expect(rendered().plan.outputs.kubeconfig).toBe("[secret]");
     });
 
-    it("has every Kubernetes resource use the cluster's provider", () => {
-        const provider = byType("pulumi:providers:kubernetes")[0].urn;
+    it("has every Kubernetes resource use the cluster's provider, the CRDs a provider of the same cluster that may adopt them", () => {
+        const [main, crds] = ["capstan-prod-k8s", "capstan-prod-nginx-crds"].map((n) => byType("pulumi:providers:kubernetes").find((p) => p.name === n)!);
+        expect(JSON.stringify(inputs(crds).kubeconfig)).toBe(JSON.stringify(inputs(main).kubeconfig));
+        expect(inputs(crds)).toMatchObject({ upsertExistingObjects: "true", enablePatchForce: "true" });
+        expect(inputs(main).upsertExistingObjects).toBeUndefined();
         const k8s = all().filter((r) => r.type.startsWith("kubernetes:"));
         expect(k8s.length).toBeGreaterThan(0);
-        for (const r of k8s) expect(r.provider).toBe(provider);
+        for (const r of k8s) expect(r.provider, r.name).toBe(r.type === "kubernetes:yaml/v2:ConfigFile" ? crds.urn : main.urn);
+    });
+
+    it("a chart bump brings the NGINX CRDs up to date: they come from the chart's controller release, Helm installs none, and the controllers wait for them", () => {
+        const file = inputs(byType("kubernetes:yaml/v2:ConfigFile")[0]).file;
+        expect(file).toBe(`https://raw.githubusercontent.com/nginx/kubernetes-ingress/v${CHARTS.nginxIngress.appVersion}/deploy/crds.yaml`);
+        const crds = byType("capstan:platform:NginxCrds")[0].urn;
+        for (const r of byType("kubernetes:helm.sh/v3:Release").filter((r) => inputs(r).chart === "nginx-ingress")) expect(inputs(r).skipCrds, r.name).toBe(true);
+        for (const c of byType("capstan:platform:IngressController")) expect(c.dependsOn, c.name).toContain(crds);
     });
 });
 
@@ -142,7 +153,7 @@ describe("node groups and cluster-autoscaler", () => {
     });
 
     it("the autoscaler may only resize groups tagged for this cluster, balances similar groups, and runs the cluster's minor", () => {
-        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy")[0]).policy);
+        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-autoscaler")!).policy);
         const write = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
         expect(write.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
         for (const s of policy.Statement.filter((s: Any) => s !== write)) expect(s.Action.every((a: string) => /:(Describe|Get)/.test(a))).toBe(true);
@@ -151,21 +162,69 @@ describe("node groups and cluster-autoscaler", () => {
     });
 });
 
+describe("node replacement drains first", () => {
+    const asgs = () => byType("aws:autoscaling/group:Group");
+    const handler = () => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-node-termination-handler")!);
+
+    it("every Auto Scaling group suspends AZRebalance, which would replace nodes behind cluster-autoscaler's back", () => {
+        expect(asgs()).toHaveLength(2);
+        for (const asg of asgs()) expect(inputs(asg).suspendedProcesses, asg.name).toContain("AZRebalance");
+    });
+
+    it("every Auto Scaling group holds a terminating instance until its node is drained (termination lifecycle hook)", () => {
+        const hooks = byType("aws:autoscaling/lifecycleHook:LifecycleHook").map(inputs);
+        for (const asg of asgs()) {
+            const hook = hooks.find((h) => h.autoscalingGroupName === asg.state.name);
+            expect(hook, asg.name).toBeDefined();
+            expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
+            expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(300);
+            const tags = Object.fromEntries((inputs(asg).tags as Any[]).map((t) => [t.key, t]));
+            expect(tags["aws-node-termination-handler/managed"], `${asg.name}: its instances are not the handler's`).toMatchObject({ propagateAtLaunch: true });
+        }
+    });
+
+    it("this cluster's lifecycle actions reach the queue the handler reads, and only EventBridge may send to it", () => {
+        const queue = byType("aws:sqs/queue:Queue").find((q) => q.name === "capstan-prod-drain")!;
+        const rules = byType("aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("capstan-prod-"));
+        const lifecycle = rules.find((r) => JSON.parse(inputs(r).eventPattern)["detail-type"][0] === "EC2 Instance-terminate Lifecycle Action")!;
+        expect(JSON.parse(inputs(lifecycle).eventPattern).detail.AutoScalingGroupName.sort()).toEqual(asgs().map((a) => a.state.name).sort());
+        const targets = byType("aws:cloudwatch/eventTarget:EventTarget").map(inputs);
+        for (const rule of rules) expect(targets.find((t) => t.rule === rule.state.name)?.arn, rule.name).toBe(queue.state.arn);
+        const policy = JSON.parse(inputs(byType("aws:sqs/queuePolicy:QueuePolicy")[0]).policy);
+        expect(policy.Statement[0]).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.state.arn });
+        expect(policy.Statement[0].Condition.ArnEquals["aws:SourceArn"].sort()).toEqual(rules.map((r) => r.state.arn).sort());
+        expect(handler().values).toMatchObject({ enableSqsTerminationDraining: true, queueURL: queue.state.url, awsRegion: "eu-central-1", podTerminationGracePeriod: -1 });
+    });
+
+    it("the handler gives up a drain before the hook times out, and may complete lifecycle actions only in this cluster's groups", () => {
+        const hook = inputs(byType("aws:autoscaling/lifecycleHook:LifecycleHook")[0]);
+        expect(handler().values.nodeTerminationGracePeriod).toBeLessThan(hook.heartbeatTimeout);
+        const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-node-termination-handler")!;
+        expect(handler().values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(role.state.arn);
+        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-node-termination-handler")!).policy);
+        const complete = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:CompleteLifecycleAction"));
+        expect(complete.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
+    });
+});
+
 describe("Helm releases and IRSA", () => {
     it("pin every chart version and repository", () => {
         const releases = byType("kubernetes:helm.sh/v3:Release").map(inputs);
-        expect(releases).toHaveLength(4);
-        const pinned = Object.values(CHARTS).map((c) => `${c.repo} ${c.chart} ${c.version}`);
+        expect(releases).toHaveLength(5);
+        const pinned = Object.values(CHARTS).map((c) => `${c.repo}/${c.chart} ${c.version}`);
+        // An OCI chart is named by its full reference; a repository chart by repository and name.
+        const reference = (r: Any) => (r.repositoryOpts ? `${r.repositoryOpts.repo}/${r.chart}` : r.chart);
         for (const r of releases) {
             expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
-            expect(pinned).toContain(`${r.repositoryOpts.repo} ${r.chart} ${r.version}`);
+            expect(pinned).toContain(`${reference(r)} ${r.version}`);
         }
-        expect(releases.map((r) => r.chart).sort()).toEqual(["cluster-autoscaler", "metrics-server", "nginx-ingress", "nginx-ingress"]);
+        expect(releases.map((r) => reference(r).split("/").pop()).sort()).toEqual(["aws-node-termination-handler", "cluster-autoscaler", "metrics-server", "nginx-ingress", "nginx-ingress"]);
     });
 
     it.each([
         ["capstan-prod-vpc-cni", "kube-system", "aws-node"],
         ["capstan-prod-autoscaler", "kube-system", "cluster-autoscaler"],
+        ["capstan-prod-node-termination-handler", "kube-system", "aws-node-termination-handler"],
     ])("%s trusts exactly the service account %s/%s, through the cluster's OIDC provider", (role, ns, sa) => {
         const trust = JSON.parse(inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string);
         const issuer = rendered().result.outputs.oidcIssuer as string;

@@ -29,6 +29,8 @@ function sharedProject(mutate: (v: Record<string, any>) => void = () => {}): str
     const values = stackValues("prod");
     delete values["capstan:network"];
     delete values["capstan:nodeGroups"];
+    // No database, cache or DNS of its own: what it declares in AWS is then only the app's data.
+    for (const key of ["capstan:database", "capstan:cache", "capstan:dns"]) delete values[key];
     values["capstan:cluster"] = { mode: "shared", sharedStack: "acme/capstan/prod" };
     values["capstan:tenant"] = { name: "acme" };
     values["capstan:ingress"] = { public: { hosts: ["acme.example.com"] } };

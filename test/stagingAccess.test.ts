@@ -35,10 +35,21 @@ describe("StagingAccess puts the stack behind basic auth", () => {
         const [policy] = ofType(resources, "kubernetes:k8s.nginx.org/v1:Policy");
         const [secret] = ofType(resources, "kubernetes:core/v1:Secret");
         expect(secret.inputs.type).toBe(HTPASSWD_SECRET_TYPE);
-        expect(policy.inputs.spec).toEqual({ basicAuth: { secret: "phraseapp-staging-htpasswd", realm: "Staging" } });
-        expect((secret.inputs.metadata as { name: string }).name).toBe("phraseapp-staging-htpasswd");
+        expect(policy.inputs.spec).toEqual({ basicAuth: { secret: (secret.state.metadata as { name: string }).name, realm: "Staging" } });
         for (const r of [policy, secret]) expect((r.inputs.metadata as { namespace: string }).namespace).toBe("phraseapp");
         expect(htpasswdOf(resources).value.split("\n").filter(Boolean).map((l) => l.split(":")[0])).toEqual(USERS);
+    });
+
+    it("rolls a password change without a gap: the Secret is auto-named, so its replacement exists before the Policy moves to it", async () => {
+        const { resources } = await stagingAccess({ team: "pw-team", qa: "pw-qa" });
+        const [policy] = ofType(resources, "kubernetes:k8s.nginx.org/v1:Policy");
+        const [secret] = ofType(resources, "kubernetes:core/v1:Secret");
+        // New data replaces a Secret; without a fixed name the replacement is created before the old one is deleted.
+        expect((secret.inputs.metadata as { name?: string }).name).toBeUndefined();
+        const generated = (secret.state.metadata as { name: string }).name;
+        expect(generated).toMatch(/^phraseapp-staging-htpasswd-[0-9a-f]+$/);
+        // The Policy takes the name from the Secret, so it is updated to the new object, after it exists.
+        expect((policy.inputs.spec as { basicAuth: { secret: string } }).basicAuth.secret).toBe(generated);
     });
 
     it("gives an identical Secret on two runs with the same users and passwords", async () => {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cronProblem } from "../config/rules";
 import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 export interface CronTaskArgs {
     /** The app's name, for labels. */
@@ -66,14 +67,20 @@ export class CronTask extends pulumi.ComponentResource {
                         spec: {
                             backoffLimit: args.backoffLimit ?? 0,
                             activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
-                            template: podTemplate(labels, {
-                                ...args.pod,
-                                role: "cron",
-                                image: args.image,
-                                command: args.command,
-                                resources: args.resources,
-                                restartPolicy: "Never",
-                            }),
+                            // An eviction (scale-down, node drain) restarts the run instead of failing it.
+                            ...disruptionTolerantJobSpec(),
+                            template: podTemplate(
+                                labels,
+                                {
+                                    ...args.pod,
+                                    role: "cron",
+                                    image: args.image,
+                                    command: args.command,
+                                    resources: args.resources,
+                                    restartPolicy: "Never",
+                                },
+                                RUN_TO_COMPLETION_POD_ANNOTATIONS,
+                            ),
                         },
                     },
                 },

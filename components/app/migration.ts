@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, workloadNames } from "../config";
 import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 /**
  * The migration Job's name for an image tag: the app's prefix plus 8 hex digits of the tag's hash.
@@ -84,14 +85,20 @@ export class Migration extends pulumi.ComponentResource {
                 spec: {
                     backoffLimit: args.backoffLimit ?? 0,
                     activeDeadlineSeconds: args.activeDeadlineSeconds,
-                    template: podTemplate(labels, {
-                        ...args.pod,
-                        role: "migrate",
-                        image: `${args.image}:${args.imageTag}`,
-                        command: args.command,
-                        resources: args.resources,
-                        restartPolicy: "Never",
-                    }),
+                    // An eviction (scale-down, node drain) restarts the migration instead of failing the deploy.
+                    ...disruptionTolerantJobSpec(),
+                    template: podTemplate(
+                        labels,
+                        {
+                            ...args.pod,
+                            role: "migrate",
+                            image: `${args.image}:${args.imageTag}`,
+                            command: args.command,
+                            resources: args.resources,
+                            restartPolicy: "Never",
+                        },
+                        RUN_TO_COMPLETION_POD_ANNOTATIONS,
+                    ),
                 },
             },
             // A Job's pod template cannot change in place: a new env for the same tag replaces it,

@@ -56,6 +56,8 @@ export interface AppPodArgs {
     /** The container's argv. @default the image's entrypoint and command */
     readonly command?: readonly string[];
     readonly env: EnvSources;
+    /** Variables set on the container itself; they take precedence over the ConfigMap's and Secret's. @default none */
+    readonly containerEnv?: Readonly<Record<string, string>>;
     readonly serviceAccountName: pulumi.Input<string>;
     readonly resources: Resources;
     /** Non-root user id of every container. */
@@ -126,6 +128,7 @@ export function appContainer(args: AppPodArgs): Container {
         image: args.image,
         ...(args.command ? { command: [...args.command] } : {}),
         envFrom,
+        ...(args.containerEnv ? { env: Object.entries(args.containerEnv).map(([name, value]) => ({ name, value })) } : {}),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
             requests: { cpu: args.resources.cpu, memory: args.resources.memory },
@@ -186,7 +189,7 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
 /** What every pod of the app shares, whatever its role. */
 export type PodBase = Pick<AppPodArgs, "env" | "serviceAccountName" | "runAsUser" | "writablePaths">;
 
-/** A pod template: the workload's labels and the app's pod spec. */
-export function podTemplate(labels: Record<string, string>, args: AppPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
-    return { metadata: { labels }, spec: appPodSpec(args) };
+/** A pod template: the workload's labels (and annotations, if any) and the app's pod spec. */
+export function podTemplate(labels: Record<string, string>, args: AppPodArgs, annotations?: Readonly<Record<string, string>>): k8s.types.input.core.v1.PodTemplateSpec {
+    return { metadata: { labels, ...(annotations ? { annotations: { ...annotations } } : {}) }, spec: appPodSpec(args) };
 }

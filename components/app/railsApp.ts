@@ -8,7 +8,7 @@ import { Migration } from "./migration";
 import { imageRef, type PodBase } from "./pod";
 import type { WebRoutesArgs } from "./routes";
 import { WebService, type WebServiceArgs } from "./web";
-import { WorkerPool } from "./worker";
+import { SHUTDOWN_TIMEOUT_ENV, WorkerPool } from "./worker";
 
 export interface RailsAppArgs {
     /** The validated `capstan:app`. */
@@ -25,6 +25,8 @@ export interface RailsAppArgs {
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
     /** Extra plain env merged into the ConfigMap (e.g. bucket name, queue URLs). @default {} */
     readonly extraEnv?: Record<string, pulumi.Input<string>>;
+    /** Extra secret env merged into the Secret (e.g. DATABASE_URL, REDIS_URL), each a secret Output. @default {} */
+    readonly extraSecretEnv?: Record<string, pulumi.Input<string>>;
     /** Annotations of the ServiceAccount, e.g. the IRSA role ARN. @default {} */
     readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
@@ -36,13 +38,20 @@ export interface RailsAppArgs {
 }
 
 /** Problems with the Args as a whole, each naming the field. */
-export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "canary" | "imageTag">): string[] {
+export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv" | "canary" | "imageTag">): string[] {
     const problems: string[] = [];
     for (const k of Object.keys(args.extraEnv ?? {})) {
         if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
     }
+    for (const k of Object.keys(args.extraSecretEnv ?? {})) {
+        if (k in args.app.env || k in (args.extraEnv ?? {})) problems.push(`extraSecretEnv.${k}: is also a plain variable`);
+        if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
+    }
     if (args.canary && args.canary.imageTag === args.imageTag) problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
+    if (args.app.workers.length > 0 && (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))) {
+        problems.push(`app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`);
+    }
     return problems;
 }
 
@@ -78,7 +87,18 @@ export class RailsApp extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const env = new AppEnv(`${name}-env`, { namespace: ns, labels, env: { ...app.env, ...(args.extraEnv ?? {}) }, secretEnv: app.secretEnv, secretValues: args.secrets }, { parent: this });
+        const extraSecretEnv = args.extraSecretEnv ?? {};
+        const env = new AppEnv(
+            `${name}-env`,
+            {
+                namespace: ns,
+                labels,
+                env: { ...app.env, ...(args.extraEnv ?? {}) },
+                secretEnv: [...app.secretEnv, ...Object.keys(extraSecretEnv)],
+                secretValues: pulumi.all([args.secrets ?? {}, extraSecretEnv]).apply(([configured, composed]) => ({ ...configured, ...composed })),
+            },
+            { parent: this },
+        );
         const pod: PodBase = {
             env: { configMapName: env.configMapName, secretName: env.secretName },
             serviceAccountName: serviceAccount.metadata.name,
@@ -124,7 +144,7 @@ export class RailsApp extends pulumi.ComponentResource {
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
             policies: args.routePolicies,
-            canary: canary && args.canary ? { serviceName: canary.serviceName, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
+            canary: canary && args.canary ? { serviceName: canary.serviceName, deployment: canary.web.deployment, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
         };
         const webService = new WebService(`${name}-web`, { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes }, { parent: this });
 

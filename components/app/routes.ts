@@ -29,6 +29,12 @@ export interface Condition {
 export interface CanaryRoute {
     /** The canary's Service. */
     readonly serviceName: pulumi.Input<string>;
+    /**
+     * The canary's Deployment. The routes change only after it has rolled out (Pulumi waits for a
+     * Deployment's pods to be ready), so no request is sent to a canary that cannot answer yet.
+     * @default none: the routes change as soon as the Service exists
+     */
+    readonly deployment?: pulumi.Resource;
     /** Requests with this cookie always reach the canary. */
     readonly cookie?: Condition;
     /** Requests with this header always reach the canary. */
@@ -135,7 +141,7 @@ export function createVirtualServers(
                             canary: args.canary,
                         }),
                     },
-                    { parent },
+                    { parent, dependsOn: args.canary?.deployment ? [args.canary.deployment] : [] },
                 ),
         ),
     );

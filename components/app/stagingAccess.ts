@@ -44,8 +44,11 @@ export function htpasswdSecret(users: readonly string[], passwords: pulumi.Input
  * `nginx.org/htpasswd` Secret behind it. The VirtualServers attach the Policy by name
  * (`policyName`). The Secret's bytes change only when a user or a password does.
  *
- * Kubernetes names are the component's name (`<name>` for the Policy, `<name>-htpasswd` for the
- * Secret); renaming the component replaces both.
+ * The Policy is named after the component (`<name>`). The Secret is auto-named
+ * (`<name>-htpasswd-<suffix>`): new data replaces a Secret, and an auto-named one is replaced by
+ * creating the new object first, pointing the Policy at it, and only then deleting the old one,
+ * so staging never asks for a password the controller cannot check. Renaming the component
+ * replaces both.
  */
 export class StagingAccess extends pulumi.ComponentResource {
     /** The Policy's name, for `routePolicies` of the app's VirtualServers. */
@@ -61,7 +64,7 @@ export class StagingAccess extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(
             `${name}-htpasswd`,
             {
-                metadata: { name: `${name}-htpasswd`, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": name } },
+                metadata: { namespace: args.namespace, labels: { "app.kubernetes.io/part-of": name } },
                 type: HTPASSWD_SECRET_TYPE,
                 stringData: { [HTPASSWD_KEY]: htpasswdSecret(args.users, args.passwords) },
             },

@@ -15,7 +15,11 @@ export interface WorkerPoolArgs {
     readonly command: readonly string[];
     readonly scaling: Scaling;
     readonly resources: Resources;
-    /** Seconds the worker needs to finish its jobs on SIGTERM; the grace period adds a margin. @default 25 */
+    /**
+     * Seconds the worker needs to finish its jobs on SIGTERM. The worker learns it from the
+     * environment variable {@link SHUTDOWN_TIMEOUT_ENV} (e.g. `sidekiq -t $(SHUTDOWN_TIMEOUT_SECONDS)`),
+     * and the grace period adds a margin. @default 25
+     */
     readonly shutdownTimeoutSeconds?: number;
     /** Labels of the nodes to run on, e.g. a worker node group's. @default {}: any node */
     readonly nodeSelector?: Record<string, string>;
@@ -25,6 +29,14 @@ export interface WorkerPoolArgs {
     /** The migration Job (and anything else) that must succeed before the pods roll. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
+
+/**
+ * The variable that tells a worker its shutdown timeout, in whole seconds. Kubernetes expands
+ * `$(SHUTDOWN_TIMEOUT_SECONDS)` in a container's command, so a Sidekiq worker's command can be
+ * `[bundle, exec, sidekiq, -q, default, -t, $(SHUTDOWN_TIMEOUT_SECONDS)]`; `config/sidekiq.yml` can
+ * read it too (`:timeout: <%= ENV.fetch("SHUTDOWN_TIMEOUT_SECONDS", 25) %>`).
+ */
+export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
 
 /** Seconds between SIGTERM and SIGKILL: the worker's own timeout plus 10 to exit cleanly. */
 export function workerGracePeriod(shutdownTimeoutSeconds: number): number {
@@ -52,14 +64,16 @@ export class WorkerPool extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`WorkerPool ${name}: ${problems.join("; ")}`);
         const labels = workloadLabels(args.app, args.workload, "worker");
         const selector = selectorLabels(args.app, args.workload);
+        const shutdownTimeoutSeconds = args.shutdownTimeoutSeconds ?? 25;
         const template = podTemplate(labels, {
             ...args.pod,
             role: "worker",
             image: args.image,
             command: args.command,
+            containerEnv: { [SHUTDOWN_TIMEOUT_ENV]: String(shutdownTimeoutSeconds) },
             resources: args.resources,
             restartPolicy: "Always",
-            terminationGracePeriodSeconds: workerGracePeriod(args.shutdownTimeoutSeconds ?? 25),
+            terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
             nodeSelector: args.nodeSelector,
             tolerations: args.tolerations,
             spreadLabels: selector,

@@ -3,8 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** The controller's health location on its plain-http port (`controller.healthStatus`). */
-export const HEALTH_CHECK_PATH = "/nginx-health";
+/**
+ * The targets' health check: kube-proxy's health-check NodePort of the controller's Service
+ * (`spec.healthCheckNodePort`, path `/healthz`). kube-proxy answers 200 only while the node runs
+ * a ready controller pod that is not terminating, and while its own rules are in sync; from the
+ * moment the pod starts stopping it answers 503, although it still forwards traffic to that pod.
+ */
+export const TARGET_HEALTH_CHECK = { path: "/healthz", intervalSeconds: 5, timeoutSeconds: 3, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
+
+/**
+ * Seconds after which the load balancer sends no new connection to a node whose controller pod
+ * started stopping: up to one interval until the next check, `unhealthyThreshold` failed checks,
+ * and 2 seconds for kube-proxy to see the pod terminating.
+ */
+export function unhealthyAfterSeconds(check: { intervalSeconds: number; unhealthyThreshold: number } = TARGET_HEALTH_CHECK): number {
+    return check.intervalSeconds * (check.unhealthyThreshold + 1) + 2;
+}
 
 export interface EdgeLoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -21,13 +35,26 @@ export interface EdgeLoadBalancerArgs {
      * when internal (add the VPN's client range if it is not translated into the VPC)
      */
     readonly clientCidrs?: readonly string[];
-    /** The controller's NodePorts: `http` takes plain http, `https` takes the traffic whose TLS this load balancer ended. */
-    readonly nodePorts: { readonly http: number; readonly https: number };
+    /**
+     * The controller Service's NodePorts: `http` takes plain http, `https` takes the traffic whose
+     * TLS this load balancer ended, and `healthCheck` is kube-proxy's health check of that Service
+     * (its `healthCheckNodePort`), which both target groups use.
+     */
+    readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
+    /**
+     * Whether the targets see the client's address as the source (client IP preservation). A
+     * client inside the VPC whose connection lands on its own node cannot connect with it: the
+     * target answers it directly, around the load balancer (no hairpin). Without it the targets
+     * see the load balancer's address. No PROXY protocol header replaces it: the load balancer
+     * would send the header on its health checks too, which kube-proxy does not understand.
+     * @default true when internet-facing (its clients are never its targets), false when internal
+     */
+    readonly preserveClientIp?: boolean;
     /**
      * ACM certificate of the TLS:443 listener, which terminates TLS and forwards to the `https`
      * NodePort. Every entry has one: TCP:80 only ever redirects to https.
      */
-    readonly certificateArn: string;
+    readonly certificateArn: pulumi.Input<string>;
     /**
      * Seconds a deregistering node keeps its open connections. @default 30: long enough for
      * requests in flight, short enough that node replacement is not slowed much. The ingress
@@ -41,23 +68,33 @@ export interface EdgeLoadBalancerArgs {
  * A Network Load Balancer in front of one ingress-controller class: TCP:80 to the controller's
  * `http` NodePort (answered with a redirect to https) and TLS:443, ended here with the ACM
  * certificate, to its `https` NodePort (served as https). Targets are the node-group instances
- * (the ASGs attach themselves with `targetGroupArns`); client IPs are preserved, so no proxy
- * protocol is needed. Cross-zone balancing is on, since the controller pods are not on every node.
+ * (the ASGs attach themselves with `targetGroupArns`), health-checked on kube-proxy's health-check
+ * NodePort, so a node leaves the rotation as soon as its controller pod starts stopping, while
+ * that pod still serves. A target that turns unhealthy keeps its open connections for the
+ * deregistration delay instead of having them reset. Cross-zone balancing is on, since the
+ * controller pods are not on every node.
  */
 export class EdgeLoadBalancer extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly dnsName: pulumi.Output<string>;
     public readonly zoneId: pulumi.Output<string>;
     public readonly targetGroupArns: pulumi.Output<string>[];
-    /** The NodePorts the targets are reached on: exactly the controller's. */
+    /** The TLS:443 listener, where other stacks add their certificates (SNI). */
+    public readonly tlsListenerArn: pulumi.Output<string>;
+    /** The NodePorts the targets are reached on: exactly the controller Service's, health check included. */
     public readonly targetPorts: readonly number[];
+    /** Seconds after which no new connection reaches a node whose controller pod started stopping. */
+    public readonly unhealthyAfterSeconds: number;
 
     constructor(name: string, args: EdgeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:EdgeLoadBalancer", name, {}, opts);
         const tags = args.tags ?? {};
         const clientCidrs = args.clientCidrs ?? (args.internal ? [args.vpcCidr] : ["0.0.0.0/0"]);
         const deregistrationDelay = args.deregistrationDelaySeconds ?? 30;
+        const preserveClientIp = args.preserveClientIp ?? !args.internal;
         const listenerPorts = [80, 443];
+        const targetPorts = [args.nodePorts.http, args.nodePorts.https, args.nodePorts.healthCheck];
+        if (new Set(targetPorts).size !== targetPorts.length) throw new Error(`EdgeLoadBalancer ${name}: nodePorts ${JSON.stringify(args.nodePorts)} must be three different ports`);
 
         const sg = new aws.ec2.SecurityGroup(`${name}-lb`, { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...tags, Name: `${name}-lb` } }, { parent: this });
         clientCidrs.forEach((cidr, i) => {
@@ -67,7 +104,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
                 }, { parent: sg });
             }
         });
-        for (const port of new Set([args.nodePorts.http, args.nodePorts.https])) {
+        for (const port of targetPorts) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-${port}`, {
                 securityGroupId: sg.id, referencedSecurityGroupId: args.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, description: `to the controller NodePort ${port}`,
             }, { parent: sg });
@@ -95,18 +132,24 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 targetType: "instance",
                 deregistrationDelay,
-                preserveClientIp: "true",
+                preserveClientIp: String(preserveClientIp),
                 proxyProtocolV2: false,
                 connectionTermination: true,
+                // Both groups ask kube-proxy about the Service that serves them: 503 once the node's
+                // controller pod is terminating or not ready, while kube-proxy still forwards to it.
                 healthCheck: {
                     protocol: "HTTP",
-                    port: String(args.nodePorts.http),
-                    path: HEALTH_CHECK_PATH,
+                    port: String(args.nodePorts.healthCheck),
+                    path: TARGET_HEALTH_CHECK.path,
                     matcher: "200",
-                    interval: 10,
-                    healthyThreshold: 2,
-                    unhealthyThreshold: 2,
+                    interval: TARGET_HEALTH_CHECK.intervalSeconds,
+                    timeout: TARGET_HEALTH_CHECK.timeoutSeconds,
+                    healthyThreshold: TARGET_HEALTH_CHECK.healthyThreshold,
+                    unhealthyThreshold: TARGET_HEALTH_CHECK.unhealthyThreshold,
                 },
+                // An unhealthy node gets no new connections but keeps its open ones for a while
+                // (the default resets them at once, mid-request).
+                targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: deregistrationDelay }],
                 tags,
             }, { parent: lb });
         const http = targetGroup("http", args.nodePorts.http);
@@ -119,7 +162,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
             defaultActions: [{ type: "forward", targetGroupArn: http.arn }],
             tags,
         }, { parent: lb });
-        new aws.lb.Listener(`${name}-443`, {
+        const tls = new aws.lb.Listener(`${name}-443`, {
             loadBalancerArn: lb.arn,
             port: 443,
             protocol: "TLS",
@@ -134,7 +177,9 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         this.dnsName = lb.dnsName;
         this.zoneId = lb.zoneId;
         this.targetGroupArns = [http.arn, https.arn];
-        this.targetPorts = [args.nodePorts.http, args.nodePorts.https];
+        this.tlsListenerArn = tls.arn;
+        this.targetPorts = targetPorts;
+        this.unhealthyAfterSeconds = unhealthyAfterSeconds();
         this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
     }
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { drainTags } from "./nodeDrain";
 import { nodeUserData, type Taint } from "./userData";
 
 /**
@@ -121,6 +122,8 @@ export class NodeGroup extends pulumi.ComponentResource {
             [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
             ...autoDiscoveryTags(args.clusterName),
             ...nodeTemplateTags(labels, taints),
+            // Terminations of this group's instances wait for the node to be drained (see NodeDrainEvents).
+            ...drainTags(),
         };
         const group = new aws.autoscaling.Group(name, {
             vpcZoneIdentifiers: args.subnetIds,
@@ -136,6 +139,9 @@ export class NodeGroup extends pulumi.ComponentResource {
                 instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: "prioritized" },
             },
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
+            // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
+            // balances the zones itself); every other termination waits for a drain.
+            suspendedProcesses: ["AZRebalance"],
             targetGroupArns: args.targetGroupArns,
             healthCheckType: "EC2",
             // Give nodeadm and the kubelet time to join before health checks count.

@@ -2,6 +2,7 @@ import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
+import { serviceChecks } from "./services";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
 export interface SecretKeys {
@@ -25,7 +26,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
-        ...when(["cluster", "network", "nodeGroups", "region", "ingress"], (cfg) => clusterChecks(cfg, secrets)),
+        ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
@@ -33,6 +34,8 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
         ...when(["cluster", "app"], awsDataChecks),
+        ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
+        ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
     ];
 }
 
@@ -78,6 +81,14 @@ function awsDataChecks(cfg: RootConfig): ConfigProblem[] {
     return [at("app.queues", "need the app's AWS data, which a cluster of mode external gets only with cluster.oidcProviderArn; set it, or remove the queues")];
 }
 
+/** A cluster managed elsewhere has no network or load balancers of this project's for a database, cache or records. */
+function externalServicesChecks(cfg: RootConfig): ConfigProblem[] {
+    if (cfg.cluster.mode !== "external") return [];
+    return (["database", "cache", "dns"] as const)
+        .filter((key) => cfg[key] !== undefined)
+        .map((key) => at(key, "needs the network and load balancers of a cluster this project creates or shares; remove it with cluster mode external"));
+}
+
 function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const c = cfg.cluster;
     if (c.mode === "external") return externalClusterChecks(cfg, secrets);
@@ -99,8 +110,8 @@ function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
         }
     });
     for (const [cls, entry] of [["public", cfg.ingress.public], ["internal", cfg.ingress.internal]] as const) {
-        if (entry && !entry.certificateArn) {
-            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
+        if (entry && !entry.certificateArn && !cfg.dns) {
+            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create unless capstan:dns is set: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
         }
     }
     if (!cfg.network) {
@@ -147,10 +158,12 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
     const ports: [string, number][] = [
         ["ingress.public.nodePorts.http", cfg.ingress.public.nodePorts.http],
         ["ingress.public.nodePorts.https", cfg.ingress.public.nodePorts.https],
+        ["ingress.public.nodePorts.healthCheck", cfg.ingress.public.nodePorts.healthCheck],
     ];
     if (cfg.ingress.internal) {
         ports.push(["ingress.internal.nodePorts.http", cfg.ingress.internal.nodePorts.http]);
         ports.push(["ingress.internal.nodePorts.https", cfg.ingress.internal.nodePorts.https]);
+        ports.push(["ingress.internal.nodePorts.healthCheck", cfg.ingress.internal.nodePorts.healthCheck]);
         const publicHosts = new Set(cfg.ingress.public.hosts);
         cfg.ingress.internal.hosts.forEach((h, i) => {
             if (publicHosts.has(h)) problems.push(at(`ingress.internal.hosts[${i}]`, `${JSON.stringify(h)} is also a public host; a host is served by one entry only`));

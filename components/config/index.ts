@@ -6,4 +6,5 @@ export { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks } from "./checks";
+export { certificateFirstName, serviceEnvNames, stackHosts } from "./services";
 export type { SecretKeys } from "./checks";

@@ -118,21 +118,24 @@ export const nodeGroupSchema = z.strictObject({
     volumeSizeGiB: int(20, 16384).default(50),
 });
 
-const ingressClass = (defaults: { http: number; https: number }) =>
+const ingressClass = (defaults: { http: number; https: number; healthCheck: number }) =>
     z.strictObject({
         /** Host names served by this entry. */
         hosts: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS host name" })).min(1),
         /** ACM certificate for the TLS listener; without it the entry serves plain http only. */
         certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" }).optional(),
-        /** The controller's NodePorts, which are also the load balancer's target ports. */
-        nodePorts: z.strictObject({ http: nodePort, https: nodePort }).default(defaults),
+        /**
+         * The controller's NodePorts, which are also the load balancer's target ports; `healthCheck`
+         * is kube-proxy's health check of the controller's Service, which the targets are checked on.
+         */
+        nodePorts: z.strictObject({ http: nodePort, https: nodePort, healthCheck: nodePort.default(defaults.healthCheck) }).default(defaults),
     });
 
 export const ingressSchema = z.strictObject({
     /** The internet-facing entry. */
-    public: ingressClass({ http: 30080, https: 30443 }),
+    public: ingressClass({ http: 30080, https: 30443, healthCheck: 30090 }),
     /** The VPN-only entry, on an internal load balancer. Optional. */
-    internal: ingressClass({ http: 30081, https: 30444 })
+    internal: ingressClass({ http: 30081, https: 30444, healthCheck: 30091 })
         .extend({
             /** Whether staging basic auth also guards the internal entry. @default false: the VPN is the guard */
             basicAuth: z.boolean().default(false),
@@ -284,6 +287,62 @@ export const tenantSchema = z.strictObject({
         .default(EGRESS_DEFAULT),
 });
 
+// ---------- the stack's own database, cache and DNS: capstan:database, capstan:cache, capstan:dns ----------
+
+/** An engine version such as "16.6" or "8.0.mysql_aurora.3.08.0". */
+const engineVersion = z.string().regex(/^\d+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be an engine version such as "16.6" (quote it in YAML)' });
+
+/** A managed database of the stack's own; the app gets DATABASE_URL. */
+export const databaseSchema = z.strictObject({
+    /** `postgres` or `mysql`. */
+    engine: z.enum(["postgres", "mysql"]),
+    /**
+     * `serverless`: Aurora Serverless v2 (Aurora PostgreSQL or Aurora MySQL), sized between
+     * minCapacity and maxCapacity. A `db.*` class: one RDS for PostgreSQL or MySQL instance of that class.
+     * @default serverless
+     */
+    instanceClass: z
+        .string()
+        .regex(/^(serverless|db\.[a-z0-9-]+\.[a-z0-9]+)$/, { message: "must be serverless (Aurora Serverless v2) or an RDS instance class such as db.t4g.medium" })
+        .default("serverless"),
+    /** The engine version. @default the engine's default version when the database is created (RDS picks it) */
+    engineVersion: engineVersion.optional(),
+    /** Aurora Serverless v2: the least capacity, in ACUs (steps of 0.5; 0 pauses when idle, where the version allows). @default 0.5 */
+    minCapacity: z.number().min(0).max(256).multipleOf(0.5).default(0.5),
+    /** Aurora Serverless v2: the most capacity, in ACUs (steps of 0.5). @default 4 */
+    maxCapacity: z.number().min(1).max(256).multipleOf(0.5).default(4),
+    /** An RDS instance's storage in GiB (gp3, encrypted); it grows by itself up to four times this. @default 20 */
+    storageGiB: int(20, 16384).default(20),
+    /** A standby in a second zone: an Aurora reader that takes over, or an RDS Multi-AZ standby. @default false */
+    multiAz: z.boolean().default(false),
+    /** Days of automated backups (point-in-time recovery). @default 7 */
+    backupRetentionDays: int(1, 35).default(7),
+    /** The database the app uses. @default app */
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: "must be a database name: a letter, then letters, digits or '_', at most 63" }).default("app"),
+    /** The user the app connects as (the master user). @default app */
+    username: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { message: "must be a user name: a letter, then letters, digits or '_', at most 16" }).default("app"),
+});
+
+/** A Redis-compatible ElastiCache of the stack's own; the app gets REDIS_URL. */
+export const cacheSchema = z.strictObject({
+    /** `valkey` or `redis` (Redis OSS). */
+    engine: z.enum(["valkey", "redis"]),
+    /** The engine version. @default ElastiCache's default version for the engine */
+    engineVersion: engineVersion.optional(),
+    /** The node type. @default cache.t4g.small */
+    nodeType: z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small"),
+    /** Replicas of the primary; with one or more, a failed primary fails over to a replica in another zone. @default 0 */
+    replicas: int(0, 5).default(0),
+    /** Days of daily snapshots; 0 takes none. @default 1 */
+    snapshotRetentionDays: int(0, 35).default(1),
+});
+
+/** DNS records and a TLS certificate for every host of the stack. */
+export const dnsSchema = z.strictObject({
+    /** The Route 53 public hosted zone that holds every host of the stack. */
+    zoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+});
+
 /** Every `capstan:` key of the contract, with how its stack value is read. */
 export const CONFIG_KEYS = {
     environment: "string",
@@ -299,6 +358,9 @@ export const CONFIG_KEYS = {
     basicAuthPasswords: "secret",
     canary: "object",
     tenant: "object",
+    database: "object",
+    cache: "object",
+    dns: "object",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -315,6 +377,9 @@ export const rootSchema = z.strictObject({
     staging: stagingSchema.optional(),
     canary: canarySchema.optional(),
     tenant: tenantSchema.optional(),
+    database: databaseSchema.optional(),
+    cache: cacheSchema.optional(),
+    dns: dnsSchema.optional(),
 });
 
 export type RootConfig = z.infer<typeof rootSchema>;
@@ -329,3 +394,6 @@ export type CronConfig = z.infer<typeof cronSchema>;
 export type StagingConfig = z.infer<typeof stagingSchema>;
 export type CanaryConfig = z.infer<typeof canarySchema>;
 export type TenantConfig = z.infer<typeof tenantSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type CacheConfig = z.infer<typeof cacheSchema>;
+export type DnsConfig = z.infer<typeof dnsSchema>;

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformExports, PLATFORM_OUTPUT, type PlatformExports } from "./exports";
 import { INGRESS_CLASSES } from "./ingressContract";
 
 /** What the app layer needs of the cluster it runs on, however the cluster came to be. */
@@ -25,6 +26,12 @@ export interface ClusterAccess {
      * that pods need to run and resolve names (`pods`). Empty for a cluster another stack owns.
      */
     readonly readiness: { readonly customResources: readonly pulumi.Resource[]; readonly pods: readonly pulumi.Resource[] };
+    /**
+     * The network and load balancers, for the stack's own database, cache and DNS. A stack that
+     * runs on another's cluster reads them from that stack's `platform` output, only when it
+     * asks: it fails, saying so, when that stack does not export them.
+     */
+    readonly platform: () => Promise<PlatformExports>;
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
@@ -73,6 +80,8 @@ export function externalClusterAccess(name: string, args: ExternalClusterArgs): 
         ingressClasses: args.ingressClasses,
         // The controllers and their CRDs are the cluster's own; its nodes run pods already.
         readiness: { customResources: [], pods: [] },
+        // The config checks refuse database, cache and dns on a cluster managed elsewhere.
+        platform: () => Promise.reject(new Error("a cluster of mode external has no network or load balancers of this project's; capstan:database, capstan:cache and capstan:dns need one")),
     };
 }
 
@@ -107,5 +116,10 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
         ingressClasses: args.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
         // The owning stack's update installed the controllers and has nodes; nothing to wait for here.
         readiness: { customResources: [], pods: [] },
+        platform: async () => {
+            const read = parsePlatformExports((await ref.getOutputDetails(PLATFORM_OUTPUT)).value, args.internal);
+            if (!read.exports) throw new Error(`stack ${args.sharedStack} ${read.problem}; capstan:database, capstan:cache and capstan:dns read it`);
+            return read.exports;
+        },
     };
 }

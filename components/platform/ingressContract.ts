@@ -2,3 +2,5 @@
 export const OFFLOADED_LISTENER = { name: "https-offloaded", port: 8443 } as const;
 /** The controller classes; `internal` exists only when capstan:ingress.internal is set. */
 export const INGRESS_CLASSES = { public: "public", internal: "internal" } as const;
+/** The controller's health location, answered 200 by its default servers (`controller.healthStatus`). */
+export const HEALTH_STATUS_PATH = "/nginx-health";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_CHECK_PATH } from "../aws/edgeLoadBalancer";
-import { OFFLOADED_LISTENER } from "./ingressContract";
+import { type ControllerNodePorts, controllerSelector, controllerServiceSpec, offloadedDefaultServer } from "./controllerEdge";
+import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
 import { CHARTS } from "./versions";
 
 export interface IngressControllerArgs {
@@ -11,16 +11,20 @@ export interface IngressControllerArgs {
     readonly namespace: pulumi.Input<string>;
     /**
      * The Service's NodePorts, which are also the load balancer's target ports (one value, so they
-     * cannot drift): `http` (container port 80, the redirect to https) and `https` (container port
-     * 8443, the `https-offloaded` listener that serves the VirtualServers).
+     * cannot drift): `http` (container port 80, the redirect to https), `https` (container port
+     * 8443, the `https-offloaded` listener that serves the VirtualServers) and `healthCheck`
+     * (kube-proxy's health check of the Service, which the load balancer's targets are checked on).
      */
-    readonly nodePorts: { readonly http: number; readonly https: number };
+    readonly nodePorts: ControllerNodePorts;
     /**
      * The load balancer's deregistration delay in seconds. A stopping controller pod keeps serving
-     * for this long plus 5 seconds (preStop sleep), so no connection the load balancer still sends
-     * finds it gone, and then gets 30 more seconds to finish requests in flight.
+     * (preStop sleep) for this long, or for `unhealthyAfterSeconds` if that is longer, plus 5
+     * seconds, so no connection the load balancer still sends finds it gone, and then gets 30 more
+     * seconds to finish requests in flight.
      */
     readonly deregistrationDelaySeconds: number;
+    /** Seconds the load balancer needs to stop sending to a node whose controller pod started stopping. @default 0 */
+    readonly unhealthyAfterSeconds?: number;
     /** @default 2, one per zone at least: a single replica would make every controller restart an outage */
     readonly replicas?: number;
     /** @default requests 100m CPU and 128Mi, memory limit 512Mi: nginx's steady use with room for reloads */
@@ -31,14 +35,16 @@ export interface IngressControllerArgs {
 /**
  * The Helm values of one controller class. NGINX's own TLS port is off: TLS ends at the load
  * balancer. Port 80 reaches only the default server, which redirects to https; the custom listener
- * `https-offloaded` (plain http on 8443) receives what the load balancer decrypted, and every
- * VirtualServer binds to it. No proxy protocol: the NLB's instance targets see the client address.
+ * `https-offloaded` (plain http on 8443) receives what the load balancer decrypted, every
+ * VirtualServer binds to it, and its own default server answers unknown hosts with 404. No proxy
+ * protocol (see EdgeLoadBalancer's `preserveClientIp`). The chart's Service is off: the controller's Service is declared next to the release (it needs a
+ * fixed `healthCheckNodePort`, which the chart cannot set).
  */
 export function ingressControllerValues(args: IngressControllerArgs): Record<string, unknown> {
     const replicas = args.replicas ?? 2;
     const resources = args.resources ?? { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
-    const preStopSeconds = args.deregistrationDelaySeconds + 5;
-    const selector = { "app.kubernetes.io/instance": `nginx-${args.ingressClass}` };
+    const preStopSeconds = Math.max(args.deregistrationDelaySeconds, args.unhealthyAfterSeconds ?? 0) + 5;
+    const selector = controllerSelector(args.ingressClass);
     return {
         controller: {
             kind: "deployment",
@@ -48,7 +54,7 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             // Snippets let any namespace inject raw nginx config; the app layer does not need them.
             enableSnippets: false,
             healthStatus: true,
-            healthStatusURI: HEALTH_CHECK_PATH,
+            healthStatusURI: HEALTH_STATUS_PATH,
             customPorts: [{ name: OFFLOADED_LISTENER.name, containerPort: OFFLOADED_LISTENER.port, protocol: "TCP" }],
             globalConfiguration: {
                 create: true,
@@ -57,21 +63,13 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             config: {
                 entries: {
                     "default-server-return": "301 https://$host$request_uri",
+                    "http-snippets": offloadedDefaultServer(),
                     "proxy-protocol": "False",
                     "server-tokens": "False",
                 },
             },
-            service: {
-                create: true,
-                type: "NodePort",
-                // Only nodes running a controller pod answer the NodePort, and they see the client's address.
-                externalTrafficPolicy: "Local",
-                httpPort: { enable: true, port: 80, targetPort: 80, nodePort: args.nodePorts.http },
-                httpsPort: { enable: false },
-                customPorts: [
-                    { name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, targetPort: OFFLOADED_LISTENER.port, nodePort: args.nodePorts.https, protocol: "TCP" },
-                ],
-            },
+            // The Service is `controllerService`, declared by IngressController.
+            service: { create: false },
             reportIngressStatus: { enable: false },
             terminationGracePeriodSeconds: preStopSeconds + 30,
             lifecycle: { preStop: { sleep: { seconds: preStopSeconds } } },
@@ -94,22 +92,42 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
     };
 }
 
-/** One NGINX Ingress Controller class, installed with the official chart at a pinned version. */
+/**
+ * One NGINX Ingress Controller class, installed with the official chart at a pinned version, and
+ * the Service the load balancer reaches it through (`nginx-<class>-edge`, see
+ * {@link controllerServiceSpec}).
+ */
 export class IngressController extends pulumi.ComponentResource {
     public readonly ingressClass: string;
+    public readonly serviceName: pulumi.Output<string>;
 
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:IngressController", name, {}, opts);
-        new k8s.helm.v3.Release(name, {
+        const release = new k8s.helm.v3.Release(name, {
             name: `nginx-${args.ingressClass}`,
             chart: CHARTS.nginxIngress.chart,
             version: args.chartVersion ?? CHARTS.nginxIngress.version,
             repositoryOpts: { repo: CHARTS.nginxIngress.repo },
             namespace: args.namespace,
             values: ingressControllerValues(args),
+            // The CRDs are NginxCrds', upgraded with every chart bump; Helm would install them once only.
+            skipCrds: true,
             atomic: true,
         }, { parent: this });
+        // After the release: on a stack that had the chart's own Service, the NodePorts are free
+        // only once the release no longer has it.
+        const service = new k8s.core.v1.Service(`${name}-edge`, {
+            metadata: {
+                name: `nginx-${args.ingressClass}-edge`,
+                namespace: args.namespace,
+                labels: controllerSelector(args.ingressClass),
+                // No load balancer ever fills in this Service's status: do not wait for one.
+                annotations: { "pulumi.com/skipAwait": "true" },
+            },
+            spec: controllerServiceSpec(args.ingressClass, args.nodePorts),
+        }, { parent: this, dependsOn: [release] });
         this.ingressClass = args.ingressClass;
-        this.registerOutputs({ ingressClass: this.ingressClass });
+        this.serviceName = service.metadata.name;
+        this.registerOutputs({ ingressClass: this.ingressClass, serviceName: this.serviceName });
     }
 }

@@ -1,22 +1,29 @@
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { splitSubnets } from "../aws/cidr";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";
+import { NodeDrainEvents } from "../aws/nodeDrain";
 import { NodeGroup } from "../aws/nodeGroup";
 import { ClusterSecurityGroups } from "../aws/securityGroups";
 import type { ClusterAccess } from "./access";
+import type { PlatformEntry, PlatformExports } from "./exports";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { IngressController } from "./ingressController";
 import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
+import { NginxCrds } from "./nginxCrds";
+import { NodeTerminationHandler } from "./nodeTerminationHandler";
 import { eksAmiRelease } from "./versions";
 
 /** The namespace of both ingress controllers. */
 export const INGRESS_NAMESPACE = "nginx-ingress";
 
 interface EntryArgs {
-    readonly certificateArn?: string;
-    readonly nodePorts: { readonly http: number; readonly https: number };
+    /** The TLS listener's certificate: the configured ARN, or the stack's own from capstan:dns. */
+    readonly certificateArn?: pulumi.Input<string>;
+    readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
 }
 
 export interface PlatformArgs {
@@ -50,12 +57,16 @@ export interface PlatformArgs {
 /** The platform this stack owns, and what the app layer needs of it. */
 export interface CreatedPlatform extends ClusterAccess {
     readonly loadBalancers: Readonly<Record<string, EdgeLoadBalancer>>;
+    /** The stack output `platform`: what the database, cache and DNS of every stack on this cluster need. */
+    readonly exports: PlatformExports;
 }
 
 /**
  * Creates the AWS platform and the cluster add-ons, in dependency order: network, security
  * groups, control plane, one load balancer per ingress class, node groups registered in every
- * load balancer's target groups, CoreDNS once nodes exist, then the Helm-installed add-ons.
+ * load balancer's target groups (each with a termination lifecycle hook whose events reach the
+ * drain queue), CoreDNS once nodes exist, then the Helm-installed add-ons, among them the node
+ * termination handler that drains a node before its instance goes.
  */
 export function createPlatform(args: PlatformArgs): CreatedPlatform {
     const name = args.clusterName;
@@ -86,7 +97,8 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             internal,
             subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
             nodePorts: entry.nodePorts,
-            // The config checks require a certificate on every entry of a stack that creates the cluster.
+            // The config checks require a certificate on every entry of a stack that creates the cluster
+            // (configured, or its own from capstan:dns).
             certificateArn: entry.certificateArn!,
             deregistrationDelaySeconds: delay,
             tags,
@@ -118,6 +130,11 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         }, { dependsOn: [cluster] }),
     );
     const coreDns = cluster.addCoreDns(nodeGroups);
+    const drainEvents = new NodeDrainEvents(name, {
+        clusterName: name,
+        autoScalingGroups: Object.fromEntries(args.nodeGroups.map((g, i) => [g.name, nodeGroups[i].autoScalingGroupName])),
+        tags,
+    });
 
     const k8sOpts = { providers: [cluster.provider], dependsOn: [coreDns] };
     const namespace = new k8s.core.v1.Namespace(`${name}-ingress`, {
@@ -126,13 +143,16 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
             labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
         },
     }, { provider: cluster.provider });
+    // Both controller classes share the cluster-wide CRDs; each release waits for them.
+    const crds = new NginxCrds(`${name}-nginx`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [coreDns] });
     const controllers = entries.map(([cls, entry]) =>
         new IngressController(`${name}-ingress-${cls}`, {
             ingressClass: INGRESS_CLASSES[cls],
             namespace: namespace.metadata.name,
             nodePorts: entry.nodePorts,
             deregistrationDelaySeconds: delay,
-        }, k8sOpts),
+            unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
+        }, { ...k8sOpts, dependsOn: [coreDns, crds] }),
     );
     new ClusterAutoscaler(`${name}-autoscaler`, {
         clusterName: name,
@@ -143,7 +163,28 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         tags,
     }, k8sOpts);
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
+    new NodeTerminationHandler(`${name}-node-termination-handler`, {
+        clusterName: name,
+        region: args.region,
+        queueUrl: drainEvents.queueUrl,
+        queueArn: drainEvents.queueArn,
+        heartbeatTimeoutSeconds: drainEvents.heartbeatTimeoutSeconds,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        tags,
+    }, k8sOpts);
 
+    const entry = (lb: EdgeLoadBalancer): PlatformEntry => ({ dnsName: lb.dnsName, zoneId: lb.zoneId, tlsListenerArn: lb.tlsListenerArn });
+    const platformExports: PlatformExports = {
+        network: {
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            privateSubnetCidrs: splitSubnets(args.network.cidrBlock, args.network.availabilityZones).map((l) => l.private),
+            availabilityZones: [...args.network.availabilityZones],
+            nodeSecurityGroupId: sgs.nodeSecurityGroupId,
+        },
+        entries: { public: entry(loadBalancers.public), ...(loadBalancers.internal ? { internal: entry(loadBalancers.internal) } : {}) },
+    };
     return {
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
@@ -151,7 +192,9 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         oidc: { providerArn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer },
         ingressNamespace: namespace.metadata.name,
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
-        readiness: { customResources: controllers, pods: [coreDns] },
+        readiness: { customResources: [crds, ...controllers], pods: [coreDns] },
         loadBalancers,
+        exports: platformExports,
+        platform: () => Promise.resolve(platformExports),
     };
 }

@@ -4,13 +4,27 @@
  * release notes for changed values, change it here, and review `npm run render -- prod`.
  */
 export const CHARTS = {
-    /** NGINX Ingress Controller (nginx/kubernetes-ingress); chart 2.7.2 ships controller 5.6.2. */
-    nginxIngress: { repo: "https://helm.nginx.com/stable", chart: "nginx-ingress", version: "2.7.2" },
+    /**
+     * NGINX Ingress Controller (nginx/kubernetes-ingress); chart 2.7.2 ships controller 5.6.2. Bump
+     * `appVersion` with `version` (the chart's `appVersion`): the CRDs are applied from that release.
+     */
+    nginxIngress: { repo: "https://helm.nginx.com/stable", chart: "nginx-ingress", version: "2.7.2", appVersion: "5.6.2" },
     /** cluster-autoscaler; the image tag is set per cluster version below, not taken from the chart. */
     clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.0" },
     /** metrics-server; chart 3.13.0 ships metrics-server 0.8.0. */
     metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0" },
+    /**
+     * aws-node-termination-handler (aws/aws-node-termination-handler), an OCI chart on ECR Public:
+     * chart 0.27.2 ships NTH 1.25.2 (the chart's minor is the app's plus 2). List versions with
+     * `crane ls public.ecr.aws/aws-ec2/helm/aws-node-termination-handler`.
+     */
+    nodeTerminationHandler: { repo: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.2" },
 } as const;
+
+/** The NGINX Ingress Controller's CRDs of a controller release, as its upgrade guide applies them. */
+export function nginxCrdsUrl(controllerVersion: string): string {
+    return `https://raw.githubusercontent.com/nginx/kubernetes-ingress/v${controllerVersion}/deploy/crds.yaml`;
+}
 
 /**
  * cluster-autoscaler must run the minor version of the cluster it scales. To support a new

@@ -39,7 +39,7 @@ function coversNodePorts(protocol: unknown, from: unknown, to: unknown): boolean
     return lo <= NODE_PORTS.to && hi >= NODE_PORTS.from;
 }
 
-function worldIn(...lists: unknown[]): string[] {
+export function worldIn(...lists: unknown[]): string[] {
     return lists.flatMap((l) => (Array.isArray(l) ? l : l === undefined ? [] : [l])).filter((c): c is string => WORLD.includes(c as string));
 }
 

@@ -3,13 +3,14 @@
  * the way CrossGuard does (each resource rule to each resource of its types, each stack rule once).
  */
 import { awsResourceRules } from "./aws";
+import { dataResourceRules } from "./data";
 import { hpaOwnsReplicas } from "./hpa";
 import { kubernetesResourceRules } from "./kubernetes";
 import type { PolicyInput, ResourceRule, StackRule } from "./types";
 
 export type { PolicyInput, ResourceRule, StackRule, StackViolation } from "./types";
 
-export const resourceRules: readonly ResourceRule[] = [...kubernetesResourceRules, ...awsResourceRules];
+export const resourceRules: readonly ResourceRule[] = [...kubernetesResourceRules, ...awsResourceRules, ...dataResourceRules];
 export const stackRules: readonly StackRule[] = [hpaOwnsReplicas];
 
 export interface Finding {

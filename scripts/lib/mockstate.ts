@@ -33,6 +33,41 @@ type StateFn = (name: string, inputs: Record<string, any>, ctx: MockContext, phy
 
 const arn = (ctx: MockContext, service: string, resource: string) => `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
+/** Outputs of the stack's database, cache, certificate and records: endpoints as AWS spells them. */
+const DATA_STATE: Record<string, StateFn> = {
+    "aws:rds/cluster:Cluster": (name, inputs, ctx) => {
+        const id = inputs.clusterIdentifier ?? `${name}-cluster`;
+        return { arn: arn(ctx, "rds", `cluster:${id}`), endpoint: `${id}.cluster-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`, readerEndpoint: `${id}.cluster-ro-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com` };
+    },
+    "aws:rds/clusterInstance:ClusterInstance": (name, inputs, ctx) => {
+        const id = inputs.identifier ?? name;
+        return { arn: arn(ctx, "rds", `db:${id}`), endpoint: `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com` };
+    },
+    "aws:rds/instance:Instance": (name, inputs, ctx) => {
+        const id = inputs.identifier ?? name;
+        const address = `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`;
+        return { arn: arn(ctx, "rds", `db:${id}`), address, endpoint: `${address}:${inputs.port}` };
+    },
+    "aws:rds/subnetGroup:SubnetGroup": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical }),
+    "aws:elasticache/subnetGroup:SubnetGroup": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical }),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, ctx) => {
+        const host = `${inputs.replicationGroupId}.${shortHash(name, 6)}.${ctx.region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;
+        return { arn: arn(ctx, "elasticache", `replicationgroup:${inputs.replicationGroupId}`), primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}` };
+    },
+    "aws:acm/certificate:Certificate": (name, inputs, ctx) => ({
+        arn: arn(ctx, "acm", `certificate/${shortHash(name, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`),
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
+            domainName,
+            resourceRecordName: `_${shortHash([domainName, "name"], 32)}.${domainName}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${shortHash([domainName, "value"], 32)}.acm-validations.aws.`,
+        })),
+    }),
+    "aws:route53/record:Record": (_n, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
+    // Generated secrets: a fixed, recognisable value, so that a test can prove it never reaches a rendered file.
+    "random:index/randomPassword:RandomPassword": (name, inputs) => ({ result: `mockgenerated${shortHash(name, Math.max(0, Number(inputs.length ?? 32) - 13))}` }),
+};
+
 /** Outputs of AWS resources that the program reads back, by type token. */
 const AWS_STATE: Record<string, StateFn> = {
     "aws:eks/cluster:Cluster": (name, inputs, ctx, physical) => {
@@ -73,6 +108,9 @@ const AWS_STATE: Record<string, StateFn> = {
     "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
     "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
     "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, latestVersion: 1, defaultVersion: 1 }),
+    "aws:lb/listener:Listener": (name, _i, ctx) => ({ arn: arn(ctx, "elasticloadbalancing", `listener/net/${shortHash([name, "lb"], 16)}/${shortHash(name, 16)}`) }),
+    ...DATA_STATE,
+    "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({ name: inputs.name ?? physical, arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`) }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
         arn: arn(ctx, "autoscaling", `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`),
@@ -142,6 +180,7 @@ export function mockState(type: string, name: string, inputs: Record<string, any
     if (type.startsWith("kubernetes:helm.sh/")) {
         return { id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`, state: { ...inputs, name: inputs.name ?? name, status: { status: "deployed" } } };
     }
+    if (type.startsWith("random:")) return { id: `${name}-id`, state: { ...inputs, ...(DATA_STATE[type]?.(name, inputs, ctx, name) ?? {}) } };
     if (type.startsWith("aws:")) {
         const physical = physicalName(type, name);
         const extra = AWS_STATE[type]?.(name, inputs, ctx, physical) ?? {};

@@ -71,9 +71,9 @@ function validate(values: Values, project: string): ConfigProblem[] {
 
 /**
  * The stack file of a new tenant: the source stack's region, environment, image tag and app; the
- * source's cluster as a shared one; the tenant's own hosts and namespace; no secrets. Refuses a
- * name that is not a DNS-1123 label, a tenant that already exists, and a result that would not
- * pass the config checks.
+ * source's cluster as a shared one; the tenant's own hosts and namespace; a database, cache and
+ * DNS of its own where the source has them; no secrets. Refuses a name that is not a DNS-1123
+ * label, a tenant that already exists, and a result that would not pass the config checks.
  */
 export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     const nameProblem = dnsLabelProblem(opts.name);
@@ -117,6 +117,10 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         [p("app")]: app,
     };
     if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0) values[p("staging")] = structuredClone(src[p("staging")]);
+    // The tenant's own database, cache and DNS, sized like the source's; its identifiers and hosts are its own.
+    for (const key of ["database", "cache", "dns"]) {
+        if (src[p(key)] && Object.keys(src[p(key)]).length > 0) values[p(key)] = structuredClone(src[p(key)]);
+    }
     values[p("tenant")] = tenant;
 
     const problems = validate(values, project.name);

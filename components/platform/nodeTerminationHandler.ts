@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountRole } from "../aws/irsa";
+import { CHARTS } from "./versions";
+
+export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node-termination-handler" } as const;
+
+export interface NodeTerminationHandlerArgs {
+    readonly clusterName: string;
+    readonly region: string;
+    /** The drain queue (`NodeDrainEvents`). */
+    readonly queueUrl: pulumi.Input<string>;
+    readonly queueArn: pulumi.Input<string>;
+    /** The lifecycle hook's timeout: a drain gives up 60 seconds before it, so the action is still completed. */
+    readonly heartbeatTimeoutSeconds: number;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuer: pulumi.Input<string>;
+    readonly chartVersion?: string;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The handler's IAM policy: read the queue, look up instances and groups, and complete lifecycle
+ * actions only in the groups that carry this cluster's ownership tag.
+ */
+export function nodeTerminationHandlerPolicy(clusterName: string, queueArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "Queue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn },
+            { Sid: "Discover", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"], Resource: "*" },
+            {
+                Sid: "CompleteOwnGroups",
+                Effect: "Allow",
+                Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    });
+}
+
+/**
+ * The Helm values: queue-processor mode (a Deployment that reads the drain queue; no IMDS
+ * access). A drain evicts pods through the Eviction API, so disruption budgets hold, gives each
+ * pod its own grace period, and gives up before the lifecycle hook would time out.
+ */
+export function nodeTerminationHandlerValues(args: NodeTerminationHandlerArgs, roleArn: pulumi.Input<string>): Record<string, unknown> {
+    return {
+        enableSqsTerminationDraining: true,
+        queueURL: args.queueUrl,
+        awsRegion: args.region,
+        // Each pod gets its own terminationGracePeriodSeconds.
+        podTerminationGracePeriod: -1,
+        nodeTerminationGracePeriod: args.heartbeatTimeoutSeconds - 60,
+        // Two replicas: a handler draining its own node hands the event to the other one.
+        replicas: 2,
+        emitKubernetesEvents: true,
+        serviceAccount: { create: true, name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    };
+}
+
+/** aws-node-termination-handler in queue mode with its IRSA role, from the official OCI chart. */
+export class NodeTerminationHandler extends pulumi.ComponentResource {
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: NodeTerminationHandlerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("capstan:platform:NodeTerminationHandler", name, {}, opts);
+        const sa = NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT;
+        const role = serviceAccountRole(name, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
+        new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.output(args.queueArn).apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)) }, { parent: role });
+        new k8s.helm.v3.Release(name, {
+            name: "aws-node-termination-handler",
+            chart: `${CHARTS.nodeTerminationHandler.repo}/${CHARTS.nodeTerminationHandler.chart}`,
+            version: args.chartVersion ?? CHARTS.nodeTerminationHandler.version,
+            namespace: sa.namespace,
+            values: nodeTerminationHandlerValues(args, role.arn),
+            atomic: true,
+        }, { parent: this });
+        this.roleArn = role.arn;
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}
