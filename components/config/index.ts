@@ -1,4 +1,4 @@
-export { ConfigError } from "./errors";
+export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { describeIssue, loadConfig, validateConfig } from "./load";
 export type { CapstanConfig } from "./load";

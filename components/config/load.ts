@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
-import { ConfigError, type ConfigProblem } from "./errors";
+import { ConfigError, notTextMessage, type ConfigProblem } from "./errors";
 import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
 
 /** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
@@ -51,6 +51,9 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
             if (input === undefined) {
                 const hint = HINTS[path];
                 return [{ path, message: `is required${hint ? `; ${hint}` : ""}` }];
+            }
+            if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+                return [{ path, message: notTextMessage(issue.path[issue.path.length - 1] as string | number, input), kind: "not-text" }];
             }
             return [{ path, message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
         case "unrecognized_keys":

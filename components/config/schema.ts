@@ -32,8 +32,11 @@ const command = z.array(z.string().min(1)).min(1);
 /** Kubernetes quantities: `500m`, `1`, `1Gi`, `512Mi`. */
 const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, { message: "must be a CPU quantity such as 500m or 2" });
 const memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: "must be a memory quantity such as 512Mi or 1Gi" });
-/** Env values are strings; numbers and booleans written without quotes are accepted as their text. */
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+/**
+ * Env values are text. An unquoted number or boolean is refused rather than turned into text:
+ * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
+ */
+const envValue = z.string();
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
 const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
 const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
