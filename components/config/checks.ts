@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { appResourceChecks } from "./resourceChecks";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 
@@ -27,6 +28,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
+        ...when(["app"], appResourceChecks),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),

@@ -1,3 +1,5 @@
+import { parseQuantity } from "./quantity";
+
 /**
  * Plain validation rules shared by the config schema. Each returns an error message, or
  * undefined when the value is fine, so that they are easy to test one by one.
@@ -151,10 +153,7 @@ export function duplicates(names: readonly string[]): string[] {
     return [...dup];
 }
 
-const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** A memory quantity (`512Mi`, `1G`, `1000`) in bytes; undefined when it is not one. */
+/** A memory quantity (`512Mi`, `1G`, `1e9`, `1000`) in bytes; undefined when it is not one. */
 export function memoryBytes(quantity: string): number | undefined {
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
-    return m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ""] : undefined;
+    return parseQuantity(quantity);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quantityProblem, type QuantityKind } from "./quantity";
 import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem } from "./rules";
 
 // A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
@@ -29,9 +30,20 @@ const port = int(1, 65535);
 const nodePort = int(30000, 32767);
 /** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
 const command = z.array(z.string().min(1)).min(1);
-/** Kubernetes quantities: `500m`, `1`, `1Gi`, `512Mi`. */
-const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, { message: "must be a CPU quantity such as 500m or 2" });
-const memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: "must be a memory quantity such as 512Mi or 1Gi" });
+/**
+ * Kubernetes quantities (`500m`, `2`, `1.5Gi`, `1e9`; see quantity.ts). A number is taken as its
+ * text: however YAML wrote it, a quantity means the same amount.
+ */
+const quantity = (kind: QuantityKind) =>
+    z.preprocess(
+        (v) => (typeof v === "number" ? String(v) : v),
+        z.string().superRefine((v, ctx) => {
+            const problem = quantityProblem(v, kind);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    );
+const cpu = quantity("CPU");
+const memory = quantity("memory");
 /**
  * Env values are text. An unquoted number or boolean is refused rather than turned into text:
  * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
