@@ -10,6 +10,14 @@ export interface ConfigProblem {
     readonly kind?: "not-text";
 }
 
+/** Where a key path of the root object (`region` plus the `capstan:` keys) lives in Pulumi config. */
+export function configPath(path: readonly PropertyKey[]): string {
+    const [head, ...rest] = path;
+    let out = head === "region" ? "aws:region" : `capstan:${String(head)}`;
+    for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+    return out;
+}
+
 /** How a YAML line sets `key` to `text`: `key: text`, or `- text` for a list item. */
 function yamlLine(key: string | number, text: string): string {
     return typeof key === "number" ? `- ${text}` : `${key}: ${text}`;

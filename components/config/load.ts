@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
-import { ConfigError, notTextMessage, type ConfigProblem } from "./errors";
+import { salvage, type Salvaged } from "./salvage";
+import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
 import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
 
 /** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
@@ -21,14 +22,6 @@ export type CapstanConfig = Readonly<
         };
     }
 >;
-
-/** Where a key path of the root object lives in Pulumi config. */
-function configPath(path: readonly PropertyKey[]): string {
-    const [head, ...rest] = path;
-    let out = head === "region" ? "aws:region" : `capstan:${String(head)}`;
-    for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
-    return out;
-}
 
 const HINTS: Partial<Record<string, string>> = {
     "aws:region": "set it with: pulumi config set aws:region eu-central-1",
@@ -174,12 +167,26 @@ function deepFreeze<T>(value: T): T {
 export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys): { config?: RootConfig; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     const parts: Partial<Record<keyof RootConfig, unknown>> = {};
+    const salvaged: Salvaged[] = [];
     for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
         const parsed = schema.safeParse(raw[key], { reportInput: true });
-        if (parsed.success) parts[key] = parsed.data;
-        else problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+        if (parsed.success) {
+            parts[key] = parsed.data;
+            continue;
+        }
+        problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+        // The rest of the key still gets its cross-field checks.
+        const partial = salvage(key, schema, raw[key], parsed.error.issues);
+        if (partial) {
+            parts[key] = partial.data;
+            salvaged.push(partial);
+        }
     }
-    problems.push(...crossChecks(parts as Partial<RootConfig>, secrets));
+    const cross = crossChecks(parts as Partial<RootConfig>, secrets).flatMap((p) => {
+        const path = salvaged.reduce<string | undefined>((at, s) => (at === undefined ? undefined : s.mapPath(at)), p.path);
+        return path === undefined ? [] : [{ ...p, path }];
+    });
+    problems.push(...cross);
     return problems.length > 0 ? { problems } : { config: parts as RootConfig, problems };
 }
 
