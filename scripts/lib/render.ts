@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, notTextMessage, type ConfigProblem } from "../../components/config";
-import type { ChangedScalar } from "./cliYaml";
+import { ConfigError } from "../../components/config";
 import { diffPlans } from "./diff";
+import { stackFileProblems } from "./fileChecks";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
 import { isSecretValue } from "./secret";
-import { loadProjectFile, readStackFile, StackFileError, toRuntimeConfig, withSecrets, type ProjectFile } from "./stackfile";
+import { loadProjectFile, readStackFile, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {
@@ -45,7 +45,8 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     const project = loadProjectFile(opts.dir);
     const file = readStackFile(opts.dir, project.name, stack);
     const values: Record<string, unknown> = { ...file.values, ...(opts.overrides ?? {}) };
-    const changed = file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {})));
+    // What the file itself says wrong; overridden keys are not the file's.
+    const written = { values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in (opts.overrides ?? {})))), changed: file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {}))) };
     for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k]; // an undefined override removes the key
     const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
     const shared = sharedStackOf(values, project.name);
@@ -74,47 +75,14 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     try {
         result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
     } catch (err) {
-        if (ConfigError.is(err)) throw new ConfigError(inWrittenText(err.problems, changed, project));
+        if (ConfigError.is(err)) throw new ConfigError(stackFileProblems(err.problems, written, project));
         throw err;
     }
-    const fileProblems = inWrittenText([], changed, project);
+    const fileProblems = stackFileProblems([], written, project);
     if (fileProblems.length > 0) throw new ConfigError(fileProblems);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
     return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) } };
-}
-
-/** A key path as config problems spell it: `capstan:app.workers[0].name`. */
-function problemPath(p: readonly (string | number)[]): string {
-    return p.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-}
-
-/**
- * The problems in the words of the stack file, which the render can read and a program cannot: a
- * problem at an unquoted scalar that the CLI changes names what was written. A top-level text key
- * changed that way (`imageTag: 1.10` arrives as "1.1") is a problem of its own, though the program
- * cannot tell it from a quoted "1.1".
- */
-function inWrittenText(problems: readonly ConfigProblem[], changed: readonly ChangedScalar[], project: ProjectFile): ConfigProblem[] {
-    const byPath = new Map(changed.map((c) => [problemPath(c.path), c]));
-    const out = problems.map((p): ConfigProblem => {
-        const c = byPath.get(p.path);
-        if (!c) return p;
-        const key = c.path[c.path.length - 1];
-        if (p.kind === "not-text" && (typeof c.passed === "number" || typeof c.passed === "boolean")) {
-            return { ...p, message: notTextMessage(key, c.passed, c.written) };
-        }
-        const line = typeof key === "number" ? "-" : `${key}:`;
-        return { ...p, message: `${p.message}; the stack file has ${line} ${c.written} unquoted, which arrives as ${JSON.stringify(c.passed)}: if you meant the text, quote it: ${line} ${JSON.stringify(c.written)}` };
-    });
-    const reported = new Set(problems.map((p) => p.path));
-    for (const c of changed) {
-        const key = String(c.path[0]);
-        const type = project.declarations[key]?.type;
-        if (c.path.length !== 1 || reported.has(key) || (type !== undefined && type !== "string")) continue;
-        out.push({ path: key, message: `${c.written} is not quoted, so the Pulumi CLI passes the text ${JSON.stringify(c.passed)}; quote it: ${key}: ${JSON.stringify(c.written)}`, kind: "not-text" });
-    }
-    return out;
 }
 
 /** The previous render of a stack, if one was written to `outDir`. */
