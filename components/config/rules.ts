@@ -1,4 +1,5 @@
 import { parseQuantity } from "./quantity";
+import { TIME_ZONES } from "./timeZones";
 
 /**
  * Plain validation rules shared by the config schema. Each returns an error message, or
@@ -143,6 +144,18 @@ export function cronProblem(schedule: string): string | undefined {
         if (problem) return `${JSON.stringify(schedule)}: ${problem}`;
     }
     return undefined;
+}
+
+/**
+ * A CronJob's `timeZone`, as the API server checks it: a name `time.LoadLocation` resolves, spelled
+ * exactly, and never `Local` (the controller's own zone).
+ */
+export function timeZoneProblem(tz: string): string | undefined {
+    if (tz.toLowerCase() === "local") return `${JSON.stringify(tz)} is the controller's own zone, which the API server refuses; name an IANA zone such as Europe/Berlin or UTC`;
+    if (TIME_ZONES.has(tz)) return undefined;
+    const spelled = [...TIME_ZONES].find((z) => z.toLowerCase() === tz.toLowerCase());
+    if (spelled) return `${JSON.stringify(tz)} is spelled ${spelled} in the IANA database, and the API server's lookup is case-sensitive; use ${spelled}`;
+    return `${JSON.stringify(tz)} is not an IANA time zone the API server knows; use one such as Europe/Berlin, America/New_York or UTC`;
 }
 
 /** Names that appear more than once, in the order of their first repeat. */

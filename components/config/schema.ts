@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { quantityProblem, type QuantityKind } from "./quantity";
-import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem } from "./rules";
+import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem, timeZoneProblem } from "./rules";
 
 // A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
 // more than it saves.
@@ -185,7 +185,13 @@ export const cronSchema = z.strictObject({
     }),
     command,
     /** IANA time zone of the schedule, e.g. Europe/Berlin. @default the controller's time zone (UTC on EKS) */
-    timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: "must be an IANA time zone such as Europe/Berlin" }).optional(),
+    timeZone: z
+        .string()
+        .superRefine((v, ctx) => {
+            const problem = timeZoneProblem(v);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
     /** A run that has not started this many seconds after its time is skipped. @default 300 */
     startingDeadlineSeconds: int(10, 86400).default(300),
     /** A run is stopped after this many seconds. @default 3600 */
