@@ -79,11 +79,11 @@ export function rootOf(values: Record<string, unknown>): Record<string, any> {
 }
 
 /** The problems `validateConfig` finds in a committed stack changed by `mutate`, with every secret set. */
-export function problemsOf(stack: string, mutate: (root: Record<string, any>) => void): { path: string; message: string }[] {
+export function problemsOf(stack: string, mutate: (root: Record<string, any>) => void, stackName = stack): { path: string; message: string }[] {
     const root = rootOf(stackValues(stack));
     mutate(root);
     const users: string[] = root.staging?.basicAuth?.users ?? [];
-    return validateConfig(root, { appSecrets: root.app?.secretEnv ?? [], basicAuthPasswords: users }).problems;
+    return validateConfig(root, { appSecrets: root.app?.secretEnv ?? [], basicAuthPasswords: users }, { project: "capstan", stack: stackName }).problems;
 }
 
 /** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */

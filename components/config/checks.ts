@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { nameChecks, type StackName } from "./nameChecks";
 import { appResourceChecks } from "./resourceChecks";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
@@ -18,7 +19,7 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  * The rules that span more than one field. Each returns every problem it finds; the caller
  * reports them together with the schema's own.
  */
-export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): ConfigProblem[] {
+export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, names?: StackName): ConfigProblem[] {
     // A rule runs when every key it reads parsed; the others' problems are already reported.
     const when = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
@@ -29,6 +30,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): Co
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["app"], appResourceChecks),
+        ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
@@ -107,7 +109,6 @@ function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     cfg.nodeGroups.forEach((g, i) => {
         if (g.minSize > g.maxSize) problems.push(at(`nodeGroups[${i}].minSize`, `${g.minSize} is greater than maxSize ${g.maxSize}; set minSize <= maxSize`));
-        if (g.name.length > 32) problems.push(at(`nodeGroups[${i}].name`, `${JSON.stringify(g.name)} is ${g.name.length} characters; at most 32, so that the IAM role and Auto Scaling group names derived from it fit`));
     });
     for (const d of duplicates(cfg.nodeGroups.map((g) => g.name))) problems.push(at("nodeGroups", `name ${JSON.stringify(d)} is used twice; node group names must be unique`));
     return problems;

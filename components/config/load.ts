@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
+import type { StackName } from "./nameChecks";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
 import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
@@ -164,7 +165,7 @@ function deepFreeze<T>(value: T): T {
  * config in hand. Each key is parsed on its own, so that the cross-field rules still run for the
  * keys that are valid, and every problem is reported in one go.
  */
-export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys): { config?: RootConfig; problems: ConfigProblem[] } {
+export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys, names?: StackName): { config?: RootConfig; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     const parts: Partial<Record<keyof RootConfig, unknown>> = {};
     const salvaged: Salvaged[] = [];
@@ -182,7 +183,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: 
             salvaged.push(partial);
         }
     }
-    const cross = crossChecks(parts as Partial<RootConfig>, secrets).flatMap((p) => {
+    const cross = crossChecks(parts as Partial<RootConfig>, secrets, names).flatMap((p) => {
         const path = salvaged.reduce<string | undefined>((at, s) => (at === undefined ? undefined : s.mapPath(at)), p.path);
         return path === undefined ? [] : [{ ...p, path }];
     });
@@ -198,7 +199,7 @@ export function loadConfig(): CapstanConfig {
     const { raw, problems } = readRaw();
     const appSecrets = readSecret("appSecrets", problems);
     const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
-    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names });
+    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names }, { project: pulumi.getProject(), stack: pulumi.getStack() });
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const cfg = validated.config;

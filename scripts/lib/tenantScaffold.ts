@@ -65,8 +65,8 @@ function asRoot(values: Values, project: string): Record<string, unknown> {
  * Every problem of the generated config, as loadConfig would report it. Its secrets are not set
  * yet (the scaffold prints the commands), so the checks that need their names are left out.
  */
-function validate(values: Values, project: string): ConfigProblem[] {
-    return validateConfig(asRoot(values, project), {}).problems;
+function validate(values: Values, project: string, stack: string): ConfigProblem[] {
+    return validateConfig(asRoot(values, project), {}, { project, stack }).problems;
 }
 
 /**
@@ -119,7 +119,7 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0) values[p("staging")] = structuredClone(src[p("staging")]);
     values[p("tenant")] = tenant;
 
-    const problems = validate(values, project.name);
+    const problems = validate(values, project.name, stack);
     if (problems.length > 0) {
         throw new ScaffoldError(`the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`);
     }
