@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
-import { loadConfig, workloadNames } from "./components/config";
+import { loadConfig, workloadNames, workloadPlacements } from "./components/config";
 import { clusterOutputs, sharedClusterAccess } from "./components/platform/access";
 import { createPlatform } from "./components/platform/platform";
 import { Tenant } from "./components/tenant";
@@ -28,7 +28,7 @@ export = async () => {
                   ingress: cfg.ingress,
                   tags,
               })
-            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
+            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined, workloads: workloadPlacements(cfg.app) });
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
 
     // A tenant gets its namespace with quota, limits and network policies; other stacks give the

@@ -1,5 +1,10 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { problemsOf } from "./harness";
+import { renderCli } from "../scripts/render";
+import { capstanProgram, problemsOf, PROJECT_DIR, stackValues } from "./harness";
 
 type Root = Record<string, any>;
 
@@ -19,5 +24,34 @@ describe("cross-field checks still run when another value of the same key has a 
         // minReplicas "five" is refused; the default that stands in for it must not yield a min > max problem of its own.
         const problems = problemsOf("staging", (r) => Object.assign(r.app.web, { minReplicas: "five", maxReplicas: 1 }));
         expect(problems.map((p) => p.path)).toEqual(["capstan:app.web.minReplicas"]);
+    });
+});
+
+describe("checks that components made are config problems with key paths, never a stack trace", () => {
+    /** Renders `stack` changed by `change`, beside the prod stack (the tenants' owner) changed by `owner`. */
+    async function renderWith(stack: string, change: (v: Root) => void, owner: (v: Root) => void = () => undefined) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-once-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const write = (name: string, base: string, edit: (v: Root) => void) => {
+            const values = stackValues(base);
+            edit(values);
+            fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), YAML.stringify({ config: values }));
+        };
+        write("prod", "prod", owner);
+        write("bad", stack, change);
+        let stderr = "";
+        const code = await renderCli(["bad", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+        return { code, stderr };
+    }
+
+    it.each<[string, string, (v: Root) => void, (v: Root) => void, string]>([
+        ["a Kubernetes version with no pinned autoscaler image", "staging", (v) => (v["capstan:cluster"].version = "1.29"), () => undefined, "capstan:cluster.version"],
+        ["an app in kube-system", "staging", (v) => (v["capstan:app"].namespace = "kube-system"), () => undefined, "capstan:app.namespace"],
+        ["an internal entry on an owner without the internal controller", "tenant-acme", (v) => (v["capstan:cluster"].sharedStack = "o/capstan/prod"), (v) => delete v["capstan:ingress"].internal, "capstan:ingress.internal"],
+    ])("%s", async (_name, stack, change, owner, keyPath) => {
+        const { code, stderr } = await renderWith(stack, change, owner);
+        expect(code).toBe(1);
+        expect(stderr).toMatch(new RegExp(`^  - ${keyPath.replace(/[.[\]]/g, "\\$&")}: `, "m"));
+        expect(stderr).not.toMatch(/^\s+at /m);
     });
 });

@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { appResourceChecks } from "./resourceChecks";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
@@ -19,10 +20,12 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  * The rules that span more than one field. Each returns every problem it finds; the caller
  * reports them together with the schema's own.
  */
-export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, names?: StackName): ConfigProblem[] {
+export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, names?: StackName, incomplete: ReadonlySet<string> = new Set()): ConfigProblem[] {
     // A rule runs when every key it reads parsed; the others' problems are already reported.
     const when = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
+    // References across lists (which node group a worker lands on) need every entry of those lists.
+    const whenComplete = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) => (keys.some((k) => incomplete.has(k)) ? [] : when(keys, check));
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
         ...when(["cluster", "network", "nodeGroups", "region", "ingress"], clusterChecks),
@@ -31,6 +34,7 @@ export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, nam
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["app"], appResourceChecks),
         ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
+        ...whenComplete(["app", "cluster", "nodeGroups", "ingress", "region", "tenant", "canary"], crossRefChecks),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),

@@ -8,4 +8,7 @@ export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks } from "./checks";
+export { appNamespace, coverWholeInternet, PLATFORM_NAMESPACES } from "./crossRefChecks";
+export { placementProblems, workloadPlacements } from "./placement";
+export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";
 export type { SecretKeys } from "./checks";

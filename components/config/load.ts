@@ -168,7 +168,7 @@ function deepFreeze<T>(value: T): T {
 export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys, names?: StackName): { config?: RootConfig; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     const parts: Partial<Record<keyof RootConfig, unknown>> = {};
-    const salvaged: Salvaged[] = [];
+    const salvaged: (Salvaged & { key: string })[] = [];
     for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
         const parsed = schema.safeParse(raw[key], { reportInput: true });
         if (parsed.success) {
@@ -180,10 +180,11 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: 
         const partial = salvage(key, schema, raw[key], parsed.error.issues);
         if (partial) {
             parts[key] = partial.data;
-            salvaged.push(partial);
+            salvaged.push({ ...partial, key });
         }
     }
-    const cross = crossChecks(parts as Partial<RootConfig>, secrets, names).flatMap((p) => {
+    const incomplete = new Set(salvaged.filter((s) => s.leftOut).map((s) => s.key));
+    const cross = crossChecks(parts as Partial<RootConfig>, secrets, names, incomplete).flatMap((p) => {
         const path = salvaged.reduce<string | undefined>((at, s) => (at === undefined ? undefined : s.mapPath(at)), p.path);
         return path === undefined ? [] : [{ ...p, path }];
     });

@@ -11,9 +11,12 @@ export interface Salvaged {
     /**
      * The problem at a path of the salvaged data, as a path of the stack file (list indexes as
      * written), or undefined for a problem about a value the salvage replaced or left out, which
-     * would only repeat the schema's own problem with a stand-in value.
+     * would only repeat the schema's own problem with a stand-in value, or about the map or list
+     * that holds one.
      */
     readonly mapPath: (path: string) => string | undefined;
+    /** Whether list entries were left out: checks over a whole list would see too few. */
+    readonly leftOut: boolean;
 }
 
 type Seg = string | number;
@@ -101,9 +104,10 @@ export function salvage(key: string, schema: z.ZodType, raw: unknown, issues: re
                     compacted += piece;
                     original += index && kept ? `[${kept[Number(index[1])]}]` : piece;
                 }
-                return replaced.some((r) => original === r || original.startsWith(`${r}.`) || original.startsWith(`${r}[`)) ? undefined : original;
+                const about = (r: string) => original === r || [".", "["].some((c) => original.startsWith(`${r}${c}`) || r.startsWith(`${original}${c}`));
+                return replaced.some(about) ? undefined : original;
             };
-            return { data: parsed.data, mapPath };
+            return { data: parsed.data, mapPath, leftOut: replaced.some((r) => r.endsWith("]")) };
         }
         current = parsed.error.issues;
     }

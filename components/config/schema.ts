@@ -254,7 +254,14 @@ export const canarySchema = z.strictObject({
     /** The image tag the canary runs. */
     imageTag: z.string(),
     /** Requests carrying this cookie always reach the canary. */
-    cookie: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+    cookie: z
+        .strictObject({
+            // NGINX refuses any other cookie name in a VirtualServer match (validation/virtualserver.go,
+            // cookieNameFmt), and then serves none of the app's hosts; the CRD schema lets it through.
+            name: z.string().regex(/^[_A-Za-z0-9]+$/, { message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE" }),
+            value: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        })
+        .optional(),
     /** Requests carrying this header always reach the canary. */
     header: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
     /** Percent of the remaining traffic sent to the canary. @default 0: only the cookie/header reach it */
