@@ -17,6 +17,17 @@ export interface SecretKeys {
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
 /**
+ * The entries each secret map needs, read from the (unvalidated) root config: a value per name of
+ * `app.secretEnv` and a password per user of `staging.basicAuth.users`.
+ */
+export function secretNamesNeeded(raw: Readonly<Record<string, unknown>>): Record<keyof SecretKeys, string[]> {
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+    const app = (raw.app ?? {}) as { secretEnv?: unknown };
+    const staging = (raw.staging ?? {}) as { basicAuth?: { users?: unknown } };
+    return { appSecrets: strings(app.secretEnv), basicAuthPasswords: strings(staging.basicAuth?.users) };
+}
+
+/**
  * The rules that span more than one field. Each returns every problem it finds; the caller
  * reports them together with the schema's own.
  */

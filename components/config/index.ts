@@ -7,7 +7,7 @@ export type { StackName } from "./nameChecks";
 export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
-export { crossChecks } from "./checks";
+export { crossChecks, secretNamesNeeded } from "./checks";
 export { appNamespace, coverWholeInternet, PLATFORM_NAMESPACES } from "./crossRefChecks";
 export { placementProblems, workloadPlacements } from "./placement";
 export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";

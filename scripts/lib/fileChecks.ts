@@ -2,7 +2,7 @@
  * What only a stack file's own text shows, which the render reads and a program under the Pulumi
  * CLI cannot: unquoted values the CLI changes, and plain-text entries of a secret map.
  */
-import { notTextMessage, type ConfigProblem } from "../../components/config";
+import { notTextMessage, secretNamesNeeded, type ConfigProblem } from "../../components/config";
 import type { ChangedScalar } from "./cliYaml";
 import type { ProjectFile, StackFile } from "./stackfile";
 
@@ -71,4 +71,29 @@ export function stackFileProblems(problems: readonly ConfigProblem[], file: Stac
     const reported = new Set(problems.map((p) => p.path));
     const secrets = plainSecretEntries(file.values, project).filter((p) => !reported.has(p.path.slice(0, p.path.lastIndexOf("."))));
     return [...inWrittenText(problems, file.changed, project), ...secrets];
+}
+
+/**
+ * Secret maps the stack file does not set at all, as a first render of a new stack has them (the
+ * scaffold writes no secrets; they are set afterwards with `pulumi config set --secret`). The
+ * render cannot read secrets anyway: it lays the placeholder over every entry the config needs and
+ * warns. A real preview still refuses the stack until they are set; a map that is set but misses
+ * an entry is refused here too.
+ */
+export function unsetSecrets(values: Readonly<Record<string, unknown>>, project: ProjectFile, stack: string, placeholder: string): { secrets: Record<string, Record<string, string>>; warnings: string[] } {
+    const prefix = `${project.name}:`;
+    const root: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(values)) if (k.startsWith(prefix)) root[k.slice(prefix.length)] = v;
+    const needed = secretNamesNeeded(root);
+    const secrets: Record<string, Record<string, string>> = {};
+    const warnings: string[] = [];
+    for (const [name, entries] of Object.entries(needed)) {
+        const key = `${prefix}${name}`;
+        if (values[key] !== undefined || entries.length === 0 || project.declarations[key]?.secret !== true) continue;
+        secrets[key] = Object.fromEntries(entries.map((e) => [e, placeholder]));
+        for (const e of entries) {
+            warnings.push(`${key}.${e} is not set, so it is rendered as ${placeholder}; a preview or update refuses the stack until you set it: pulumi config set --stack ${stack} --secret --path '${name}.${e}' <value>`);
+        }
+    }
+    return { secrets, warnings };
 }

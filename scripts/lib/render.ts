@@ -2,11 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../components/config";
 import { diffPlans } from "./diff";
-import { stackFileProblems } from "./fileChecks";
+import { stackFileProblems, unsetSecrets } from "./fileChecks";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
 import { isSecretValue } from "./secret";
-import { loadProjectFile, readStackFile, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
+import { loadProjectFile, readStackFile, SECRET_PLACEHOLDER, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {
@@ -15,6 +15,8 @@ export interface Rendered {
     readonly result: RunResult;
     /** The exact bytes of the two files. */
     readonly files: { readonly "plan.json": string; readonly "manifests.yaml": string };
+    /** What the render could only stand in for, such as secrets not set yet: printed, not fatal. */
+    readonly warnings: readonly string[];
 }
 
 export interface RenderOptions {
@@ -70,7 +72,9 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
         }
         stackOutputs[shared] = { outputs, secretOutputNames };
     }
-    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), opts.secrets);
+    const unset = unsetSecrets(values, project, stack, SECRET_PLACEHOLDER);
+    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), { ...unset.secrets, ...(opts.secrets ?? {}) });
+    const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
     let result: RunResult;
     try {
         result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
@@ -82,7 +86,7 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     if (fileProblems.length > 0) throw new ConfigError(fileProblems);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
-    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) } };
+    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) }, warnings };
 }
 
 /** The previous render of a stack, if one was written to `outDir`. */

@@ -31,6 +31,8 @@ export interface Scaffold {
     readonly values: Record<string, unknown>;
     /** The commands that set the secrets the file leaves out. */
     readonly secretCommands: string[];
+    /** The stack that owns the cluster the tenant runs on: the source, or the source's own owner. */
+    readonly sharedStack: string;
 }
 
 type Values = Record<string, any>;
@@ -141,5 +143,5 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         },
     });
     doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
-    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands };
+    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands, sharedStack };
 }
