@@ -71,8 +71,9 @@ async function imageBump(s: BenchStack, program: Program, workloads: { workers: 
     const after = await render(BUMP_TAGS[1]);
     const diff = diffPlans(before.plan, after.plan);
     return {
-        changed: diff.update.length + diff.create.length,
+        changed: diff.update.length + diff.replace.length + diff.create.length,
         updated: diff.update.length,
+        replaced: diff.replace.length,
         created: diff.create.length,
         deleted: diff.delete.length,
         expected: 1 + workloads.workers + workloads.cron + 1,
