@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { coverWholeInternet, parseCidr, type Cidr, type NodeGroupPlacement } from "../components/config";
+import { instanceCapacity } from "../components/config/capacity";
 import { ownerProblems } from "../components/platform/access";
 import { worldCovering } from "../policy/rules/aws";
 import { problemsOf, render } from "./harness";
@@ -25,6 +26,9 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["API access from two halves of the internet", "staging", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]), "capstan:cluster.publicAccessCidrs", "together cover the whole internet"],
         ["a canary cookie name NGINX refuses", "prod", (r) => (r.canary.cookie.name = "canary-user"), "capstan:canary.cookie.name", "letters, digits and '_' only"],
         ["a Kubernetes version with no pinned autoscaler image", "staging", (r) => (r.cluster.version = "1.29"), "capstan:cluster.version", "components/platform/versions.ts"],
+        ["web pods asking more CPU than any node they may run on has", "staging", (r) => (r.app.web.resources = { cpu: "8", memory: "1Gi" }), "capstan:app.web.resources.cpu", "m7i.large in general: 2 vCPUs"],
+        ["a worker asking more memory than its tainted group's nodes have", "staging", (r) => (r.app.workers[0].resources = { memory: "8Gi" }), "capstan:app.workers[0].resources.memory", "c7i.large in workers: 4Gi"],
+        ["a cron task asking more memory than any node has", "prod", (r) => (r.app.cron[0].resources = { memory: "1e12" }), "capstan:app.cron[0].resources.memory", "would stay Pending"],
     ])("%s", (_name, stack, mutate, path, message) => {
         const problems = problemsOf(stack, mutate);
         expect(problems.filter((p) => p.path === path).map((p) => p.message).join("\n")).toContain(message);
@@ -36,6 +40,8 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["a tenant quota that just fits", "tenant-acme", (r) => (r.tenant.quota = { cpu: "3750m", memory: "7.5Gi", pods: 10 })],
         ["API access from blocks that leave part of the internet out", "staging", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/2"])],
         ["a namespace of the app's own", "staging", (r) => (r.app.namespace = "phraseapp-staging")],
+        ["a worker that fits the larger of its group's instance types", "prod", (r) => (r.app.workers[0].resources = { cpu: "3", memory: "6Gi" })],
+        ["pods on instance types whose size is not guessed", "staging", (r) => { r.nodeGroups[0].instanceTypes = ["t3.large"]; r.app.web.resources = { cpu: "64", memory: "1Gi" }; }],
     ])("accepts %s", (_name, stack, mutate) => {
         expect(problemsOf(stack, mutate)).toEqual([]);
     });
@@ -66,6 +72,21 @@ describe("a stack on another stack's cluster is checked against what that stack 
         await expect(render("tenant-acme", { overrides: { "capstan:app": app } })).rejects.toSatisfy((e: any) =>
             e.problems?.some((p: { path: string; message: string }) => p.path === "capstan:app.workers[0].nodeSelector" && p.message.includes("the cluster of acme-corp/capstan/prod")),
         );
+    });
+});
+
+describe("the size of an instance type, read from its name where the family is regular", () => {
+    it.each<[string, { cpu: number; memoryGiB: number } | undefined]>([
+        ["m7i.large", { cpu: 2, memoryGiB: 8 }],
+        ["c7i.xlarge", { cpu: 4, memoryGiB: 8 }],
+        ["r6g.medium", { cpu: 1, memoryGiB: 8 }],
+        ["m6i.12xlarge", { cpu: 48, memoryGiB: 192 }],
+        ["c6gn.2xlarge", { cpu: 8, memoryGiB: 16 }],
+        ["t3.large", undefined],
+        ["m7i.metal-24xl", undefined],
+        ["x2iedn.xlarge", undefined],
+    ])("%s: %j", (type, capacity) => {
+        expect(instanceCapacity(type)).toEqual(capacity);
     });
 });
 

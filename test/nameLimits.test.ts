@@ -20,9 +20,11 @@ describe("every name the program builds fits what is really created, Pulumi's au
         ["a long queue name breaks its dead-letter queue", "staging", "staging", (r) => { r.app.namespace = x(40); r.app.queues = [x(35)]; }, "capstan:app.queues[0]", "SQS queue name"],
         ["a host label of 70 characters", "staging", "staging", (r) => (r.ingress.public.hosts = [`${x(70)}.example.com`]), "capstan:ingress.public.hosts[0]", "DNS allows 63 per label"],
         ["a host name of 260 characters", "staging", "staging", (r) => (r.ingress.public.hosts = [`${Array(5).fill(x(50)).join(".")}.example.com`]), "capstan:ingress.public.hosts[0]", "DNS allows 253"],
-        ["a node label key too long for its Auto Scaling group tag", "staging", "staging", (r) => (r.nodeGroups[1].labels = { [`example.com/${x(75)}`]: "a" }), `capstan:nodeGroups[1].labels.example.com/${x(75)}`, "AWS allows 128"],
+        ["a node label key too long for its Auto Scaling group tag", "staging", "staging", (r) => (r.nodeGroups[1].labels = { [`${x(70)}.example.com/role`]: "a" }), `capstan:nodeGroups[1].labels.${x(70)}.example.com/role`, "AWS allows 128"],
         ["an app name starting with a digit cannot name its Service", "staging", "staging", (r) => (r.app.name = "1phrase"), "capstan:app.name", "must start with a letter"],
         ["an app name too long for the staging access Policy's label", "staging", "staging", (r) => (r.app.name = x(50)), "capstan:app.name", "staging access Policy"],
+        ["a toleration key longer than a label key may be", "staging", "staging", (r) => (r.app.workers[0].tolerations[0].key = x(64)), "capstan:app.workers[0].tolerations[0].key", "too long for a Kubernetes label key"],
+        ["an image name longer than 255 characters", "staging", "staging", (r) => (r.app.image = `registry.example.com/${x(250)}`), "capstan:app.image", "255 characters"],
     ])("%s", (_name, stack, stackName, mutate, path, message) => {
         expect(at(stack, mutate, path, stackName)).toContain(message);
     });

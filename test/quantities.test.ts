@@ -52,6 +52,8 @@ describe("container resources the API server or the autoscaler would refuse", ()
         ["web without memory", (r) => (r.app.web.resources = { cpu: "1", memory: "0", memoryLimit: "1Gi" }), "capstan:app.web.resources.memory", "requests no memory"],
         ["a memory amount that is no quantity", (r) => (r.app.web.resources = { memory: "1 GB" }), "capstan:app.web.resources.memory", "is not a Kubernetes quantity"],
         ["a negative CPU request", (r) => (r.app.web.resources = { cpu: "-1" }), "capstan:app.web.resources.cpu", "negative"],
+        ["memory as a bare number of bytes", (r) => (r.app.web.resources = { memory: 1.5 }), "capstan:app.web.resources.memory", "a bare number is bytes"],
+        ["a memory limit of one mebibyte", (r) => (r.app.workers[0].resources = { memory: "512Ki", memoryLimit: "1Mi" }), "capstan:app.workers[0].resources.memoryLimit", "too little memory"],
     ])("%s", (_name, mutate, path, message) => {
         const problems = problemsOf("staging", mutate);
         expect(problems.filter((p) => p.path === path).map((p) => p.message).join("\n")).toContain(message);

@@ -1,4 +1,5 @@
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
+import { capacityProblems } from "./capacity";
 import type { ConfigProblem } from "./errors";
 import { placementProblems, workloadPlacements } from "./placement";
 import { parseQuantity } from "./quantity";
@@ -104,6 +105,6 @@ export function crossRefChecks(cfg: RootConfig): ConfigProblem[] {
         ...publicAccessChecks(cfg),
         ...versionChecks(cfg),
         ...quotaChecks(cfg),
-        ...(cfg.cluster.mode === "create" ? placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups") : []),
+        ...(cfg.cluster.mode === "create" ? [...placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups"), ...capacityProblems(cfg)] : []),
     ];
 }

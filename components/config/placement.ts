@@ -37,6 +37,11 @@ function untolerated(group: NodeGroupPlacement, w: WorkloadPlacement) {
     return blocking(group).filter((t) => !w.tolerations.some((o) => o.key === t.key && o.value === t.value && o.effect === t.effect));
 }
 
+/** The groups whose nodes a workload's pods can be scheduled on: labels selected, taints tolerated. */
+export function eligibleGroups<G extends NodeGroupPlacement>(w: WorkloadPlacement, groups: readonly G[]): G[] {
+    return groups.filter((g) => Object.entries(w.nodeSelector).every(([k, v]) => g.labels[k] === v) && untolerated(g, w).length === 0);
+}
+
 const showLabels = (labels: Readonly<Record<string, string>>) => `{${Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
 const showTaint = (t: NodeGroupPlacement["taints"][number]) => `${t.key}=${t.value}:${t.effect}`;
 

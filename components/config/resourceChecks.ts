@@ -4,6 +4,9 @@ import type { RootConfig } from "./schema";
 
 type Resources = RootConfig["app"]["web"]["resources"];
 
+/** Below this, a container is killed out of memory as it starts: the amount is a bare number of bytes by mistake. */
+const MIN_MEMORY = 6 * 2 ** 20;
+
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
 /**
@@ -21,6 +24,9 @@ export function resourceProblems(path: string, r: Resources, scaledOnCpu: boolea
         problems.push(at(`${path}.cpu`, `${JSON.stringify(r.cpu)} requests no CPU, but its autoscaler scales on CPU utilization, a share of the request: request some CPU, e.g. 100m`));
     }
     if (memory === 0) problems.push(at(`${path}.memory`, `${JSON.stringify(r.memory)} requests no memory; request what the process needs, e.g. 512Mi`));
+    if (limit !== undefined && limit > 0 && limit < MIN_MEMORY) {
+        problems.push(at(`${path}.${r.memoryLimit === r.memory ? "memory" : "memoryLimit"}`, `${showQuantity(r.memoryLimit, "memory")} is too little memory for any process to start; a bare number is bytes: write the unit, e.g. 512Mi or 1.5Gi`));
+    }
     if (memory !== undefined && limit !== undefined && limit < memory) {
         problems.push(at(`${path}.memoryLimit`, `${showQuantity(r.memoryLimit, "memory")} is below the memory request ${showQuantity(r.memory, "memory")}, which the API server refuses; set memoryLimit >= memory`));
     }

@@ -51,9 +51,15 @@ const memory = quantity("memory");
 const envValue = z.string();
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
 const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
-    message: "must be a Kubernetes label key such as role or example.com/role",
-});
+/** A label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of at most 63. */
+const labelKey = z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+        message: "must be a Kubernetes label key such as role or example.com/role",
+    })
+    .refine((k) => k.split("/").pop()!.length <= 63 && (!k.includes("/") || k.split("/")[0].length <= 253), {
+        message: "is too long for a Kubernetes label key: at most 63 characters after the prefix, 253 in the prefix",
+    });
 const resources = (d: { cpu: string; memory: string }) =>
     z
         .strictObject({
@@ -205,7 +211,10 @@ export const appSchema = z.strictObject({
     /** The app's name: the prefix of every workload and the default namespace. */
     name: label(),
     /** The image repository, without a tag: the tag is `capstan:imageTag`. */
-    image: z.string().regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" }),
+    image: z
+        .string()
+        .regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" })
+        .max(255, { message: "is longer than the 255 characters an image name may have" }),
     /** The namespace the app runs in. @default the app's name, or `<app>-<tenant>` in a tenant stack */
     namespace: label().optional(),
     /** Plain environment for every pod of the app. @default {} */
