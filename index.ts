@@ -7,7 +7,7 @@ import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
-import { loadConfig, stackHosts, workloadNames } from "./components/config";
+import { loadConfig, stackHosts, workloadNames, workloadPlacements } from "./components/config";
 import { clusterOutputs, externalClusterAccess, sharedClusterAccess } from "./components/platform/access";
 import { PLATFORM_OUTPUT } from "./components/platform/exports";
 import { INGRESS_CLASSES } from "./components/platform/ingressContract";
@@ -43,7 +43,7 @@ export = async () => {
                   ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
                   tags,
               })
-            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined });
+            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined, workloads: workloadPlacements(cfg.app) });
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
     // On a cluster this stack creates, NGINX objects wait for the controllers that install their
     // CRDs, and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.

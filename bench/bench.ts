@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --samples N] [--only staging,synthetic-200] [--out FILE] [--markdown]`:
  * what a render of each stack costs, against what the mock engine alone costs for the same plan.
- * Prints a table and the targets, and writes bench/results.json. See "Benchmark" in README.md.
+ * Prints a table and the targets, and writes bench/results.json (with --only: out/bench/results.json;
+ * --out FILE chooses). See "Benchmark" in README.md.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -24,7 +25,7 @@ const SYNTHETIC_SIZES = [10, 50, 200];
 /** Two tags for the image bump: the stack's own, and another one. */
 const BUMP_TAGS = ["2026.12.01-7e3d2a9", "2026.12.02-b5c8f10"];
 
-interface Options {
+export interface Options {
     samples: number;
     only?: string[];
     out: string;
@@ -33,8 +34,13 @@ interface Options {
 
 class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): Options {
-    const opts: Options = { samples: 5, out: path.join(PROJECT_DIR, "bench", "results.json"), markdown: false };
+/** Where a full run's results are committed; a partial run (`--only`) goes to PARTIAL_RESULTS instead. */
+export const FULL_RESULTS = path.join(PROJECT_DIR, "bench", "results.json");
+export const PARTIAL_RESULTS = path.join(PROJECT_DIR, "out", "bench", "results.json");
+
+export function parseArgs(argv: readonly string[]): Options {
+    let out: string | undefined;
+    const opts: Options = { samples: 5, out: FULL_RESULTS, markdown: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const value = () => {
@@ -46,10 +52,12 @@ function parseArgs(argv: readonly string[]): Options {
             opts.samples = Number(value());
             if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new UsageError("--samples needs a whole number >= 1");
         } else if (a === "--only") opts.only = value().split(",");
-        else if (a === "--out") opts.out = path.resolve(value());
+        else if (a === "--out") out = path.resolve(value());
         else if (a === "--markdown") opts.markdown = true;
         else throw new UsageError(`unknown argument ${a}`);
     }
+    // Some stacks only: never over the committed results of every stack.
+    opts.out = out ?? (opts.only ? PARTIAL_RESULTS : FULL_RESULTS);
     return opts;
 }
 
@@ -71,8 +79,9 @@ async function imageBump(s: BenchStack, program: Program, workloads: { workers: 
     const after = await render(BUMP_TAGS[1]);
     const diff = diffPlans(before.plan, after.plan);
     return {
-        changed: diff.update.length + diff.create.length,
+        changed: diff.update.length + diff.replace.length + diff.create.length,
         updated: diff.update.length,
+        replaced: diff.replace.length,
         created: diff.create.length,
         deleted: diff.delete.length,
         expected: 1 + workloads.workers + workloads.cron + 1,

@@ -5,9 +5,11 @@ import type { Series } from "./measure";
 
 /** How many resources an image bump changes, against how many it should. */
 export interface ImageBump {
-    /** Resources of the bumped plan that are new or differ from the plan before (updates plus creates). */
+    /** Resources of the bumped plan that are new or differ from the plan before (updates, replacements and creates). */
     readonly changed: number;
     readonly updated: number;
+    /** Changed by replacement: the migration Job, whose name follows the tag. */
+    readonly replaced: number;
     readonly created: number;
     readonly deleted: number;
     /** The web Deployment, every worker Deployment and CronJob, and the migration Job. */
@@ -74,7 +76,7 @@ export function targets(results: readonly StackResult[]): Target[] {
         out.push({
             name: `image bump changes the workloads plus the migration Job (${r.label})`,
             met: r.imageBump.changed === r.imageBump.expected,
-            detail: `${r.imageBump.changed} changed (${r.imageBump.updated} updated, ${r.imageBump.created} new, ${r.imageBump.deleted} gone), expected ${r.imageBump.expected}`,
+            detail: `${r.imageBump.changed} changed (${r.imageBump.updated} updated, ${r.imageBump.replaced} replaced, ${r.imageBump.created} new, ${r.imageBump.deleted} gone), expected ${r.imageBump.expected}`,
         });
     }
     return out;

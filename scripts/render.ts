@@ -56,6 +56,7 @@ export async function renderCli(argv: readonly string[], io: CliIo): Promise<num
     }
     try {
         const rendered = await renderStack(args.stack, { dir: io.dir, program: io.program() });
+        for (const w of rendered.warnings) io.stderr(`render: warning: ${w}\n`);
         const previous = readPreviousPlan(args.outDir, args.stack);
         const target = writeRender(args.outDir, args.stack, rendered);
         io.stdout(summaryFor(rendered, previous));

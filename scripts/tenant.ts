@@ -58,7 +58,7 @@ export function tenantCli(argv: readonly string[], io: TenantIo): number {
     try {
         const scaffold = scaffoldTenant({ dir: io.dir, ...args });
         fs.writeFileSync(scaffold.file, scaffold.text, { flag: "wx" });
-        io.stdout(`Wrote ${path.basename(scaffold.file)}: tenant ${args.name} on the cluster of ${args.from}.\n`);
+        io.stdout(`Wrote ${path.basename(scaffold.file)}: tenant ${args.name} on the cluster of ${scaffold.sharedStack}.\n`);
         io.stdout(`Check it with: npm run render -- ${scaffold.stack}\n`);
         io.stdout(`Then create the stack and set its secrets:\n  pulumi stack init ${scaffold.stack}\n`);
         for (const c of scaffold.secretCommands) io.stdout(`  ${c}\n`);

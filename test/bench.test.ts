@@ -1,3 +1,4 @@
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,7 +8,7 @@ import { syntheticOverrides } from "../bench/synthetic";
 import { loadConfig, workloadNames, type CapstanConfig } from "../components/config";
 import { isSecretValue, runProgram, type Program, type RunResult } from "../scripts/lib/engine";
 import { toPlan } from "../scripts/lib/plan";
-import { committedStacks, render, runComponents, stackValues } from "./harness";
+import { committedStacks, PROJECT_DIR, render, runComponents, stackValues } from "./harness";
 
 describe("synthetic benchmark stacks", () => {
     it.each([0, 1, 10, 50, 200])("with %i workloads: a valid staging config with exactly that many workers and cron tasks", async (n) => {
@@ -106,5 +107,18 @@ describe("the benchmark's floor", () => {
         expect(plan.resources).toHaveLength(rendered.plan.resources.length);
         expect(plan.resources.map((r) => r.type)).toEqual(rendered.plan.resources.map((r) => r.type));
         expect(plan).toEqual(rendered.plan);
+    });
+});
+
+describe("npm run bench: where the results go", () => {
+    it.each<[string, string[], string]>([
+        ["a full run replaces the committed results", [], "bench/results.json"],
+        ["a run of some stacks leaves them alone", ["--only", "staging"], "out/bench/results.json"],
+        ["a run of some stacks with fewer samples too", ["--samples", "2", "--only", "prod,synthetic-10"], "out/bench/results.json"],
+        ["--out chooses for a full run", ["--out", "/tmp/capstan-bench.json"], "/tmp/capstan-bench.json"],
+        ["--out chooses for a partial run", ["--only", "staging", "--out", "/tmp/capstan-bench.json"], "/tmp/capstan-bench.json"],
+    ])("%s", async (_name, argv, where) => {
+        const { parseArgs } = await import("../bench/bench");
+        expect(parseArgs(argv).out).toBe(path.isAbsolute(where) ? where : path.join(PROJECT_DIR, where));
     });
 });

@@ -3,7 +3,7 @@
  * The mock engine fails the run on any invoke it was not told to expect.
  */
 import * as path from "path";
-import { loadConfig, type CapstanConfig } from "../components/config";
+import { loadConfig, validateConfig, type CapstanConfig } from "../components/config";
 import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine";
 import { runProgram } from "../scripts/lib/engine";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
@@ -69,6 +69,21 @@ export async function loadConfigOf(values: Record<string, unknown>, secrets: Rec
         cfg = loadConfig();
     }, { values, secrets, stack });
     return cfg as CapstanConfig;
+}
+
+/** A stack's values as `validateConfig` reads them: `region` plus the `capstan:` keys without their namespace. */
+export function rootOf(values: Record<string, unknown>): Record<string, any> {
+    const root: Record<string, any> = { region: values["aws:region"] };
+    for (const [k, v] of Object.entries(values)) if (k.startsWith("capstan:")) root[k.slice("capstan:".length)] = v;
+    return root;
+}
+
+/** The problems `validateConfig` finds in a committed stack changed by `mutate`, with every secret set. */
+export function problemsOf(stack: string, mutate: (root: Record<string, any>) => void, stackName = stack): { path: string; message: string }[] {
+    const root = rootOf(stackValues(stack));
+    mutate(root);
+    const users: string[] = root.staging?.basicAuth?.users ?? [];
+    return validateConfig(root, { appSecrets: root.app?.secretEnv ?? [], basicAuthPasswords: users }, { project: "capstan", stack: stackName }).problems;
 }
 
 /** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */

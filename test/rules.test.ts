@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, memoryBytes, parseCidr } from "../components/config";
+import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, memoryBytes, parseCidr, timeZoneProblem } from "../components/config";
+import { problemsOf } from "./harness";
 
 describe("cron schedules", () => {
     it.each(["15 3 * * *", "*/5 * * * *", "0 6 * * MON-FRI", "0 0 1 JAN,JUL *", "0-30/10 8-18 * * 1-5", "@daily", "@hourly", "0 0 * * 7"])("accepts %s", (s) => {
@@ -21,6 +22,30 @@ describe("cron schedules", () => {
         ["TZ=Europe/Berlin 0 3 * * *", "timeZone"],
     ])("rejects %s (%s)", (s, why) => {
         expect(cronProblem(s)).toContain(why);
+    });
+});
+
+describe("cron time zones: names the API server resolves (Go's time.LoadLocation), spelled exactly", () => {
+    it.each(["UTC", "Etc/UTC", "GMT", "Europe/Berlin", "America/New_York", "America/Argentina/Buenos_Aires", "US/Eastern", "Europe/Kiev", "Europe/Kyiv", "Asia/Calcutta", "Etc/GMT+5", "EST5EDT"])("accepts %s", (tz) => {
+        expect(timeZoneProblem(tz)).toBeUndefined();
+    });
+    it.each([
+        ["Mars/Base", "not an IANA time zone"],
+        ["europe/berlin", "use Europe/Berlin"],
+        ["EUROPE/BERLIN", "use Europe/Berlin"],
+        ["utc", "use UTC"],
+        ["Local", "controller's own zone"],
+        ["local", "controller's own zone"],
+        ["", "not an IANA time zone"],
+        ["Europe/Berlin ", "not an IANA time zone"],
+        ["CEST", "not an IANA time zone"],
+        ["Europe/../Berlin", "not an IANA time zone"],
+    ])("rejects %j (%s)", (tz, why) => {
+        expect(timeZoneProblem(tz)).toContain(why);
+    });
+    it("a stack's cron timeZone is checked with the same rule", () => {
+        const problems = problemsOf("staging", (r) => (r.app.cron[0].timeZone = "europe/berlin"));
+        expect(problems).toEqual([{ path: "capstan:app.cron[0].timeZone", message: expect.stringContaining("use Europe/Berlin") }]);
     });
 });
 

@@ -4,8 +4,9 @@ import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { tenantHosts } from "../scripts/lib/tenantScaffold";
+import { renderCli } from "../scripts/render";
 import { tenantCli } from "../scripts/tenant";
-import { loadConfigOf, PROJECT_DIR } from "./harness";
+import { capstanProgram, loadConfigOf, PROJECT_DIR } from "./harness";
 
 /** A throwaway copy of the project's stack files, so that a scaffold writes nowhere that matters. */
 function scratch(): string {
@@ -146,5 +147,46 @@ describe("the tenant's hosts", () => {
         [["shop.example.com", "shop.example.org"], ["acme.example.com", "acme.example.org"]],
     ])("from %j are %j", (hosts, expected) => {
         expect(tenantHosts("acme", hosts)).toEqual(expected);
+    });
+});
+
+describe("the scaffold's first step works offline: its render, before any secret is set", () => {
+    it.each<[string, string, string[]]>([
+        ["prod", "organization/capstan/prod", ["appSecrets.DATABASE_URL", "appSecrets.SECRET_KEY_BASE"]],
+        ["staging", "organization/capstan/staging", ["appSecrets.DATABASE_URL", "appSecrets.SECRET_KEY_BASE", "basicAuthPasswords.team"]],
+        ["tenant-acme", "acme-corp/capstan/prod", ["appSecrets.DATABASE_URL", "appSecrets.SECRET_KEY_BASE"]],
+    ])("from %s: names the owner %s, and renders with a warning per unset secret", async (from, owner, secrets) => {
+        const dir = scratch();
+        const scaffold = run(dir, ["new", "globex", "--from", from]);
+        expect(scaffold.stdout).toContain(`tenant globex on the cluster of ${owner}.`);
+        expect(scaffold.stdout).toContain("Check it with: npm run render -- tenant-globex");
+        let stderr = "";
+        let stdout = "";
+        const out = path.join(dir, "out");
+        const code = await renderCli(["tenant-globex", "--out", out], { dir, program: capstanProgram, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        expect(code).toBe(0);
+        const warnings = stderr.split("\n").filter((l) => l.startsWith("render: warning: "));
+        expect(warnings.map((w) => /capstan:(\S+) is not set/.exec(w)?.[1])).toEqual(secrets);
+        for (const s of secrets) expect(stderr).toContain(`pulumi config set --stack tenant-globex --secret --path '${s}' <value>`);
+        expect(stdout).toContain("Stack capstan/tenant-globex");
+        expect(fs.readFileSync(path.join(out, "tenant-globex", "manifests.yaml"), "utf8")).toContain("[secret]");
+    });
+
+    it("a real preview, which reads the stack's own secrets, still refuses it until they are set", async () => {
+        const dir = scratch();
+        expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
+        await expect(load(stackFile(dir, "tenant-globex").values, {})).rejects.toSatisfy((e: any) =>
+            e.problems?.some((p: { path: string; message: string }) => p.path === "capstan:app.secretEnv[0]" && p.message.includes("has no value in capstan:appSecrets")),
+        );
+    });
+
+    it("a secret map that is set but lacks an entry is still refused by the render", async () => {
+        const dir = scratch();
+        const file = path.join(dir, "Pulumi.staging.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/    SECRET_KEY_BASE:\n      secure: \S+\n/, ""));
+        let stderr = "";
+        const code = await renderCli(["staging", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+        expect(code).toBe(1);
+        expect(stderr).toContain("capstan:app.secretEnv[1]: SECRET_KEY_BASE has no value in capstan:appSecrets");
     });
 });

@@ -1,5 +1,8 @@
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { crossRefChecks } from "./crossRefChecks";
+import { nameChecks, type StackName } from "./nameChecks";
+import { appResourceChecks } from "./resourceChecks";
 import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 import { serviceChecks } from "./services";
@@ -17,19 +20,35 @@ export interface SecretKeys {
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
 /**
+ * The entries each secret map needs, read from the (unvalidated) root config: a value per name of
+ * `app.secretEnv` and a password per user of `staging.basicAuth.users`.
+ */
+export function secretNamesNeeded(raw: Readonly<Record<string, unknown>>): Record<"appSecrets" | "basicAuthPasswords", string[]> {
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+    const app = (raw.app ?? {}) as { secretEnv?: unknown };
+    const staging = (raw.staging ?? {}) as { basicAuth?: { users?: unknown } };
+    return { appSecrets: strings(app.secretEnv), basicAuthPasswords: strings(staging.basicAuth?.users) };
+}
+
+/**
  * The rules that span more than one field. Each returns every problem it finds; the caller
  * reports them together with the schema's own.
  */
-export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys): ConfigProblem[] {
+export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, names?: StackName, incomplete: ReadonlySet<string> = new Set()): ConfigProblem[] {
     // A rule runs when every key it reads parsed; the others' problems are already reported.
     const when = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
+    // References across lists (which node group a worker lands on) need every entry of those lists.
+    const whenComplete = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) => (keys.some((k) => incomplete.has(k)) ? [] : when(keys, check));
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
         ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
+        ...when(["app"], appResourceChecks),
+        ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
+        ...whenComplete(["app", "cluster", "nodeGroups", "ingress", "region", "tenant", "canary"], crossRefChecks),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
@@ -147,7 +166,6 @@ function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     cfg.nodeGroups.forEach((g, i) => {
         if (g.minSize > g.maxSize) problems.push(at(`nodeGroups[${i}].minSize`, `${g.minSize} is greater than maxSize ${g.maxSize}; set minSize <= maxSize`));
-        if (g.name.length > 32) problems.push(at(`nodeGroups[${i}].name`, `${JSON.stringify(g.name)} is ${g.name.length} characters; at most 32, so that the IAM role and Auto Scaling group names derived from it fit`));
     });
     for (const d of duplicates(cfg.nodeGroups.map((g) => g.name))) problems.push(at("nodeGroups", `name ${JSON.stringify(d)} is used twice; node group names must be unique`));
     return problems;

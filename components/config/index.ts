@@ -1,10 +1,15 @@
-export { ConfigError } from "./errors";
+export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { describeIssue, loadConfig, validateConfig } from "./load";
 export type { CapstanConfig } from "./load";
-export { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+export { appDataEnvNames, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
+export type { StackName } from "./nameChecks";
+export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
-export { crossChecks } from "./checks";
+export { crossChecks, secretNamesNeeded } from "./checks";
+export { appNamespace, coverWholeInternet, PLATFORM_NAMESPACES } from "./crossRefChecks";
+export { placementProblems, workloadPlacements } from "./placement";
+export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";
 export { certificateFirstName, serviceEnvNames, stackHosts } from "./services";
 export type { SecretKeys } from "./checks";

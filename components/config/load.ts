@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
-import { ConfigError, type ConfigProblem } from "./errors";
+import type { StackName } from "./nameChecks";
+import { salvage, type Salvaged } from "./salvage";
+import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
 import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
 
 /** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
@@ -24,14 +26,6 @@ export type CapstanConfig = Readonly<
     }
 >;
 
-/** Where a key path of the root object lives in Pulumi config. */
-function configPath(path: readonly PropertyKey[]): string {
-    const [head, ...rest] = path;
-    let out = head === "region" ? "aws:region" : `capstan:${String(head)}`;
-    for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
-    return out;
-}
-
 const HINTS: Partial<Record<string, string>> = {
     "aws:region": "set it with: pulumi config set aws:region eu-central-1",
     "capstan:environment": "set it with: pulumi config set environment staging (or production)",
@@ -53,6 +47,9 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
             if (input === undefined) {
                 const hint = HINTS[path];
                 return [{ path, message: `is required${hint ? `; ${hint}` : ""}` }];
+            }
+            if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+                return [{ path, message: notTextMessage(issue.path[issue.path.length - 1] as string | number, input), kind: "not-text" }];
             }
             return [{ path, message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
         case "unrecognized_keys":
@@ -181,15 +178,30 @@ function deepFreeze<T>(value: T): T {
  * config in hand. Each key is parsed on its own, so that the cross-field rules still run for the
  * keys that are valid, and every problem is reported in one go.
  */
-export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys): { config?: RootConfig; problems: ConfigProblem[] } {
+export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys, names?: StackName): { config?: RootConfig; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     const parts: Partial<Record<keyof RootConfig, unknown>> = {};
+    const salvaged: (Salvaged & { key: string })[] = [];
     for (const [key, schema] of Object.entries(rootSchema.shape) as [keyof RootConfig, z.ZodType][]) {
         const parsed = schema.safeParse(raw[key], { reportInput: true });
-        if (parsed.success) parts[key] = parsed.data;
-        else problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+        if (parsed.success) {
+            parts[key] = parsed.data;
+            continue;
+        }
+        problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+        // The rest of the key still gets its cross-field checks.
+        const partial = salvage(key, schema, raw[key], parsed.error.issues);
+        if (partial) {
+            parts[key] = partial.data;
+            salvaged.push({ ...partial, key });
+        }
     }
-    problems.push(...crossChecks(parts as Partial<RootConfig>, secrets));
+    const incomplete = new Set(salvaged.filter((s) => s.leftOut).map((s) => s.key));
+    const cross = crossChecks(parts as Partial<RootConfig>, secrets, names, incomplete).flatMap((p) => {
+        const path = salvaged.reduce<string | undefined>((at, s) => (at === undefined ? undefined : s.mapPath(at)), p.path);
+        return path === undefined ? [] : [{ ...p, path }];
+    });
+    problems.push(...cross);
     return problems.length > 0 ? { problems } : { config: parts as RootConfig, problems };
 }
 
@@ -202,7 +214,7 @@ export function loadConfig(): CapstanConfig {
     const appSecrets = readSecret("appSecrets", problems);
     const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
     const kubeconfig = readSecretText("kubeconfig", problems);
-    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names, kubeconfig: kubeconfig !== undefined });
+    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names, kubeconfig: kubeconfig !== undefined }, { project: pulumi.getProject(), stack: pulumi.getStack() });
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const cfg = validated.config;

@@ -19,10 +19,18 @@ export const workloadNames = {
     migration: (app: string, suffix: string) => `${app}-migrate-${suffix}`,
 };
 
-/** Kubernetes name limits that the suffixed names must respect. */
+/**
+ * Pulumi's auto-name: the logical name, "-" and 7 random hex digits (pulumi-terraform-bridge,
+ * `randLength := 7`). Every auto-named resource's physical name is its logical name plus these.
+ */
+export const AUTONAME_SUFFIX = 8;
+
+/** Name limits of what is really created, Kubernetes and AWS, in one place. */
 export const NAME_LIMITS = {
     /** Names used as label values and Service names (DNS-1123 label). */
     label: 63,
+    /** Object names such as a VirtualServer's (DNS-1123 subdomain). */
+    subdomain: 253,
     /**
      * CronJob names: the controller appends an 11-character suffix to name each Job, and the
      * Job name must still be a valid label value.
@@ -30,7 +38,52 @@ export const NAME_LIMITS = {
     cronJob: 52,
     /** Length of the hash suffix of the migration Job's name. */
     migrationHash: 8,
+    /** A label of a DNS host name, and the whole name (RFC 1035). */
+    dnsLabel: 63,
+    dnsName: 253,
+    /** IAM role names (IAM quotas). */
+    iamRole: 64,
+    /** IAM instance profile names. */
+    instanceProfile: 128,
+    /** S3 bucket names. */
+    s3Bucket: 63,
+    /** SQS queue names. */
+    sqsQueue: 80,
+    /** EC2 launch template names. */
+    launchTemplate: 128,
+    /** EKS cluster names. */
+    eksCluster: 100,
+    /** AWS tag keys (the node-template tags carry label and taint keys). */
+    tagKey: 128,
+    /** Load balancer and target group names are 32: the program names them by a prefix of at most 6. */
+    loadBalancerNamePrefix: 6,
 } as const;
+
+/**
+ * The logical names of the auto-named AWS resources, as components/platform/platform.ts,
+ * components/aws and components/aws/appData.ts build them; each physical name is the logical
+ * name plus {@link AUTONAME_SUFFIX} characters. A test checks every rendered AWS resource of these
+ * types against this list.
+ */
+export const awsNames = {
+    /** The EKS cluster's name (explicit, not auto-named): `<project>-<stack>`. */
+    cluster: (project: string, stack: string) => `${project}-${stack}`,
+    clusterRole: (cluster: string) => `${cluster}-cluster`,
+    cniRole: (cluster: string) => `${cluster}-vpc-cni`,
+    autoscalerRole: (cluster: string) => `${cluster}-autoscaler`,
+    /** A node group's launch template and Auto Scaling group. */
+    nodeGroup: (cluster: string, group: string) => `${cluster}-${group}`,
+    /** A node group's IAM role and instance profile. */
+    nodeRole: (cluster: string, group: string) => `${cluster}-${group}-node`,
+    /** The app's IRSA role (AppData is named after the namespace). */
+    appRole: (namespace: string) => `${namespace}-irsa`,
+    bucket: (namespace: string) => `${namespace}-bucket`,
+    queue: (namespace: string, queue: string) => `${namespace}-${queue}`,
+    deadLetterQueue: (namespace: string, queue: string) => `${namespace}-${queue}-dlq`,
+};
+
+/** The tag that tells cluster-autoscaler a group's label or taint while the group has no node. */
+export const nodeTemplateTagKey = (kind: "label" | "taint", key: string) => `k8s.io/cluster-autoscaler/node-template/${kind}/${key}`;
 
 /**
  * The environment variables through which the app's AWS resources reach its pods. They live here

@@ -1,3 +1,6 @@
+import { parseQuantity } from "./quantity";
+import { TIME_ZONES } from "./timeZones";
+
 /**
  * Plain validation rules shared by the config schema. Each returns an error message, or
  * undefined when the value is fine, so that they are easy to test one by one.
@@ -143,6 +146,18 @@ export function cronProblem(schedule: string): string | undefined {
     return undefined;
 }
 
+/**
+ * A CronJob's `timeZone`, as the API server checks it: a name `time.LoadLocation` resolves, spelled
+ * exactly, and never `Local` (the controller's own zone).
+ */
+export function timeZoneProblem(tz: string): string | undefined {
+    if (tz.toLowerCase() === "local") return `${JSON.stringify(tz)} is the controller's own zone, which the API server refuses; name an IANA zone such as Europe/Berlin or UTC`;
+    if (TIME_ZONES.has(tz)) return undefined;
+    const spelled = [...TIME_ZONES].find((z) => z.toLowerCase() === tz.toLowerCase());
+    if (spelled) return `${JSON.stringify(tz)} is spelled ${spelled} in the IANA database, and the API server's lookup is case-sensitive; use ${spelled}`;
+    return `${JSON.stringify(tz)} is not an IANA time zone the API server knows; use one such as Europe/Berlin, America/New_York or UTC`;
+}
+
 /** Names that appear more than once, in the order of their first repeat. */
 export function duplicates(names: readonly string[]): string[] {
     const seen = new Set<string>();
@@ -151,10 +166,7 @@ export function duplicates(names: readonly string[]): string[] {
     return [...dup];
 }
 
-const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** A memory quantity (`512Mi`, `1G`, `1000`) in bytes; undefined when it is not one. */
+/** A memory quantity (`512Mi`, `1G`, `1e9`, `1000`) in bytes; undefined when it is not one. */
 export function memoryBytes(quantity: string): number | undefined {
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
-    return m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ""] : undefined;
+    return parseQuantity(quantity);
 }

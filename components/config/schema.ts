@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { IMAGE_REPOSITORY, cidrProblem, cronProblem, dnsLabelProblem } from "./rules";
-
-// A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
-// more than it saves.
-z.config({ jitless: true });
+import { cidr, command, cpu, envName, envValue, int, label, labelKey, labelValue, memory, nodePort, port, resources, taint } from "./fields";
+import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -12,51 +9,6 @@ z.config({ jitless: true });
  * Objects are strict: an unknown key is an error, because it is most likely a typo that would
  * otherwise be silently ignored.
  */
-
-const label = (max = 63) =>
-    z.string().superRefine((v, ctx) => {
-        const problem = dnsLabelProblem(v, max);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
-
-const cidr = z.string().superRefine((v, ctx) => {
-    const problem = cidrProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const port = int(1, 65535);
-const nodePort = int(30000, 32767);
-/** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
-const command = z.array(z.string().min(1)).min(1);
-/** Kubernetes quantities: `500m`, `1`, `1Gi`, `512Mi`. */
-const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, { message: "must be a CPU quantity such as 500m or 2" });
-const memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: "must be a memory quantity such as 512Mi or 1Gi" });
-/** Env values are strings; numbers and booleans written without quotes are accepted as their text. */
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
-const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
-    message: "must be a Kubernetes label key such as role or example.com/role",
-});
-const resources = (d: { cpu: string; memory: string }) =>
-    z
-        .strictObject({
-            /** CPU request. */
-            cpu: cpu.default(d.cpu),
-            /** Memory request. */
-            memory: memory.default(d.memory),
-            /** Memory limit. @default the memory request: a pod never uses more than it reserved. */
-            memoryLimit: memory.optional(),
-        })
-        .default({ cpu: d.cpu, memory: d.memory })
-        .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
-
-const taint = z.strictObject({
-    key: labelKey,
-    value: labelValue.default(""),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
-});
 
 export const networkSchema = z.strictObject({
     /** The VPC's IPv4 block; subnets are carved from it. */
@@ -187,7 +139,13 @@ export const cronSchema = z.strictObject({
     }),
     command,
     /** IANA time zone of the schedule, e.g. Europe/Berlin. @default the controller's time zone (UTC on EKS) */
-    timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: "must be an IANA time zone such as Europe/Berlin" }).optional(),
+    timeZone: z
+        .string()
+        .superRefine((v, ctx) => {
+            const problem = timeZoneProblem(v);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
     /** A run that has not started this many seconds after its time is skipped. @default 300 */
     startingDeadlineSeconds: int(10, 86400).default(300),
     /** A run is stopped after this many seconds. @default 3600 */
@@ -201,7 +159,10 @@ export const appSchema = z.strictObject({
     /** The app's name: the prefix of every workload and the default namespace. */
     name: label(),
     /** The image repository, without a tag: the tag is `capstan:imageTag`. */
-    image: z.string().regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" }),
+    image: z
+        .string()
+        .regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" })
+        .max(255, { message: "is longer than the 255 characters an image name may have" }),
     /** The namespace the app runs in. @default the app's name, or `<app>-<tenant>` in a tenant stack */
     namespace: label().optional(),
     /** Plain environment for every pod of the app. @default {} */
@@ -250,7 +211,14 @@ export const canarySchema = z.strictObject({
     /** The image tag the canary runs. */
     imageTag: z.string(),
     /** Requests carrying this cookie always reach the canary. */
-    cookie: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+    cookie: z
+        .strictObject({
+            // NGINX refuses any other cookie name in a VirtualServer match (validation/virtualserver.go,
+            // cookieNameFmt), and then serves none of the app's hosts; the CRD schema lets it through.
+            name: z.string().regex(/^[_A-Za-z0-9]+$/, { message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE" }),
+            value: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        })
+        .optional(),
     /** Requests carrying this header always reach the canary. */
     header: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
     /** Percent of the remaining traffic sent to the canary. @default 0: only the cookie/header reach it */

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformExports, PLATFORM_OUTPUT, type PlatformExports } from "./exports";
+import { ConfigError, placementProblems, type ConfigProblem, type NodeGroupPlacement, type WorkloadPlacement } from "../config";
 import { INGRESS_CLASSES } from "./ingressContract";
 
 /** What the app layer needs of the cluster it runs on, however the cluster came to be. */
@@ -32,10 +33,12 @@ export interface ClusterAccess {
      * asks: it fails, saying so, when that stack does not export them.
      */
     readonly platform: () => Promise<PlatformExports>;
+    /** The labels and taints of the cluster's node groups, where pods can be placed. */
+    readonly nodeGroups: readonly NodeGroupPlacement[];
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
-export const CLUSTER_OUTPUTS = ["kubeconfig", "clusterName", "oidcProviderArn", "oidcIssuer", "ingressNamespace", "ingressClasses"] as const;
+export const CLUSTER_OUTPUTS = ["kubeconfig", "clusterName", "oidcProviderArn", "oidcIssuer", "ingressNamespace", "ingressClasses", "nodeGroups"] as const;
 
 /** The stack outputs of a cluster-owning stack (the kubeconfig stays secret); what a cluster lacks is left out. */
 export function clusterOutputs(access: ClusterAccess): Partial<Record<(typeof CLUSTER_OUTPUTS)[number], unknown>> {
@@ -45,6 +48,7 @@ export function clusterOutputs(access: ClusterAccess): Partial<Record<(typeof CL
         ...(access.oidc ? { oidcProviderArn: access.oidc.providerArn, oidcIssuer: access.oidc.issuer } : {}),
         ingressNamespace: access.ingressNamespace,
         ingressClasses: access.ingressClasses,
+        nodeGroups: access.nodeGroups,
     };
 }
 
@@ -80,6 +84,8 @@ export function externalClusterAccess(name: string, args: ExternalClusterArgs): 
         ingressClasses: args.ingressClasses,
         // The controllers and their CRDs are the cluster's own; its nodes run pods already.
         readiness: { customResources: [], pods: [] },
+        // Its node groups are not known here: placement is left to the cluster.
+        nodeGroups: [],
         // The config checks refuse database, cache and dns on a cluster managed elsewhere.
         platform: () => Promise.reject(new Error("a cluster of mode external has no network or load balancers of this project's; capstan:database, capstan:cache and capstan:dns need one")),
     };
@@ -90,22 +96,36 @@ export interface SharedClusterArgs {
     readonly sharedStack: string;
     /** Whether this stack serves an internal entry; the owning stack must run the internal controller. */
     readonly internal: boolean;
+    /** Where the stack's pods must be placed: checked against the owning stack's node groups. @default none checked */
+    readonly workloads?: readonly WorkloadPlacement[];
+}
+
+/** What this stack asks of the stack that owns its cluster, as config problems: all at once. */
+export function ownerProblems(args: SharedClusterArgs, classes: { public?: string; internal?: string } | undefined, nodeGroups: readonly NodeGroupPlacement[] | undefined): ConfigProblem[] {
+    if (!classes?.public) {
+        return [{ path: "capstan:cluster.sharedStack", message: `${JSON.stringify(args.sharedStack)} exports no ingressClasses: name a stack with cluster.mode create that has been updated` }];
+    }
+    const problems: ConfigProblem[] = [];
+    if (args.internal && !classes.internal) {
+        problems.push({ path: "capstan:ingress.internal", message: `is set, but the cluster of ${args.sharedStack} runs no internal ingress controller; set ingress.internal in that stack first, or remove it here` });
+    }
+    // An owning stack from before it exported its node groups leaves placement unchecked.
+    problems.push(...placementProblems(args.workloads ?? [], nodeGroups ?? [], `the cluster of ${args.sharedStack}`));
+    return problems;
 }
 
 /**
  * The cluster of another stack, read through a StackReference: its kubeconfig (secret), OIDC
- * provider and ingress classes. Creates no AWS resource. Fails when this stack wants the
- * internal entry and the owning stack has no internal controller.
+ * provider, ingress classes and node groups. Creates no AWS resource. Fails with config problems
+ * when the owning stack lacks what this one needs: the internal controller for an internal entry,
+ * a node group the workloads can be placed on.
  */
 export async function sharedClusterAccess(name: string, args: SharedClusterArgs): Promise<ClusterAccess> {
     const ref = new pulumi.StackReference(name, { name: args.sharedStack });
     const classes = (await ref.getOutputDetails("ingressClasses")).value as { public?: string; internal?: string } | undefined;
-    if (!classes?.public) {
-        throw new Error(`stack ${args.sharedStack} exports no ingressClasses; is its cluster.mode create, and has it been updated?`);
-    }
-    if (args.internal && !classes.internal) {
-        throw new Error(`capstan:ingress.internal is set, but the cluster of ${args.sharedStack} runs no internal ingress controller; set ingress.internal there first`);
-    }
+    const nodeGroups = (await ref.getOutputDetails("nodeGroups")).value as NodeGroupPlacement[] | undefined;
+    const problems = ownerProblems(args, classes, nodeGroups);
+    if (problems.length > 0) throw new ConfigError(problems);
     const kubeconfig = pulumi.secret(ref.requireOutput("kubeconfig").apply(String));
     return {
         provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }),
@@ -121,5 +141,6 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
             if (!read.exports) throw new Error(`stack ${args.sharedStack} ${read.problem}; capstan:database, capstan:cache and capstan:dns read it`);
             return read.exports;
         },
+        nodeGroups: nodeGroups ?? [],
     };
 }

@@ -70,6 +70,43 @@ export const noWorldOpenNodePorts: ResourceRule = {
     },
 };
 
+/** An IPv4 or IPv6 CIDR block as [first address, one past the last, bits]; undefined when malformed. */
+function span(cidr: string): [bigint, bigint, number] | undefined {
+    const [addr, len] = cidr.split("/");
+    const v6 = addr.includes(":");
+    const bits = v6 ? 128 : 32;
+    const prefix = Number(len);
+    if (!/^\d+$/.test(len ?? "") || prefix > bits) return undefined;
+    let value = 0n;
+    if (v6) {
+        const [head, tail = ""] = addr.split("::");
+        const groups = (s: string) => (s === "" ? [] : s.split(":"));
+        const parts = addr.includes("::") ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)] : groups(addr);
+        if (parts.length !== 8 || parts.some((p) => !/^[0-9a-fA-F]{1,4}$/.test(p))) return undefined;
+        for (const p of parts) value = (value << 16n) + BigInt(parseInt(p, 16));
+    } else {
+        const octets = addr.split(".");
+        if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return undefined;
+        for (const o of octets) value = (value << 8n) + BigInt(o);
+    }
+    const size = 1n << BigInt(bits - prefix);
+    return [value - (value % size), value - (value % size) + size, bits];
+}
+
+/** The CIDR lists that together reach every address of IPv4 or of IPv6: 0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0. */
+export function worldCovering(cidrs: readonly string[]): string[] {
+    return [32, 128].flatMap((bits) => {
+        const mine = cidrs.filter((c) => span(c)?.[2] === bits);
+        const spans = mine.map((c) => span(c) as [bigint, bigint, number]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+        let reached = 0n;
+        for (const [start, end] of spans) {
+            if (start > reached) return [];
+            if (end > reached) reached = end;
+        }
+        return reached >= 1n << BigInt(bits) ? [mine.join(" + ")] : [];
+    });
+}
+
 export const eksEndpointNotWorldPublic: ResourceRule = {
     name: "eks-endpoint-not-world-public",
     description: "The EKS API endpoint is private, or public only to listed networks.",
@@ -80,8 +117,8 @@ export const eksEndpointNotWorldPublic: ResourceRule = {
         if (vpc.endpointPublicAccess === false || vpc.endpointPublicAccess === "false") return [];
         const cidrs: unknown[] = Array.isArray(vpc.publicAccessCidrs) ? vpc.publicAccessCidrs : [];
         if (cidrs.length === 0) return ["the API endpoint is public and vpcConfig.publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0; list the networks that may reach it, or set endpointPublicAccess: false"];
-        const world = cidrs.filter((c) => WORLD.includes(c as string));
-        return world.length ? [`vpcConfig.publicAccessCidrs includes ${world.join(", ")}; list only the networks that may reach the API`] : [];
+        const world = worldCovering(cidrs.filter((c): c is string => typeof c === "string"));
+        return world.length ? [`vpcConfig.publicAccessCidrs ${world.map((w) => (w.includes("+") ? `${w} together cover` : `${w} is`)).join(" and ")} the whole internet; list only the networks that may reach the API`] : [];
     },
 };
 

@@ -1,11 +1,36 @@
 import { isDeepStrictEqual } from "util";
 import type { Plan, PlanResource } from "./plan";
 
+export interface Change {
+    readonly before: PlanResource;
+    readonly after: PlanResource;
+    readonly paths: string[];
+}
+
 export interface PlanDiff {
     readonly create: readonly PlanResource[];
-    readonly update: readonly { before: PlanResource; after: PlanResource; paths: string[] }[];
+    readonly update: readonly Change[];
+    /** Changes the provider makes by creating a new object and deleting the old one. */
+    readonly replace: readonly Change[];
     readonly delete: readonly PlanResource[];
     readonly same: number;
+}
+
+/**
+ * Input paths whose change the Kubernetes provider makes as a replacement: an object's name or
+ * namespace; a Job's pod template and selector, which the API server keeps immutable; and the
+ * data of a ConfigMap or Secret, which the provider never changes in place (a new object rolls its
+ * readers). The migration Job, whose name follows the image tag, is replaced on every deploy.
+ */
+const REPLACING_PATHS: readonly [RegExp, RegExp][] = [
+    [/^kubernetes:/, /^inputs\.metadata\.(name|namespace)$/],
+    [/^kubernetes:batch\/v1:Job$/, /^inputs\.spec\.(template|selector)(\.|\[|$)/],
+    [/^kubernetes:core\/v1:(ConfigMap|Secret)$/, /^inputs\.(data|binaryData|stringData|type|immutable)(\.|\[|$)/],
+];
+
+/** Whether changing `path` of a resource of `type` replaces it. */
+export function replaces(type: string, path: string): boolean {
+    return REPLACING_PATHS.some(([t, p]) => t.test(type) && p.test(path));
 }
 
 /** Leaf paths (`spec.template.spec.containers[0].image`) where two values differ. */
@@ -22,12 +47,13 @@ export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
     return [prefix || "."];
 }
 
-/** What would change going from one render to the next, resource by resource (by URN). */
+/** What would change going from one render to the next, resource by resource (by URN): create, update, replace or delete. */
 export function diffPlans(before: Plan, after: Plan): PlanDiff {
     const old = new Map(before.resources.map((r) => [r.urn, r]));
     const seen = new Set<string>();
     const create: PlanResource[] = [];
-    const update: PlanDiff["update"][number][] = [];
+    const update: Change[] = [];
+    const replace: Change[] = [];
     let same = 0;
     for (const r of after.resources) {
         const prev = old.get(r.urn);
@@ -38,7 +64,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
         }
         const paths = changedPaths(prev, r);
         if (paths.length === 0) same++;
-        else update.push({ before: prev, after: r, paths });
+        else (paths.some((p) => replaces(r.type, p)) ? replace : update).push({ before: prev, after: r, paths });
     }
-    return { create, update, delete: before.resources.filter((r) => !seen.has(r.urn)), same };
+    return { create, update, replace, delete: before.resources.filter((r) => !seen.has(r.urn)), same };
 }

@@ -62,6 +62,27 @@ export function toPlan(project: string, stack: string, result: RunResult): Plan 
     };
 }
 
+/**
+ * Like {@link redact}, but keeps the shape of a secret map: each of its values becomes the
+ * placeholder, so that a Secret's `stringData` still lists its keys and stays valid Kubernetes.
+ */
+export function redactKeepingKeys(value: unknown): unknown {
+    const leaves = (v: unknown): unknown => {
+        if (isSecretValue(v)) return leaves(v.value);
+        if (Array.isArray(v)) return v.map(leaves);
+        if (typeof v === "object" && v !== null) return canonical(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, leaves(x)])));
+        return SECRET_PLACEHOLDER;
+    };
+    if (isSecretValue(value)) return typeof value.value === "object" && value.value !== null ? leaves(value.value) : SECRET_PLACEHOLDER;
+    if (Array.isArray(value)) return value.map(redactKeepingKeys);
+    if (typeof value === "object" && value !== null) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = redactKeepingKeys(v);
+        return canonical(out);
+    }
+    return value;
+}
+
 /** Kubernetes objects: every custom resource of the kubernetes package that is an API object. */
 export function isKubernetesObject(r: Pick<RecordedResource, "type" | "custom" | "state">): boolean {
     return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && typeof r.state.kind === "string";
@@ -76,9 +97,9 @@ function manifestOrder(obj: Record<string, unknown>): Record<string, unknown> {
     return out;
 }
 
-/** Every Kubernetes object as it would be sent to the API server, redacted and sorted. */
+/** Every Kubernetes object as it would be sent to the API server, each secret value redacted, sorted. */
 export function toManifestObjects(result: RunResult): Record<string, unknown>[] {
-    const objects = result.resources.filter(isKubernetesObject).map((r) => manifestOrder(redact(r.state) as Record<string, unknown>));
+    const objects = result.resources.filter(isKubernetesObject).map((r) => manifestOrder(redactKeepingKeys(r.state) as Record<string, unknown>));
     const key = (o: Record<string, unknown>) => {
         const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
         return [String(o.kind), m.namespace ?? "", m.name ?? ""];

@@ -1,11 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "../../components/config";
 import { describeCliProblem, stackConfigProblems } from "./cliConfig";
 import { diffPlans } from "./diff";
+import { stackFileProblems, unsetSecrets } from "./fileChecks";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
 import { isSecretValue } from "./secret";
-import { loadProjectFile, loadStackFile, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
+import { loadProjectFile, readStackFile, SECRET_PLACEHOLDER, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {
@@ -14,6 +16,8 @@ export interface Rendered {
     readonly result: RunResult;
     /** The exact bytes of the two files. */
     readonly files: { readonly "plan.json": string; readonly "manifests.yaml": string };
+    /** What the render could only stand in for, such as secrets not set yet: printed, not fatal. */
+    readonly warnings: readonly string[];
 }
 
 export interface RenderOptions {
@@ -42,7 +46,10 @@ function sharedStackOf(values: Record<string, unknown>, project: string): string
  */
 export async function renderStack(stack: string, opts: RenderOptions, seen: string[] = []): Promise<Rendered> {
     const project = loadProjectFile(opts.dir);
-    const values: Record<string, unknown> = { ...loadStackFile(opts.dir, project.name, stack), ...(opts.overrides ?? {}) };
+    const file = readStackFile(opts.dir, project.name, stack);
+    const values: Record<string, unknown> = { ...file.values, ...(opts.overrides ?? {}) };
+    // What the file itself says wrong; overridden keys are not the file's.
+    const written = { values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in (opts.overrides ?? {})))), changed: file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {}))) };
     for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k]; // an undefined override removes the key
     const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
     const shared = sharedStackOf(values, project.name);
@@ -69,11 +76,21 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     // What the CLI refuses before the program starts, the render refuses too.
     const cliProblems = stackConfigProblems(project, stack, values);
     if (cliProblems.length > 0) throw new StackFileError(`stack ${stack}: invalid stack configuration (${cliProblems.length} problem${cliProblems.length === 1 ? "" : "s"}):\n  - ${cliProblems.map(describeCliProblem).join("\n  - ")}`);
-    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), opts.secrets);
-    const result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
+    const unset = unsetSecrets(values, project, stack, SECRET_PLACEHOLDER);
+    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), { ...unset.secrets, ...(opts.secrets ?? {}) });
+    const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
+    let result: RunResult;
+    try {
+        result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
+    } catch (err) {
+        if (ConfigError.is(err)) throw new ConfigError(stackFileProblems(err.problems, written, project));
+        throw err;
+    }
+    const fileProblems = stackFileProblems([], written, project);
+    if (fileProblems.length > 0) throw new ConfigError(fileProblems);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
-    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) } };
+    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) }, warnings };
 }
 
 /** The previous render of a stack, if one was written to `outDir`. */

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { CliYamlError, readConfigLikeCli, type ChangedScalar } from "./cliYaml";
 
 /** What the render shows in place of every `secure:` value: it cannot be decrypted offline. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -86,17 +87,37 @@ export function stackFilePath(dir: string, stack: string): string {
     return path.join(dir, `Pulumi.${stack}.yaml`);
 }
 
-/** The raw `config:` map of a stack file, keys fully qualified; `secure:` values left as they are. */
-export function loadStackFile(dir: string, project: string, stack: string): Record<string, unknown> {
+/** A stack file's values as the CLI passes them, and the unquoted scalars whose text that changes. */
+export interface StackFile {
+    /** The `config:` map, keys fully qualified; `secure:` values left as they are. */
+    readonly values: Record<string, unknown>;
+    /** Unquoted scalars the program does not receive as written (`1.10` arrives as 1.1); paths start with the qualified key. */
+    readonly changed: readonly ChangedScalar[];
+}
+
+/** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does (see cliYaml.ts). */
+export function readStackFile(dir: string, project: string, stack: string): StackFile {
     const file = stackFilePath(dir, stack);
     if (!fs.existsSync(file)) {
         const known = listStacks(dir);
         throw new StackFileError(`unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${known.join(", ") || "none"})`);
     }
-    const doc = readYaml(file) as { config?: Record<string, unknown> } | null;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(doc?.config ?? {})) out[qualify(project, key)] = value;
-    return out;
+    let read;
+    try {
+        read = readConfigLikeCli(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (err instanceof CliYamlError) throw new StackFileError(`${file}: ${err.message}`);
+        throw err;
+    }
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(read.config)) values[qualify(project, key)] = value;
+    const changed = read.changed.map((c) => ({ ...c, path: [qualify(project, String(c.path[0])), ...c.path.slice(1)] }));
+    return { values, changed };
+}
+
+/** The `config:` map of a stack file as the CLI passes it, keys fully qualified; `secure:` values left as they are. */
+export function loadStackFile(dir: string, project: string, stack: string): Record<string, unknown> {
+    return readStackFile(dir, project, stack).values;
 }
 
 function isSecure(value: unknown): value is { secure: string } {

@@ -8,7 +8,7 @@ function table(rows: string[][]): string {
 
 /**
  * The render's summary: resources per type, and what an update would do. Against a previous
- * render of the same stack it counts creates, updates and deletes; otherwise everything is new.
+ * render of the same stack it counts creates, updates, replacements and deletes; otherwise everything is new.
  */
 export function summarize(plan: Plan, diff?: PlanDiff): string {
     const counts = new Map<string, number>();
@@ -18,9 +18,11 @@ export function summarize(plan: Plan, diff?: PlanDiff): string {
     if (!diff) {
         lines.push(`On an empty stack: ${plan.resources.length} to create.`);
     } else {
-        lines.push(`Against the previous render: ${diff.create.length} to create, ${diff.update.length} to update, ${diff.delete.length} to delete, ${diff.same} unchanged.`);
+        lines.push(`Against the previous render: ${diff.create.length} to create, ${diff.update.length} to update, ${diff.replace.length} to replace, ${diff.delete.length} to delete, ${diff.same} unchanged.`);
+        const paths = (p: string[]) => `(${p.slice(0, 3).join(", ")}${p.length > 3 ? ", ..." : ""})`;
         for (const r of diff.create) lines.push(`  + ${r.type} ${r.name}`);
-        for (const u of diff.update) lines.push(`  ~ ${u.after.type} ${u.after.name} (${u.paths.slice(0, 3).join(", ")}${u.paths.length > 3 ? ", ..." : ""})`);
+        for (const u of diff.update) lines.push(`  ~ ${u.after.type} ${u.after.name} ${paths(u.paths)}`);
+        for (const u of diff.replace) lines.push(`  +- ${u.after.type} ${u.after.name} ${paths(u.paths)}`);
         for (const r of diff.delete) lines.push(`  - ${r.type} ${r.name}`);
     }
     return `${lines.join("\n")}\n`;

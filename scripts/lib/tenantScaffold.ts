@@ -31,6 +31,8 @@ export interface Scaffold {
     readonly values: Record<string, unknown>;
     /** The commands that set the secrets the file leaves out. */
     readonly secretCommands: string[];
+    /** The stack that owns the cluster the tenant runs on: the source, or the source's own owner. */
+    readonly sharedStack: string;
 }
 
 type Values = Record<string, any>;
@@ -65,8 +67,8 @@ function asRoot(values: Values, project: string): Record<string, unknown> {
  * Every problem of the generated config, as loadConfig would report it. Its secrets are not set
  * yet (the scaffold prints the commands), so the checks that need their names are left out.
  */
-function validate(values: Values, project: string): ConfigProblem[] {
-    return validateConfig(asRoot(values, project), {}).problems;
+function validate(values: Values, project: string, stack: string): ConfigProblem[] {
+    return validateConfig(asRoot(values, project), {}, { project, stack }).problems;
 }
 
 /**
@@ -123,7 +125,7 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     }
     values[p("tenant")] = tenant;
 
-    const problems = validate(values, project.name);
+    const problems = validate(values, project.name, stack);
     if (problems.length > 0) {
         throw new ScaffoldError(`the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`);
     }
@@ -145,5 +147,5 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         },
     });
     doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
-    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands };
+    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands, sharedStack };
 }

@@ -1,0 +1,110 @@
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
+import { capacityProblems } from "./capacity";
+import type { ConfigProblem } from "./errors";
+import { placementProblems, workloadPlacements } from "./placement";
+import { parseQuantity } from "./quantity";
+import { formatCidr, parseCidr, type Cidr } from "./rules";
+import type { RootConfig } from "./schema";
+
+const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
+
+/**
+ * Namespaces the platform owns or Kubernetes reserves: an app there would share (or, for the
+ * ingress controllers' namespace, take over) what is not its own.
+ */
+export const PLATFORM_NAMESPACES = ["nginx-ingress", "kube-system", "kube-public", "kube-node-lease", "default"] as const;
+
+/** The app's namespace, and the key that sets it. */
+export function appNamespace(cfg: Pick<RootConfig, "app" | "tenant">): { namespace: string; path: string } {
+    if (cfg.app.namespace) return { namespace: cfg.app.namespace, path: "app.namespace" };
+    if (cfg.tenant) return { namespace: `${cfg.app.name}-${cfg.tenant.name}`, path: "tenant.name" };
+    return { namespace: cfg.app.name, path: "app.name" };
+}
+
+function namespaceChecks(cfg: RootConfig): ConfigProblem[] {
+    const { namespace, path } = appNamespace(cfg);
+    const taken = (PLATFORM_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-");
+    return taken
+        ? [at(path, `makes the app's namespace ${JSON.stringify(namespace)}, which belongs to the platform or Kubernetes (${PLATFORM_NAMESPACES.join(", ")}, kube-*); ${path === "app.name" ? "set app.namespace to a namespace of the app's own" : "choose another"}`)]
+        : [];
+}
+
+/** An NLB's TLS listener takes only a certificate of its own region. */
+function certificateChecks(cfg: RootConfig): ConfigProblem[] {
+    return (["public", "internal"] as const).flatMap((cls) => {
+        const arn = cfg.ingress[cls]?.certificateArn;
+        const region = arn?.split(":")[3];
+        return arn && region !== cfg.region
+            ? [at(`ingress.${cls}.certificateArn`, `is a certificate of ${region}, but the stack's load balancers are in aws:region ${cfg.region}; a listener takes only a certificate of its own region: request or import one in ${cfg.region}`)]
+            : [];
+    });
+}
+
+/** Whether the blocks together cover every IPv4 address. */
+export function coverWholeInternet(blocks: readonly Cidr[]): boolean {
+    const spans = blocks.map((b) => [b.base, b.base + 2 ** (32 - b.prefix)] as const).sort((a, b) => a[0] - b[0]);
+    let reached = 0;
+    for (const [start, end] of spans) {
+        if (start > reached) return false;
+        reached = Math.max(reached, end);
+    }
+    return reached >= 2 ** 32;
+}
+
+function publicAccessChecks(cfg: RootConfig): ConfigProblem[] {
+    const cidrs = cfg.cluster.publicAccessCidrs;
+    const blocks = cidrs.map(parseCidr).filter((b): b is Cidr => b !== undefined);
+    // A single 0.0.0.0/0 is reported at its own entry.
+    if (blocks.some((b) => b.prefix === 0) || !coverWholeInternet(blocks)) return [];
+    return [at("cluster.publicAccessCidrs", `${blocks.map(formatCidr).join(" + ")} together cover the whole internet, as open as 0.0.0.0/0; list your office or VPN ranges, or none for a private endpoint`)];
+}
+
+/** cluster-autoscaler must run the cluster's minor version; the pinned images are in versions.ts. */
+function versionChecks(cfg: RootConfig): ConfigProblem[] {
+    const version = cfg.cluster.version;
+    if (cfg.cluster.mode !== "create" || !version || version in CLUSTER_AUTOSCALER_IMAGE_TAGS) return [];
+    return [at("cluster.version", `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts`)];
+}
+
+/** The pods of a Deployment a rolling update adds: maxSurge 25% of the replicas, rounded up. */
+const surge = (replicas: number) => Math.ceil(replicas * 0.25);
+
+/**
+ * The tenant's quota must hold the app at its minimum replicas, plus the surge of a rollout of every
+ * Deployment (a deploy rolls them together) and the migration Job: otherwise the quota refuses the
+ * pods a deploy needs, and the update hangs on them.
+ */
+function quotaChecks(cfg: RootConfig): ConfigProblem[] {
+    const tenant = cfg.tenant;
+    if (!tenant) return [];
+    const app = cfg.app;
+    const web = app.web.resources;
+    const deployments = [
+        { replicas: app.web.minReplicas, r: web },
+        ...(cfg.canary ? [{ replicas: 1, r: web }] : []),
+        ...app.workers.map((w) => ({ replicas: w.minReplicas, r: w.resources })),
+    ];
+    const pods = [...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })), { count: cfg.canary ? 2 : 1, r: web }];
+    const sum = (f: (r: typeof web) => string) => pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);
+    const need = { cpu: sum((r) => r.cpu), memory: sum((r) => r.memoryLimit), pods: pods.reduce((n, p) => n + p.count, 0) };
+    const have = { cpu: parseQuantity(tenant.quota.cpu) ?? Infinity, memory: parseQuantity(tenant.quota.memory) ?? Infinity, pods: tenant.quota.pods };
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    const problems: ConfigProblem[] = [];
+    const why = "the app at its minimum replicas, one rollout surge of every Deployment and the migration Job";
+    if (need.cpu > have.cpu) problems.push(at("tenant.quota.cpu", `${JSON.stringify(tenant.quota.cpu)} is less than the ${round(need.cpu)} CPU requested by ${why}; raise it to at least ${Math.ceil(need.cpu)}`));
+    if (need.memory > have.memory) problems.push(at("tenant.quota.memory", `${JSON.stringify(tenant.quota.memory)} is less than the ${Math.ceil(need.memory / 2 ** 30)}Gi of memory limits of ${why}; raise it to at least ${Math.ceil(need.memory / 2 ** 30)}Gi`));
+    if (need.pods > have.pods) problems.push(at("tenant.quota.pods", `${have.pods} is less than the ${need.pods} pods of ${why}; raise it to at least ${need.pods}`));
+    return problems;
+}
+
+/** References between keys that the cluster, AWS or NGINX will enforce. */
+export function crossRefChecks(cfg: RootConfig): ConfigProblem[] {
+    return [
+        ...namespaceChecks(cfg),
+        ...certificateChecks(cfg),
+        ...publicAccessChecks(cfg),
+        ...versionChecks(cfg),
+        ...quotaChecks(cfg),
+        ...(cfg.cluster.mode === "create" ? [...placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups"), ...capacityProblems(cfg)] : []),
+    ];
+}

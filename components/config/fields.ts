@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { quantityProblem, type QuantityKind } from "./quantity";
+import { cidrProblem, dnsLabelProblem } from "./rules";
+
+// A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
+// more than it saves.
+z.config({ jitless: true });
+
+/** The field types the config schema is built from (schema.ts), each with its own rule. */
+
+export const label = (max = 63) =>
+    z.string().superRefine((v, ctx) => {
+        const problem = dnsLabelProblem(v, max);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+export const cidr = z.string().superRefine((v, ctx) => {
+    const problem = cidrProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+export const int = (min: number, max: number) => z.number().int().min(min).max(max);
+export const port = int(1, 65535);
+export const nodePort = int(30000, 32767);
+/** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
+export const command = z.array(z.string().min(1)).min(1);
+/**
+ * Kubernetes quantities (`500m`, `2`, `1.5Gi`, `1e9`; see quantity.ts). A number is taken as its
+ * text: however YAML wrote it, a quantity means the same amount.
+ */
+export const quantity = (kind: QuantityKind) =>
+    z.preprocess(
+        (v) => (typeof v === "number" ? String(v) : v),
+        z.string().superRefine((v, ctx) => {
+            const problem = quantityProblem(v, kind);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    );
+export const cpu = quantity("CPU");
+export const memory = quantity("memory");
+/**
+ * Env values are text. An unquoted number or boolean is refused rather than turned into text:
+ * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
+ */
+export const envValue = z.string();
+export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
+export const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
+/** A label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of at most 63. */
+export const labelKey = z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+        message: "must be a Kubernetes label key such as role or example.com/role",
+    })
+    .refine((k) => k.split("/").pop()!.length <= 63 && (!k.includes("/") || k.split("/")[0].length <= 253), {
+        message: "is too long for a Kubernetes label key: at most 63 characters after the prefix, 253 in the prefix",
+    });
+export const resources = (d: { cpu: string; memory: string }) =>
+    z
+        .strictObject({
+            /** CPU request. */
+            cpu: cpu.default(d.cpu),
+            /** Memory request. */
+            memory: memory.default(d.memory),
+            /** Memory limit. @default the memory request: a pod never uses more than it reserved. */
+            memoryLimit: memory.optional(),
+        })
+        .default({ cpu: d.cpu, memory: d.memory })
+        .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
+
+export const taint = z.strictObject({
+    key: labelKey,
+    value: labelValue.default(""),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
