@@ -93,7 +93,7 @@ describe("the committed tenant acme, scaffolded from prod", () => {
         expect(new URL(data.REDIS_URL).host).toBe(`${of(tenant, "aws:elasticache/replicationGroup:ReplicationGroup")[0].state.primaryEndpointAddress}:6379`);
         expect(new URL(data.REDIS_URL).protocol).toBe("rediss:");
         const manifest = (tenant.manifests as Any[]).find((o) => o.kind === "Secret");
-        expect(manifest?.stringData).toBe("[secret]");
+        expect(manifest?.stringData).toEqual({ DATABASE_URL: "[secret]", REDIS_URL: "[secret]", SECRET_KEY_BASE: "[secret]" });
     });
 
     it("opens its egress to exactly prod's private subnets on the database and cache ports, besides its configured egress", () => {
@@ -114,7 +114,8 @@ describe("the committed tenant acme, scaffolded from prod", () => {
 describe("a tenant with a long name", () => {
     it("gets identifiers within RDS's and ElastiCache's limits", async () => {
         const dir = scratch();
-        const name = "t".repeat(48);
+        // The longest name the app's bucket allows ("phraseapp-<name>-bucket" plus Pulumi's suffix).
+        const name = "t".repeat(38);
         expect(scaffold(dir, name).code).toBe(0);
         const r = await renderStack(`tenant-${name}`, { dir, program: capstanProgram(), secrets: { "capstan:appSecrets": { SECRET_KEY_BASE: "x" } } });
         const ids = [

@@ -49,13 +49,13 @@ describe("the name table is the program's: every auto-named AWS resource it rend
         const expected: Record<string, string[]> = {
             "aws:iam/role:Role": [
                 awsNames.appRole(namespace),
-                ...(groups.length ? [awsNames.clusterRole(cluster), awsNames.cniRole(cluster), awsNames.autoscalerRole(cluster)] : []),
+                ...(groups.length ? [awsNames.clusterRole(cluster), awsNames.cniRole(cluster), awsNames.autoscalerRole(cluster), awsNames.terminationHandlerRole(cluster)] : []),
                 ...groups.map((g) => awsNames.nodeRole(cluster, g)),
             ],
             "aws:iam/instanceProfile:InstanceProfile": groups.map((g) => awsNames.nodeRole(cluster, g)),
             "aws:ec2/launchTemplate:LaunchTemplate": groups.map((g) => awsNames.nodeGroup(cluster, g)),
             "aws:s3/bucket:Bucket": [awsNames.bucket(namespace)],
-            "aws:sqs/queue:Queue": queues.flatMap((q) => [awsNames.queue(namespace, q), awsNames.deadLetterQueue(namespace, q)]),
+            "aws:sqs/queue:Queue": [...queues.flatMap((q) => [awsNames.queue(namespace, q), awsNames.deadLetterQueue(namespace, q)]), ...(groups.length ? [awsNames.drainQueue(cluster)] : [])],
         };
         for (const [type, names] of Object.entries(expected)) {
             const rendered = plan.resources.filter((r) => r.type === type);

@@ -199,9 +199,9 @@ describe("node replacement drains first", () => {
     it("the handler gives up a drain before the hook times out, and may complete lifecycle actions only in this cluster's groups", () => {
         const hook = inputs(byType("aws:autoscaling/lifecycleHook:LifecycleHook")[0]);
         expect(handler().values.nodeTerminationGracePeriod).toBeLessThan(hook.heartbeatTimeout);
-        const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-node-termination-handler")!;
+        const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-nth")!;
         expect(handler().values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(role.state.arn);
-        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-node-termination-handler")!).policy);
+        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-nth")!).policy);
         const complete = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:CompleteLifecycleAction"));
         expect(complete.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
     });
@@ -224,7 +224,7 @@ describe("Helm releases and IRSA", () => {
     it.each([
         ["capstan-prod-vpc-cni", "kube-system", "aws-node"],
         ["capstan-prod-autoscaler", "kube-system", "cluster-autoscaler"],
-        ["capstan-prod-node-termination-handler", "kube-system", "aws-node-termination-handler"],
+        ["capstan-prod-nth", "kube-system", "aws-node-termination-handler"],
     ])("%s trusts exactly the service account %s/%s, through the cluster's OIDC provider", (role, ns, sa) => {
         const trust = JSON.parse(inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string);
         const issuer = rendered().result.outputs.oidcIssuer as string;

@@ -42,6 +42,8 @@ function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
         { path: "cluster.mode", what: "IAM role name", name: awsNames.clusterRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
         { path: "cluster.mode", what: "IAM role name", name: awsNames.cniRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
         { path: "cluster.mode", what: "IAM role name", name: awsNames.autoscalerRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
+        { path: "cluster.mode", what: "IAM role name", name: awsNames.terminationHandlerRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
+        { path: "cluster.mode", what: "SQS queue name", name: awsNames.drainQueue(cluster), limit: NAME_LIMITS.sqsQueue, autoNamed: true, fix: stackFix },
     ];
     cfg.nodeGroups.forEach((g, i) => {
         const fix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;

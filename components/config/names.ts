@@ -71,6 +71,10 @@ export const awsNames = {
     clusterRole: (cluster: string) => `${cluster}-cluster`,
     cniRole: (cluster: string) => `${cluster}-vpc-cni`,
     autoscalerRole: (cluster: string) => `${cluster}-autoscaler`,
+    /** The IRSA role of aws-node-termination-handler, kept short: the stack name is the long part. */
+    terminationHandlerRole: (cluster: string) => `${cluster}-nth`,
+    /** The SQS queue of the node groups' termination lifecycle events. */
+    drainQueue: (cluster: string) => `${cluster}-drain`,
     /** A node group's launch template and Auto Scaling group. */
     nodeGroup: (cluster: string, group: string) => `${cluster}-${group}`,
     /** A node group's IAM role and instance profile. */

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
+import { awsNames } from "../config";
 import { CHARTS } from "./versions";
 
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node-termination-handler" } as const;
@@ -69,8 +70,9 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     constructor(name: string, args: NodeTerminationHandlerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:NodeTerminationHandler", name, {}, opts);
         const sa = NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT;
-        const role = serviceAccountRole(name, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
-        new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.output(args.queueArn).apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)) }, { parent: role });
+        const roleName = awsNames.terminationHandlerRole(args.clusterName);
+        const role = serviceAccountRole(roleName, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
+        new aws.iam.RolePolicy(roleName, { role: role.id, policy: pulumi.output(args.queueArn).apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)) }, { parent: role });
         new k8s.helm.v3.Release(name, {
             name: "aws-node-termination-handler",
             chart: `${CHARTS.nodeTerminationHandler.repo}/${CHARTS.nodeTerminationHandler.chart}`,

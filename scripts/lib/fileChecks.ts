@@ -2,7 +2,7 @@
  * What only a stack file's own text shows, which the render reads and a program under the Pulumi
  * CLI cannot: unquoted values the CLI changes, and plain-text entries of a secret map.
  */
-import { notTextMessage, secretNamesNeeded, type ConfigProblem } from "../../components/config";
+import { CONFIG_KEYS, notTextMessage, secretNamesNeeded, type ConfigProblem } from "../../components/config";
 import type { ChangedScalar } from "./cliYaml";
 import type { ProjectFile, StackFile } from "./stackfile";
 
@@ -45,15 +45,24 @@ function isSecure(value: unknown): boolean {
 }
 
 /**
+ * Whether a key of the contract holds a map of secrets. Pulumi.yaml cannot say so (`secret: true`
+ * beside a default is refused by the CLI), so the contract's own list decides.
+ */
+function isSecretMap(project: ProjectFile, key: string): boolean {
+    const prefix = `${project.name}:`;
+    return key.startsWith(prefix) && (CONFIG_KEYS as Record<string, string>)[key.slice(prefix.length)] === "secret";
+}
+
+/**
  * Entries of a secret map written in plain text. The CLI marks a whole map secret as soon as one
  * entry is encrypted, and hands the program every entry decrypted, so a plain password beside an
  * encrypted one reaches the program unnoticed while it stays readable in the committed file.
  */
 function plainSecretEntries(values: Readonly<Record<string, unknown>>, project: ProjectFile): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    for (const [key, decl] of Object.entries(project.declarations)) {
+    for (const key of Object.keys(project.declarations)) {
         const value = values[key];
-        if (decl.secret !== true || value === undefined || isSecure(value) || typeof value !== "object" || value === null) continue;
+        if (!isSecretMap(project, key) || value === undefined || isSecure(value) || typeof value !== "object" || value === null) continue;
         const name = key.slice(key.indexOf(":") + 1);
         for (const [entry, v] of Object.entries(value)) {
             if (isSecure(v)) continue;
@@ -89,7 +98,7 @@ export function unsetSecrets(values: Readonly<Record<string, unknown>>, project:
     const warnings: string[] = [];
     for (const [name, entries] of Object.entries(needed)) {
         const key = `${prefix}${name}`;
-        if (values[key] !== undefined || entries.length === 0 || project.declarations[key]?.secret !== true) continue;
+        if (values[key] !== undefined || entries.length === 0 || !isSecretMap(project, key)) continue;
         secrets[key] = Object.fromEntries(entries.map((e) => [e, placeholder]));
         for (const e of entries) {
             warnings.push(`${key}.${e} is not set, so it is rendered as ${placeholder}; a preview or update refuses the stack until you set it: pulumi config set --stack ${stack} --secret --path '${name}.${e}' <value>`);
