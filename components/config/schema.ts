@@ -45,7 +45,7 @@ export const clusterSchema = z
 export const nodeGroupSchema = z.strictObject({
     name: label(),
     /** EC2 instance types, most preferred first. */
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
     minSize: int(0, 1000),
     maxSize: int(1, 1000),
     /** Kubernetes labels every node of the group carries. @default {} */
