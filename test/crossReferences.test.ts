@@ -10,6 +10,8 @@ type Root = Record<string, any>;
 describe("references the cluster, AWS or NGINX enforce are checked before anything is declared", () => {
     it.each<[string, string, (r: Root) => void, string, string]>([
         ["a worker selecting labels no node group has", "staging", (r) => (r.app.workers[0].nodeSelector = { role: "workerz" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
+        ["a worker selecting an instance type its groups do not run", "staging", (r) => (r.app.workers[0].nodeSelector = { "node.kubernetes.io/instance-type": "m7i.large", role: "workers" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
+        ["a worker selecting Windows nodes", "staging", (r) => (r.app.workers[0].nodeSelector = { "kubernetes.io/os": "windows" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
         ["a worker on a tainted group without the toleration", "staging", (r) => (r.app.workers[0].tolerations = []), "capstan:app.workers[0].tolerations", "role=workers:NoSchedule"],
         ["a worker tolerating another value of the taint", "prod", (r) => (r.app.workers[1].tolerations = [{ key: "role", value: "batch", effect: "NoSchedule" }]), "capstan:app.workers[1].tolerations", "does not tolerate"],
         ["every node group tainted, so web pods have nowhere to go", "staging", (r) => (r.nodeGroups[0].taints = [{ key: "dedicated", value: "x", effect: "NoExecute" }]), "capstan:nodeGroups", "the web, canary, migration and cron pods do not tolerate"],
@@ -46,6 +48,7 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["a tenant quota that just fits", "tenant-acme", (r) => (r.tenant.quota = { cpu: "3750m", memory: "7.5Gi", pods: 10 })],
         ["API access from blocks that leave part of the internet out", "staging", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/2"])],
         ["a namespace of the app's own", "staging", (r) => (r.app.namespace = "phraseapp-staging")],
+        ["a worker selecting labels every node carries", "staging", (r) => (r.app.workers[0].nodeSelector = { role: "workers", "kubernetes.io/os": "linux", "node.kubernetes.io/instance-type": "c7i.large", "topology.kubernetes.io/zone": "eu-central-1a" })],
         ["node labels a kubelet may set", "staging", (r) => (r.nodeGroups[0].labels = { "node.kubernetes.io/pool": "general", "example.com/role": "web" })],
         ["an add-on version as EKS names it", "staging", (r) => (r.cluster.addons = { vpcCni: "v1.19.2-eksbuild.1" })],
         ["a worker that fits the larger of its group's instance types", "prod", (r) => (r.app.workers[0].resources = { cpu: "3", memory: "6Gi" })],

@@ -147,7 +147,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         oidcIssuer: cluster.oidcIssuer,
         ingressNamespace: namespace.metadata.name,
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
-        nodeGroups: args.nodeGroups.map((g) => ({ name: g.name, labels: { ...g.labels }, taints: g.taints.map((t) => ({ ...t })) })),
+        nodeGroups: args.nodeGroups.map((g) => ({ name: g.name, labels: { ...g.labels }, taints: g.taints.map((t) => ({ ...t })), instanceTypes: [...g.instanceTypes] })),
         loadBalancers,
     };
 }
