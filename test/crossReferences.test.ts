@@ -34,6 +34,7 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["an instance type listed twice", "prod", (r) => (r.nodeGroups[0].instanceTypes = ["m7i.xlarge", "m7i.xlarge"]), "capstan:nodeGroups[0].instanceTypes[1]", "listed twice"],
         ["an admin role listed twice", "staging", (r) => (r.cluster.adminRoleArns = ["arn:aws:iam::123456789012:role/admin", "arn:aws:iam::123456789012:role/admin"]), "capstan:cluster.adminRoleArns[1]", "one access entry per principal"],
         ["an add-on version EKS does not name that way", "staging", (r) => (r.cluster.addons = { coreDns: "1.11" }), "capstan:cluster.addons.coreDns", "v1.19.2-eksbuild.1"],
+        ["a VPC block too small for its zones' subnets", "staging", (r) => (r.network = { cidrBlock: "10.20.0.0/24", availabilityZones: "abcdefghi".split("").map((z) => `eu-central-1${z}`) }), "capstan:network.cidrBlock", "too small for 9 zones"],
         ["web pods asking more CPU than any node they may run on has", "staging", (r) => (r.app.web.resources = { cpu: "8", memory: "1Gi" }), "capstan:app.web.resources.cpu", "m7i.large in general: 2 vCPUs"],
         ["a worker asking more memory than its tainted group's nodes have", "staging", (r) => (r.app.workers[0].resources = { memory: "8Gi" }), "capstan:app.workers[0].resources.memory", "c7i.large in workers: 4Gi"],
         ["a cron task asking more memory than any node has", "prod", (r) => (r.app.cron[0].resources = { memory: "1e12" }), "capstan:app.cron[0].resources.memory", "would stay Pending"],
