@@ -10,6 +10,8 @@ type Root = Record<string, any>;
 describe("references the cluster, AWS or NGINX enforce are checked before anything is declared", () => {
     it.each<[string, string, (r: Root) => void, string, string]>([
         ["a worker selecting labels no node group has", "staging", (r) => (r.app.workers[0].nodeSelector = { role: "workerz" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
+        ["a worker selecting an instance type its groups do not run", "staging", (r) => (r.app.workers[0].nodeSelector = { "node.kubernetes.io/instance-type": "m7i.large", role: "workers" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
+        ["a worker selecting Windows nodes", "staging", (r) => (r.app.workers[0].nodeSelector = { "kubernetes.io/os": "windows" }), "capstan:app.workers[0].nodeSelector", "matches no node group"],
         ["a worker on a tainted group without the toleration", "staging", (r) => (r.app.workers[0].tolerations = []), "capstan:app.workers[0].tolerations", "role=workers:NoSchedule"],
         ["a worker tolerating another value of the taint", "prod", (r) => (r.app.workers[1].tolerations = [{ key: "role", value: "batch", effect: "NoSchedule" }]), "capstan:app.workers[1].tolerations", "does not tolerate"],
         ["every node group tainted, so web pods have nowhere to go", "staging", (r) => (r.nodeGroups[0].taints = [{ key: "dedicated", value: "x", effect: "NoExecute" }]), "capstan:nodeGroups", "the web, canary, migration and cron pods do not tolerate"],
@@ -26,6 +28,13 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["API access from two halves of the internet", "staging", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]), "capstan:cluster.publicAccessCidrs", "together cover the whole internet"],
         ["a canary cookie name NGINX refuses", "prod", (r) => (r.canary.cookie.name = "canary-user"), "capstan:canary.cookie.name", "letters, digits and '_' only"],
         ["a Kubernetes version with no pinned autoscaler image", "staging", (r) => (r.cluster.version = "1.29"), "capstan:cluster.version", "components/platform/versions.ts"],
+        ["a node label in the kubernetes.io namespace a kubelet may not set", "staging", (r) => (r.nodeGroups[1].labels = { "node-role.kubernetes.io/worker": "" }), "capstan:nodeGroups[1].labels.node-role.kubernetes.io/worker", "nodes would never join"],
+        ["a node label in the k8s.io namespace", "prod", (r) => (r.nodeGroups[0].labels = { "example.k8s.io/tier": "web" }), "capstan:nodeGroups[0].labels.example.k8s.io/tier", "nodes would never join"],
+        ["a taint repeated on one group", "staging", (r) => r.nodeGroups[1].taints.push({ key: "role", value: "other", effect: "NoSchedule" }), "capstan:nodeGroups[1].taints[1]", "one taint per key and effect"],
+        ["an instance type listed twice", "prod", (r) => (r.nodeGroups[0].instanceTypes = ["m7i.xlarge", "m7i.xlarge"]), "capstan:nodeGroups[0].instanceTypes[1]", "listed twice"],
+        ["an admin role listed twice", "staging", (r) => (r.cluster.adminRoleArns = ["arn:aws:iam::123456789012:role/admin", "arn:aws:iam::123456789012:role/admin"]), "capstan:cluster.adminRoleArns[1]", "one access entry per principal"],
+        ["an add-on version EKS does not name that way", "staging", (r) => (r.cluster.addons = { coreDns: "1.11" }), "capstan:cluster.addons.coreDns", "v1.19.2-eksbuild.1"],
+        ["a VPC block too small for its zones' subnets", "staging", (r) => (r.network = { cidrBlock: "10.20.0.0/24", availabilityZones: "abcdefghi".split("").map((z) => `eu-central-1${z}`) }), "capstan:network.cidrBlock", "too small for 9 zones"],
         ["web pods asking more CPU than any node they may run on has", "staging", (r) => (r.app.web.resources = { cpu: "8", memory: "1Gi" }), "capstan:app.web.resources.cpu", "m7i.large in general: 2 vCPUs"],
         ["a worker asking more memory than its tainted group's nodes have", "staging", (r) => (r.app.workers[0].resources = { memory: "8Gi" }), "capstan:app.workers[0].resources.memory", "c7i.large in workers: 4Gi"],
         ["a cron task asking more memory than any node has", "prod", (r) => (r.app.cron[0].resources = { memory: "1e12" }), "capstan:app.cron[0].resources.memory", "would stay Pending"],
@@ -40,6 +49,9 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         ["a tenant quota that just fits", "tenant-acme", (r) => (r.tenant.quota = { cpu: "3750m", memory: "7.5Gi", pods: 10 })],
         ["API access from blocks that leave part of the internet out", "staging", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/2"])],
         ["a namespace of the app's own", "staging", (r) => (r.app.namespace = "phraseapp-staging")],
+        ["a worker selecting labels every node carries", "staging", (r) => (r.app.workers[0].nodeSelector = { role: "workers", "kubernetes.io/os": "linux", "node.kubernetes.io/instance-type": "c7i.large", "topology.kubernetes.io/zone": "eu-central-1a" })],
+        ["node labels a kubelet may set", "staging", (r) => (r.nodeGroups[0].labels = { "node.kubernetes.io/pool": "general", "example.com/role": "web" })],
+        ["an add-on version as EKS names it", "staging", (r) => (r.cluster.addons = { vpcCni: "v1.19.2-eksbuild.1" })],
         ["a worker that fits the larger of its group's instance types", "prod", (r) => (r.app.workers[0].resources = { cpu: "3", memory: "6Gi" })],
         ["pods on instance types whose size is not guessed", "staging", (r) => { r.nodeGroups[0].instanceTypes = ["t3.large"]; r.app.web.resources = { cpu: "64", memory: "1Gi" }; }],
     ])("accepts %s", (_name, stack, mutate) => {

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
+import { readStackFile } from "../scripts/lib/stackfile";
 import { tenantHosts } from "../scripts/lib/tenantScaffold";
 import { renderCli } from "../scripts/render";
 import { tenantCli } from "../scripts/tenant";
@@ -189,5 +190,17 @@ describe("the scaffold's first step works offline: its render, before any secret
         const code = await renderCli(["staging", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
         expect(code).toBe(1);
         expect(stderr).toContain("capstan:app.secretEnv[1]: SECRET_KEY_BASE has no value in capstan:appSecrets");
+    });
+});
+
+describe("the scaffold writes text the CLI reads back as the same text", () => {
+    it.each(["2026-11-20", "1_000", "0b101", "1.10", "True", "~", "010"])("an env value %j is written quoted", (value) => {
+        const dir = scratch();
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("APP_HOST: app.example.com", `APP_HOST: app.example.com\n      RELEASE: "${value}"`));
+        expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
+        const written = readStackFile(dir, "capstan", "tenant-globex");
+        expect(written.values["capstan:app"]).toMatchObject({ env: { RELEASE: value } });
+        expect(written.changed).toEqual([]);
     });
 });

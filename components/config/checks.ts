@@ -156,6 +156,10 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
     if (block && (block.prefix < 16 || block.prefix > 24)) {
         problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} has prefix /${block.prefix}; a VPC block must be /16 to /24 (AWS allows /16 to /28, and each zone needs two subnets)`));
     }
+    // Each zone takes a private and a public subnet, each at least /28 (AWS's smallest).
+    if (block && zones.length * 2 * 16 > 2 ** (32 - block.prefix)) {
+        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /28; use a larger block or fewer zones`));
+    }
     if (block && cidrsOverlap(block, parseCidr(SERVICE_CIDR)!)) {
         problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} overlaps the cluster's Service range ${SERVICE_CIDR}; pick a block outside it, e.g. 10.20.0.0/16`));
     }

@@ -97,6 +97,50 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     return problems;
 }
 
+/**
+ * The labels a kubelet may set on its own Node (`IsKubeletLabel` in k8s.io/kubelet): a label of the
+ * kubernetes.io or k8s.io namespaces outside these stops the kubelet at start ("unknown
+ * 'kubernetes.io' or 'k8s.io' labels specified with --node-labels"), so the group's nodes never join.
+ */
+const KUBELET_LABELS = new Set([
+    "kubernetes.io/hostname", "kubernetes.io/os", "kubernetes.io/arch", "beta.kubernetes.io/os", "beta.kubernetes.io/arch",
+    "topology.kubernetes.io/zone", "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region",
+    "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type",
+]);
+
+export function kubeletRefuses(key: string): boolean {
+    const domain = key.includes("/") ? key.split("/")[0] : "";
+    const inDomain = (d: string) => domain === d || domain.endsWith(`.${d}`);
+    if (!inDomain("kubernetes.io") && !inDomain("k8s.io")) return false;
+    if (KUBELET_LABELS.has(key)) return false;
+    return !(inDomain("kubelet.kubernetes.io") || inDomain("node.kubernetes.io"));
+}
+
+/** What the kubelet or EC2 would refuse in a node group: reserved labels, repeated taints and instance types. */
+function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
+    if (cfg.cluster.mode !== "create") return [];
+    return cfg.nodeGroups.flatMap((g, i) => {
+        const problems: ConfigProblem[] = [];
+        for (const key of Object.keys(g.labels).filter(kubeletRefuses)) {
+            problems.push(at(`nodeGroups[${i}].labels.${key}`, `is in the kubernetes.io/k8s.io namespace, which a kubelet may not label its node with: the group's nodes would never join; use your own prefix (e.g. example.com/role) or node.kubernetes.io/`));
+        }
+        const taints = g.taints.map((t) => `${t.key}:${t.effect}`);
+        taints.forEach((t, j) => {
+            if (taints.indexOf(t) !== j) problems.push(at(`nodeGroups[${i}].taints[${j}]`, `repeats the taint ${t}; a node takes one taint per key and effect`));
+        });
+        g.instanceTypes.forEach((t, j) => {
+            if (g.instanceTypes.indexOf(t) !== j) problems.push(at(`nodeGroups[${i}].instanceTypes[${j}]`, `${JSON.stringify(t)} is listed twice; the Auto Scaling group takes each instance type once`));
+        });
+        return problems;
+    });
+}
+
+/** EKS access entries: one per principal. */
+function adminChecks(cfg: RootConfig): ConfigProblem[] {
+    const arns = cfg.cluster.adminRoleArns;
+    return arns.flatMap((a, i) => (arns.indexOf(a) !== i ? [at(`cluster.adminRoleArns[${i}]`, `${JSON.stringify(a)} is listed twice; EKS takes one access entry per principal`)] : []));
+}
+
 /** References between keys that the cluster, AWS or NGINX will enforce. */
 export function crossRefChecks(cfg: RootConfig): ConfigProblem[] {
     return [
@@ -104,6 +148,8 @@ export function crossRefChecks(cfg: RootConfig): ConfigProblem[] {
         ...certificateChecks(cfg),
         ...publicAccessChecks(cfg),
         ...versionChecks(cfg),
+        ...nodeGroupChecks(cfg),
+        ...adminChecks(cfg),
         ...quotaChecks(cfg),
         ...(cfg.cluster.mode === "create" ? [...placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups"), ...capacityProblems(cfg)] : []),
     ];

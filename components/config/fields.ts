@@ -43,7 +43,8 @@ export const memory = quantity("memory");
  * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
  */
 export const envValue = z.string();
-export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name (letters, digits, '_', not starting with a digit)" });
+/** An environment variable name as Kubernetes takes it (IsEnvVarName): letters, digits, `_ . -`, not starting with a digit. */
+export const envName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: "must be an environment variable name (letters, digits, '_', '.', '-', not starting with a digit)" });
 export const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
 /** A label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of at most 63. */
 export const labelKey = z

@@ -7,6 +7,8 @@ type Effect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 export interface NodeGroupPlacement {
     readonly name: string;
     readonly labels: Readonly<Record<string, string>>;
+    /** Its instance types, for the `node.kubernetes.io/instance-type` label every node carries. @default unknown */
+    readonly instanceTypes?: readonly string[];
     readonly taints: readonly { readonly key: string; readonly value: string; readonly effect: Effect }[];
 }
 
@@ -37,9 +39,39 @@ function untolerated(group: NodeGroupPlacement, w: WorkloadPlacement) {
     return blocking(group).filter((t) => !w.tolerations.some((o) => o.key === t.key && o.value === t.value && o.effect === t.effect));
 }
 
+/**
+ * Whether a group's nodes carry the label: the group's own labels, or one the kubelet and the cloud
+ * set on every node (Linux on x86-64, its instance type, zone and region, its host name), which
+ * matches where what the value depends on is unknown here.
+ */
+function carries(g: NodeGroupPlacement, key: string, value: string): boolean {
+    if (key in g.labels) return g.labels[key] === value;
+    switch (key) {
+        case "kubernetes.io/os":
+        case "beta.kubernetes.io/os":
+            return value === "linux";
+        case "kubernetes.io/arch":
+        case "beta.kubernetes.io/arch":
+            return value === "amd64";
+        case "node.kubernetes.io/instance-type":
+        case "beta.kubernetes.io/instance-type":
+            return g.instanceTypes === undefined || g.instanceTypes.includes(value);
+        case "kubernetes.io/hostname":
+        case "topology.kubernetes.io/zone":
+        case "topology.kubernetes.io/region":
+        case "failure-domain.beta.kubernetes.io/zone":
+        case "failure-domain.beta.kubernetes.io/region":
+            return true;
+        default:
+            return false;
+    }
+}
+
+const selects = (w: WorkloadPlacement, g: NodeGroupPlacement) => Object.entries(w.nodeSelector).every(([k, v]) => carries(g, k, v));
+
 /** The groups whose nodes a workload's pods can be scheduled on: labels selected, taints tolerated. */
 export function eligibleGroups<G extends NodeGroupPlacement>(w: WorkloadPlacement, groups: readonly G[]): G[] {
-    return groups.filter((g) => Object.entries(w.nodeSelector).every(([k, v]) => g.labels[k] === v) && untolerated(g, w).length === 0);
+    return groups.filter((g) => selects(w, g) && untolerated(g, w).length === 0);
 }
 
 const showLabels = (labels: Readonly<Record<string, string>>) => `{${Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
@@ -54,7 +86,7 @@ export function placementProblems(workloads: readonly WorkloadPlacement[], group
     if (groups.length === 0) return [];
     const problems: ConfigProblem[] = [];
     for (const w of workloads) {
-        const selected = groups.filter((g) => Object.entries(w.nodeSelector).every(([k, v]) => g.labels[k] === v));
+        const selected = groups.filter((g) => selects(w, g));
         if (selected.length === 0) {
             const known = groups.map((g) => `${g.name} ${showLabels(g.labels)}`).join(", ");
             problems.push({ path: `capstan:${w.path}.nodeSelector`, message: `${showLabels(w.nodeSelector)} matches no node group of ${groupsPath} (${known}), so the pods of ${w.what} would stay Pending; select labels a group carries` });

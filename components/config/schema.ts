@@ -10,6 +10,9 @@ import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
  * otherwise be silently ignored.
  */
 
+/** An EKS add-on version as EKS names them, e.g. v1.19.2-eksbuild.1. */
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "is not an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions lists them)" });
+
 export const networkSchema = z.strictObject({
     /** The VPC's IPv4 block; subnets are carved from it. */
     cidrBlock: cidr,
@@ -49,7 +52,7 @@ export const clusterSchema = z
         publicAccessCidrs: z.array(cidr).default([]),
         /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */
         addons: z
-            .strictObject({ vpcCni: z.string().optional(), coreDns: z.string().optional(), kubeProxy: z.string().optional() })
+            .strictObject({ vpcCni: addonVersion.optional(), coreDns: addonVersion.optional(), kubeProxy: addonVersion.optional() })
             .default({}),
         /** IAM principals (role ARNs) given cluster-admin through EKS access entries. @default [] */
         adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" })).default([]),
@@ -59,7 +62,7 @@ export const clusterSchema = z
 export const nodeGroupSchema = z.strictObject({
     name: label(),
     /** EC2 instance types, most preferred first. */
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
     minSize: int(0, 1000),
     maxSize: int(1, 1000),
     /** Kubernetes labels every node of the group carries. @default {} */

@@ -193,7 +193,7 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         ingressNamespace: namespace.metadata.name,
         ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
         readiness: { customResources: [crds, ...controllers], pods: [coreDns] },
-        nodeGroups: args.nodeGroups.map((g) => ({ name: g.name, labels: { ...g.labels }, taints: g.taints.map((t) => ({ ...t })) })),
+        nodeGroups: args.nodeGroups.map((g) => ({ name: g.name, labels: { ...g.labels }, taints: g.taints.map((t) => ({ ...t })), instanceTypes: [...g.instanceTypes] })),
         loadBalancers,
         exports: platformExports,
         platform: () => Promise.resolve(platformExports),

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import YAML from "yaml";
 import { dnsLabelProblem, tenantSchema, validateConfig, type ConfigProblem } from "../../components/config";
+import { resolvePlain } from "./cliYaml";
 import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "./stackfile";
 
 /** Why a tenant cannot be scaffolded; the message names the problem and the fix. */
@@ -144,6 +145,10 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     YAML.visit(doc, {
         Seq(_, node) {
             if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
+        },
+        // Text the CLI would read as something else unquoted (a date, 1_000) is written quoted.
+        Scalar(_, node) {
+            if (typeof node.value === "string" && resolvePlain(node.value) !== node.value) node.type = "QUOTE_DOUBLE";
         },
     });
     doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
