@@ -53,15 +53,7 @@ function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
             { path: `nodeGroups[${i}].name`, what: "launch template name", name: awsNames.nodeGroup(cluster, g.name), limit: NAME_LIMITS.launchTemplate, autoNamed: true, fix },
         );
     });
-    // Report each key once, with the longest name that breaks.
-    const seen = new Set<string>();
-    for (const b of built) {
-        const [problem] = tooLong(b);
-        if (problem && !seen.has(problem.path)) {
-            seen.add(problem.path);
-            problems.push(problem);
-        }
-    }
+    problems.push(...oncePerKey(built));
     return problems;
 }
 
@@ -91,6 +83,11 @@ function appNames(cfg: RootConfig, namespace: string): ConfigProblem[] {
     cfg.app.queues.forEach((q, i) => {
         built.push({ path: `app.queues[${i}]`, what: "SQS queue name", name: awsNames.deadLetterQueue(namespace, q), limit: NAME_LIMITS.sqsQueue, autoNamed: true, fix: `shorten the queue's name or ${path}` });
     });
+    return oncePerKey(built);
+}
+
+/** The names that break their limit, reported once per key: the first that breaks, in the order built. */
+function oncePerKey(built: readonly Built[]): ConfigProblem[] {
     const seen = new Set<string>();
     const problems: ConfigProblem[] = [];
     for (const b of built) {
