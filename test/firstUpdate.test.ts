@@ -1,7 +1,7 @@
 /**
  * The first `pulumi up` of a stack that creates its cluster: every object goes in only after what
- * it needs exists. The NGINX custom resources need the CRDs the controllers' Helm releases install;
- * pods need nodes and CoreDNS. pulumi-kubernetes gives up on a custom resource whose CRD is missing,
+ * it needs exists. The NGINX custom resources need the NGINX CRDs (and the controllers that serve
+ * them); pods need nodes and CoreDNS. pulumi-kubernetes gives up on a custom resource whose CRD is missing,
  * and a migration without nodes waits for nothing but its timeout.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,9 +19,11 @@ beforeAll(async () => {
 const ofType = (plan: Plan, pred: (r: PlanResource) => boolean) => plan.resources.filter(pred);
 
 describe.each(createStacks)("the first update of %s", (stack) => {
-    it("creates every NGINX custom resource after every controller release that installs the CRDs", () => {
+    it("creates every NGINX custom resource after the NGINX CRDs and every controller release", () => {
         const plan = plans.get(stack) as Plan;
-        const releases = ofType(plan, (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nginx-ingress");
+        const crds = ofType(plan, (r) => r.type === "capstan:platform:NginxCrds");
+        expect(crds).toHaveLength(1);
+        const releases = [...crds, ...ofType(plan, (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nginx-ingress")];
         const nginxObjects = ofType(plan, (r) => r.type.startsWith("kubernetes:k8s.nginx.org/"));
         expect(releases.length).toBeGreaterThan(0);
         expect(nginxObjects.length).toBeGreaterThan(0);

@@ -22,9 +22,10 @@ export interface ClusterAccess {
     /** Controller classes available: always "public"; "internal" when configured. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
     /**
-     * What the app layer must wait for on a cluster this stack creates: the ingress controllers'
-     * Helm releases, which install the NGINX CRDs (`customResources`), and the nodes plus CoreDNS
-     * that pods need to run and resolve names (`pods`). Empty for a cluster another stack owns.
+     * What the app layer must wait for on a cluster this stack creates: the NGINX CRDs and the
+     * ingress controllers that serve them (`customResources`), and the nodes plus CoreDNS that pods
+     * need to run and resolve names (`pods`). Empty for a cluster another stack owns or that is
+     * managed elsewhere.
      */
     readonly readiness: { readonly customResources: readonly pulumi.Resource[]; readonly pods: readonly pulumi.Resource[] };
     /**
