@@ -19,7 +19,9 @@ export = async () => {
     const cfg = loadConfig();
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
     // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
-    const certificate = cfg.dns ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags }) : undefined;
+    const certificate = cfg.dns
+        ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags })
+        : undefined;
 
     // The cluster: created by this stack, read from the stack that owns it, or managed elsewhere.
     const cluster =
@@ -28,27 +30,39 @@ export = async () => {
                   clusterName: `${cfg.project}-${cfg.stack}`,
                   context: cfg.cluster.context,
                   kubeconfig: cfg.secrets.kubeconfig,
-                  ingressClasses: cfg.cluster.ingressClasses ?? (cfg.ingress.internal ? { ...INGRESS_CLASSES } : { public: INGRESS_CLASSES.public }),
+                  ingressClasses:
+                      cfg.cluster.ingressClasses ??
+                      (cfg.ingress.internal ? { ...INGRESS_CLASSES } : { public: INGRESS_CLASSES.public }),
                   ingressNamespace: cfg.cluster.ingressNamespace ?? INGRESS_NAMESPACE,
                   oidcProviderArn: cfg.cluster.oidcProviderArn,
               })
             : cfg.cluster.mode === "create"
-            ? createPlatform({
-                  clusterName: `${cfg.project}-${cfg.stack}`,
-                  region: cfg.region,
-                  // The config checks guarantee network and version in create mode.
-                  network: cfg.network!,
-                  cluster: { ...cfg.cluster, version: cfg.cluster.version! },
-                  nodeGroups: cfg.nodeGroups,
-                  ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
-                  tags,
-              })
-            : await sharedClusterAccess("cluster", { sharedStack: cfg.cluster.sharedStack!, internal: cfg.ingress.internal !== undefined, workloads: workloadPlacements(cfg.app) });
+              ? createPlatform({
+                    clusterName: `${cfg.project}-${cfg.stack}`,
+                    region: cfg.region,
+                    // The config checks guarantee network and version in create mode.
+                    network: cfg.network!,
+                    cluster: { ...cfg.cluster, version: cfg.cluster.version! },
+                    nodeGroups: cfg.nodeGroups,
+                    ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
+                    tags,
+                })
+              : await sharedClusterAccess("cluster", {
+                    sharedStack: cfg.cluster.sharedStack!,
+                    internal: cfg.ingress.internal !== undefined,
+                    workloads: workloadPlacements(cfg.app),
+                });
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
     // On a cluster this stack creates, NGINX objects wait for the controllers that install their
     // CRDs, and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.
-    const needsCrds: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources] };
-    const needsCrdsAndPods: pulumi.ComponentResourceOptions = { ...k8sOpts, dependsOn: [...cluster.readiness.customResources, ...cluster.readiness.pods] };
+    const needsCrds: pulumi.ComponentResourceOptions = {
+        ...k8sOpts,
+        dependsOn: [...cluster.readiness.customResources],
+    };
+    const needsCrdsAndPods: pulumi.ComponentResourceOptions = {
+        ...k8sOpts,
+        dependsOn: [...cluster.readiness.customResources, ...cluster.readiness.pods],
+    };
 
     // The stack's own database, cache and host records, in the platform's network.
     const services =
@@ -98,7 +112,11 @@ export = async () => {
     // Staging: basic auth in front of the public entry (and the internal one, if configured).
     const basicAuth = cfg.staging?.basicAuth;
     const access = basicAuth
-        ? new StagingAccess(`${cfg.app.name}-staging-access`, { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords }, needsCrds)
+        ? new StagingAccess(
+              `${cfg.app.name}-staging-access`,
+              { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords },
+              needsCrds,
+          )
         : undefined;
 
     const app = new RailsApp(
@@ -114,7 +132,9 @@ export = async () => {
             extraEnv: data?.env,
             extraSecretEnv: services?.secretEnv,
             serviceAccountAnnotations: data?.serviceAccountAnnotations,
-            routePolicies: access ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false) : undefined,
+            routePolicies: access
+                ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false)
+                : undefined,
         },
         needsCrdsAndPods,
     );

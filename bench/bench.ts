@@ -50,7 +50,8 @@ export function parseArgs(argv: readonly string[]): Options {
         };
         if (a === "--samples") {
             opts.samples = Number(value());
-            if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new UsageError("--samples needs a whole number >= 1");
+            if (!Number.isInteger(opts.samples) || opts.samples < 1)
+                throw new UsageError("--samples needs a whole number >= 1");
         } else if (a === "--only") opts.only = value().split(",");
         else if (a === "--out") out = path.resolve(value());
         else if (a === "--markdown") opts.markdown = true;
@@ -73,8 +74,13 @@ function workloadsOf(values: Record<string, unknown>): { workers: number; cron: 
 }
 
 /** Renders the stack with two image tags and counts the resources whose plan entries differ. */
-async function imageBump(s: BenchStack, program: Program, workloads: { workers: number; cron: number }): Promise<ImageBump> {
-    const render = (tag: string) => renderStack(s.stack, { dir: PROJECT_DIR, program, overrides: { ...s.overrides, "capstan:imageTag": tag } });
+async function imageBump(
+    s: BenchStack,
+    program: Program,
+    workloads: { workers: number; cron: number },
+): Promise<ImageBump> {
+    const render = (tag: string) =>
+        renderStack(s.stack, { dir: PROJECT_DIR, program, overrides: { ...s.overrides, "capstan:imageTag": tag } });
     const before = await render(BUMP_TAGS[0]);
     const after = await render(BUMP_TAGS[1]);
     const diff = diffPlans(before.plan, after.plan);
@@ -88,7 +94,13 @@ async function imageBump(s: BenchStack, program: Program, workloads: { workers: 
     };
 }
 
-async function benchStack(s: BenchStack, program: Program, work: string, samples: number, log: (t: string) => void): Promise<StackResult> {
+async function benchStack(
+    s: BenchStack,
+    program: Program,
+    work: string,
+    samples: number,
+    log: (t: string) => void,
+): Promise<StackResult> {
     const values = valuesOf(s);
     const workloads = workloadsOf(values);
     const rendered = await renderStack(s.stack, { dir: PROJECT_DIR, program, overrides: s.overrides });
@@ -105,17 +117,35 @@ async function benchStack(s: BenchStack, program: Program, work: string, samples
     const { program: programSeries, floor: floorSeries } = await runPairedSeries(
         {
             program: { job: { ...base, side: "program" } satisfies SampleJob, file: path.join(dir, "program.json") },
-            floor: { job: { ...base, side: "floor", replayFile, planFile } satisfies SampleJob, file: path.join(dir, "floor.json") },
+            floor: {
+                job: { ...base, side: "floor", replayFile, planFile } satisfies SampleJob,
+                file: path.join(dir, "floor.json"),
+            },
         },
         samples,
         (i) => log(`\r${s.label}: sample ${i}/${samples}   `),
     );
     log(`\r${s.label}: done${" ".repeat(20)}\n`);
-    if (floorSeries.samePlan !== true) throw new Error(`${s.label}: the floor's replay did not render the program's plan; its figures would compare different work`);
-    if (programSeries.resources !== rendered.plan.resources.length) throw new Error(`${s.label}: the measured renders registered ${programSeries.resources} resources, the reference render ${rendered.plan.resources.length}`);
+    if (floorSeries.samePlan !== true)
+        throw new Error(
+            `${s.label}: the floor's replay did not render the program's plan; its figures would compare different work`,
+        );
+    if (programSeries.resources !== rendered.plan.resources.length)
+        throw new Error(
+            `${s.label}: the measured renders registered ${programSeries.resources} resources, the reference render ${rendered.plan.resources.length}`,
+        );
 
     const resources = rendered.plan.resources.length;
-    return { label: s.label, stack: s.stack, ...workloads, resources, program: programSeries, floor: floorSeries, ...derived(programSeries, floorSeries, resources), imageBump: bump };
+    return {
+        label: s.label,
+        stack: s.stack,
+        ...workloads,
+        resources,
+        program: programSeries,
+        floor: floorSeries,
+        ...derived(programSeries, floorSeries, resources),
+        imageBump: bump,
+    };
 }
 
 function machine() {
@@ -141,16 +171,24 @@ export async function main(argv: readonly string[]): Promise<number> {
         opts = parseArgs(argv);
     } catch (err) {
         if (!(err instanceof UsageError)) throw err;
-        process.stderr.write(`bench: ${err.message}\nusage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]\n`);
+        process.stderr.write(
+            `bench: ${err.message}\nusage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]\n`,
+        );
         return 2;
     }
     const project = loadProjectFile(PROJECT_DIR);
     const base = COMMITTED[0];
-    let stacks = benchStacks(COMMITTED, { stack: base, values: loadStackFile(PROJECT_DIR, project.name, base) }, SYNTHETIC_SIZES);
+    let stacks = benchStacks(
+        COMMITTED,
+        { stack: base, values: loadStackFile(PROJECT_DIR, project.name, base) },
+        SYNTHETIC_SIZES,
+    );
     if (opts.only) {
         const unknown = opts.only.filter((l) => !stacks.some((s) => s.label === l));
         if (unknown.length > 0) {
-            process.stderr.write(`bench: unknown stack ${unknown.join(", ")}; choose from ${stacks.map((s) => s.label).join(", ")}\n`);
+            process.stderr.write(
+                `bench: unknown stack ${unknown.join(", ")}; choose from ${stacks.map((s) => s.label).join(", ")}\n`,
+            );
             return 2;
         }
         stacks = stacks.filter((s) => opts.only?.includes(s.label));
@@ -162,7 +200,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const loadBefore = os.loadavg()[0];
     const results: StackResult[] = [];
     try {
-        for (const s of stacks) results.push(await benchStack(s, program, work, opts.samples, (t) => process.stderr.write(t)));
+        for (const s of stacks)
+            results.push(await benchStack(s, program, work, opts.samples, (t) => process.stderr.write(t)));
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }
@@ -178,7 +217,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             warmup: "one program and one floor sample, discarded",
             order: "program and floor samples alternate",
             statistic: "median per figure over the samples, each sample a fresh node process",
-            ratioBasis: "evaluation / evaluation: module loading differs by design (the floor loads only @pulumi/pulumi)",
+            ratioBasis:
+                "evaluation / evaluation: module loading differs by design (the floor loads only @pulumi/pulumi)",
         },
         stacks: results,
         targets: judged,

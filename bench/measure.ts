@@ -18,11 +18,15 @@ export interface Sample extends SampleReport {
 export function runSample(jobFile: string, dir: string): Promise<Sample> {
     return new Promise((resolve, reject) => {
         const start = performance.now();
-        const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), SAMPLE_SCRIPT, jobFile], {
-            cwd: dir,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.pulumi.json") },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(
+            process.execPath,
+            ["-r", require.resolve("ts-node/register/transpile-only"), SAMPLE_SCRIPT, jobFile],
+            {
+                cwd: dir,
+                env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.pulumi.json") },
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -37,14 +37,19 @@ export function toReplay(plan: Plan, result: RunResult): Replay {
     for (const r of result.resources) {
         if (r.type !== STACK_REFERENCE) continue;
         const state = r.state as { name?: unknown; outputs?: Record<string, unknown>; secretOutputNames?: string[] };
-        stackOutputs[String(state.name)] = { outputs: state.outputs ?? {}, secretOutputNames: state.secretOutputNames ?? [] };
+        stackOutputs[String(state.name)] = {
+            outputs: state.outputs ?? {},
+            secretOutputNames: state.secretOutputNames ?? [],
+        };
     }
-    if (plan.resources.length !== result.resources.length) throw new Error("plan and run result disagree on the number of resources");
+    if (plan.resources.length !== result.resources.length)
+        throw new Error("plan and run result disagree on the number of resources");
     return {
         stack: plan.stack,
         resources: plan.resources.map((r, i) => {
             const recorded = result.resources[i];
-            if (recorded.urn !== r.urn) throw new Error(`plan and run result disagree at resource ${i}: ${r.urn} vs ${recorded.urn}`);
+            if (recorded.urn !== r.urn)
+                throw new Error(`plan and run result disagree at resource ${i}: ${r.urn} vs ${recorded.urn}`);
             return { ...r, custom: recorded.custom };
         }),
         outputs: plan.outputs,
@@ -63,7 +68,9 @@ type ResourceClass = new (name: string, args: pulumi.Inputs, opts: pulumi.Custom
  */
 export function sdkClass(type: string): ResourceClass | undefined {
     const [pkg, mod = "", name = ""] = type.split(":");
-    const lookup = (root: unknown, path: string[]) => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root) as ResourceClass | undefined;
+    const lookup = (root: unknown, path: string[]) =>
+        path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root) as
+            ResourceClass | undefined;
     if (pkg === "aws") return lookup(aws, [mod.split("/")[0], name]);
     if (pkg === "kubernetes") {
         const [group, version] = mod.split("/");
@@ -118,7 +125,8 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
     const inputs = withSecrets(r.inputs) as pulumi.Inputs;
     // Provider classes serialize their inputs (to JSON text) on the way in: the plan holds them
     // serialized already, so providers are replayed as the generic resource they are to the engine.
-    if (r.type.startsWith(PROVIDER_PREFIX)) return new ReplayedProvider(r.type.slice(PROVIDER_PREFIX.length), r.name, inputs, opts);
+    if (r.type.startsWith(PROVIDER_PREFIX))
+        return new ReplayedProvider(r.type.slice(PROVIDER_PREFIX.length), r.name, inputs, opts);
     if (r.type === STACK_REFERENCE) return new pulumi.StackReference(r.name, { name: String(r.inputs.name) }, opts);
     if (r.custom) {
         const Class = sdkClass(r.type);
@@ -134,7 +142,8 @@ export function replayProgram(replay: Replay): Program {
         const byUrn = new Map<string, pulumi.Resource>();
         for (const r of replay.resources) byUrn.set(r.urn, register(r, byUrn));
         const outputs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(replay.outputs)) outputs[k] = v === SECRET_PLACEHOLDER ? pulumi.secret(v) : v;
+        for (const [k, v] of Object.entries(replay.outputs))
+            outputs[k] = v === SECRET_PLACEHOLDER ? pulumi.secret(v) : v;
         return outputs;
     };
 }

@@ -28,7 +28,11 @@ export interface StackResult {
      * Program over floor: evaluation wall time (the basis of the target), evaluation CPU time (the
      * same work, less disturbed by other processes on the machine), and total wall time.
      */
-    readonly ratio: { readonly evaluation: number | null; readonly evaluationCpu: number | null; readonly total: number | null };
+    readonly ratio: {
+        readonly evaluation: number | null;
+        readonly evaluationCpu: number | null;
+        readonly total: number | null;
+    };
     /** Program evaluation time per registered resource. */
     readonly msPerResource: number | null;
     readonly imageBump: ImageBump;
@@ -43,9 +47,17 @@ export interface Target {
 const ratioOf = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 
 /** The ratios and per-resource time of one stack from its two series. */
-export function derived(program: Series, floor: Series, resources: number): Pick<StackResult, "ratio" | "msPerResource"> {
+export function derived(
+    program: Series,
+    floor: Series,
+    resources: number,
+): Pick<StackResult, "ratio" | "msPerResource"> {
     return {
-        ratio: { evaluation: ratioOf(program.evalMs, floor.evalMs), evaluationCpu: ratioOf(program.evalCpuMs, floor.evalCpuMs), total: ratioOf(program.wallMs, floor.wallMs) },
+        ratio: {
+            evaluation: ratioOf(program.evalMs, floor.evalMs),
+            evaluationCpu: ratioOf(program.evalCpuMs, floor.evalCpuMs),
+            total: ratioOf(program.wallMs, floor.wallMs),
+        },
         msPerResource: resources > 0 ? Math.round((program.evalMs / resources) * 100) / 100 : null,
     };
 }
@@ -60,7 +72,10 @@ export function targets(results: readonly StackResult[]): Target[] {
     const small = results.find((r) => r.label === "synthetic-10");
     const large = results.find((r) => r.label === "synthetic-200");
     if (small && large) {
-        const growth = small.msPerResource && large.msPerResource ? Math.round((large.msPerResource / small.msPerResource) * 100) / 100 : null;
+        const growth =
+            small.msPerResource && large.msPerResource
+                ? Math.round((large.msPerResource / small.msPerResource) * 100) / 100
+                : null;
         out.push({
             name: "linear growth: ms/resource at 200 workloads <= 1.5x that at 10",
             met: growth !== null && growth <= 1.5,
@@ -125,13 +140,19 @@ function row(r: StackResult): string[] {
 export function textTable(results: readonly StackResult[]): string {
     const rows = [HEADER, ...results.map(row)];
     const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+    return rows
+        .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "))
+        .join("\n");
 }
 
 /** The same table in Markdown, for the README. */
 export function markdownTable(results: readonly StackResult[]): string {
     const rows = results.map(row);
-    return [`| ${HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(HEADER.length - 1)}`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+    return [
+        `| ${HEADER.join(" | ")} |`,
+        `| --- |${" ---: |".repeat(HEADER.length - 1)}`,
+        ...rows.map((r) => `| ${r.join(" | ")} |`),
+    ].join("\n");
 }
 
 export function targetLines(list: readonly Target[]): string {

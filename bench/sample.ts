@@ -163,7 +163,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const startupMs = performance.now();
     const job = JSON.parse(fs.readFileSync(argv[0], "utf8")) as SampleJob;
     const report = job.side === "program" ? await programSample(job, startupMs) : await floorSample(job, startupMs);
-    await new Promise<void>((resolve) => process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`, () => resolve()));
+    await new Promise<void>((resolve) =>
+        process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`, () => resolve()),
+    );
     return 0;
 }
 

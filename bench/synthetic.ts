@@ -21,7 +21,8 @@ export interface SyntheticWorkloads {
 
 /** `workloads` workers and cron tasks, half each (the odd one is a worker), with unique, valid names. */
 export function syntheticWorkloads(workloads: number): SyntheticWorkloads {
-    if (!Number.isInteger(workloads) || workloads < 0) throw new Error(`workloads must be a whole number, got ${workloads}`);
+    if (!Number.isInteger(workloads) || workloads < 0)
+        throw new Error(`workloads must be a whole number, got ${workloads}`);
     const nWorkers = Math.ceil(workloads / 2);
     const nCron = workloads - nWorkers;
     const id = (i: number) => String(i + 1).padStart(3, "0");
@@ -50,9 +51,17 @@ export function syntheticOverrides(base: Record<string, unknown>, workloads: num
 }
 
 /** The committed stacks and the synthetic ones built from `base`, in the order the table shows them. */
-export function benchStacks(committed: readonly string[], base: { stack: string; values: Record<string, unknown> }, sizes: readonly number[]): BenchStack[] {
+export function benchStacks(
+    committed: readonly string[],
+    base: { stack: string; values: Record<string, unknown> },
+    sizes: readonly number[],
+): BenchStack[] {
     return [
         ...committed.map((stack) => ({ label: stack, stack, overrides: {} })),
-        ...sizes.map((n) => ({ label: `synthetic-${n}`, stack: base.stack, overrides: syntheticOverrides(base.values, n) })),
+        ...sizes.map((n) => ({
+            label: `synthetic-${n}`,
+            stack: base.stack,
+            overrides: syntheticOverrides(base.values, n),
+        })),
     ];
 }

@@ -14,7 +14,13 @@ const resourcePolicies: ResourceValidationPolicy[] = resourceRules.map((rule) =>
     description: rule.description,
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        for (const message of checkResource(rule, { type: args.type, props: args.props, urn: args.urn, name: args.name })) reportViolation(message);
+        for (const message of checkResource(rule, {
+            type: args.type,
+            props: args.props,
+            urn: args.urn,
+            name: args.name,
+        }))
+            reportViolation(message);
     },
 }));
 
@@ -35,7 +41,12 @@ function stackPolicy(rule: StackRule): ResourceValidationPolicy & StackValidatio
             inputs.set(args.urn, args.props);
         },
         validateStack: (args, reportViolation) => {
-            const resources = args.resources.map((r) => ({ type: r.type, props: inputs.get(r.urn) ?? r.props, urn: r.urn, name: r.name }));
+            const resources = args.resources.map((r) => ({
+                type: r.type,
+                props: inputs.get(r.urn) ?? r.props,
+                urn: r.urn,
+                name: r.name,
+            }));
             for (const v of rule.check(resources)) reportViolation(v.message, v.urn);
         },
     };

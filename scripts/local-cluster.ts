@@ -13,7 +13,16 @@ import * as fs from "fs";
 import { componentArgs } from "./lib/localCluster/components";
 import { crdFiles, installCrds, isApiserverReady, kubectl, readyNodes } from "./lib/localCluster/kube";
 import {
-    COMPONENTS, Component, ClusterState, Ports, STATE_DIR, apiserverUrl, binary, paths, readState, writeState,
+    COMPONENTS,
+    Component,
+    ClusterState,
+    Ports,
+    STATE_DIR,
+    apiserverUrl,
+    binary,
+    paths,
+    readState,
+    writeState,
 } from "./lib/localCluster/layout";
 import { nodeList } from "./lib/localCluster/nodes";
 import { IDENTITIES, createPki, kubeconfigFor } from "./lib/localCluster/pki";
@@ -23,8 +32,11 @@ const USAGE = "usage: npm run local-cluster -- up|down|status";
 
 async function choosePorts(): Promise<Ports> {
     return {
-        etcdClient: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(),
-        controllerManager: await freePort(), scheduler: await freePort(),
+        etcdClient: await freePort(),
+        etcdPeer: await freePort(),
+        apiserver: await freePort(),
+        controllerManager: await freePort(),
+        scheduler: await freePort(),
     };
 }
 
@@ -68,7 +80,12 @@ async function bootCluster(ports: Ports): Promise<string[]> {
     await waitFor("the simulated Nodes to become Ready", 60_000, () => readyNodes().length === wanted);
     // Pods can only be created once the default ServiceAccount exists.
     await waitFor("the default ServiceAccount", 60_000, () => {
-        try { kubectl(["get", "serviceaccount", "default", "-n", "default"]); return true; } catch { return false; }
+        try {
+            kubectl(["get", "serviceaccount", "default", "-n", "default"]);
+            return true;
+        } catch {
+            return false;
+        }
     });
     const crds = crdFiles();
     return crds.length > 0 ? installCrds(crds) : [];
@@ -81,7 +98,9 @@ async function up(): Promise<void> {
         return;
     }
     if (running.length > 0) {
-        throw new Error(`local cluster partly running (${running.join(", ")}): run npm run local-cluster -- down first`);
+        throw new Error(
+            `local cluster partly running (${running.join(", ")}): run npm run local-cluster -- down first`,
+        );
     }
     COMPONENTS.forEach((c) => binary(c));
     binary("kubectl");
@@ -105,8 +124,13 @@ function printSummary(state: ClusterState, crds: string[]): void {
     console.log(`local cluster up at ${apiserverUrl(state.ports)} (Kubernetes ${kubectlServerVersion()})`);
     console.log(`  kubeconfig  ${paths.kubeconfig}`);
     console.log(`  nodes       ${readyNodes().length} Ready (kwok), zones eu-central-1a/b/c`);
-    console.log(`  crds        ${crds.length > 0 ? crds.join(", ") :
-        "none: the NGINX CRDs are not in the toolchain cache (scripts/toolchain.sh crds)"}`);
+    console.log(
+        `  crds        ${
+            crds.length > 0
+                ? crds.join(", ")
+                : "none: the NGINX CRDs are not in the toolchain cache (scripts/toolchain.sh crds)"
+        }`,
+    );
     console.log(`  logs        ${paths.logs}`);
     console.log(`  try         kubectl --kubeconfig ${paths.kubeconfig} get nodes`);
 }
@@ -150,10 +174,14 @@ function status(): void {
 
 async function main(command: string | undefined): Promise<void> {
     switch (command) {
-        case "up": return up();
-        case "down": return down();
-        case "status": return status();
-        default: throw new Error(USAGE);
+        case "up":
+            return up();
+        case "down":
+            return down();
+        case "status":
+            return status();
+        default:
+            throw new Error(USAGE);
     }
 }
 

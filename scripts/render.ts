@@ -60,7 +60,9 @@ export async function renderCli(argv: readonly string[], io: CliIo): Promise<num
         const previous = readPreviousPlan(args.outDir, args.stack);
         const target = writeRender(args.outDir, args.stack, rendered);
         io.stdout(summaryFor(rendered, previous));
-        io.stdout(`\nWrote ${path.relative(process.cwd(), path.join(target, "plan.json"))} and ${path.relative(process.cwd(), path.join(target, "manifests.yaml"))}\n`);
+        io.stdout(
+            `\nWrote ${path.relative(process.cwd(), path.join(target, "plan.json"))} and ${path.relative(process.cwd(), path.join(target, "manifests.yaml"))}\n`,
+        );
         return 0;
     } catch (err) {
         if (ConfigError.is(err)) io.stderr(`render: stack ${args.stack}: ${err.message}\n`);

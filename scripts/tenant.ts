@@ -15,7 +15,8 @@ class UsageError extends Error {}
 function parseArgs(argv: readonly string[]): { name: string; from: string; org?: string } {
     const [command, ...rest] = argv;
     if (command === "-h" || command === "--help") throw new UsageError("");
-    if (command !== "new") throw new UsageError(command === undefined ? "name a command: new" : `unknown command ${command}`);
+    if (command !== "new")
+        throw new UsageError(command === undefined ? "name a command: new" : `unknown command ${command}`);
     let name: string | undefined;
     let from: string | undefined;
     let org: string | undefined;
@@ -58,7 +59,9 @@ export function tenantCli(argv: readonly string[], io: TenantIo): number {
     try {
         const scaffold = scaffoldTenant({ dir: io.dir, ...args });
         fs.writeFileSync(scaffold.file, scaffold.text, { flag: "wx" });
-        io.stdout(`Wrote ${path.basename(scaffold.file)}: tenant ${args.name} on the cluster of ${scaffold.sharedStack}.\n`);
+        io.stdout(
+            `Wrote ${path.basename(scaffold.file)}: tenant ${args.name} on the cluster of ${scaffold.sharedStack}.\n`,
+        );
         io.stdout(`Check it with: npm run render -- ${scaffold.stack}\n`);
         io.stdout(`Then create the stack and set its secrets:\n  pulumi stack init ${scaffold.stack}\n`);
         for (const c of scaffold.secretCommands) io.stdout(`  ${c}\n`);

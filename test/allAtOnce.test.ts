@@ -10,11 +10,48 @@ type Root = Record<string, any>;
 
 describe("cross-field checks still run when another value of the same key has a type error", () => {
     it.each<[string, string, (r: Root) => void, string[]]>([
-        ["a bad port beside min > max replicas", "prod", (r) => Object.assign(r.app.web, { port: "http", minReplicas: 30 }), ["capstan:app.web.port", "capstan:app.web.minReplicas"]],
-        ["a bad worker name beside a later worker's min > max", "prod", (r) => { r.app.workers[0].name = "Bad_Name"; Object.assign(r.app.workers[1], { minReplicas: 9, maxReplicas: 2 }); }, ["capstan:app.workers[0].name", "capstan:app.workers[1].minReplicas"]],
-        ["an unknown key beside a memory limit below its request", "staging", (r) => { r.app.web.replicas = 3; r.app.web.resources = { memory: "1Gi", memoryLimit: "512Mi" }; }, ["capstan:app.web.replicas", "capstan:app.web.resources.memoryLimit"]],
-        ["a bad node-group instance type beside min > max size", "staging", (r) => { r.nodeGroups[0].instanceTypes = ["large"]; Object.assign(r.nodeGroups[1], { minSize: 5, maxSize: 1 }); }, ["capstan:nodeGroups[0].instanceTypes[0]", "capstan:nodeGroups[1].minSize"]],
-        ["a bad NodePort beside a public host repeated internally", "staging", (r) => { r.ingress.public.nodePorts = { http: 80, https: 30443 }; r.ingress.internal.hosts = ["staging.example.com"]; }, ["capstan:ingress.public.nodePorts.http", "capstan:ingress.internal.hosts[0]"]],
+        [
+            "a bad port beside min > max replicas",
+            "prod",
+            (r) => Object.assign(r.app.web, { port: "http", minReplicas: 30 }),
+            ["capstan:app.web.port", "capstan:app.web.minReplicas"],
+        ],
+        [
+            "a bad worker name beside a later worker's min > max",
+            "prod",
+            (r) => {
+                r.app.workers[0].name = "Bad_Name";
+                Object.assign(r.app.workers[1], { minReplicas: 9, maxReplicas: 2 });
+            },
+            ["capstan:app.workers[0].name", "capstan:app.workers[1].minReplicas"],
+        ],
+        [
+            "an unknown key beside a memory limit below its request",
+            "staging",
+            (r) => {
+                r.app.web.replicas = 3;
+                r.app.web.resources = { memory: "1Gi", memoryLimit: "512Mi" };
+            },
+            ["capstan:app.web.replicas", "capstan:app.web.resources.memoryLimit"],
+        ],
+        [
+            "a bad node-group instance type beside min > max size",
+            "staging",
+            (r) => {
+                r.nodeGroups[0].instanceTypes = ["large"];
+                Object.assign(r.nodeGroups[1], { minSize: 5, maxSize: 1 });
+            },
+            ["capstan:nodeGroups[0].instanceTypes[0]", "capstan:nodeGroups[1].minSize"],
+        ],
+        [
+            "a bad NodePort beside a public host repeated internally",
+            "staging",
+            (r) => {
+                r.ingress.public.nodePorts = { http: 80, https: 30443 };
+                r.ingress.internal.hosts = ["staging.example.com"];
+            },
+            ["capstan:ingress.public.nodePorts.http", "capstan:ingress.internal.hosts[0]"],
+        ],
     ])("%s", (_name, stack, mutate, paths) => {
         const problems = problemsOf(stack, mutate);
         expect(problems.map((p) => p.path).sort()).toEqual([...paths].sort());
@@ -22,7 +59,9 @@ describe("cross-field checks still run when another value of the same key has a 
 
     it("a value replaced by its default for the cross checks is not reported a second time", () => {
         // minReplicas "five" is refused; the default that stands in for it must not yield a min > max problem of its own.
-        const problems = problemsOf("staging", (r) => Object.assign(r.app.web, { minReplicas: "five", maxReplicas: 1 }));
+        const problems = problemsOf("staging", (r) =>
+            Object.assign(r.app.web, { minReplicas: "five", maxReplicas: 1 }),
+        );
         expect(problems.map((p) => p.path)).toEqual(["capstan:app.web.minReplicas"]);
     });
 });
@@ -40,14 +79,37 @@ describe("checks that components made are config problems with key paths, never 
         write("prod", "prod", owner);
         write("bad", stack, change);
         let stderr = "";
-        const code = await renderCli(["bad", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+        const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
+            dir,
+            program: capstanProgram,
+            stdout: () => undefined,
+            stderr: (t) => (stderr += t),
+        });
         return { code, stderr };
     }
 
     it.each<[string, string, (v: Root) => void, (v: Root) => void, string]>([
-        ["a Kubernetes version with no pinned autoscaler image", "staging", (v) => (v["capstan:cluster"].version = "1.29"), () => undefined, "capstan:cluster.version"],
-        ["an app in kube-system", "staging", (v) => (v["capstan:app"].namespace = "kube-system"), () => undefined, "capstan:app.namespace"],
-        ["an internal entry on an owner without the internal controller", "tenant-acme", (v) => (v["capstan:cluster"].sharedStack = "o/capstan/prod"), (v) => delete v["capstan:ingress"].internal, "capstan:ingress.internal"],
+        [
+            "a Kubernetes version with no pinned autoscaler image",
+            "staging",
+            (v) => (v["capstan:cluster"].version = "1.29"),
+            () => undefined,
+            "capstan:cluster.version",
+        ],
+        [
+            "an app in kube-system",
+            "staging",
+            (v) => (v["capstan:app"].namespace = "kube-system"),
+            () => undefined,
+            "capstan:app.namespace",
+        ],
+        [
+            "an internal entry on an owner without the internal controller",
+            "tenant-acme",
+            (v) => (v["capstan:cluster"].sharedStack = "o/capstan/prod"),
+            (v) => delete v["capstan:ingress"].internal,
+            "capstan:ingress.internal",
+        ],
     ])("%s", async (_name, stack, change, owner, keyPath) => {
         const { code, stderr } = await renderWith(stack, change, owner);
         expect(code).toBe(1);

@@ -3,7 +3,16 @@
  * and the error it gives for bad ones.
  */
 import { describe, expect, it } from "vitest";
-import { AppEnv, AppNamespace, CronTask, Migration, migrationJobName, RailsApp, WebService, WorkerPool } from "../components/app";
+import {
+    AppEnv,
+    AppNamespace,
+    CronTask,
+    Migration,
+    migrationJobName,
+    RailsApp,
+    WebService,
+    WorkerPool,
+} from "../components/app";
 import { scalingProblems } from "../components/app/autoscaled";
 import { cronProblems } from "../components/app/cron";
 import { migrationProblems } from "../components/app/migration";
@@ -16,10 +25,18 @@ import { appSchema } from "../components/config";
 import { isSecretValue } from "../scripts/lib/engine";
 import { ofType, type RecordedResource, runComponents } from "./harness";
 
-const pod: PodBase = { env: { configMapName: "env-cm", secretName: "env-secret" }, serviceAccountName: "sa", runAsUser: 1000, writablePaths: ["/tmp", "/rails/tmp"] };
+const pod: PodBase = {
+    env: { configMapName: "env-cm", secretName: "env-secret" },
+    serviceAccountName: "sa",
+    runAsUser: 1000,
+    writablePaths: ["/tmp", "/rails/tmp"],
+};
 const resources = { cpu: "250m", memory: "512Mi", memoryLimit: "512Mi" };
 const scaling = { minReplicas: 2, maxReplicas: 4, targetCPUUtilization: 60 };
-const routes: WebRoutesArgs = { hosts: { public: ["a.example.com", "b.example.com"], internal: ["i.example.com"] }, ingressClasses: { public: "public", internal: "internal" } };
+const routes: WebRoutesArgs = {
+    hosts: { public: ["a.example.com", "b.example.com"], internal: ["i.example.com"] },
+    ingressClasses: { public: "public", internal: "internal" },
+};
 const webArgs = {
     app: "shop",
     workload: "shop-web",
@@ -44,45 +61,129 @@ const one = (rs: RecordedResource[], type: string) => {
 describe("bad Args are refused, naming the field", () => {
     it.each([
         ["minReplicas 0", () => scalingProblems({ ...scaling, minReplicas: 0 }), "minReplicas"],
-        ["min above max", () => scalingProblems({ ...scaling, minReplicas: 5 }), "minReplicas: 5 must be less than or equal to maxReplicas (4)"],
+        [
+            "min above max",
+            () => scalingProblems({ ...scaling, minReplicas: 5 }),
+            "minReplicas: 5 must be less than or equal to maxReplicas (4)",
+        ],
         ["CPU target 0", () => scalingProblems({ ...scaling, targetCPUUtilization: 0 }), "targetCPUUtilization"],
         ["web port 0", () => webProblems({ ...webArgs, port: 0 }), "port"],
         ["relative health path", () => webProblems({ ...webArgs, healthPath: "up" }), "healthPath"],
         ["relative liveness path", () => webProblems({ ...webArgs, livenessPath: "live" }), "livenessPath"],
         ["negative preStop sleep", () => webProblems({ ...webArgs, preStopSleepSeconds: -1 }), "preStopSleepSeconds"],
         ["worker without command", () => workerProblems({ command: [] }), "command"],
-        ["worker shutdown 0", () => workerProblems({ command: ["x"], shutdownTimeoutSeconds: 0 }), "shutdownTimeoutSeconds"],
+        [
+            "worker shutdown 0",
+            () => workerProblems({ command: ["x"], shutdownTimeoutSeconds: 0 }),
+            "shutdownTimeoutSeconds",
+        ],
         ["cron with four fields", () => cronProblems({ schedule: "0 3 * *", command: ["x"] }), "schedule"],
         ["cron minute out of range", () => cronProblems({ schedule: "61 3 * * *", command: ["x"] }), "schedule"],
         ["cron without command", () => cronProblems({ schedule: "@daily", command: [] }), "command"],
-        ["cron deadline 1", () => cronProblems({ schedule: "@daily", command: ["x"], startingDeadlineSeconds: 1 }), "startingDeadlineSeconds"],
-        ["migration without command", () => migrationProblems({ command: [], activeDeadlineSeconds: 60, imageTag: "1" }), "command"],
-        ["migration deadline 0", () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 0, imageTag: "1" }), "activeDeadlineSeconds"],
-        ["migration without tag", () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 60, imageTag: "" }), "imageTag"],
+        [
+            "cron deadline 1",
+            () => cronProblems({ schedule: "@daily", command: ["x"], startingDeadlineSeconds: 1 }),
+            "startingDeadlineSeconds",
+        ],
+        [
+            "migration without command",
+            () => migrationProblems({ command: [], activeDeadlineSeconds: 60, imageTag: "1" }),
+            "command",
+        ],
+        [
+            "migration deadline 0",
+            () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 0, imageTag: "1" }),
+            "activeDeadlineSeconds",
+        ],
+        [
+            "migration without tag",
+            () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 60, imageTag: "" }),
+            "imageTag",
+        ],
         ["no public host", () => routeProblems({ ...routes, hosts: { public: [] } }), "hosts.public"],
-        ["internal hosts without an internal class", () => routeProblems({ ...routes, ingressClasses: { public: "public" } }), "hosts.internal"],
-        ["a host twice", () => routeProblems({ ...routes, hosts: { public: ["a.example.com"], internal: ["a.example.com"] } }), "a.example.com is listed twice"],
-        ["canary weight 101", () => routeProblems({ ...routes, canary: { serviceName: "c", cookie: { name: "c", value: "1" }, weight: 101 } }), "canary.weight"],
+        [
+            "internal hosts without an internal class",
+            () => routeProblems({ ...routes, ingressClasses: { public: "public" } }),
+            "hosts.internal",
+        ],
+        [
+            "a host twice",
+            () => routeProblems({ ...routes, hosts: { public: ["a.example.com"], internal: ["a.example.com"] } }),
+            "a.example.com is listed twice",
+        ],
+        [
+            "canary weight 101",
+            () =>
+                routeProblems({
+                    ...routes,
+                    canary: { serviceName: "c", cookie: { name: "c", value: "1" }, weight: 101 },
+                }),
+            "canary.weight",
+        ],
         ["unreachable canary", () => routeProblems({ ...routes, canary: { serviceName: "c", weight: 0 } }), "canary:"],
     ])("%s", (_case, problems, expected) => {
         expect(problems().join("\n")).toContain(expected);
     });
 
-    const app = appSchema.parse({ name: "shop", image: "registry.example.com/shop", env: { A: "1" }, secretEnv: ["S"], migrate: { command: ["m"] } });
+    const app = appSchema.parse({
+        name: "shop",
+        image: "registry.example.com/shop",
+        env: { A: "1" },
+        secretEnv: ["S"],
+        migrate: { command: ["m"] },
+    });
     it.each([
         ["extraEnv repeating app.env", { extraEnv: { A: "2" } }, "extraEnv.A"],
         ["extraEnv repeating a secret", { extraEnv: { S: "2" } }, "extraEnv.S"],
         ["canary at the stable tag", { canary: { imageTag: "1.0.0", weight: 0 } }, "canary.imageTag"],
-        ["extraEnv setting the workers' shutdown timeout", { extraEnv: { SHUTDOWN_TIMEOUT_SECONDS: "5" }, app: appSchema.parse({ name: "shop", image: "registry.example.com/shop", migrate: { command: ["m"] }, workers: [{ name: "w", command: ["sidekiq"] }] }) }, "SHUTDOWN_TIMEOUT_SECONDS"],
+        [
+            "extraEnv setting the workers' shutdown timeout",
+            {
+                extraEnv: { SHUTDOWN_TIMEOUT_SECONDS: "5" },
+                app: appSchema.parse({
+                    name: "shop",
+                    image: "registry.example.com/shop",
+                    migrate: { command: ["m"] },
+                    workers: [{ name: "w", command: ["sidekiq"] }],
+                }),
+            },
+            "SHUTDOWN_TIMEOUT_SECONDS",
+        ],
     ])("RailsApp: %s", (_case, extra, expected) => {
         expect(railsAppProblems({ app, imageTag: "1.0.0", ...extra }).join("\n")).toContain(expected);
     });
 
     it.each([
-        ["WebService with min above max", () => new WebService("w", { ...webArgs, scaling: { ...scaling, minReplicas: 9 } }), /minReplicas: 9/],
-        ["WorkerPool without command", () => new WorkerPool("w", { ...webArgs, workload: "shop-worker-x", command: [], scaling, resources }), /command/],
-        ["CronTask with a bad schedule", () => new CronTask("c", { ...webArgs, workload: "shop-cron-x", schedule: "every day", command: ["x"] }), /schedule/],
-        ["Migration without command", () => new Migration("m", { app: "shop", namespace: "shop", image: "r/shop", imageTag: "1", command: [], pod, resources, activeDeadlineSeconds: 60 }), /command/],
+        [
+            "WebService with min above max",
+            () => new WebService("w", { ...webArgs, scaling: { ...scaling, minReplicas: 9 } }),
+            /minReplicas: 9/,
+        ],
+        [
+            "WorkerPool without command",
+            () => new WorkerPool("w", { ...webArgs, workload: "shop-worker-x", command: [], scaling, resources }),
+            /command/,
+        ],
+        [
+            "CronTask with a bad schedule",
+            () => new CronTask("c", { ...webArgs, workload: "shop-cron-x", schedule: "every day", command: ["x"] }),
+            /schedule/,
+        ],
+        [
+            "Migration without command",
+            () =>
+                new Migration("m", {
+                    app: "shop",
+                    namespace: "shop",
+                    image: "r/shop",
+                    imageTag: "1",
+                    command: [],
+                    pod,
+                    resources,
+                    activeDeadlineSeconds: 60,
+                }),
+            /command/,
+        ],
         ["AppNamespace named default", () => new AppNamespace("ns", { name: "default" }), /system namespace/],
     ])("%s fails the run", async (_case, fn, message) => {
         await expect(runComponents(fn)).rejects.toThrow(message);
@@ -96,7 +197,14 @@ describe("AppEnv", () => {
     ])("with %s declares a ConfigMap, and a Secret only for secret names", async (_c, secretEnv, secrets) => {
         const rs = (
             await runComponents(
-                () => new AppEnv("env", { namespace: "shop", labels: {}, env: { A: "1" }, secretEnv, secretValues: { S1: "v1-s3cret", S2: "v2-s3cret", OTHER: "x" } }),
+                () =>
+                    new AppEnv("env", {
+                        namespace: "shop",
+                        labels: {},
+                        env: { A: "1" },
+                        secretEnv,
+                        secretValues: { S1: "v1-s3cret", S2: "v2-s3cret", OTHER: "x" },
+                    }),
                 { secrets: {} },
             )
         ).resources;
@@ -121,14 +229,32 @@ describe("Migration", () => {
     });
 
     it("runs once, without retries or TTL, with the web pod's image, env and service account", async () => {
-        const rs = (await runComponents(() => new Migration("m", { app: "shop", namespace: "shop", image: "r/shop", imageTag: "1.2", command: ["rake", "db:migrate"], pod, resources, activeDeadlineSeconds: 600 }))).resources;
+        const rs = (
+            await runComponents(
+                () =>
+                    new Migration("m", {
+                        app: "shop",
+                        namespace: "shop",
+                        image: "r/shop",
+                        imageTag: "1.2",
+                        command: ["rake", "db:migrate"],
+                        pod,
+                        resources,
+                        activeDeadlineSeconds: 600,
+                    }),
+            )
+        ).resources;
         const job = one(rs, "kubernetes:batch/v1:Job");
         expect(job.metadata.name).toBe(migrationJobName("shop", "1.2"));
         expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600 });
         expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
         const spec = job.spec.template.spec;
         expect(spec).toMatchObject({ restartPolicy: "Never", serviceAccountName: "sa" });
-        expect(spec.containers[0]).toMatchObject({ image: "r/shop:1.2", command: ["rake", "db:migrate"], envFrom: [{ configMapRef: { name: "env-cm" } }, { secretRef: { name: "env-secret" } }] });
+        expect(spec.containers[0]).toMatchObject({
+            image: "r/shop:1.2",
+            command: ["rake", "db:migrate"],
+            envFrom: [{ configMapRef: { name: "env-cm" } }, { secretRef: { name: "env-secret" } }],
+        });
     });
 });
 
@@ -143,18 +269,35 @@ describe("WebService", () => {
         expect(d.spec.replicas).toBeUndefined();
         expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(webGracePeriod(15, 30));
         expect(webGracePeriod(15, 30)).toBeGreaterThan(15 + 30);
-        expect(one(rs, "kubernetes:core/v1:Service").spec).toMatchObject({ type: "ClusterIP", selector: d.spec.selector.matchLabels });
-        expect(one(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 2, maxReplicas: 4, scaleTargetRef: { name: "shop-web" } });
-        expect(one(rs, "kubernetes:policy/v1:PodDisruptionBudget").spec.selector.matchLabels).toEqual(d.spec.selector.matchLabels);
+        expect(one(rs, "kubernetes:core/v1:Service").spec).toMatchObject({
+            type: "ClusterIP",
+            selector: d.spec.selector.matchLabels,
+        });
+        expect(one(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").spec).toMatchObject({
+            minReplicas: 2,
+            maxReplicas: 4,
+            scaleTargetRef: { name: "shop-web" },
+        });
+        expect(one(rs, "kubernetes:policy/v1:PodDisruptionBudget").spec.selector.matchLabels).toEqual(
+            d.spec.selector.matchLabels,
+        );
         const servers = ofType(rs, "kubernetes:k8s.nginx.org/v1:VirtualServer").map(state);
         expect(servers).toHaveLength(count);
-        for (const vs of servers) expect(vs.spec.ingressClassName).toBe(r!.hosts.internal?.includes(vs.spec.host) ? "internal" : "public");
+        for (const vs of servers)
+            expect(vs.spec.ingressClassName).toBe(r!.hosts.internal?.includes(vs.spec.host) ? "internal" : "public");
     });
 
     it("attaches a class's policies to that class's VirtualServers only", async () => {
-        const rs = (await runComponents(() => new WebService("web", { ...webArgs, routes: { ...routes, policies: { public: ["basic-auth"] } } }))).resources;
+        const rs = (
+            await runComponents(
+                () =>
+                    new WebService("web", { ...webArgs, routes: { ...routes, policies: { public: ["basic-auth"] } } }),
+            )
+        ).resources;
         for (const vs of ofType(rs, "kubernetes:k8s.nginx.org/v1:VirtualServer").map(state)) {
-            expect(vs.spec.policies).toEqual(vs.spec.ingressClassName === "public" ? [{ name: "basic-auth" }] : undefined);
+            expect(vs.spec.policies).toEqual(
+                vs.spec.ingressClassName === "public" ? [{ name: "basic-auth" }] : undefined,
+            );
         }
     });
 });
@@ -163,28 +306,58 @@ describe("WorkerPool", () => {
     it.each([
         ["on any node", {}, [], 25],
         ["on a worker node group", { role: "workers" }, [{ key: "role", value: "workers", effect: "NoSchedule" }], 90],
-    ])("%s: a Deployment, HPA and PDB, no Service, a grace period past the shutdown timeout", async (_c, nodeSelector, tolerations, timeout) => {
-        const rs = (await runComponents(() => new WorkerPool("wk", { ...webArgs, workload: "shop-worker-x", command: ["sidekiq"], shutdownTimeoutSeconds: timeout, nodeSelector, tolerations }))).resources;
-        expect(ofType(rs, "kubernetes:core/v1:Service")).toEqual([]);
-        expect(ofType(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(1);
-        expect(ofType(rs, "kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(1);
-        const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
-        expect(spec.terminationGracePeriodSeconds).toBe(workerGracePeriod(timeout));
-        expect(workerGracePeriod(timeout)).toBeGreaterThan(timeout);
-        expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
-        expect(spec.tolerations?.length ?? 0).toBe(tolerations.length);
-        expect(spec.containers[0].ports).toEqual([]);
-    });
+    ])(
+        "%s: a Deployment, HPA and PDB, no Service, a grace period past the shutdown timeout",
+        async (_c, nodeSelector, tolerations, timeout) => {
+            const rs = (
+                await runComponents(
+                    () =>
+                        new WorkerPool("wk", {
+                            ...webArgs,
+                            workload: "shop-worker-x",
+                            command: ["sidekiq"],
+                            shutdownTimeoutSeconds: timeout,
+                            nodeSelector,
+                            tolerations,
+                        }),
+                )
+            ).resources;
+            expect(ofType(rs, "kubernetes:core/v1:Service")).toEqual([]);
+            expect(ofType(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(1);
+            expect(ofType(rs, "kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(1);
+            const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
+            expect(spec.terminationGracePeriodSeconds).toBe(workerGracePeriod(timeout));
+            expect(workerGracePeriod(timeout)).toBeGreaterThan(timeout);
+            expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
+            expect(spec.tolerations?.length ?? 0).toBe(tolerations.length);
+            expect(spec.containers[0].ports).toEqual([]);
+        },
+    );
 });
 
 describe("a worker's shutdown timeout", () => {
-    it.each([undefined, 60])("(%s) reaches the worker process as SHUTDOWN_TIMEOUT_SECONDS, inside the grace period", async (timeout) => {
-        const rs = (await runComponents(() => new WorkerPool("wk", { ...webArgs, workload: "shop-worker-x", command: ["sidekiq", "-t", "$(SHUTDOWN_TIMEOUT_SECONDS)"], shutdownTimeoutSeconds: timeout }))).resources;
-        const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
-        const env = Object.fromEntries((spec.containers[0].env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
-        expect(env[SHUTDOWN_TIMEOUT_ENV]).toBe(String(timeout ?? 25));
-        expect(Number(env[SHUTDOWN_TIMEOUT_ENV])).toBeLessThan(spec.terminationGracePeriodSeconds);
-    });
+    it.each([undefined, 60])(
+        "(%s) reaches the worker process as SHUTDOWN_TIMEOUT_SECONDS, inside the grace period",
+        async (timeout) => {
+            const rs = (
+                await runComponents(
+                    () =>
+                        new WorkerPool("wk", {
+                            ...webArgs,
+                            workload: "shop-worker-x",
+                            command: ["sidekiq", "-t", "$(SHUTDOWN_TIMEOUT_SECONDS)"],
+                            shutdownTimeoutSeconds: timeout,
+                        }),
+                )
+            ).resources;
+            const spec = one(rs, "kubernetes:apps/v1:Deployment").spec.template.spec;
+            const env = Object.fromEntries(
+                (spec.containers[0].env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]),
+            );
+            expect(env[SHUTDOWN_TIMEOUT_ENV]).toBe(String(timeout ?? 25));
+            expect(Number(env[SHUTDOWN_TIMEOUT_ENV])).toBeLessThan(spec.terminationGracePeriodSeconds);
+        },
+    );
 });
 
 describe("CronTask", () => {
@@ -192,9 +365,27 @@ describe("CronTask", () => {
         ["with a time zone", "Europe/Berlin"],
         ["in the controller's time zone", undefined],
     ])("%s: one run at a time, deadlines, history limits", async (_c, timeZone) => {
-        const rs = (await runComponents(() => new CronTask("c", { ...webArgs, workload: "shop-cron-x", schedule: "15 3 * * *", command: ["rake", "x"], timeZone, backoffLimit: 1 }))).resources;
+        const rs = (
+            await runComponents(
+                () =>
+                    new CronTask("c", {
+                        ...webArgs,
+                        workload: "shop-cron-x",
+                        schedule: "15 3 * * *",
+                        command: ["rake", "x"],
+                        timeZone,
+                        backoffLimit: 1,
+                    }),
+            )
+        ).resources;
         const cj = one(rs, "kubernetes:batch/v1:CronJob").spec;
-        expect(cj).toMatchObject({ schedule: "15 3 * * *", concurrencyPolicy: "Forbid", startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+        expect(cj).toMatchObject({
+            schedule: "15 3 * * *",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 300,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+        });
         expect(cj.timeZone).toBe(timeZone);
         expect(cj.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 3600 });
         expect(cj.jobTemplate.spec.template.spec.restartPolicy).toBe("Never");
@@ -203,9 +394,13 @@ describe("CronTask", () => {
 
 describe("AppNamespace", () => {
     it("labels the namespace to enforce, warn about and audit the restricted profile", async () => {
-        const ns = one((await runComponents(() => new AppNamespace("ns", { name: "shop" }))).resources, "kubernetes:core/v1:Namespace");
+        const ns = one(
+            (await runComponents(() => new AppNamespace("ns", { name: "shop" }))).resources,
+            "kubernetes:core/v1:Namespace",
+        );
         expect(ns.metadata.name).toBe("shop");
-        for (const mode of ["enforce", "warn", "audit"]) expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
+        for (const mode of ["enforce", "warn", "audit"])
+            expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
     });
 });
 
@@ -220,7 +415,18 @@ describe("RailsApp", () => {
         migrate: { command: ["rake", "db:migrate"] },
     });
     const build = (extra: object = {}) =>
-        runComponents(() => new RailsApp("shop", { app, imageTag: "1.0.0", namespace: "shop-ns", secrets: { S: "s" }, hosts: { public: ["shop.example.com"] }, ingressClasses: { public: "public" }, ...extra }));
+        runComponents(
+            () =>
+                new RailsApp("shop", {
+                    app,
+                    imageTag: "1.0.0",
+                    namespace: "shop-ns",
+                    secrets: { S: "s" },
+                    hosts: { public: ["shop.example.com"] },
+                    ingressClasses: { public: "public" },
+                    ...extra,
+                }),
+        );
 
     it("puts every object in its namespace and runs pods as a ServiceAccount without a mounted token", async () => {
         const rs = (await build()).resources.filter((r) => r.custom);
@@ -232,8 +438,15 @@ describe("RailsApp", () => {
     });
 
     it("merges extraEnv into the ConfigMap and annotates the ServiceAccount", async () => {
-        const rs = (await build({ extraEnv: { BUCKET: "shop-bucket" }, serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop" } })).resources;
+        const rs = (
+            await build({
+                extraEnv: { BUCKET: "shop-bucket" },
+                serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop" },
+            })
+        ).resources;
         expect(one(rs, "kubernetes:core/v1:ConfigMap").data).toEqual({ A: "1", BUCKET: "shop-bucket" });
-        expect(one(rs, "kubernetes:core/v1:ServiceAccount").metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop" });
+        expect(one(rs, "kubernetes:core/v1:ServiceAccount").metadata.annotations).toEqual({
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/shop",
+        });
     });
 });

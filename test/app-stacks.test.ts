@@ -44,7 +44,14 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
     });
 
     it("validates every object against the Kubernetes schema, and every VirtualServer and Policy against the controller's", () => {
-        const problems = m.flatMap((o) => (o.kind === "VirtualServer" ? virtualServerProblems(o) : o.kind === "Policy" && o.apiVersion === "k8s.nginx.org/v1" ? policyProblems(o) : schemaProblems(o)).map((p) => `${nameOf(o)}: ${p}`));
+        const problems = m.flatMap((o) =>
+            (o.kind === "VirtualServer"
+                ? virtualServerProblems(o)
+                : o.kind === "Policy" && o.apiVersion === "k8s.nginx.org/v1"
+                  ? policyProblems(o)
+                  : schemaProblems(o)
+            ).map((p) => `${nameOf(o)}: ${p}`),
+        );
         expect(problems).toEqual([]);
         expect(byKind(m, "VirtualServer").length).toBeGreaterThan(0);
     });
@@ -64,7 +71,9 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         expect(hpas.length).toBe(deployments.length);
         for (const h of hpas) {
             expect(h.apiVersion).toBe("autoscaling/v2");
-            const target = deployments.find((d) => d.metadata.name === h.spec.scaleTargetRef.name && d.metadata.namespace === h.metadata.namespace);
+            const target = deployments.find(
+                (d) => d.metadata.name === h.spec.scaleTargetRef.name && d.metadata.namespace === h.metadata.namespace,
+            );
             expect(target, `HPA ${h.metadata.name} targets nothing`).toBeDefined();
             expect(h.spec.scaleTargetRef).toMatchObject({ apiVersion: "apps/v1", kind: "Deployment" });
             expect(target!.spec.replicas, `Deployment ${target!.metadata.name} sets replicas`).toBeUndefined();
@@ -81,13 +90,16 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
 
     it("gives every Deployment a disruption budget that selects its pods and still lets a node drain", () => {
         for (const d of byKind(m, "Deployment")) {
-            const hpa = byKind(m, "HorizontalPodAutoscaler").find((h) => h.spec.scaleTargetRef.name === d.metadata.name)!;
+            const hpa = byKind(m, "HorizontalPodAutoscaler").find(
+                (h) => h.spec.scaleTargetRef.name === d.metadata.name,
+            )!;
             const pdbs = byKind(m, "PodDisruptionBudget").filter((p) =>
                 Object.entries(p.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
             );
             expect(pdbs.length, d.metadata.name).toBe(1);
             const pdb = pdbs[0].spec;
-            const drains = pdb.maxUnavailable !== undefined ? pdb.maxUnavailable >= 1 : pdb.minAvailable < hpa.spec.minReplicas;
+            const drains =
+                pdb.maxUnavailable !== undefined ? pdb.maxUnavailable >= 1 : pdb.minAvailable < hpa.spec.minReplicas;
             expect(drains, `${d.metadata.name}: its PDB blocks every drain`).toBe(true);
             expect(pdb.selector.matchLabels).toEqual(d.spec.selector.matchLabels);
         }
@@ -96,9 +108,15 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
     it("gates every Deployment and CronJob on a migration Job (plan.json dependsOn)", () => {
         const plan = rendered.plan;
         const jobs = plan.resources.filter((r) => r.type === "kubernetes:batch/v1:Job").map((r) => r.urn);
-        const gated = plan.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:batch/v1:CronJob");
+        const gated = plan.resources.filter(
+            (r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:batch/v1:CronJob",
+        );
         expect(gated.length).toBeGreaterThan(0);
-        for (const r of gated) expect(r.dependsOn.filter((d) => jobs.includes(d)), r.name).toHaveLength(1);
+        for (const r of gated)
+            expect(
+                r.dependsOn.filter((d) => jobs.includes(d)),
+                r.name,
+            ).toHaveLength(1);
     });
 
     it("keeps migration and cron pods through autoscaler scale-downs, and never counts an eviction as a failed run", () => {
@@ -106,21 +124,29 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         expect(runs.map((o) => o.kind)).toEqual(expect.arrayContaining(["Job", "CronJob"]));
         for (const o of runs) {
             const job = o.kind === "CronJob" ? o.spec.jobTemplate.spec : o.spec;
-            expect(job.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"], nameOf(o)).toBe("false");
+            expect(
+                job.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"],
+                nameOf(o),
+            ).toBe("false");
             // podFailurePolicy requires restartPolicy Never; an evicted pod carries the DisruptionTarget condition.
             expect(job.template.spec.restartPolicy, nameOf(o)).toBe("Never");
-            const ignored = (job.podFailurePolicy?.rules ?? []).filter((r: Obj) => r.action === "Ignore" && r.onPodConditions?.some((c: Obj) => c.type === "DisruptionTarget"));
+            const ignored = (job.podFailurePolicy?.rules ?? []).filter(
+                (r: Obj) => r.action === "Ignore" && r.onPodConditions?.some((c: Obj) => c.type === "DisruptionTarget"),
+            );
             expect(ignored, `${nameOf(o)}: an eviction counts against backoffLimit`).toHaveLength(1);
             expect(job.podReplacementPolicy, `${nameOf(o)}: a replacement may overlap the stopping pod`).toBe("Failed");
         }
     });
 
     it("runs every pod under the restricted profile, with requests, a memory limit and a pinned image", () => {
-        for (const o of m.filter((o) => WORKLOAD_KINDS.includes(o.kind))) expect(podProblems(podTemplateOf(o)), nameOf(o)).toEqual([]);
+        for (const o of m.filter((o) => WORKLOAD_KINDS.includes(o.kind)))
+            expect(podProblems(podTemplateOf(o)), nameOf(o)).toEqual([]);
     });
 
     it("gives every web pod probes, a preStop sleep and a longer grace period", () => {
-        const web = byKind(m, "Deployment").filter((d) => d.spec.template.metadata.labels["app.kubernetes.io/component"] === "web");
+        const web = byKind(m, "Deployment").filter(
+            (d) => d.spec.template.metadata.labels["app.kubernetes.io/component"] === "web",
+        );
         expect(web.length).toBeGreaterThan(0);
         for (const d of web) expect(webPodProblems(d.spec.template), d.metadata.name).toEqual([]);
     });
@@ -130,7 +156,8 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
             expect(vs.spec.listener).toEqual({ http: OFFLOADED_LISTENER.name });
             expect(vs.spec.tls).toBeUndefined();
             const proxies = JSON.stringify(vs.spec.routes).match(/"proxy":/g) ?? [];
-            const protos = JSON.stringify(vs.spec.routes).match(/\{"name":"X-Forwarded-Proto","value":"https"\}/gi) ?? [];
+            const protos =
+                JSON.stringify(vs.spec.routes).match(/\{"name":"X-Forwarded-Proto","value":"https"\}/gi) ?? [];
             expect(proxies.length).toBeGreaterThan(0);
             expect(protos.length, "one X-Forwarded-Proto: https per proxied action").toBe(proxies.length);
         }
@@ -151,13 +178,17 @@ describe("a deploy", () => {
         expect(diff.create).toEqual([]);
         expect(diff.delete).toEqual([]);
         const changed = diff.update.map((u) => u.after.type).sort();
-        const workloads = before.resources.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"].includes(r.type));
+        const workloads = before.resources.filter((r) =>
+            ["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"].includes(r.type),
+        );
         expect(changed).toEqual(workloads.map((r) => r.type).sort());
         // The migration Job's name follows the tag: the provider replaces it, and the diff says so.
         expect(diff.replace.map((u) => u.after.type)).toEqual(["kubernetes:batch/v1:Job"]);
         for (const u of [...diff.update, ...diff.replace]) {
             for (const path of u.paths) {
-                const allowed = /\.image$/.test(path) || (u.after.type === "kubernetes:batch/v1:Job" && path === "inputs.metadata.name");
+                const allowed =
+                    /\.image$/.test(path) ||
+                    (u.after.type === "kubernetes:batch/v1:Job" && path === "inputs.metadata.name");
                 expect(allowed, `${u.after.type} ${u.after.name}: ${path}`).toBe(true);
             }
         }
@@ -185,7 +216,9 @@ describe("an env change", () => {
         const after = workloads(next);
         for (const w of workloads(base)) {
             const twin = after.find((a) => a.kind === w.kind && a.metadata.name === w.metadata.name)!;
-            expect(changedPaths(podTemplateOf(w), podTemplateOf(twin)), nameOf(w)).toEqual(["spec.containers[0].envFrom[0].configMapRef.name"]);
+            expect(changedPaths(podTemplateOf(w), podTemplateOf(twin)), nameOf(w)).toEqual([
+                "spec.containers[0].envFrom[0].configMapRef.name",
+            ]);
         }
     });
 });

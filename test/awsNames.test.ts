@@ -17,12 +17,17 @@ describe("physical names of the database and cache", () => {
 
     it("are the same for the same base, and differ for long bases that share their start", () => {
         fc.assert(
-            fc.property(fc.stringMatching(/^[a-z]{50}$/), fc.stringMatching(/^[a-z]{1,20}$/), fc.stringMatching(/^[a-z]{1,20}$/), (start, x, y) => {
-                fc.pre(x !== y);
-                const max = AWS_NAME_LIMITS.elastiCacheReplicationGroup;
-                expect(awsName(`${start}-${x}`, max)).toBe(awsName(`${start}-${x}`, max));
-                expect(awsName(`${start}-${x}`, max)).not.toBe(awsName(`${start}-${y}`, max));
-            }),
+            fc.property(
+                fc.stringMatching(/^[a-z]{50}$/),
+                fc.stringMatching(/^[a-z]{1,20}$/),
+                fc.stringMatching(/^[a-z]{1,20}$/),
+                (start, x, y) => {
+                    fc.pre(x !== y);
+                    const max = AWS_NAME_LIMITS.elastiCacheReplicationGroup;
+                    expect(awsName(`${start}-${x}`, max)).toBe(awsName(`${start}-${x}`, max));
+                    expect(awsName(`${start}-${x}`, max)).not.toBe(awsName(`${start}-${y}`, max));
+                },
+            ),
         );
     });
 

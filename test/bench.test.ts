@@ -11,24 +11,30 @@ import { toPlan } from "../scripts/lib/plan";
 import { committedStacks, PROJECT_DIR, render, runComponents, stackValues } from "./harness";
 
 describe("synthetic benchmark stacks", () => {
-    it.each([0, 1, 10, 50, 200])("with %i workloads: a valid staging config with exactly that many workers and cron tasks", async (n) => {
-        const staging = stackValues("staging");
-        let cfg: CapstanConfig | undefined;
-        await runComponents(
-            () => {
-                cfg = loadConfig();
-            },
-            { values: { ...staging, ...syntheticOverrides(staging, n) }, stack: "staging" },
-        );
-        const app = cfg!.app;
-        expect(app.workers).toHaveLength(Math.ceil(n / 2));
-        expect(app.cron).toHaveLength(Math.floor(n / 2));
-        const names = [...app.workers.map((w) => workloadNames.worker(app.name, w.name)), ...app.cron.map((c) => workloadNames.cron(app.name, c.name))];
-        expect(new Set(names).size).toBe(n);
-        // Everything but the workloads is staging's own.
-        expect(app.web).toEqual((await loadedStaging()).app.web);
-        expect(app.migrate).toEqual((await loadedStaging()).app.migrate);
-    });
+    it.each([0, 1, 10, 50, 200])(
+        "with %i workloads: a valid staging config with exactly that many workers and cron tasks",
+        async (n) => {
+            const staging = stackValues("staging");
+            let cfg: CapstanConfig | undefined;
+            await runComponents(
+                () => {
+                    cfg = loadConfig();
+                },
+                { values: { ...staging, ...syntheticOverrides(staging, n) }, stack: "staging" },
+            );
+            const app = cfg!.app;
+            expect(app.workers).toHaveLength(Math.ceil(n / 2));
+            expect(app.cron).toHaveLength(Math.floor(n / 2));
+            const names = [
+                ...app.workers.map((w) => workloadNames.worker(app.name, w.name)),
+                ...app.cron.map((c) => workloadNames.cron(app.name, c.name)),
+            ];
+            expect(new Set(names).size).toBe(n);
+            // Everything but the workloads is staging's own.
+            expect(app.web).toEqual((await loadedStaging()).app.web);
+            expect(app.migrate).toEqual((await loadedStaging()).app.migrate);
+        },
+    );
 
     it("leaves the base stack's values untouched", () => {
         const staging = stackValues("staging");
@@ -64,7 +70,11 @@ function run(program: Program): Promise<RunResult> {
 }
 
 class Holder extends pulumi.ComponentResource {
-    constructor(name: string, args: { vpc: aws.ec2.Vpc; cidr: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: { vpc: aws.ec2.Vpc; cidr: pulumi.Input<string> },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("capstan:bench:Holder", name, args, opts);
         new aws.ec2.Subnet(`${name}-subnet`, { vpcId: args.vpc.id, cidrBlock: args.cidr }, { parent: this });
         this.registerOutputs({});
@@ -76,9 +86,21 @@ const sampleProgram: Program = async () => {
     const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }, { protect: true });
     const holder = new Holder("holder", { vpc, cidr: "10.0.1.0/24" }, { dependsOn: [vpc] });
     const upstream = new pulumi.StackReference("upstream", { name: UPSTREAM });
-    const provider = new k8s.Provider("k8s", { namespace: upstream.getOutput("clusterName") as pulumi.Output<string> }, { parent: holder });
-    new k8s.core.v1.Secret("env", { stringData: pulumi.secret({ DATABASE_URL: "postgres://x" }) }, { parent: holder, provider });
-    new k8s.core.v1.ConfigMap("settings", { data: { A: "1" } }, { parent: holder, provider, ignoreChanges: ["data"], dependsOn: [vpc] });
+    const provider = new k8s.Provider(
+        "k8s",
+        { namespace: upstream.getOutput("clusterName") as pulumi.Output<string> },
+        { parent: holder },
+    );
+    new k8s.core.v1.Secret(
+        "env",
+        { stringData: pulumi.secret({ DATABASE_URL: "postgres://x" }) },
+        { parent: holder, provider },
+    );
+    new k8s.core.v1.ConfigMap(
+        "settings",
+        { data: { A: "1" } },
+        { parent: holder, provider, ignoreChanges: ["data"], dependsOn: [vpc] },
+    );
     return { vpcId: vpc.id, password: pulumi.secret("hunter2") };
 };
 
@@ -90,7 +112,9 @@ describe("the benchmark's floor", () => {
 
         const replayed = await run(replayProgram(toReplay(plan, original)));
 
-        expect(replayed.resources.map((r) => [r.type, r.name, r.custom])).toEqual(original.resources.map((r) => [r.type, r.name, r.custom]));
+        expect(replayed.resources.map((r) => [r.type, r.name, r.custom])).toEqual(
+            original.resources.map((r) => [r.type, r.name, r.custom]),
+        );
         expect(toPlan("capstan", "bench", replayed)).toEqual(plan);
         // The replay sends what was secret as a secret, as the program did (the plan only shows "[secret]").
         const secret = replayed.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
@@ -102,7 +126,13 @@ describe("the benchmark's floor", () => {
     it.each(committedStacks())("replays the render of stack %s as the same plan", async (stack) => {
         const rendered = await render(stack);
         const replay = toReplay(rendered.plan, rendered.result);
-        const replayed = await runProgram(replayProgram(replay), { project: rendered.plan.project, stack, config: {}, secretKeys: [], stackOutputs: replay.stackOutputs });
+        const replayed = await runProgram(replayProgram(replay), {
+            project: rendered.plan.project,
+            stack,
+            config: {},
+            secretKeys: [],
+            stackOutputs: replay.stackOutputs,
+        });
         const plan = toPlan(rendered.plan.project, stack, replayed);
         expect(plan.resources).toHaveLength(rendered.plan.resources.length);
         expect(plan.resources.map((r) => r.type)).toEqual(rendered.plan.resources.map((r) => r.type));
@@ -114,9 +144,17 @@ describe("npm run bench: where the results go", () => {
     it.each<[string, string[], string]>([
         ["a full run replaces the committed results", [], "bench/results.json"],
         ["a run of some stacks leaves them alone", ["--only", "staging"], "out/bench/results.json"],
-        ["a run of some stacks with fewer samples too", ["--samples", "2", "--only", "prod,synthetic-10"], "out/bench/results.json"],
+        [
+            "a run of some stacks with fewer samples too",
+            ["--samples", "2", "--only", "prod,synthetic-10"],
+            "out/bench/results.json",
+        ],
         ["--out chooses for a full run", ["--out", "/tmp/capstan-bench.json"], "/tmp/capstan-bench.json"],
-        ["--out chooses for a partial run", ["--only", "staging", "--out", "/tmp/capstan-bench.json"], "/tmp/capstan-bench.json"],
+        [
+            "--out chooses for a partial run",
+            ["--only", "staging", "--out", "/tmp/capstan-bench.json"],
+            "/tmp/capstan-bench.json",
+        ],
     ])("%s", async (_name, argv, where) => {
         const { parseArgs } = await import("../bench/bench");
         expect(parseArgs(argv).out).toBe(path.isAbsolute(where) ? where : path.join(PROJECT_DIR, where));

@@ -28,8 +28,12 @@ function routing(vs: Obj) {
     const route = vs.spec.routes[0];
     const target = (a: Obj) => a.proxy.upstream;
     return {
-        cookie: route.matches?.find((m: Obj) => m.conditions[0].cookie)?.action && target(route.matches.find((m: Obj) => m.conditions[0].cookie).action),
-        header: route.matches?.find((m: Obj) => m.conditions[0].header)?.action && target(route.matches.find((m: Obj) => m.conditions[0].header).action),
+        cookie:
+            route.matches?.find((m: Obj) => m.conditions[0].cookie)?.action &&
+            target(route.matches.find((m: Obj) => m.conditions[0].cookie).action),
+        header:
+            route.matches?.find((m: Obj) => m.conditions[0].header)?.action &&
+            target(route.matches.find((m: Obj) => m.conditions[0].header).action),
         rest: route.splits ? route.splits.map((s: Obj) => [target(s.action), s.weight]) : [[target(route.action), 100]],
     };
 }
@@ -41,7 +45,14 @@ describe.each(PHASES)("canary phase %s", (phase, overrides) => {
         expect(servers.length).toBe(2);
         const expected = {
             "1: cookie only": { cookie: UPSTREAMS.canary, header: undefined, rest: [[UPSTREAMS.stable, 100]] },
-            "2: cookie, header and 10%": { cookie: UPSTREAMS.canary, header: UPSTREAMS.canary, rest: [[UPSTREAMS.stable, 90], [UPSTREAMS.canary, 10]] },
+            "2: cookie, header and 10%": {
+                cookie: UPSTREAMS.canary,
+                header: UPSTREAMS.canary,
+                rest: [
+                    [UPSTREAMS.stable, 90],
+                    [UPSTREAMS.canary, 10],
+                ],
+            },
             "3: promoted": { cookie: undefined, header: undefined, rest: [[UPSTREAMS.stable, 100]] },
         }[phase];
         for (const vs of servers) {
@@ -50,7 +61,8 @@ describe.each(PHASES)("canary phase %s", (phase, overrides) => {
         }
         if (phase !== "3: promoted") {
             const route = servers[0].spec.routes[0];
-            if (route.matches) expect(route.matches[0].conditions[0]).toEqual({ cookie: cookie.name, value: cookie.value });
+            if (route.matches)
+                expect(route.matches[0].conditions[0]).toEqual({ cookie: cookie.name, value: cookie.value });
             const canaryUpstream = servers[0].spec.upstreams.find((u: Obj) => u.name === UPSTREAMS.canary);
             expect(kinds(r, "Service").map((s) => s.metadata.name)).toContain(canaryUpstream.service);
         }
@@ -63,19 +75,40 @@ describe("a canary", () => {
         const deployment = kinds(r, "Deployment").find((d) => d.metadata.name === "phraseapp-web-canary")!;
         expect(deployment.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${CANARY}$`));
         expect(kinds(r, "Service").some((s) => s.metadata.name === "phraseapp-web-canary")).toBe(true);
-        expect(kinds(r, "HorizontalPodAutoscaler").find((h) => h.spec.scaleTargetRef.name === "phraseapp-web-canary")!.spec.minReplicas).toBe(1);
-        expect(kinds(r, "PodDisruptionBudget").find((p) => p.metadata.name === "phraseapp-web-canary")!.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+        expect(
+            kinds(r, "HorizontalPodAutoscaler").find((h) => h.spec.scaleTargetRef.name === "phraseapp-web-canary")!.spec
+                .minReplicas,
+        ).toBe(1);
+        expect(
+            kinds(r, "PodDisruptionBudget").find((p) => p.metadata.name === "phraseapp-web-canary")!.spec.selector
+                .matchLabels,
+        ).toEqual(deployment.spec.selector.matchLabels);
         const job = kinds(r, "Job").find((j) => j.metadata.name === migrationJobName("phraseapp", CANARY, "canary"))!;
         expect(job.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${CANARY}$`));
         const plan = r.plan.resources;
-        const jobUrn = plan.find((p) => p.type === "kubernetes:batch/v1:Job" && p.inputs.metadata && (p.inputs.metadata as Obj).name === job.metadata.name)!.urn;
-        expect(plan.find((p) => p.type === "kubernetes:apps/v1:Deployment" && (p.inputs.metadata as Obj).name === "phraseapp-web-canary")!.dependsOn).toEqual([jobUrn]);
+        const jobUrn = plan.find(
+            (p) =>
+                p.type === "kubernetes:batch/v1:Job" &&
+                p.inputs.metadata &&
+                (p.inputs.metadata as Obj).name === job.metadata.name,
+        )!.urn;
+        expect(
+            plan.find(
+                (p) =>
+                    p.type === "kubernetes:apps/v1:Deployment" &&
+                    (p.inputs.metadata as Obj).name === "phraseapp-web-canary",
+            )!.dependsOn,
+        ).toEqual([jobUrn]);
     });
 
     it("routes to the canary only once its Deployment has rolled out: every VirtualServer dependsOn it (plan.json)", async () => {
         for (const phase of [PHASES[0][1], PHASES[1][1]]) {
             const plan = (await render("staging", { overrides: phase })).plan.resources;
-            const canaryDeployment = plan.find((p) => p.type === "kubernetes:apps/v1:Deployment" && (p.inputs.metadata as Obj).name === "phraseapp-web-canary")!;
+            const canaryDeployment = plan.find(
+                (p) =>
+                    p.type === "kubernetes:apps/v1:Deployment" &&
+                    (p.inputs.metadata as Obj).name === "phraseapp-web-canary",
+            )!;
             const servers = plan.filter((p) => p.type === "kubernetes:k8s.nginx.org/v1:VirtualServer");
             expect(servers.length).toBe(2);
             for (const vs of servers) expect(vs.dependsOn, vs.name).toContain(canaryDeployment.urn);
@@ -84,14 +117,21 @@ describe("a canary", () => {
 
     it("passes every invariant of the web pods", async () => {
         const r = await render("staging", { overrides: PHASES[1][1] });
-        const web = kinds(r, "Deployment").filter((d) => d.spec.template.metadata.labels["app.kubernetes.io/component"] === "web");
+        const web = kinds(r, "Deployment").filter(
+            (d) => d.spec.template.metadata.labels["app.kubernetes.io/component"] === "web",
+        );
         expect(web.map((d) => d.metadata.name).sort()).toEqual(["phraseapp-web", "phraseapp-web-canary"]);
         const [stable, canary] = [web.find((d) => !isCanary(d))!, web.find(isCanary)!];
         expect(podProblems(podTemplateOf(canary))).toEqual([]);
         expect(webPodProblems(canary.spec.template)).toEqual([]);
         expect(canary.spec.replicas).toBeUndefined();
         // The same pod but for the image and the labels that tell the two Deployments apart.
-        const strip = (d: Obj) => JSON.stringify({ ...d.spec.template.spec, containers: d.spec.template.spec.containers.map((c: Obj) => ({ ...c, image: "" })), topologySpreadConstraints: [] });
+        const strip = (d: Obj) =>
+            JSON.stringify({
+                ...d.spec.template.spec,
+                containers: d.spec.template.spec.containers.map((c: Obj) => ({ ...c, image: "" })),
+                topologySpreadConstraints: [],
+            });
         expect(strip(canary)).toBe(strip(stable));
     });
 
@@ -110,7 +150,8 @@ describe("a canary", () => {
 
     it("phase 3 is exactly imageTag set to the canary's tag: the stable web pods run it", async () => {
         const r = await render("staging", { overrides: PHASES[2][1] });
-        for (const d of kinds(r, "Deployment")) expect(d.spec.template.spec.containers[0].image.endsWith(`:${CANARY}`)).toBe(true);
+        for (const d of kinds(r, "Deployment"))
+            expect(d.spec.template.spec.containers[0].image.endsWith(`:${CANARY}`)).toBe(true);
         expect(STABLE).not.toBe(CANARY);
     });
 });

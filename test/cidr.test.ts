@@ -17,7 +17,9 @@ const vpcBlock = fc
         const base = (addr & ((0xffffffff << (32 - prefix)) >>> 0)) >>> 0;
         return `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${prefix}`;
     });
-const zones = fc.integer({ min: 2, max: 6 }).map((n) => Array.from({ length: n }, (_, i) => `eu-central-1${"abcdef"[i]}`));
+const zones = fc
+    .integer({ min: 2, max: 6 })
+    .map((n) => Array.from({ length: n }, (_, i) => `eu-central-1${"abcdef"[i]}`));
 
 describe("the VPC block is split into subnets", () => {
     it("for any valid block and 2..6 zones: inside the block, pairwise disjoint, one public and one private per zone", () => {
@@ -34,7 +36,8 @@ describe("the VPC block is split into subnets", () => {
                     expect(s.start % s.size).toBe(0);
                 }
                 const sorted = [...all].sort((a, b) => a.start - b.start);
-                for (let i = 1; i < sorted.length; i++) expect(sorted[i].start).toBeGreaterThanOrEqual(sorted[i - 1].end);
+                for (let i = 1; i < sorted.length; i++)
+                    expect(sorted[i].start).toBeGreaterThanOrEqual(sorted[i - 1].end);
             }),
             { numRuns: 300 },
         );
@@ -43,7 +46,9 @@ describe("the VPC block is split into subnets", () => {
     it("packs the subnets with no gap between them, the spare range left at the end", () => {
         fc.assert(
             fc.property(vpcBlock, zones, (block, zs) => {
-                const all = splitSubnets(block, zs).flatMap((l) => [range(l.private), range(l.public)]).sort((a, b) => a.start - b.start);
+                const all = splitSubnets(block, zs)
+                    .flatMap((l) => [range(l.private), range(l.public)])
+                    .sort((a, b) => a.start - b.start);
                 expect(all[0].start).toBe(range(block).start);
                 for (let i = 1; i < all.length; i++) expect(all[i].start).toBe(all[i - 1].end);
             }),
@@ -55,11 +60,17 @@ describe("the VPC block is split into subnets", () => {
         ["10.30.0.0/16", 3, "10.30.0.0/18", "10.30.192.0/20"],
         ["10.20.0.0/16", 2, "10.20.0.0/18", "10.20.128.0/20"],
         ["10.0.0.0/24", 6, "10.0.0.0/28", "10.0.0.96/28"],
-    ])("%s over %i zones: the first private subnet is %s, the first public one %s", (block, n, firstPrivate, firstPublic) => {
-        const layout = splitSubnets(block, Array.from({ length: n }, (_, i) => `z${i}`));
-        expect(layout[0].private).toBe(firstPrivate);
-        expect(layout[0].public).toBe(firstPublic);
-    });
+    ])(
+        "%s over %i zones: the first private subnet is %s, the first public one %s",
+        (block, n, firstPrivate, firstPublic) => {
+            const layout = splitSubnets(
+                block,
+                Array.from({ length: n }, (_, i) => `z${i}`),
+            );
+            expect(layout[0].private).toBe(firstPrivate);
+            expect(layout[0].public).toBe(firstPublic);
+        },
+    );
 
     it("gives the private subnets, where the pods take their addresses, more room than the public ones", () => {
         const [first] = splitSubnets("10.30.0.0/16", ["a", "b", "c"]);

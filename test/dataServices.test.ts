@@ -8,7 +8,12 @@ import { isSecretValue } from "../scripts/lib/secret";
 import { ofType, runComponents, type RecordedResource, type RunResult } from "./harness";
 
 const NODES = "sg-0nodes";
-const placement = { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"], clientSecurityGroupId: NODES, availabilityZones: ["eu-central-1a", "eu-central-1b"] };
+const placement = {
+    vpcId: "vpc-0abc",
+    subnetIds: ["subnet-a", "subnet-b"],
+    clientSecurityGroupId: NODES,
+    availabilityZones: ["eu-central-1a", "eu-central-1b"],
+};
 const LONG = `capstan-tenant-${"a".repeat(63)}`;
 
 const inputs = (r: RecordedResource) => r.inputs as Record<string, any>;
@@ -21,7 +26,13 @@ const unwrap = (v: unknown) => (isSecretValue(v) ? v.value : v);
 
 function database(args: Partial<DatabaseArgs> = {}) {
     return runComponents(() => {
-        const db = new Database("phraseapp-acme-db", { identifier: "capstan-tenant-acme", engine: "postgres", instanceClass: "serverless", ...placement, ...args });
+        const db = new Database("phraseapp-acme-db", {
+            identifier: "capstan-tenant-acme",
+            engine: "postgres",
+            instanceClass: "serverless",
+            ...placement,
+            ...args,
+        });
         return { url: db.url, host: db.host };
     });
 }
@@ -44,24 +55,44 @@ describe("the database", () => {
     it.each([
         ["Aurora Serverless v2", {}, "aws:rds/cluster:Cluster"],
         ["an RDS instance", { instanceClass: "db.t4g.medium" }, "aws:rds/instance:Instance"],
-    ])("%s is encrypted, backed up, deletion-protected, snapshotted on deletion and protected", async (_what, args, type) => {
-        const run = await database(args);
-        const db = one(run, type);
-        expect(inputs(db)).toMatchObject({ storageEncrypted: true, backupRetentionPeriod: 7, deletionProtection: true, skipFinalSnapshot: false, copyTagsToSnapshot: true });
-        expect(inputs(db).finalSnapshotIdentifier).toMatch(/^capstan-tenant-acme-final$/);
-        expect(db.protect).toBe(true);
-        for (const i of ofType(run.resources, "aws:rds/clusterInstance:ClusterInstance")) {
-            expect(i.protect).toBe(true);
-            expect(inputs(i).publiclyAccessible).toBe(false);
-        }
-        if (type === "aws:rds/instance:Instance") expect(inputs(db).publiclyAccessible).toBe(false);
-    });
+    ])(
+        "%s is encrypted, backed up, deletion-protected, snapshotted on deletion and protected",
+        async (_what, args, type) => {
+            const run = await database(args);
+            const db = one(run, type);
+            expect(inputs(db)).toMatchObject({
+                storageEncrypted: true,
+                backupRetentionPeriod: 7,
+                deletionProtection: true,
+                skipFinalSnapshot: false,
+                copyTagsToSnapshot: true,
+            });
+            expect(inputs(db).finalSnapshotIdentifier).toMatch(/^capstan-tenant-acme-final$/);
+            expect(db.protect).toBe(true);
+            for (const i of ofType(run.resources, "aws:rds/clusterInstance:ClusterInstance")) {
+                expect(i.protect).toBe(true);
+                expect(inputs(i).publiclyAccessible).toBe(false);
+            }
+            if (type === "aws:rds/instance:Instance") expect(inputs(db).publiclyAccessible).toBe(false);
+        },
+    );
 
     it("lives in the given subnets and admits only the nodes, on its port", async () => {
-        for (const [engine, port] of [["postgres", 5432], ["mysql", 3306]] as const) {
+        for (const [engine, port] of [
+            ["postgres", 5432],
+            ["mysql", 3306],
+        ] as const) {
             const run = await database({ engine });
             const { sg, rules, egress } = firewall(run);
-            expect(rules).toEqual([expect.objectContaining({ securityGroupId: sg.id, referencedSecurityGroupId: NODES, ipProtocol: "tcp", fromPort: port, toPort: port })]);
+            expect(rules).toEqual([
+                expect.objectContaining({
+                    securityGroupId: sg.id,
+                    referencedSecurityGroupId: NODES,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                }),
+            ]);
             expect(rules[0].cidrIpv4).toBeUndefined();
             expect(egress).toEqual([]);
             expect(inputs(one(run, "aws:rds/subnetGroup:SubnetGroup")).subnetIds).toEqual(placement.subnetIds);
@@ -70,7 +101,10 @@ describe("the database", () => {
     });
 
     it("runs a writer, and with multiAz a reader in the second zone", async () => {
-        const zones = async (multiAz: boolean) => ofType((await database({ multiAz })).resources, "aws:rds/clusterInstance:ClusterInstance").map((r) => inputs(r).availabilityZone);
+        const zones = async (multiAz: boolean) =>
+            ofType((await database({ multiAz })).resources, "aws:rds/clusterInstance:ClusterInstance").map(
+                (r) => inputs(r).availabilityZone,
+            );
         expect(await zones(false)).toEqual(["eu-central-1a"]);
         expect(await zones(true)).toEqual(["eu-central-1a", "eu-central-1b"]);
     });
@@ -81,7 +115,9 @@ describe("the database", () => {
         expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
         expect(isSecretValue(run.outputs.url)).toBe(true);
         const cluster = one(run, "aws:rds/cluster:Cluster");
-        expect(unwrap(run.outputs.url)).toBe(`postgres://app:${password}@${cluster.state.endpoint}:5432/app?sslmode=require`);
+        expect(unwrap(run.outputs.url)).toBe(
+            `postgres://app:${password}@${cluster.state.endpoint}:5432/app?sslmode=require`,
+        );
         expect(isSecretValue(inputs(cluster).masterPassword)).toBe(true);
         const rendered = JSON.stringify(toPlan("capstan", "test", run)) + toManifestsYaml(toManifestObjects(run));
         expect(rendered).not.toContain(password);
@@ -90,12 +126,19 @@ describe("the database", () => {
     it("composes a mysql2 URL that requires TLS for MySQL", async () => {
         const run = await database({ engine: "mysql", instanceClass: "db.t4g.medium" });
         const instance = one(run, "aws:rds/instance:Instance");
-        expect(unwrap(run.outputs.url)).toMatch(new RegExp(`^mysql2://app:[A-Za-z0-9]{40}@${String(instance.state.address).replace(/\./g, "\\.")}:3306/app\\?ssl_mode=required$`));
+        expect(unwrap(run.outputs.url)).toMatch(
+            new RegExp(
+                `^mysql2://app:[A-Za-z0-9]{40}@${String(instance.state.address).replace(/\./g, "\\.")}:3306/app\\?ssl_mode=required$`,
+            ),
+        );
     });
 
     it("fits RDS's identifier limit for a long tenant's name", async () => {
         const run = await database({ identifier: LONG, multiAz: true });
-        const ids = [inputs(one(run, "aws:rds/cluster:Cluster")).clusterIdentifier, ...ofType(run.resources, "aws:rds/clusterInstance:ClusterInstance").map((r) => inputs(r).identifier)];
+        const ids = [
+            inputs(one(run, "aws:rds/cluster:Cluster")).clusterIdentifier,
+            ...ofType(run.resources, "aws:rds/clusterInstance:ClusterInstance").map((r) => inputs(r).identifier),
+        ];
         expect(ids).toHaveLength(3);
         for (const id of ids) expect(isAwsName(id, AWS_NAME_LIMITS.rdsIdentifier), id).toBe(true);
         expect(new Set(ids).size).toBe(3);
@@ -106,14 +149,27 @@ describe("the cache", () => {
     it("is encrypted at rest and in transit, and wants the generated token", async () => {
         const run = await cache();
         const group = inputs(one(run, "aws:elasticache/replicationGroup:ReplicationGroup"));
-        expect(group).toMatchObject({ engine: "valkey", atRestEncryptionEnabled: true, transitEncryptionEnabled: true, port: CACHE_PORT, numCacheClusters: 1 });
+        expect(group).toMatchObject({
+            engine: "valkey",
+            atRestEncryptionEnabled: true,
+            transitEncryptionEnabled: true,
+            port: CACHE_PORT,
+            numCacheClusters: 1,
+        });
         expect(isSecretValue(group.authToken)).toBe(true);
     });
 
     it("lives in the given subnets and admits only the nodes, on 6379", async () => {
         const run = await cache();
         const { sg, rules, egress } = firewall(run);
-        expect(rules).toEqual([expect.objectContaining({ securityGroupId: sg.id, referencedSecurityGroupId: NODES, fromPort: 6379, toPort: 6379 })]);
+        expect(rules).toEqual([
+            expect.objectContaining({
+                securityGroupId: sg.id,
+                referencedSecurityGroupId: NODES,
+                fromPort: 6379,
+                toPort: 6379,
+            }),
+        ]);
         expect(egress).toEqual([]);
         expect(inputs(one(run, "aws:elasticache/replicationGroup:ReplicationGroup")).securityGroupIds).toEqual([sg.id]);
         expect(inputs(one(run, "aws:elasticache/subnetGroup:SubnetGroup")).subnetIds).toEqual(placement.subnetIds);
@@ -129,7 +185,9 @@ describe("the cache", () => {
     });
 
     it("fits ElastiCache's 40 characters for a long tenant's name", async () => {
-        const id = inputs(one(await cache(LONG), "aws:elasticache/replicationGroup:ReplicationGroup")).replicationGroupId;
+        const id = inputs(
+            one(await cache(LONG), "aws:elasticache/replicationGroup:ReplicationGroup"),
+        ).replicationGroupId;
         expect(isAwsName(id, AWS_NAME_LIMITS.elastiCacheReplicationGroup), id).toBe(true);
     });
 });

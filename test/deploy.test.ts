@@ -7,26 +7,68 @@ import { currentImageTag, findPulumiCli, updateHistory } from "../scripts/lib/de
 import { runDeploy } from "../scripts/lib/deploy/flow";
 import { findRollbackTarget } from "../scripts/lib/deploy/history";
 import { lineWriter } from "../scripts/lib/deploy/lines";
-import { EXIT, type DeployBackend, type DeployStack, type HistoryEntry, type PreviewStep, type UpOutcome } from "../scripts/lib/deploy/types";
+import {
+    EXIT,
+    type DeployBackend,
+    type DeployStack,
+    type HistoryEntry,
+    type PreviewStep,
+    type UpOutcome,
+} from "../scripts/lib/deploy/types";
 import { PROJECT_DIR } from "./harness";
 
 const REPO = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";
 const urn = (type: string, name: string) => `urn:pulumi:staging::capstan::capstan:app:RailsApp$${type}::${name}`;
 
 function podInputs(tag: string, extra: Record<string, unknown> = {}) {
-    return { metadata: { name: "phraseapp-web", labels: { "app.kubernetes.io/version": tag } }, spec: { template: { spec: { containers: [{ name: "web", image: `${REPO}:${tag}`, ...extra }] } } } };
+    return {
+        metadata: { name: "phraseapp-web", labels: { "app.kubernetes.io/version": tag } },
+        spec: { template: { spec: { containers: [{ name: "web", image: `${REPO}:${tag}`, ...extra }] } } },
+    };
 }
 
 /** The preview of a clean deploy from `from` to `to`: the web Deployment, a CronJob and the migration Job. */
 function deploySteps(from: string, to: string): PreviewStep[] {
-    const cron = (tag: string) => ({ spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "cron", image: `${REPO}:${tag}` }] } } } } } });
+    const cron = (tag: string) => ({
+        spec: {
+            jobTemplate: { spec: { template: { spec: { containers: [{ name: "cron", image: `${REPO}:${tag}` }] } } } },
+        },
+    });
     return [
-        { op: "same", urn: "urn:pulumi:staging::capstan::pulumi:pulumi:Stack::capstan-staging", type: "pulumi:pulumi:Stack" },
-        { op: "same", urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "phraseapp-web"), type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" },
-        { op: "update", urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web"), type: "kubernetes:apps/v1:Deployment", oldInputs: podInputs(from), newInputs: podInputs(to) },
-        { op: "update", urn: urn("kubernetes:batch/v1:CronJob", "phraseapp-cron-cleanup"), type: "kubernetes:batch/v1:CronJob", oldInputs: cron(from), newInputs: cron(to) },
-        { op: "create", urn: urn("kubernetes:batch/v1:Job", `phraseapp-migrate-${to}`), type: "kubernetes:batch/v1:Job" },
-        { op: "delete", urn: urn("kubernetes:batch/v1:Job", `phraseapp-migrate-${from}`), type: "kubernetes:batch/v1:Job" },
+        {
+            op: "same",
+            urn: "urn:pulumi:staging::capstan::pulumi:pulumi:Stack::capstan-staging",
+            type: "pulumi:pulumi:Stack",
+        },
+        {
+            op: "same",
+            urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "phraseapp-web"),
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        },
+        {
+            op: "update",
+            urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web"),
+            type: "kubernetes:apps/v1:Deployment",
+            oldInputs: podInputs(from),
+            newInputs: podInputs(to),
+        },
+        {
+            op: "update",
+            urn: urn("kubernetes:batch/v1:CronJob", "phraseapp-cron-cleanup"),
+            type: "kubernetes:batch/v1:CronJob",
+            oldInputs: cron(from),
+            newInputs: cron(to),
+        },
+        {
+            op: "create",
+            urn: urn("kubernetes:batch/v1:Job", `phraseapp-migrate-${to}`),
+            type: "kubernetes:batch/v1:Job",
+        },
+        {
+            op: "delete",
+            urn: urn("kubernetes:batch/v1:Job", `phraseapp-migrate-${from}`),
+            type: "kubernetes:batch/v1:Job",
+        },
     ];
 }
 
@@ -75,12 +117,24 @@ function fake(opts: FakeOptions = {}) {
             return opts.answer ?? "";
         },
     };
-    return { backend, io, calls, out, err, questions, tag: () => tag, stdout: () => out.join(""), stderr: () => err.join("") };
+    return {
+        backend,
+        io,
+        calls,
+        out,
+        err,
+        questions,
+        tag: () => tag,
+        stdout: () => out.join(""),
+        stderr: () => err.join(""),
+    };
 }
 
 describe("npm run deploy", () => {
     it("sets the tag, previews, shows what rolls, updates with --yes and prints the result", async () => {
-        const f = fake({ upOutput: ["Updating (staging)\n  ~ phraseapp-web upd", "ating\n  ~ phraseapp-web updated\n"] });
+        const f = fake({
+            upOutput: ["Updating (staging)\n  ~ phraseapp-web upd", "ating\n  ~ phraseapp-web updated\n"],
+        });
         const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
         expect(code, f.stderr()).toBe(EXIT.ok);
         expect(f.calls).toEqual(["set v2", "preview", "up"]);
@@ -88,7 +142,9 @@ describe("npm run deploy", () => {
         expect(f.stdout()).toContain("CronJob phraseapp-cron-cleanup");
         expect(f.stdout()).toContain("Migration: create phraseapp-migrate-v2, delete phraseapp-migrate-v1");
         expect(f.stdout()).toContain("Changes: 2 to update, 1 to create, 1 to delete, 2 unchanged");
-        expect(f.stdout()).toContain("Deployed v2 to stack staging: 2 workloads rolled (phraseapp-web, phraseapp-cron-cleanup)");
+        expect(f.stdout()).toContain(
+            "Deployed v2 to stack staging: 2 workloads rolled (phraseapp-web, phraseapp-cron-cleanup)",
+        );
         expect(f.out).toContain("  ~ phraseapp-web updating\n"); // a line split across chunks arrives whole
         expect(f.tag()).toBe("v2");
     });
@@ -96,7 +152,11 @@ describe("npm run deploy", () => {
     it("accepts the migration Job shown as a replacement", async () => {
         const steps = (from: string, to: string) => [
             ...deploySteps(from, to).filter((s) => s.type !== "kubernetes:batch/v1:Job"),
-            { op: "replace", urn: urn("kubernetes:batch/v1:Job", "phraseapp-migrate"), type: "kubernetes:batch/v1:Job" },
+            {
+                op: "replace",
+                urn: urn("kubernetes:batch/v1:Job", "phraseapp-migrate"),
+                type: "kubernetes:batch/v1:Job",
+            },
         ];
         const f = fake({ steps });
         expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
@@ -105,8 +165,18 @@ describe("npm run deploy", () => {
     it("stops when the preview changes anything besides the image tag, naming what and where, and restores the tag", async () => {
         const steps = (from: string, to: string) => [
             ...deploySteps(from, to),
-            { op: "update", urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "phraseapp-worker-default"), type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", oldInputs: { spec: { maxReplicas: 2 } }, newInputs: { spec: { maxReplicas: 5 } } },
-            { op: "create", urn: "urn:pulumi:staging::capstan::aws:ec2/securityGroup:SecurityGroup::extra", type: "aws:ec2/securityGroup:SecurityGroup" },
+            {
+                op: "update",
+                urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "phraseapp-worker-default"),
+                type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                oldInputs: { spec: { maxReplicas: 2 } },
+                newInputs: { spec: { maxReplicas: 5 } },
+            },
+            {
+                op: "create",
+                urn: "urn:pulumi:staging::capstan::aws:ec2/securityGroup:SecurityGroup::extra",
+                type: "aws:ec2/securityGroup:SecurityGroup",
+            },
         ];
         const f = fake({ steps });
         const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
@@ -119,7 +189,11 @@ describe("npm run deploy", () => {
 
     it("stops when a workload changes more than its image", async () => {
         const steps = (from: string, to: string) =>
-            deploySteps(from, to).map((s) => (s.type === "kubernetes:apps/v1:Deployment" ? { ...s, newInputs: podInputs(to, { command: ["bundle", "exec", "puma"] }) } : s));
+            deploySteps(from, to).map((s) =>
+                s.type === "kubernetes:apps/v1:Deployment"
+                    ? { ...s, newInputs: podInputs(to, { command: ["bundle", "exec", "puma"] }) }
+                    : s,
+            );
         const f = fake({ steps });
         expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.stderr()).toContain("Deployment phraseapp-web: spec.template.spec.containers[0].command");
@@ -127,10 +201,20 @@ describe("npm run deploy", () => {
     });
 
     it("deploys infrastructure changes too with --allow-infra-changes, listing them", async () => {
-        const steps = (from: string, to: string) => [...deploySteps(from, to), { op: "update", urn: urn("kubernetes:core/v1:Service", "phraseapp-web"), type: "kubernetes:core/v1:Service", diffKeys: ["spec.ports"] }];
+        const steps = (from: string, to: string) => [
+            ...deploySteps(from, to),
+            {
+                op: "update",
+                urn: urn("kubernetes:core/v1:Service", "phraseapp-web"),
+                type: "kubernetes:core/v1:Service",
+                diffKeys: ["spec.ports"],
+            },
+        ];
         const f = fake({ steps });
         expect(await runDeploy(["staging", "v2", "--yes", "--allow-infra-changes"], f.io, f.backend)).toBe(EXIT.ok);
-        expect(f.stdout()).toContain("Also changing (--allow-infra-changes):\n  update   kubernetes:core/v1:Service phraseapp-web: spec.ports");
+        expect(f.stdout()).toContain(
+            "Also changing (--allow-infra-changes):\n  update   kubernetes:core/v1:Service phraseapp-web: spec.ports",
+        );
         expect(f.calls).toContain("up");
     });
 
@@ -157,19 +241,44 @@ describe("npm run deploy", () => {
     });
 
     it("a failed migration exits non-zero, names the Job and says the previous version is still serving", async () => {
-        const up = { ok: false, failures: [{ urn: urn("kubernetes:batch/v1:Job", "phraseapp-migrate-v2"), type: "kubernetes:batch/v1:Job", message: "Job has reached the specified backoff limit" }], error: "update failed" };
+        const up = {
+            ok: false,
+            failures: [
+                {
+                    urn: urn("kubernetes:batch/v1:Job", "phraseapp-migrate-v2"),
+                    type: "kubernetes:batch/v1:Job",
+                    message: "Job has reached the specified backoff limit",
+                },
+            ],
+            error: "update failed",
+        };
         const f = fake({ up });
         expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
-        expect(f.stderr()).toContain("failed: kubernetes:batch/v1:Job phraseapp-migrate-v2: Job has reached the specified backoff limit");
-        expect(f.stderr()).toContain("The previous version (v1) is still serving: the migration failed, so no workload was rolled");
+        expect(f.stderr()).toContain(
+            "failed: kubernetes:batch/v1:Job phraseapp-migrate-v2: Job has reached the specified backoff limit",
+        );
+        expect(f.stderr()).toContain(
+            "The previous version (v1) is still serving: the migration failed, so no workload was rolled",
+        );
         expect(f.tag()).toBe("v1");
     });
 
     it("a failed rollout exits non-zero and names the Deployment", async () => {
-        const up = { ok: false, failures: [{ urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web"), type: "kubernetes:apps/v1:Deployment", message: "timed out waiting to be Ready" }] };
+        const up = {
+            ok: false,
+            failures: [
+                {
+                    urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web"),
+                    type: "kubernetes:apps/v1:Deployment",
+                    message: "timed out waiting to be Ready",
+                },
+            ],
+        };
         const f = fake({ up });
         expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
-        expect(f.stderr()).toContain("failed: kubernetes:apps/v1:Deployment phraseapp-web: timed out waiting to be Ready");
+        expect(f.stderr()).toContain(
+            "failed: kubernetes:apps/v1:Deployment phraseapp-web: timed out waiting to be Ready",
+        );
         expect(f.stderr()).toContain("The previous version (v1) is still serving");
     });
 
@@ -217,7 +326,10 @@ describe("npm run deploy", () => {
 
     it("a stack that cannot be opened exits non-zero with the reason", async () => {
         const f = fake();
-        const backend: DeployBackend = { cliAvailable: () => true, open: async () => Promise.reject(new Error("no stack named 'staging' found")) };
+        const backend: DeployBackend = {
+            cliAvailable: () => true,
+            open: async () => Promise.reject(new Error("no stack named 'staging' found")),
+        };
         expect(await runDeploy(["staging", "v2"], f.io, backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain("deploy: cannot read stack staging: no stack named 'staging' found");
     });
@@ -230,10 +342,17 @@ describe("npm run deploy", () => {
     });
 
     it("npm run deploy on a machine without the CLI fails with an install hint", () => {
-        const pathWithoutPulumi = (process.env.PATH ?? "").split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, "pulumi"))).join(path.delimiter);
+        const pathWithoutPulumi = (process.env.PATH ?? "")
+            .split(path.delimiter)
+            .filter((d) => !fs.existsSync(path.join(d, "pulumi")))
+            .join(path.delimiter);
         const env = { ...process.env, PATH: pathWithoutPulumi };
         expect(findPulumiCli(env)).toBeUndefined();
-        const run = spawnSync("npm", ["run", "--silent", "deploy", "--", "staging", "abc123"], { cwd: PROJECT_DIR, encoding: "utf8", env });
+        const run = spawnSync("npm", ["run", "--silent", "deploy", "--", "staging", "abc123"], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            env,
+        });
         expect(run.status).toBe(EXIT.noCli);
         expect(run.stderr).toContain("the Pulumi CLI is not installed");
         expect(run.stderr).toContain("curl -fsSL https://get.pulumi.com | sh");
@@ -270,22 +389,44 @@ describe("line-by-line output", () => {
 describe("what deploy reads from the stack", () => {
     it("reads the current tag with `pulumi config get` of that one plain key, never the decrypted config", async () => {
         const asked: unknown[][] = [];
-        const stack = { getConfig: async (...args: unknown[]) => (asked.push(args), { value: "2026.11.20-4f2c9e1", secret: false }) };
+        const stack = {
+            getConfig: async (...args: unknown[]) => (asked.push(args), { value: "2026.11.20-4f2c9e1", secret: false }),
+        };
         expect(await currentImageTag(stack as never)).toBe("2026.11.20-4f2c9e1");
         expect(asked).toEqual([["capstan:imageTag"]]);
     });
 
     it("takes an unset tag as none", async () => {
-        const stack = { getConfig: async () => Promise.reject(new Error("code: 255\n stderr: error: configuration key 'capstan:imageTag' not found for stack 'local'")) };
+        const stack = {
+            getConfig: async () =>
+                Promise.reject(
+                    new Error(
+                        "code: 255\n stderr: error: configuration key 'capstan:imageTag' not found for stack 'local'",
+                    ),
+                ),
+        };
         expect(await currentImageTag(stack as never)).toBeUndefined();
     });
 
     it("reads the update history without --show-secrets, so no passphrase is needed for a plain tag", async () => {
         const asked: unknown[][] = [];
         const stack = {
-            history: async (...args: unknown[]) => (asked.push(args), [{ version: 3, kind: "update", result: "succeeded", startTime: "2026-11-20T10:00:00Z", config: { "capstan:imageTag": { value: "t3", secret: false } } }]),
+            history: async (...args: unknown[]) => (
+                asked.push(args),
+                [
+                    {
+                        version: 3,
+                        kind: "update",
+                        result: "succeeded",
+                        startTime: "2026-11-20T10:00:00Z",
+                        config: { "capstan:imageTag": { value: "t3", secret: false } },
+                    },
+                ]
+            ),
         };
-        expect(await updateHistory(stack as never)).toEqual([{ version: 3, kind: "update", result: "succeeded", imageTag: "t3", startTime: "2026-11-20T10:00:00.000Z" }]);
+        expect(await updateHistory(stack as never)).toEqual([
+            { version: 3, kind: "update", result: "succeeded", imageTag: "t3", startTime: "2026-11-20T10:00:00.000Z" },
+        ]);
         // The Automation API adds --show-secrets unless the third argument is false.
         expect(asked).toEqual([[undefined, undefined, false]]);
     });

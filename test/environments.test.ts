@@ -12,7 +12,10 @@ import { capstanProgram, PROJECT_DIR, render, type Rendered } from "./harness";
 
 type Obj = Record<string, any>;
 const kind = (r: Rendered, k: string) => (r.manifests as Obj[]).filter((o) => o.kind === k);
-const SECRETS = { "capstan:appSecrets": { DATABASE_URL: "postgres://db", SECRET_KEY_BASE: "kb" }, "capstan:basicAuthPasswords": { team: "pw" } };
+const SECRETS = {
+    "capstan:appSecrets": { DATABASE_URL: "postgres://db", SECRET_KEY_BASE: "kb" },
+    "capstan:basicAuthPasswords": { team: "pw" },
+};
 
 describe("staging sits behind basic auth, production does not", () => {
     let staging: Rendered;
@@ -23,7 +26,9 @@ describe("staging sits behind basic auth, production does not", () => {
 
     it("every public VirtualServer of staging carries the basic-auth Policy", () => {
         const [policy] = kind(staging, "Policy");
-        expect(policy.spec.basicAuth.secret).toBe(kind(staging, "Secret").find((s) => s.type === "nginx.org/htpasswd")?.metadata.name);
+        expect(policy.spec.basicAuth.secret).toBe(
+            kind(staging, "Secret").find((s) => s.type === "nginx.org/htpasswd")?.metadata.name,
+        );
         const publicServers = kind(staging, "VirtualServer").filter((v) => v.spec.ingressClassName === "public");
         expect(publicServers.length).toBeGreaterThan(0);
         for (const vs of publicServers) {
@@ -53,23 +58,34 @@ describe.each(["staging", "prod", "tenant-acme"])("the app's AWS data in %s", (s
     const resources = () => r.result.resources;
     const ofType = (t: string) => resources().filter((x) => x.type === t);
     /** The app's queues: those of its AppData (the platform has a queue of its own, for node drains). */
-    const appQueues = () => ofType("aws:sqs/queue:Queue").filter((q) => q.urn.includes("::capstan:aws:AppData$") && !q.name.endsWith("-dlq"));
+    const appQueues = () =>
+        ofType("aws:sqs/queue:Queue").filter(
+            (q) => q.urn.includes("::capstan:aws:AppData$") && !q.name.endsWith("-dlq"),
+        );
 
     it("the IRSA role's policy names only this stack's bucket and queues", () => {
         const bucketArns = ofType("aws:s3/bucket:Bucket").map((b) => b.state.arn);
         const queueArns = appQueues().map((q) => q.state.arn);
         expect(bucketArns).toHaveLength(1);
-        const policies = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.urn.includes("::capstan:aws:AppData$"));
+        const policies = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) =>
+            p.urn.includes("::capstan:aws:AppData$"),
+        );
         expect(policies).toHaveLength(1);
-        const resourcesNamed = JSON.parse(String(policies[0].inputs.policy)).Statement.flatMap((s: Obj) => s.Resource) as string[];
+        const resourcesNamed = JSON.parse(String(policies[0].inputs.policy)).Statement.flatMap(
+            (s: Obj) => s.Resource,
+        ) as string[];
         expect(new Set(resourcesNamed)).toEqual(new Set([...bucketArns, `${bucketArns[0]}/*`, ...queueArns]));
     });
 
     it("the IRSA role trusts only the app's ServiceAccount in the app's namespace, which carries its ARN", () => {
         const [sa] = kind(r, "ServiceAccount");
-        const role = ofType("aws:iam/role:Role").find((x) => x.name.endsWith("-irsa") && x.parent.includes("capstan:aws:AppData"))!;
+        const role = ofType("aws:iam/role:Role").find(
+            (x) => x.name.endsWith("-irsa") && x.parent.includes("capstan:aws:AppData"),
+        )!;
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
-        const conditions = trust.Statement.map((s: Obj) => Object.entries(s.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]);
+        const conditions = trust.Statement.map(
+            (s: Obj) => Object.entries(s.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1],
+        );
         expect(conditions).toEqual([`system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`]);
         expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(role.state.arn);
     });
@@ -93,7 +109,8 @@ describe("the tenant stack tenant-acme", () => {
         const [ns] = kind(r, "Namespace");
         expect(ns.metadata.name).toBe("phraseapp-acme");
         expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
-        for (const o of (r.manifests as Obj[]).filter((o) => o.kind !== "Namespace")) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe("phraseapp-acme");
+        for (const o of (r.manifests as Obj[]).filter((o) => o.kind !== "Namespace"))
+            expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe("phraseapp-acme");
         expect(kind(r, "Namespace")).toHaveLength(1);
     });
 
@@ -104,16 +121,21 @@ describe("the tenant stack tenant-acme", () => {
     });
 
     it("serves its own hosts on the shared cluster's controllers", () => {
-        const hosts = kind(r, "VirtualServer").map((v) => v.spec.host).sort();
+        const hosts = kind(r, "VirtualServer")
+            .map((v) => v.spec.host)
+            .sort();
         expect(hosts).toEqual(["acme.example.com", "acme.internal.example.com"]);
     });
 
     it("registers nothing the cluster's stack owns, so destroying it cannot touch another tenant", () => {
-        const owned = /^aws:ec2\/(vpc|subnet|natGateway|internetGateway|routeTable|eip|launchTemplate)|^aws:(eks|kms|autoscaling)\/|^aws:lb\/(loadBalancer|targetGroup|listener):|^kubernetes:helm\.sh\//;
+        const owned =
+            /^aws:ec2\/(vpc|subnet|natGateway|internetGateway|routeTable|eip|launchTemplate)|^aws:(eks|kms|autoscaling)\/|^aws:lb\/(loadBalancer|targetGroup|listener):|^kubernetes:helm\.sh\//;
         expect(r.result.resources.filter((x) => owned.test(x.type)).map((x) => x.type)).toEqual([]);
         // What it does add in the shared network is its own: its database's and cache's firewalls,
         // and its certificate on the shared listeners.
-        const own = r.result.resources.filter((x) => /^aws:(ec2\/securityGroup|lb\/listenerCertificate):/.test(x.type)).map((x) => x.name);
+        const own = r.result.resources
+            .filter((x) => /^aws:(ec2\/securityGroup|lb\/listenerCertificate):/.test(x.type))
+            .map((x) => x.name);
         expect(own.length).toBeGreaterThan(0);
         for (const name of own) expect(name).toMatch(/^phraseapp-acme-/);
     });
@@ -122,8 +144,13 @@ describe("the tenant stack tenant-acme", () => {
 describe("a tenant from the scaffold", () => {
     it("renders once its secrets are set", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-env-"));
-        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-        const code = tenantCli(["new", "globex", "--from", "prod"], { dir, stdout: () => undefined, stderr: () => undefined });
+        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f)))
+            fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+        const code = tenantCli(["new", "globex", "--from", "prod"], {
+            dir,
+            stdout: () => undefined,
+            stderr: () => undefined,
+        });
         expect(code).toBe(0);
         const rendered = await renderStack("tenant-globex", { dir, program: capstanProgram(), secrets: SECRETS });
         expect(kind(rendered, "Namespace").map((n) => n.metadata.name)).toEqual(["phraseapp-globex"]);

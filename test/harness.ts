@@ -40,7 +40,12 @@ export interface StackRun {
 
 /** Renders a committed stack (optionally with changed values) exactly as `npm run render` does. */
 export function render(stack: string, run: StackRun = {}): Promise<Rendered> {
-    return renderStack(stack, { dir: PROJECT_DIR, program: capstanProgram(), overrides: run.overrides, secrets: run.secrets });
+    return renderStack(stack, {
+        dir: PROJECT_DIR,
+        program: capstanProgram(),
+        overrides: run.overrides,
+        secrets: run.secrets,
+    });
 }
 
 /**
@@ -58,16 +63,28 @@ export function runComponents(
             const out = await fn();
             return (typeof out === "object" && out !== null ? out : {}) as Record<string, unknown>;
         },
-        { project: project.name, stack: config.stack ?? "test", config: runtime.config, secretKeys: runtime.secretKeys },
+        {
+            project: project.name,
+            stack: config.stack ?? "test",
+            config: runtime.config,
+            secretKeys: runtime.secretKeys,
+        },
     );
 }
 
 /** The config `loadConfig()` reads from the given stack values and secrets, under the mock engine. */
-export async function loadConfigOf(values: Record<string, unknown>, secrets: Record<string, unknown> = {}, stack = "test"): Promise<CapstanConfig> {
+export async function loadConfigOf(
+    values: Record<string, unknown>,
+    secrets: Record<string, unknown> = {},
+    stack = "test",
+): Promise<CapstanConfig> {
     let cfg: CapstanConfig | undefined;
-    await runComponents(() => {
-        cfg = loadConfig();
-    }, { values, secrets, stack });
+    await runComponents(
+        () => {
+            cfg = loadConfig();
+        },
+        { values, secrets, stack },
+    );
     return cfg as CapstanConfig;
 }
 
@@ -79,11 +96,19 @@ export function rootOf(values: Record<string, unknown>): Record<string, any> {
 }
 
 /** The problems `validateConfig` finds in a committed stack changed by `mutate`, with every secret set. */
-export function problemsOf(stack: string, mutate: (root: Record<string, any>) => void, stackName = stack): { path: string; message: string }[] {
+export function problemsOf(
+    stack: string,
+    mutate: (root: Record<string, any>) => void,
+    stackName = stack,
+): { path: string; message: string }[] {
     const root = rootOf(stackValues(stack));
     mutate(root);
     const users: string[] = root.staging?.basicAuth?.users ?? [];
-    return validateConfig(root, { appSecrets: root.app?.secretEnv ?? [], basicAuthPasswords: users }, { project: "capstan", stack: stackName }).problems;
+    return validateConfig(
+        root,
+        { appSecrets: root.app?.secretEnv ?? [], basicAuthPasswords: users },
+        { project: "capstan", stack: stackName },
+    ).problems;
 }
 
 /** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */

@@ -35,7 +35,9 @@ process.stdout.write("entry point: " + typeof program + "\\n");
 
 /** The environment the Go language host adds for `runtime.options` (typescript, tsconfig). */
 function hostEnv(): Record<string, string> {
-    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { runtime: { options?: { typescript?: boolean; tsconfig?: string } } };
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+        runtime: { options?: { typescript?: boolean; tsconfig?: string } };
+    };
     const options = project.runtime.options ?? {};
     return {
         ...(options.typescript === false ? {} : { PULUMI_NODEJS_TYPESCRIPT: "true" }),
@@ -44,7 +46,11 @@ function hostEnv(): Record<string, string> {
 }
 
 async function loadAsHost(transpileOnly: boolean): Promise<{ stdout: string; stderr: string }> {
-    const env: Record<string, string | undefined> = { ...process.env, ...hostEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: String(transpileOnly) };
+    const env: Record<string, string | undefined> = {
+        ...process.env,
+        ...hostEnv(),
+        PULUMI_NODEJS_TRANSPILE_ONLY: String(transpileOnly),
+    };
     // The test runner's own TypeScript hooks must not leak into the host's process.
     delete env.NODE_OPTIONS;
     delete env.TS_NODE_PROJECT;

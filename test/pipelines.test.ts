@@ -6,11 +6,16 @@ import { PROJECT_DIR } from "./harness";
 
 const read = (file: string) => YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"));
 const exists = (p: string) => fs.existsSync(path.join(PROJECT_DIR, p));
-const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+};
 
 const gitlab = read(".gitlab-ci.yml") as Record<string, any>;
 const WORKFLOWS = fs.readdirSync(path.join(PROJECT_DIR, ".github", "workflows")).filter((f) => /\.ya?ml$/.test(f));
-const github = Object.fromEntries(WORKFLOWS.map((f) => [f, read(path.join(".github", "workflows", f))])) as Record<string, any>;
+const github = Object.fromEntries(WORKFLOWS.map((f) => [f, read(path.join(".github", "workflows", f))])) as Record<
+    string,
+    any
+>;
 
 /** GitLab jobs with their `extends` template merged in (one level, as used here). */
 function gitlabJobs(): Record<string, any> {
@@ -27,11 +32,15 @@ function gitlabJobs(): Record<string, any> {
 function shellLines(): { where: string; line: string; vars: Record<string, string> }[] {
     const out: { where: string; line: string; vars: Record<string, string> }[] = [];
     for (const [name, job] of Object.entries(gitlabJobs())) {
-        for (const line of [...(job.before_script ?? gitlab.default?.before_script ?? []), ...(job.script ?? [])]) out.push({ where: `.gitlab-ci.yml ${name}`, line, vars: job.variables });
+        for (const line of [...(job.before_script ?? gitlab.default?.before_script ?? []), ...(job.script ?? [])])
+            out.push({ where: `.gitlab-ci.yml ${name}`, line, vars: job.variables });
     }
     for (const [file, wf] of Object.entries(github)) {
         for (const [name, job] of Object.entries<any>(wf.jobs)) {
-            for (const step of job.steps ?? []) if (step.run) for (const line of String(step.run).split("\n").filter(Boolean)) out.push({ where: `${file} ${name}`, line, vars: {} });
+            for (const step of job.steps ?? [])
+                if (step.run)
+                    for (const line of String(step.run).split("\n").filter(Boolean))
+                        out.push({ where: `${file} ${name}`, line, vars: {} });
         }
     }
     return out;
@@ -41,7 +50,9 @@ function shellLines(): { where: string; line: string; vars: Record<string, strin
 function pulumiSteps(): { file: string; job: string; jobDef: any; with: Record<string, any> }[] {
     return Object.entries(github).flatMap(([file, wf]) =>
         Object.entries<any>(wf.jobs).flatMap(([job, jobDef]) =>
-            (jobDef.steps ?? []).filter((s: any) => String(s.uses ?? "").startsWith("pulumi/actions@")).map((s: any) => ({ file, job, jobDef, with: s.with })),
+            (jobDef.steps ?? [])
+                .filter((s: any) => String(s.uses ?? "").startsWith("pulumi/actions@"))
+                .map((s: any) => ({ file, job, jobDef, with: s.with })),
         ),
     );
 }
@@ -50,18 +61,26 @@ const expand = (text: string, vars: Record<string, string>) => text.replace(/\$\
 
 describe("the CI pipelines", () => {
     it("call only npm scripts that package.json defines", () => {
-        const calls = shellLines().flatMap(({ where, line }) => [...line.matchAll(/\bnpm (?:run(?:-script)? )?(\S+)/g)].map((m) => ({ where, script: m[1] })));
+        const calls = shellLines().flatMap(({ where, line }) =>
+            [...line.matchAll(/\bnpm (?:run(?:-script)? )?(\S+)/g)].map((m) => ({ where, script: m[1] })),
+        );
         expect(calls.length).toBeGreaterThan(0);
         const builtIn = ["ci", "install"];
-        for (const { where, script } of calls) expect(builtIn.includes(script) || script in pkg.scripts, `${where}: npm ${script}`).toBe(true);
+        for (const { where, script } of calls)
+            expect(builtIn.includes(script) || script in pkg.scripts, `${where}: npm ${script}`).toBe(true);
     });
 
     it("run only files that exist, and they are executable", () => {
-        const files = shellLines().flatMap(({ where, line }) => [...line.matchAll(/(?:^|\s)(\.{0,2}\/?[\w.-]+\/[\w./-]+)/g)].map((m) => ({ where, file: m[1] })));
+        const files = shellLines().flatMap(({ where, line }) =>
+            [...line.matchAll(/(?:^|\s)(\.{0,2}\/?[\w.-]+\/[\w./-]+)/g)].map((m) => ({ where, file: m[1] })),
+        );
         expect(files.map((f) => f.file)).toContain(".ci/run");
         for (const { where, file } of files) {
             expect(exists(file), `${where}: ${file}`).toBe(true);
-            expect(fs.statSync(path.join(PROJECT_DIR, file)).mode & 0o111, `${where}: ${file} is not executable`).not.toBe(0);
+            expect(
+                fs.statSync(path.join(PROJECT_DIR, file)).mode & 0o111,
+                `${where}: ${file} is not executable`,
+            ).not.toBe(0);
         }
     });
 
@@ -82,21 +101,25 @@ describe("the CI pipelines", () => {
         expect(new Set(stacks)).toEqual(new Set(["staging", "prod"]));
         for (const stack of stacks) expect(exists(`Pulumi.${stack}.yaml`), `stack ${stack}`).toBe(true);
         expect(packs.length).toBeGreaterThan(0);
-        for (const pack of packs) expect(exists(path.join(pack, "PulumiPolicy.yaml")), `policy pack ${pack}`).toBe(true);
+        for (const pack of packs)
+            expect(exists(path.join(pack, "PulumiPolicy.yaml")), `policy pack ${pack}`).toBe(true);
         for (const file of gitlab.default.cache.key.files) expect(exists(file), file).toBe(true);
         for (const [file, wf] of Object.entries(github)) {
             for (const job of Object.values<any>(wf.jobs)) {
                 for (const step of job.steps ?? []) {
                     const dep = step.with?.["cache-dependency-path"];
                     if (dep) expect(exists(dep), `${file}: ${dep}`).toBe(true);
-                    if (String(step.uses ?? "").startsWith("./")) expect(exists(step.uses), `${file}: ${step.uses}`).toBe(true);
+                    if (String(step.uses ?? "").startsWith("./"))
+                        expect(exists(step.uses), `${file}: ${step.uses}`).toBe(true);
                 }
             }
         }
     });
 
     it("GitLab previews staging and prod on merge requests with the policy pack, keeping the preview", () => {
-        const previews = Object.entries(gitlabJobs()).filter(([, j]) => j.script.some((l: string) => l.includes("pulumi preview")));
+        const previews = Object.entries(gitlabJobs()).filter(([, j]) =>
+            j.script.some((l: string) => l.includes("pulumi preview")),
+        );
         expect(previews.map(([, j]) => j.variables.STACK).sort()).toEqual(["prod", "staging"]);
         for (const [name, job] of previews) {
             expect(job.rules, name).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
@@ -149,7 +172,9 @@ describe("the CI pipelines", () => {
 });
 
 describe("the pipelines' Pulumi CLI", () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+    };
     const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
     const pulumiJobs = Object.entries(gitlabJobs()).filter(([, j]) => j.script.some((l: string) => /^pulumi /.test(l)));
 
@@ -157,7 +182,9 @@ describe("the pipelines' Pulumi CLI", () => {
         expect(gitlab.variables.PULUMI_VERSION).toBe(sdk);
         expect(pulumiJobs.length).toBeGreaterThan(0);
         for (const [name, job] of pulumiJobs) {
-            expect(job.before_script, name).toContain('curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"');
+            expect(job.before_script, name).toContain(
+                'curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"',
+            );
         }
         const steps = pulumiSteps();
         expect(steps.length).toBeGreaterThan(0);
@@ -169,7 +196,9 @@ describe("the pipelines' Pulumi CLI", () => {
         expect(gitlab.variables.NODE_IMAGE).toMatch(/^node:20-(bookworm|bullseye)$/);
         for (const [file, wf] of Object.entries(github)) {
             for (const [job, def] of Object.entries<any>(wf.jobs)) {
-                const node = (def.steps ?? []).find((st: any) => String(st.uses ?? "").startsWith("actions/setup-node@"));
+                const node = (def.steps ?? []).find((st: any) =>
+                    String(st.uses ?? "").startsWith("actions/setup-node@"),
+                );
                 expect(node?.with["node-version"], `${file} ${job}`).toBe(20);
             }
         }
@@ -180,7 +209,10 @@ describe("the pipelines' Pulumi CLI", () => {
             const before: string[] = job.before_script;
             const install = before.findIndex((l) => /apt-get install .*\bawscli\b/.test(l));
             expect(install, name).toBeGreaterThanOrEqual(0);
-            expect(before.findIndex((l) => l.includes("aws --version")), name).toBeGreaterThan(install);
+            expect(
+                before.findIndex((l) => l.includes("aws --version")),
+                name,
+            ).toBeGreaterThan(install);
         }
         for (const s of pulumiSteps()) {
             expect(s.jobDef["runs-on"], `${s.file} ${s.job}`).toMatch(/^ubuntu-/);

@@ -8,39 +8,67 @@ const { prod: rendered, resources: all, byType, byId } = useProdRender();
 
 describe("launch templates", () => {
     it("exist for every node group", () => {
-        expect(byType("aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name).sort()).toEqual(
-            prodConfig()["capstan:nodeGroups"].map((g: Any) => `capstan-prod-${g.name}`).sort(),
+        expect(
+            byType("aws:ec2/launchTemplate:LaunchTemplate")
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(
+            prodConfig()
+                ["capstan:nodeGroups"].map((g: Any) => `capstan-prod-${g.name}`)
+                .sort(),
         );
     });
 
-    it.each(["general", "workers"])("%s: IMDSv2 required with hop limit 1, encrypted gp3 root volume, no public IP, the pinned AL2023 AMI release", (group) => {
-        const lt = inputs(byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === `capstan-prod-${group}`)!);
-        expect(lt.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
-        expect(lt.blockDeviceMappings).toHaveLength(1);
-        expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
-        expect(lt.networkInterfaces.map((n: Any) => n.associatePublicIpAddress)).toEqual(["false"]);
-        expect(lt.imageId).toBe(
-            `resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-${EKS_AMI_RELEASES["1.34"]}/image_id`,
-        );
-    });
+    it.each(["general", "workers"])(
+        "%s: IMDSv2 required with hop limit 1, encrypted gp3 root volume, no public IP, the pinned AL2023 AMI release",
+        (group) => {
+            const lt = inputs(
+                byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === `capstan-prod-${group}`)!,
+            );
+            expect(lt.metadataOptions).toMatchObject({
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+                httpEndpoint: "enabled",
+            });
+            expect(lt.blockDeviceMappings).toHaveLength(1);
+            expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
+            expect(lt.networkInterfaces.map((n: Any) => n.associatePublicIpAddress)).toEqual(["false"]);
+            expect(lt.imageId).toBe(
+                `resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-${EKS_AMI_RELEASES["1.34"]}/image_id`,
+            );
+        },
+    );
 
     it("change their AMI only through config: a new release is a new launch template, and nothing else changes", async () => {
-        const bumped = await render("prod", { overrides: { "capstan:cluster": { ...prodConfig()["capstan:cluster"], amiRelease: "v20261104" } } });
+        const bumped = await render("prod", {
+            overrides: { "capstan:cluster": { ...prodConfig()["capstan:cluster"], amiRelease: "v20261104" } },
+        });
         const before = new Map(rendered().plan.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
         const changed = bumped.plan.resources.filter((r) => before.get(r.urn) !== JSON.stringify(r.inputs));
-        expect(changed.map((r) => r.type)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/launchTemplate:LaunchTemplate"]);
-        for (const lt of changed) expect(String(lt.inputs.imageId)).toContain("amazon-eks-node-al2023-x86_64-standard-1.34-v20261104/image_id");
+        expect(changed.map((r) => r.type)).toEqual([
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            "aws:ec2/launchTemplate:LaunchTemplate",
+        ]);
+        for (const lt of changed)
+            expect(String(lt.inputs.imageId)).toContain(
+                "amazon-eks-node-al2023-x86_64-standard-1.34-v20261104/image_id",
+            );
     });
 
     it("carry nodeadm user data with the group's labels and taints", () => {
-        const lt = inputs(byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === "capstan-prod-workers")!);
+        const lt = inputs(
+            byType("aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.name === "capstan-prod-workers")!,
+        );
         const text = Buffer.from(lt.userData, "base64").toString();
         expect(text).toContain("Content-Type: application/node.eks.aws");
         const nodeConfig = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1));
         expect(nodeConfig.kind).toBe("NodeConfig");
         expect(nodeConfig.spec.cluster).toMatchObject({ name: "capstan-prod", cidr: "172.20.0.0/16" });
         expect(nodeConfig.spec.cluster.apiServerEndpoint).toMatch(/^https:\/\//);
-        expect(nodeConfig.spec.kubelet.flags).toEqual(["--node-labels=role=workers", "--register-with-taints=role=workers:NoSchedule"]);
+        expect(nodeConfig.spec.kubelet.flags).toEqual([
+            "--node-labels=role=workers",
+            "--register-with-taints=role=workers:NoSchedule",
+        ]);
     });
 });
 
@@ -56,7 +84,9 @@ describe("the cluster", () => {
 
     it("turns the public endpoint off when no network is listed", async () => {
         const values = prodConfig();
-        const r = await render("prod", { overrides: { "capstan:cluster": { ...values["capstan:cluster"], publicAccessCidrs: [] } } });
+        const r = await render("prod", {
+            overrides: { "capstan:cluster": { ...values["capstan:cluster"], publicAccessCidrs: [] } },
+        });
         const vpc = inputs(ofType(r.result.resources, "aws:eks/cluster:Cluster")[0]).vpcConfig;
         expect(vpc.endpointPublicAccess).toBe(false);
         expect(vpc.publicAccessCidrs).toBeUndefined();
@@ -87,8 +117,12 @@ describe("the cluster", () => {
     });
 
     it("gives each node role an EC2_LINUX access entry", () => {
-        const entries = byType("aws:eks/accessEntry:AccessEntry").map(inputs).filter((e) => e.type === "EC2_LINUX");
-        const nodeRoles = byType("aws:iam/role:Role").filter((r) => r.name.endsWith("-node")).map((r) => r.state.arn);
+        const entries = byType("aws:eks/accessEntry:AccessEntry")
+            .map(inputs)
+            .filter((e) => e.type === "EC2_LINUX");
+        const nodeRoles = byType("aws:iam/role:Role")
+            .filter((r) => r.name.endsWith("-node"))
+            .map((r) => r.state.arn);
         expect(entries.map((e) => e.principalArn).sort()).toEqual(nodeRoles.sort());
     });
 
@@ -102,26 +136,33 @@ describe("the cluster", () => {
     });
 
     it("has every Kubernetes resource use the cluster's provider, the CRDs a provider of the same cluster that may adopt them", () => {
-        const [main, crds] = ["capstan-prod-k8s", "capstan-prod-nginx-crds"].map((n) => byType("pulumi:providers:kubernetes").find((p) => p.name === n)!);
+        const [main, crds] = ["capstan-prod-k8s", "capstan-prod-nginx-crds"].map((n) =>
+            byType("pulumi:providers:kubernetes").find((p) => p.name === n)!,
+        );
         expect(JSON.stringify(inputs(crds).kubeconfig)).toBe(JSON.stringify(inputs(main).kubeconfig));
         expect(inputs(crds)).toMatchObject({ upsertExistingObjects: "true", enablePatchForce: "true" });
         expect(inputs(main).upsertExistingObjects).toBeUndefined();
         const k8s = all().filter((r) => r.type.startsWith("kubernetes:"));
         expect(k8s.length).toBeGreaterThan(0);
-        for (const r of k8s) expect(r.provider, r.name).toBe(r.type === "kubernetes:yaml/v2:ConfigFile" ? crds.urn : main.urn);
+        for (const r of k8s)
+            expect(r.provider, r.name).toBe(r.type === "kubernetes:yaml/v2:ConfigFile" ? crds.urn : main.urn);
     });
 
     it("a chart bump brings the NGINX CRDs up to date: they come from the chart's controller release, Helm installs none, and the controllers wait for them", () => {
         const file = inputs(byType("kubernetes:yaml/v2:ConfigFile")[0]).file;
-        expect(file).toBe(`https://raw.githubusercontent.com/nginx/kubernetes-ingress/v${CHARTS.nginxIngress.appVersion}/deploy/crds.yaml`);
+        expect(file).toBe(
+            `https://raw.githubusercontent.com/nginx/kubernetes-ingress/v${CHARTS.nginxIngress.appVersion}/deploy/crds.yaml`,
+        );
         const crds = byType("capstan:platform:NginxCrds")[0].urn;
-        for (const r of byType("kubernetes:helm.sh/v3:Release").filter((r) => inputs(r).chart === "nginx-ingress")) expect(inputs(r).skipCrds, r.name).toBe(true);
+        for (const r of byType("kubernetes:helm.sh/v3:Release").filter((r) => inputs(r).chart === "nginx-ingress"))
+            expect(inputs(r).skipCrds, r.name).toBe(true);
         for (const c of byType("capstan:platform:IngressController")) expect(c.dependsOn, c.name).toContain(crds);
     });
 });
 
 describe("node groups and cluster-autoscaler", () => {
-    const autoscalerValues = () => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!).values;
+    const autoscalerValues = () =>
+        inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!).values;
 
     it("tag every ASG with exactly the tags the autoscaler discovers", () => {
         const discovery = autoscalerValues().autoDiscovery;
@@ -142,21 +183,39 @@ describe("node groups and cluster-autoscaler", () => {
         expect(tags["k8s.io/cluster-autoscaler/node-template/taint/role"]).toBe("workers:NoSchedule");
     });
 
-    it.each(["general", "workers"])("%s: min and max from config, the desired size ignored after creation, refreshed on template change, in the private subnets", (group) => {
-        const asg = byType("aws:autoscaling/group:Group").find((r) => r.name === `capstan-prod-${group}`)!;
-        const cfg = prodConfig()["capstan:nodeGroups"].find((g: Any) => g.name === group);
-        expect(inputs(asg)).toMatchObject({ minSize: cfg.minSize, maxSize: cfg.maxSize, desiredCapacity: cfg.minSize });
-        expect(asg.ignoreChanges).toEqual(["desiredCapacity"]);
-        expect(inputs(asg).instanceRefresh.strategy).toBe("Rolling");
-        expect((inputs(asg).vpcZoneIdentifiers as string[]).map((id) => byId(id)!.name).every((n) => n.includes("-private-"))).toBe(true);
-        expect(inputs(asg).mixedInstancesPolicy.launchTemplate.overrides.map((o: Any) => o.instanceType)).toEqual(cfg.instanceTypes);
-    });
+    it.each(["general", "workers"])(
+        "%s: min and max from config, the desired size ignored after creation, refreshed on template change, in the private subnets",
+        (group) => {
+            const asg = byType("aws:autoscaling/group:Group").find((r) => r.name === `capstan-prod-${group}`)!;
+            const cfg = prodConfig()["capstan:nodeGroups"].find((g: Any) => g.name === group);
+            expect(inputs(asg)).toMatchObject({
+                minSize: cfg.minSize,
+                maxSize: cfg.maxSize,
+                desiredCapacity: cfg.minSize,
+            });
+            expect(asg.ignoreChanges).toEqual(["desiredCapacity"]);
+            expect(inputs(asg).instanceRefresh.strategy).toBe("Rolling");
+            expect(
+                (inputs(asg).vpcZoneIdentifiers as string[])
+                    .map((id) => byId(id)!.name)
+                    .every((n) => n.includes("-private-")),
+            ).toBe(true);
+            expect(inputs(asg).mixedInstancesPolicy.launchTemplate.overrides.map((o: Any) => o.instanceType)).toEqual(
+                cfg.instanceTypes,
+            );
+        },
+    );
 
     it("the autoscaler may only resize groups tagged for this cluster, balances similar groups, and runs the cluster's minor", () => {
-        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-autoscaler")!).policy);
+        const policy = JSON.parse(
+            inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-autoscaler")!).policy,
+        );
         const write = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
-        expect(write.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
-        for (const s of policy.Statement.filter((s: Any) => s !== write)) expect(s.Action.every((a: string) => /:(Describe|Get)/.test(a))).toBe(true);
+        expect(write.Condition).toEqual({
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" },
+        });
+        for (const s of policy.Statement.filter((s: Any) => s !== write))
+            expect(s.Action.every((a: string) => /:(Describe|Get)/.test(a))).toBe(true);
         expect(autoscalerValues().extraArgs["balance-similar-node-groups"]).toBe(true);
         expect(autoscalerValues().image.tag).toMatch(/^v1\.34\./);
     });
@@ -164,7 +223,10 @@ describe("node groups and cluster-autoscaler", () => {
 
 describe("node replacement drains first", () => {
     const asgs = () => byType("aws:autoscaling/group:Group");
-    const handler = () => inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-node-termination-handler")!);
+    const handler = () =>
+        inputs(
+            byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-node-termination-handler")!,
+        );
 
     it("every Auto Scaling group suspends AZRebalance, which would replace nodes behind cluster-autoscaler's back", () => {
         expect(asgs()).toHaveLength(2);
@@ -176,24 +238,48 @@ describe("node replacement drains first", () => {
         for (const asg of asgs()) {
             const hook = hooks.find((h) => h.autoscalingGroupName === asg.state.name);
             expect(hook, asg.name).toBeDefined();
-            expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
+            expect(hook).toMatchObject({
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                defaultResult: "CONTINUE",
+            });
             expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(300);
             const tags = Object.fromEntries((inputs(asg).tags as Any[]).map((t) => [t.key, t]));
-            expect(tags["aws-node-termination-handler/managed"], `${asg.name}: its instances are not the handler's`).toMatchObject({ propagateAtLaunch: true });
+            expect(
+                tags["aws-node-termination-handler/managed"],
+                `${asg.name}: its instances are not the handler's`,
+            ).toMatchObject({ propagateAtLaunch: true });
         }
     });
 
     it("this cluster's lifecycle actions reach the queue the handler reads, and only EventBridge may send to it", () => {
         const queue = byType("aws:sqs/queue:Queue").find((q) => q.name === "capstan-prod-drain")!;
         const rules = byType("aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("capstan-prod-"));
-        const lifecycle = rules.find((r) => JSON.parse(inputs(r).eventPattern)["detail-type"][0] === "EC2 Instance-terminate Lifecycle Action")!;
-        expect(JSON.parse(inputs(lifecycle).eventPattern).detail.AutoScalingGroupName.sort()).toEqual(asgs().map((a) => a.state.name).sort());
+        const lifecycle = rules.find(
+            (r) => JSON.parse(inputs(r).eventPattern)["detail-type"][0] === "EC2 Instance-terminate Lifecycle Action",
+        )!;
+        expect(JSON.parse(inputs(lifecycle).eventPattern).detail.AutoScalingGroupName.sort()).toEqual(
+            asgs()
+                .map((a) => a.state.name)
+                .sort(),
+        );
         const targets = byType("aws:cloudwatch/eventTarget:EventTarget").map(inputs);
-        for (const rule of rules) expect(targets.find((t) => t.rule === rule.state.name)?.arn, rule.name).toBe(queue.state.arn);
+        for (const rule of rules)
+            expect(targets.find((t) => t.rule === rule.state.name)?.arn, rule.name).toBe(queue.state.arn);
         const policy = JSON.parse(inputs(byType("aws:sqs/queuePolicy:QueuePolicy")[0]).policy);
-        expect(policy.Statement[0]).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.state.arn });
-        expect(policy.Statement[0].Condition.ArnEquals["aws:SourceArn"].sort()).toEqual(rules.map((r) => r.state.arn).sort());
-        expect(handler().values).toMatchObject({ enableSqsTerminationDraining: true, queueURL: queue.state.url, awsRegion: "eu-central-1", podTerminationGracePeriod: -1 });
+        expect(policy.Statement[0]).toMatchObject({
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queue.state.arn,
+        });
+        expect(policy.Statement[0].Condition.ArnEquals["aws:SourceArn"].sort()).toEqual(
+            rules.map((r) => r.state.arn).sort(),
+        );
+        expect(handler().values).toMatchObject({
+            enableSqsTerminationDraining: true,
+            queueURL: queue.state.url,
+            awsRegion: "eu-central-1",
+            podTerminationGracePeriod: -1,
+        });
     });
 
     it("the handler gives up a drain before the hook times out, and may complete lifecycle actions only in this cluster's groups", () => {
@@ -201,9 +287,13 @@ describe("node replacement drains first", () => {
         expect(handler().values.nodeTerminationGracePeriod).toBeLessThan(hook.heartbeatTimeout);
         const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-nth")!;
         expect(handler().values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(role.state.arn);
-        const policy = JSON.parse(inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-nth")!).policy);
+        const policy = JSON.parse(
+            inputs(byType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "capstan-prod-nth")!).policy,
+        );
         const complete = policy.Statement.find((s: Any) => s.Action.includes("autoscaling:CompleteLifecycleAction"));
-        expect(complete.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" } });
+        expect(complete.Condition).toEqual({
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/capstan-prod": "owned" },
+        });
     });
 });
 
@@ -218,7 +308,13 @@ describe("Helm releases and IRSA", () => {
             expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
             expect(pinned).toContain(`${reference(r)} ${r.version}`);
         }
-        expect(releases.map((r) => reference(r).split("/").pop()).sort()).toEqual(["aws-node-termination-handler", "cluster-autoscaler", "metrics-server", "nginx-ingress", "nginx-ingress"]);
+        expect(releases.map((r) => reference(r).split("/").pop()).sort()).toEqual([
+            "aws-node-termination-handler",
+            "cluster-autoscaler",
+            "metrics-server",
+            "nginx-ingress",
+            "nginx-ingress",
+        ]);
     });
 
     it.each([
@@ -226,17 +322,29 @@ describe("Helm releases and IRSA", () => {
         ["capstan-prod-autoscaler", "kube-system", "cluster-autoscaler"],
         ["capstan-prod-nth", "kube-system", "aws-node-termination-handler"],
     ])("%s trusts exactly the service account %s/%s, through the cluster's OIDC provider", (role, ns, sa) => {
-        const trust = JSON.parse(inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string);
+        const trust = JSON.parse(
+            inputs(byType("aws:iam/role:Role").find((r) => r.name === role)!).assumeRolePolicy as string,
+        );
         const issuer = rendered().result.outputs.oidcIssuer as string;
         expect(trust.Statement).toHaveLength(1);
         expect(trust.Statement[0].Principal.Federated).toBe(rendered().result.outputs.oidcProviderArn);
-        expect(trust.Statement[0].Condition).toEqual({ StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${ns}:${sa}`, [`${issuer}:aud`]: "sts.amazonaws.com" } });
+        expect(trust.Statement[0].Condition).toEqual({
+            StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${ns}:${sa}`,
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+            },
+        });
     });
 
     it("the autoscaler's service account carries its role", () => {
-        const values = inputs(byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!).values;
+        const values = inputs(
+            byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "capstan-prod-autoscaler")!,
+        ).values;
         const role = byType("aws:iam/role:Role").find((r) => r.name === "capstan-prod-autoscaler")!;
-        expect(values.rbac.serviceAccount).toMatchObject({ name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": role.state.arn } });
+        expect(values.rbac.serviceAccount).toMatchObject({
+            name: "cluster-autoscaler",
+            annotations: { "eks.amazonaws.com/role-arn": role.state.arn },
+        });
     });
 });
 
@@ -246,10 +354,14 @@ describe("the network", () => {
         ["single", 1],
     ])("natGateways %s gives %i NAT gateways, and every private subnet a route through one", async (mode, count) => {
         const values = prodConfig();
-        const r = await render("prod", { overrides: { "capstan:network": { ...values["capstan:network"], natGateways: mode } } });
+        const r = await render("prod", {
+            overrides: { "capstan:network": { ...values["capstan:network"], natGateways: mode } },
+        });
         expect(ofType(r.result.resources, "aws:ec2/natGateway:NatGateway")).toHaveLength(count);
         const natIds = ofType(r.result.resources, "aws:ec2/natGateway:NatGateway").map((n) => n.id);
-        const privateTables = ofType(r.result.resources, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("-private-"));
+        const privateTables = ofType(r.result.resources, "aws:ec2/routeTable:RouteTable").filter((t) =>
+            t.name.includes("-private-"),
+        );
         expect(privateTables).toHaveLength(3);
         for (const t of privateTables) expect(natIds).toContain(inputs(t).routes[0].natGatewayId);
     });
@@ -266,7 +378,9 @@ describe("the network", () => {
 
 describe("the VPC CNI", () => {
     it("enforces NetworkPolicies, which a tenant's isolation depends on", () => {
-        const cni = byType("aws:eks/addon:Addon").map(inputs).find((a) => a.addonName === "vpc-cni")!;
+        const cni = byType("aws:eks/addon:Addon")
+            .map(inputs)
+            .find((a) => a.addonName === "vpc-cni")!;
         expect(JSON.parse(cni.configurationValues)).toMatchObject({ enableNetworkPolicy: "true" });
     });
 });

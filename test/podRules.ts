@@ -17,11 +17,15 @@ export function podProblems(template: Obj): string[] {
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
         if (c.securityContext?.readOnlyRootFilesystem !== true) p.push(`${c.name}: root filesystem is writable`);
         const mounts: Obj[] = c.volumeMounts ?? [];
-        if (!mounts.some((m) => m.mountPath === "/tmp" && writable.has(m.name))) p.push(`${c.name}: /tmp is not a writable emptyDir`);
-        if (!mounts.some((m) => /\/tmp$/.test(m.mountPath) && m.mountPath !== "/tmp" && writable.has(m.name))) p.push(`${c.name}: the app's tmp/ is not a writable emptyDir`);
-        if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) p.push(`${c.name}: no CPU and memory requests`);
+        if (!mounts.some((m) => m.mountPath === "/tmp" && writable.has(m.name)))
+            p.push(`${c.name}: /tmp is not a writable emptyDir`);
+        if (!mounts.some((m) => /\/tmp$/.test(m.mountPath) && m.mountPath !== "/tmp" && writable.has(m.name)))
+            p.push(`${c.name}: the app's tmp/ is not a writable emptyDir`);
+        if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory)
+            p.push(`${c.name}: no CPU and memory requests`);
         if (!c.resources?.limits?.memory) p.push(`${c.name}: no memory limit`);
-        if (!/^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(c.image) || /:latest$/.test(c.image)) p.push(`${c.name}: image ${c.image} is not pinned to a tag`);
+        if (!/^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(c.image) || /:latest$/.test(c.image))
+            p.push(`${c.name}: image ${c.image} is not pinned to a tag`);
     }
     return p;
 }
@@ -31,11 +35,15 @@ export function webPodProblems(template: Obj): string[] {
     const p: string[] = [];
     const spec = template.spec;
     const c = spec.containers[0];
-    for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) if (!c[probe]?.httpGet) p.push(`no HTTP ${probe}`);
-    if (JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe)) p.push("liveness is identical to readiness");
+    for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"])
+        if (!c[probe]?.httpGet) p.push(`no HTTP ${probe}`);
+    if (JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe))
+        p.push("liveness is identical to readiness");
     const sleep = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
     if (!(sleep > 0)) p.push("no preStop sleep");
-    if (!((spec.terminationGracePeriodSeconds ?? 30) > sleep + 1)) p.push("grace period not longer than the preStop sleep");
-    if (!spec.topologySpreadConstraints?.some((t: Obj) => t.topologyKey === "topology.kubernetes.io/zone")) p.push("not spread across zones");
+    if (!((spec.terminationGracePeriodSeconds ?? 30) > sleep + 1))
+        p.push("grace period not longer than the preStop sleep");
+    if (!spec.topologySpreadConstraints?.some((t: Obj) => t.topologyKey === "topology.kubernetes.io/zone"))
+        p.push("not spread across zones");
     return p;
 }

@@ -27,10 +27,25 @@ function declared(): PolicyInput[] {
         {
             type: DATA.rdsInstance,
             urn: "urn:rds",
-            props: { ...cluster.props, identifier: "capstan-prod", engine: "postgres", instanceClass: "db.t4g.medium", publiclyAccessible: false, allocatedStorage: 20 },
+            props: {
+                ...cluster.props,
+                identifier: "capstan-prod",
+                engine: "postgres",
+                instanceClass: "db.t4g.medium",
+                publiclyAccessible: false,
+                allocatedStorage: 20,
+            },
         },
-        { type: DATA.securityGroup, urn: "urn:sg", props: { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.30.0.0/18"] }] } },
-        { type: DATA.securityGroupRule, urn: "urn:sgr", props: { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] } },
+        {
+            type: DATA.securityGroup,
+            urn: "urn:sg",
+            props: { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.30.0.0/18"] }] },
+        },
+        {
+            type: DATA.securityGroupRule,
+            urn: "urn:sgr",
+            props: { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
+        },
     ];
 }
 
@@ -52,19 +67,64 @@ describe("the data rules of the policy pack", () => {
     it.each<[string, string, string, (p: any) => void]>([
         ["an unencrypted Aurora cluster", "database-encrypted", "urn:cluster", (p) => (p.storageEncrypted = false)],
         ["an RDS instance that does not say", "database-encrypted", "urn:rds", (p) => delete p.storageEncrypted],
-        ["a publicly accessible cluster instance", "database-not-public", "urn:instance", (p) => (p.publiclyAccessible = true)],
-        ["an RDS instance that leaves it to its subnets", "database-not-public", "urn:rds", (p) => delete p.publiclyAccessible],
-        ["a cluster without deletion protection", "database-deletion-protected", "urn:cluster", (p) => (p.deletionProtection = false)],
-        ["a cluster that skips its final snapshot", "database-deletion-protected", "urn:cluster", (p) => (p.skipFinalSnapshot = true)],
-        ["an instance without a final snapshot name", "database-deletion-protected", "urn:rds", (p) => delete p.finalSnapshotIdentifier],
+        [
+            "a publicly accessible cluster instance",
+            "database-not-public",
+            "urn:instance",
+            (p) => (p.publiclyAccessible = true),
+        ],
+        [
+            "an RDS instance that leaves it to its subnets",
+            "database-not-public",
+            "urn:rds",
+            (p) => delete p.publiclyAccessible,
+        ],
+        [
+            "a cluster without deletion protection",
+            "database-deletion-protected",
+            "urn:cluster",
+            (p) => (p.deletionProtection = false),
+        ],
+        [
+            "a cluster that skips its final snapshot",
+            "database-deletion-protected",
+            "urn:cluster",
+            (p) => (p.skipFinalSnapshot = true),
+        ],
+        [
+            "an instance without a final snapshot name",
+            "database-deletion-protected",
+            "urn:rds",
+            (p) => delete p.finalSnapshotIdentifier,
+        ],
         ["a cluster without backups", "database-backups", "urn:cluster", (p) => (p.backupRetentionPeriod = 0)],
-        ["an instance that does not say how long it keeps backups", "database-backups", "urn:rds", (p) => delete p.backupRetentionPeriod],
+        [
+            "an instance that does not say how long it keeps backups",
+            "database-backups",
+            "urn:rds",
+            (p) => delete p.backupRetentionPeriod,
+        ],
         ["a cache unencrypted at rest", "cache-encrypted", "urn:cache", (p) => (p.atRestEncryptionEnabled = false)],
         ["a cache in plain text on the wire", "cache-encrypted", "urn:cache", (p) => delete p.transitEncryptionEnabled],
         ["a cache without authentication", "cache-encrypted", "urn:cache", (p) => delete p.authToken],
-        ["a rule opening PostgreSQL to the world", "no-world-open-data-ports", "urn:sgir", (p) => Object.assign(p, { cidrIpv4: "0.0.0.0/0", referencedSecurityGroupId: undefined })],
-        ["an inline rule opening a range with Redis's port to IPv6 anywhere", "no-world-open-data-ports", "urn:sg", (p) => p.ingress.push({ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"] })],
-        ["a SecurityGroupRule opening MySQL to the world", "no-world-open-data-ports", "urn:sgr", (p) => Object.assign(p, { type: "ingress", protocol: "tcp", fromPort: 3306, toPort: 3306 })],
+        [
+            "a rule opening PostgreSQL to the world",
+            "no-world-open-data-ports",
+            "urn:sgir",
+            (p) => Object.assign(p, { cidrIpv4: "0.0.0.0/0", referencedSecurityGroupId: undefined }),
+        ],
+        [
+            "an inline rule opening a range with Redis's port to IPv6 anywhere",
+            "no-world-open-data-ports",
+            "urn:sg",
+            (p) => p.ingress.push({ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"] }),
+        ],
+        [
+            "a SecurityGroupRule opening MySQL to the world",
+            "no-world-open-data-ports",
+            "urn:sgr",
+            (p) => Object.assign(p, { type: "ingress", protocol: "tcp", fromPort: 3306, toPort: 3306 }),
+        ],
     ])("reports %s (%s)", (_what, policy, urn, mutate) => {
         const findings = runPolicies(withChange(urn, mutate));
         expect(findings.map((f) => [f.policy, f.urn])).toEqual([[policy, urn]]);
@@ -72,7 +132,14 @@ describe("the data rules of the policy pack", () => {
     });
 
     it("leave ports that are not a database's or a cache's to the other rules", () => {
-        const https = withChange("urn:sgir", (p) => Object.assign(p, { cidrIpv4: "0.0.0.0/0", referencedSecurityGroupId: undefined, fromPort: 443, toPort: 443 }));
+        const https = withChange("urn:sgir", (p) =>
+            Object.assign(p, {
+                cidrIpv4: "0.0.0.0/0",
+                referencedSecurityGroupId: undefined,
+                fromPort: 443,
+                toPort: 443,
+            }),
+        );
         expect(runPolicies(https)).toEqual([]);
     });
 

@@ -44,10 +44,17 @@ function startPack(): Promise<string> {
 }
 
 function call<T>(method: string, request: unknown): Promise<T> {
-    return new Promise((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+    return new Promise((resolve, reject) =>
+        client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
+    );
 }
 
-function withResource<T extends { setType: any; setProperties: any; setUrn: any; setName: any; setOptions: any }>(msg: T, type: string, name: string, props: object): T {
+function withResource<T extends { setType: any; setProperties: any; setUrn: any; setName: any; setOptions: any }>(
+    msg: T,
+    type: string,
+    name: string,
+    props: object,
+): T {
     msg.setType(type);
     msg.setProperties(Struct.fromJavaScript(props));
     msg.setUrn(`urn:pulumi:test::capstan::${type}::${name}`);
@@ -57,7 +64,9 @@ function withResource<T extends { setType: any; setProperties: any; setUrn: any;
 }
 
 function diagnostics(res: any): Diagnostic[] {
-    return res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), urn: d.getUrn(), message: d.getMessage() }));
+    return res
+        .getDiagnosticsList()
+        .map((d: any) => ({ policy: d.getPolicyname(), urn: d.getUrn(), message: d.getMessage() }));
 }
 
 async function analyze(type: string, name: string, inputs: object): Promise<Diagnostic[]> {
@@ -66,8 +75,18 @@ async function analyze(type: string, name: string, inputs: object): Promise<Diag
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const deployment = (name: string, spec: object = {}) => ({ metadata: { name, namespace: "app" }, spec: { strategy: { rollingUpdate: { maxUnavailable: 0 } }, template: { spec: { containers: [] } }, ...spec } });
-const hpa = (target: string) => ({ metadata: { name: target, namespace: "app" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: 2, maxReplicas: 4 } });
+const deployment = (name: string, spec: object = {}) => ({
+    metadata: { name, namespace: "app" },
+    spec: { strategy: { rollingUpdate: { maxUnavailable: 0 } }, template: { spec: { containers: [] } }, ...spec },
+});
+const hpa = (target: string) => ({
+    metadata: { name: target, namespace: "app" },
+    spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target },
+        minReplicas: 2,
+        maxReplicas: 4,
+    },
+});
 
 describe("the policy pack under Pulumi's policy-pack runner", () => {
     beforeAll(async () => {
@@ -83,19 +102,28 @@ describe("the policy pack under Pulumi's policy-pack runner", () => {
     it("announces every rule as a mandatory policy", async () => {
         const info = await call<any>("getAnalyzerInfo", new Empty());
         expect(info.getName()).toBe("capstan");
-        const policies = info.getPoliciesList().map((p: any) => p.getName()).sort();
+        const policies = info
+            .getPoliciesList()
+            .map((p: any) => p.getName())
+            .sort();
         expect(policies).toEqual([...resourceRules, ...stackRules].map((r) => r.name).sort());
     });
 
     it("reports a violating resource with the rule's message", async () => {
-        const found = await analyze("kubernetes:batch/v1:CronJob", "cleanup", { metadata: { name: "cleanup" }, spec: { concurrencyPolicy: "Allow", jobTemplate: { spec: { template: { spec: { containers: [] } } } } } });
+        const found = await analyze("kubernetes:batch/v1:CronJob", "cleanup", {
+            metadata: { name: "cleanup" },
+            spec: { concurrencyPolicy: "Allow", jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+        });
         expect(found.map((d) => d.policy)).toEqual(["cronjob-forbid-concurrency"]);
         expect(found[0].message).toContain("set it to Forbid");
     });
 
     it("judges HPA-managed replicas by what the program declares, not by the live object's outputs", async () => {
         // The program declares `web` without replicas and `worker` with them; both live objects carry replicas.
-        for (const [name, spec] of [["web", {}], ["worker", { replicas: 2 }]] as const) {
+        for (const [name, spec] of [
+            ["web", {}],
+            ["worker", { replicas: 2 }],
+        ] as const) {
             expect(await analyze(DEPLOYMENT, name, deployment(name, spec))).toEqual([]);
             expect(await analyze(HPA, name, hpa(name))).toEqual([]);
         }
@@ -107,6 +135,8 @@ describe("the policy pack under Pulumi's policy-pack runner", () => {
             withResource(new pb.AnalyzerResource(), HPA, "worker", hpa("worker")),
         ]);
         const found = diagnostics(await call("analyzeStack", request));
-        expect(found.map((d) => [d.policy, d.urn])).toEqual([["hpa-owns-replicas", `urn:pulumi:test::capstan::${DEPLOYMENT}::worker`]]);
+        expect(found.map((d) => [d.policy, d.urn])).toEqual([
+            ["hpa-owns-replicas", `urn:pulumi:test::capstan::${DEPLOYMENT}::worker`],
+        ]);
     });
 });

@@ -9,7 +9,20 @@ import { describe, expect, it } from "vitest";
 import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
 import { committedStacks, PROJECT_DIR, render, runComponents, stackValues } from "./harness";
 
-const PLAN_KEYS = ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "ignoreChanges", "customTimeouts", "deleteBeforeReplace", "replaceOnChanges", "inputs"];
+const PLAN_KEYS = [
+    "urn",
+    "type",
+    "name",
+    "parent",
+    "provider",
+    "dependsOn",
+    "protect",
+    "ignoreChanges",
+    "customTimeouts",
+    "deleteBeforeReplace",
+    "replaceOnChanges",
+    "inputs",
+];
 
 function tmpdir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "capstan-render-"));
@@ -53,7 +66,11 @@ describe("npm run render", () => {
 
     it("is also the capstan command", () => {
         const out = tmpdir();
-        const stdout = execFileSync("node", [path.join(PROJECT_DIR, "scripts", "capstan.js"), "render", "staging", "--out", out], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const stdout = execFileSync(
+            "node",
+            [path.join(PROJECT_DIR, "scripts", "capstan.js"), "render", "staging", "--out", out],
+            { cwd: PROJECT_DIR, encoding: "utf8" },
+        );
         expect(stdout).toContain("Stack capstan/staging");
         expect(fs.existsSync(path.join(out, "staging", "plan.json"))).toBe(true);
     });
@@ -77,7 +94,10 @@ describe.each(committedStacks())("the committed stack %s", (stack) => {
 
     it("never writes a secret value, only the placeholder", async () => {
         const secrets = {
-            "capstan:appSecrets": { DATABASE_URL: "postgres://capstan:db-s3cret-771@db/app", SECRET_KEY_BASE: "skb-s3cret-9921" },
+            "capstan:appSecrets": {
+                DATABASE_URL: "postgres://capstan:db-s3cret-771@db/app",
+                SECRET_KEY_BASE: "skb-s3cret-9921",
+            },
             "capstan:basicAuthPasswords": { team: "pw-s3cret-4410" },
         };
         const rendered = await render(stack, { secrets });
@@ -85,10 +105,16 @@ describe.each(committedStacks())("the committed stack %s", (stack) => {
             expect(text).not.toMatch(/s3cret/);
         }
         // The app's secret env is rendered, as the placeholder.
-        const secret = (rendered.manifests as Record<string, any>[]).find((o) => o.kind === "Secret" && o.metadata.name.startsWith("phraseapp-env-secret"));
+        const secret = (rendered.manifests as Record<string, any>[]).find(
+            (o) => o.kind === "Secret" && o.metadata.name.startsWith("phraseapp-env-secret"),
+        );
         // Every secret variable of the app: its secretEnv, and the URLs of its own database and cache.
         const values = stackValues(stack);
-        const names = [...values["capstan:app"].secretEnv, ...(values["capstan:database"] ? ["DATABASE_URL"] : []), ...(values["capstan:cache"] ? ["REDIS_URL"] : [])];
+        const names = [
+            ...values["capstan:app"].secretEnv,
+            ...(values["capstan:database"] ? ["DATABASE_URL"] : []),
+            ...(values["capstan:cache"] ? ["REDIS_URL"] : []),
+        ];
         expect(secret?.stringData).toEqual(Object.fromEntries([...new Set(names)].map((n) => [n, "[secret]"])));
     });
 });
@@ -96,18 +122,40 @@ describe.each(committedStacks())("the committed stack %s", (stack) => {
 describe("the render's mechanics", () => {
     const program = () => {
         const provider = new k8s.Provider("k8s", { kubeconfig: pulumi.secret("apiVersion: v1") });
-        const secret = new k8s.core.v1.Secret("env", { metadata: { namespace: "app" }, stringData: { TOKEN: pulumi.secret("tok-s3cret") } }, { provider });
-        const cm = new k8s.core.v1.ConfigMap("cfg", { metadata: { namespace: "app" }, data: { A: "1" } }, { provider, protect: true });
+        const secret = new k8s.core.v1.Secret(
+            "env",
+            { metadata: { namespace: "app" }, stringData: { TOKEN: pulumi.secret("tok-s3cret") } },
+            { provider },
+        );
+        const cm = new k8s.core.v1.ConfigMap(
+            "cfg",
+            { metadata: { namespace: "app" }, data: { A: "1" } },
+            { provider, protect: true },
+        );
         new k8s.apps.v1.Deployment(
             "web",
             {
                 metadata: { namespace: "app" },
                 spec: {
                     selector: { matchLabels: { app: "web" } },
-                    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "x:1", envFrom: [{ configMapRef: { name: cm.metadata.name } }] }] } },
+                    template: {
+                        metadata: { labels: { app: "web" } },
+                        spec: {
+                            containers: [
+                                { name: "web", image: "x:1", envFrom: [{ configMapRef: { name: cm.metadata.name } }] },
+                            ],
+                        },
+                    },
                 },
             },
-            { provider, dependsOn: [secret], ignoreChanges: ["spec.replicas"], customTimeouts: { create: "25m" }, deleteBeforeReplace: true, replaceOnChanges: ["spec.selector"] },
+            {
+                provider,
+                dependsOn: [secret],
+                ignoreChanges: ["spec.replicas"],
+                customTimeouts: { create: "25m" },
+                deleteBeforeReplace: true,
+                replaceOnChanges: ["spec.selector"],
+            },
         );
         return { kubeconfig: pulumi.secret("kc-s3cret"), plain: "visible" };
     };
@@ -138,7 +186,9 @@ describe("the render's mechanics", () => {
 
     it("fills Kubernetes auto-names from the content, so new data means a new name", async () => {
         const names = async (value: string) => {
-            const result = await runComponents(() => new k8s.core.v1.ConfigMap("cfg", { metadata: { namespace: "app" }, data: { A: value } }));
+            const result = await runComponents(
+                () => new k8s.core.v1.ConfigMap("cfg", { metadata: { namespace: "app" }, data: { A: value } }),
+            );
             return (toManifestObjects(result)[0].metadata as { name: string }).name;
         };
         expect(await names("1")).toBe(await names("1"));
@@ -147,6 +197,8 @@ describe("the render's mechanics", () => {
     });
 
     it("fails on an invoke, so no preview needs the cloud", async () => {
-        await expect(runComponents(async () => pulumi.runtime.invoke("aws:index/getCallerIdentity:getCallerIdentity", {}))).rejects.toThrow(/unexpected invoke aws:index\/getCallerIdentity/);
+        await expect(
+            runComponents(async () => pulumi.runtime.invoke("aws:index/getCallerIdentity:getCallerIdentity", {})),
+        ).rejects.toThrow(/unexpected invoke aws:index\/getCallerIdentity/);
     });
 });

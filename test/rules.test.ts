@@ -1,10 +1,28 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrProblem, cronProblem, dnsLabelProblem, formatCidr, imageTagProblem, memoryBytes, parseCidr, timeZoneProblem } from "../components/config";
+import {
+    cidrProblem,
+    cronProblem,
+    dnsLabelProblem,
+    formatCidr,
+    imageTagProblem,
+    memoryBytes,
+    parseCidr,
+    timeZoneProblem,
+} from "../components/config";
 import { problemsOf } from "./harness";
 
 describe("cron schedules", () => {
-    it.each(["15 3 * * *", "*/5 * * * *", "0 6 * * MON-FRI", "0 0 1 JAN,JUL *", "0-30/10 8-18 * * 1-5", "@daily", "@hourly", "0 0 * * 7"])("accepts %s", (s) => {
+    it.each([
+        "15 3 * * *",
+        "*/5 * * * *",
+        "0 6 * * MON-FRI",
+        "0 0 1 JAN,JUL *",
+        "0-30/10 8-18 * * 1-5",
+        "@daily",
+        "@hourly",
+        "0 0 * * 7",
+    ])("accepts %s", (s) => {
         expect(cronProblem(s)).toBeUndefined();
     });
     it.each([
@@ -26,7 +44,20 @@ describe("cron schedules", () => {
 });
 
 describe("cron time zones: names the API server resolves (Go's time.LoadLocation), spelled exactly", () => {
-    it.each(["UTC", "Etc/UTC", "GMT", "Europe/Berlin", "America/New_York", "America/Argentina/Buenos_Aires", "US/Eastern", "Europe/Kiev", "Europe/Kyiv", "Asia/Calcutta", "Etc/GMT+5", "EST5EDT"])("accepts %s", (tz) => {
+    it.each([
+        "UTC",
+        "Etc/UTC",
+        "GMT",
+        "Europe/Berlin",
+        "America/New_York",
+        "America/Argentina/Buenos_Aires",
+        "US/Eastern",
+        "Europe/Kiev",
+        "Europe/Kyiv",
+        "Asia/Calcutta",
+        "Etc/GMT+5",
+        "EST5EDT",
+    ])("accepts %s", (tz) => {
         expect(timeZoneProblem(tz)).toBeUndefined();
     });
     it.each([
@@ -45,13 +76,19 @@ describe("cron time zones: names the API server resolves (Go's time.LoadLocation
     });
     it("a stack's cron timeZone is checked with the same rule", () => {
         const problems = problemsOf("staging", (r) => (r.app.cron[0].timeZone = "europe/berlin"));
-        expect(problems).toEqual([{ path: "capstan:app.cron[0].timeZone", message: expect.stringContaining("use Europe/Berlin") }]);
+        expect(problems).toEqual([
+            { path: "capstan:app.cron[0].timeZone", message: expect.stringContaining("use Europe/Berlin") },
+        ]);
     });
 });
 
 describe("DNS-1123 labels", () => {
-    it.each(["a", "phraseapp", "web-1", "a".repeat(63)])("accepts %s", (s) => expect(dnsLabelProblem(s)).toBeUndefined());
-    it.each(["", "A", "-a", "a-", "a_b", "a.b", "a".repeat(64)])("rejects %j", (s) => expect(dnsLabelProblem(s)).toBeDefined());
+    it.each(["a", "phraseapp", "web-1", "a".repeat(63)])("accepts %s", (s) =>
+        expect(dnsLabelProblem(s)).toBeUndefined(),
+    );
+    it.each(["", "A", "-a", "a-", "a_b", "a.b", "a".repeat(64)])("rejects %j", (s) =>
+        expect(dnsLabelProblem(s)).toBeDefined(),
+    );
 });
 
 describe("image tags", () => {

@@ -13,16 +13,41 @@ async function renderValues(values: Record<string, unknown>) {
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), YAML.stringify({ config: values }));
     let stderr = "";
-    const code = await renderCli(["bad", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
+        dir,
+        program: capstanProgram,
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+    });
     return { code, stderr, wrote: fs.existsSync(path.join(dir, "out")) };
 }
 
 describe("a secret map must be encrypted entry by entry", () => {
     it.each<[string, string, Record<string, unknown>, string[]]>([
-        ["an app secret in plain text beside an encrypted one", "capstan:appSecrets", { DATABASE_URL: SECURE, SECRET_KEY_BASE: "hunter2-plain" }, ["capstan:appSecrets.SECRET_KEY_BASE"]],
-        ["a basic-auth password in plain text beside an encrypted one", "capstan:basicAuthPasswords", { team: SECURE, qa: "hunter2-plain" }, ["capstan:basicAuthPasswords.qa"]],
-        ["two plain entries beside an encrypted one", "capstan:appSecrets", { DATABASE_URL: "hunter2-plain", SECRET_KEY_BASE: "hunter2-plain", OTHER: SECURE }, ["capstan:appSecrets.DATABASE_URL", "capstan:appSecrets.SECRET_KEY_BASE"]],
-        ["a whole map in plain text", "capstan:appSecrets", { DATABASE_URL: "hunter2-plain", SECRET_KEY_BASE: "hunter2-plain" }, ["capstan:appSecrets"]],
+        [
+            "an app secret in plain text beside an encrypted one",
+            "capstan:appSecrets",
+            { DATABASE_URL: SECURE, SECRET_KEY_BASE: "hunter2-plain" },
+            ["capstan:appSecrets.SECRET_KEY_BASE"],
+        ],
+        [
+            "a basic-auth password in plain text beside an encrypted one",
+            "capstan:basicAuthPasswords",
+            { team: SECURE, qa: "hunter2-plain" },
+            ["capstan:basicAuthPasswords.qa"],
+        ],
+        [
+            "two plain entries beside an encrypted one",
+            "capstan:appSecrets",
+            { DATABASE_URL: "hunter2-plain", SECRET_KEY_BASE: "hunter2-plain", OTHER: SECURE },
+            ["capstan:appSecrets.DATABASE_URL", "capstan:appSecrets.SECRET_KEY_BASE"],
+        ],
+        [
+            "a whole map in plain text",
+            "capstan:appSecrets",
+            { DATABASE_URL: "hunter2-plain", SECRET_KEY_BASE: "hunter2-plain" },
+            ["capstan:appSecrets"],
+        ],
     ])("%s is refused, naming the entry and never its value", async (_name, key, secret, paths) => {
         const values = stackValues("staging");
         values[key] = secret;
@@ -30,7 +55,10 @@ describe("a secret map must be encrypted entry by entry", () => {
         const { code, stderr, wrote } = await renderValues(values);
         expect(code).toBe(1);
         expect(wrote).toBe(false);
-        const reported = stderr.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).split(": ")[0]);
+        const reported = stderr
+            .split("\n")
+            .filter((l) => l.startsWith("  - "))
+            .map((l) => l.slice(4).split(": ")[0]);
         expect(reported.sort()).toEqual(paths.sort());
         expect(stderr).toContain("pulumi config set --secret --path");
         expect(stderr).not.toContain("hunter2");

@@ -29,8 +29,23 @@ describe("capstan:database, capstan:cache and capstan:dns", () => {
     it("accept a stack that sets all three, and resolve their defaults", () => {
         const { config, problems } = validateConfig(root(withServices()), {});
         expect(problems).toEqual([]);
-        expect(config?.database).toEqual({ engine: "postgres", instanceClass: "serverless", minCapacity: 0.5, maxCapacity: 4, storageGiB: 20, multiAz: false, backupRetentionDays: 7, name: "app", username: "app" });
-        expect(config?.cache).toEqual({ engine: "valkey", nodeType: "cache.t4g.small", replicas: 0, snapshotRetentionDays: 1 });
+        expect(config?.database).toEqual({
+            engine: "postgres",
+            instanceClass: "serverless",
+            minCapacity: 0.5,
+            maxCapacity: 4,
+            storageGiB: 20,
+            multiAz: false,
+            backupRetentionDays: 7,
+            name: "app",
+            username: "app",
+        });
+        expect(config?.cache).toEqual({
+            engine: "valkey",
+            nodeType: "cache.t4g.small",
+            replicas: 0,
+            snapshotRetentionDays: 1,
+        });
         expect(config?.dns).toEqual({ zoneId: "Z0123456789ABCDEFGHIJ" });
     });
 
@@ -38,26 +53,93 @@ describe("capstan:database, capstan:cache and capstan:dns", () => {
         const values = stackValues("staging");
         values["capstan:database"] = {};
         values["capstan:cache"] = {};
-        const cfg = await loadConfigOf(values, { "capstan:appSecrets": { DATABASE_URL: "x", SECRET_KEY_BASE: "y" }, "capstan:basicAuthPasswords": { team: "pw" } });
+        const cfg = await loadConfigOf(values, {
+            "capstan:appSecrets": { DATABASE_URL: "x", SECRET_KEY_BASE: "y" },
+            "capstan:basicAuthPasswords": { team: "pw" },
+        });
         expect([cfg.database, cfg.cache, cfg.dns]).toEqual([undefined, undefined, undefined]);
     });
 
     it.each<[string, (v: Values) => void, string, RegExp]>([
-        ["a database without an engine", (v) => (v["capstan:database"] = { instanceClass: "serverless" }), "capstan:database.engine", /use one of: postgres, mysql/],
-        ["an engine RDS does not run here", (v) => (v["capstan:database"].engine = "oracle"), "capstan:database.engine", /postgres, mysql/],
-        ["an instance class that is not one", (v) => (v["capstan:database"].instanceClass = "m7i.large"), "capstan:database.instanceClass", /db\.t4g\.medium/],
-        ["capacity in steps other than 0.5", (v) => (v["capstan:database"].maxCapacity = 4.2), "capstan:database.maxCapacity", /./],
-        ["a minimum capacity above the maximum", (v) => Object.assign(v["capstan:database"], { minCapacity: 8, maxCapacity: 4 }), "capstan:database.minCapacity", /greater than maxCapacity 4/],
-        ["backups kept for no day", (v) => (v["capstan:database"].backupRetentionDays = 0), "capstan:database.backupRetentionDays", /minimum 1/],
-        ["a user name RDS refuses", (v) => (v["capstan:database"].username = "1app"), "capstan:database.username", /user name/],
-        ["a cache engine that is not Redis-compatible", (v) => (v["capstan:cache"].engine = "memcached"), "capstan:cache.engine", /valkey, redis/],
-        ["more replicas than ElastiCache allows", (v) => (v["capstan:cache"].replicas = 6), "capstan:cache.replicas", /maximum 5/],
-        ["a zone id that is not one", (v) => (v["capstan:dns"].zoneId = "example.com"), "capstan:dns.zoneId", /hosted zone id/],
-        ["DATABASE_URL still in app.secretEnv", (v) => v["capstan:app"].secretEnv.unshift("DATABASE_URL"), "capstan:app.secretEnv[0]", /set by Capstan to the URL of the stack's database/],
-        ["REDIS_URL in app.env", (v) => (v["capstan:app"].env.REDIS_URL = "redis://x"), "capstan:app.env.REDIS_URL", /set by Capstan to the URL of the stack's cache/],
+        [
+            "a database without an engine",
+            (v) => (v["capstan:database"] = { instanceClass: "serverless" }),
+            "capstan:database.engine",
+            /use one of: postgres, mysql/,
+        ],
+        [
+            "an engine RDS does not run here",
+            (v) => (v["capstan:database"].engine = "oracle"),
+            "capstan:database.engine",
+            /postgres, mysql/,
+        ],
+        [
+            "an instance class that is not one",
+            (v) => (v["capstan:database"].instanceClass = "m7i.large"),
+            "capstan:database.instanceClass",
+            /db\.t4g\.medium/,
+        ],
+        [
+            "capacity in steps other than 0.5",
+            (v) => (v["capstan:database"].maxCapacity = 4.2),
+            "capstan:database.maxCapacity",
+            /./,
+        ],
+        [
+            "a minimum capacity above the maximum",
+            (v) => Object.assign(v["capstan:database"], { minCapacity: 8, maxCapacity: 4 }),
+            "capstan:database.minCapacity",
+            /greater than maxCapacity 4/,
+        ],
+        [
+            "backups kept for no day",
+            (v) => (v["capstan:database"].backupRetentionDays = 0),
+            "capstan:database.backupRetentionDays",
+            /minimum 1/,
+        ],
+        [
+            "a user name RDS refuses",
+            (v) => (v["capstan:database"].username = "1app"),
+            "capstan:database.username",
+            /user name/,
+        ],
+        [
+            "a cache engine that is not Redis-compatible",
+            (v) => (v["capstan:cache"].engine = "memcached"),
+            "capstan:cache.engine",
+            /valkey, redis/,
+        ],
+        [
+            "more replicas than ElastiCache allows",
+            (v) => (v["capstan:cache"].replicas = 6),
+            "capstan:cache.replicas",
+            /maximum 5/,
+        ],
+        [
+            "a zone id that is not one",
+            (v) => (v["capstan:dns"].zoneId = "example.com"),
+            "capstan:dns.zoneId",
+            /hosted zone id/,
+        ],
+        [
+            "DATABASE_URL still in app.secretEnv",
+            (v) => v["capstan:app"].secretEnv.unshift("DATABASE_URL"),
+            "capstan:app.secretEnv[0]",
+            /set by Capstan to the URL of the stack's database/,
+        ],
+        [
+            "REDIS_URL in app.env",
+            (v) => (v["capstan:app"].env.REDIS_URL = "redis://x"),
+            "capstan:app.env.REDIS_URL",
+            /set by Capstan to the URL of the stack's cache/,
+        ],
         [
             "only hosts too long to name a certificate first",
-            (v) => (v["capstan:ingress"] = { public: { hosts: [`${"a".repeat(60)}.example.com`] }, internal: { hosts: [`${"b".repeat(60)}.internal.example.com`] } }),
+            (v) =>
+                (v["capstan:ingress"] = {
+                    public: { hosts: [`${"a".repeat(60)}.example.com`] },
+                    internal: { hosts: [`${"b".repeat(60)}.internal.example.com`] },
+                }),
             "capstan:ingress.public.hosts",
             /ACM allows 64/,
         ],
@@ -83,11 +165,16 @@ describe("capstan:database, capstan:cache and capstan:dns", () => {
         delete values["capstan:ingress"].internal.certificateArn;
         expect(paths(values)).toEqual([]);
         delete values["capstan:dns"];
-        expect(paths(values).sort()).toEqual(["capstan:ingress.internal.certificateArn", "capstan:ingress.public.certificateArn"]);
+        expect(paths(values).sort()).toEqual([
+            "capstan:ingress.internal.certificateArn",
+            "capstan:ingress.public.certificateArn",
+        ]);
     });
 
     it("name the shortest host first on the certificate, so long hosts still fit as alternative names", () => {
-        expect(certificateFirstName([`${"a".repeat(50)}.${"b".repeat(20)}.example.com`, "b.example.com", "c.example.com"])).toBe("b.example.com");
+        expect(
+            certificateFirstName([`${"a".repeat(50)}.${"b".repeat(20)}.example.com`, "b.example.com", "c.example.com"]),
+        ).toBe("b.example.com");
         const values = withServices();
         values["capstan:ingress"].public.hosts.push(`${"a".repeat(50)}.${"b".repeat(20)}.example.com`);
         expect(paths(values)).toEqual([]);
@@ -101,9 +188,17 @@ describe("the README's config reference", () => {
         const { databaseSchema, cacheSchema, dnsSchema } = await import("../components/config");
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
         const rows = readme.split("\n").filter((l) => l.startsWith("| `capstan:"));
-        for (const [key, schema] of [["database", databaseSchema], ["cache", cacheSchema], ["dns", dnsSchema]] as const) {
+        for (const [key, schema] of [
+            ["database", databaseSchema],
+            ["cache", cacheSchema],
+            ["dns", dnsSchema],
+        ] as const) {
             for (const field of Object.keys(schema.shape)) {
-                const documented = rows.some((r) => r.startsWith(`| \`capstan:${key}.${field}\``) || (r.startsWith(`| \`capstan:${key}.`) && r.split(" | ")[0].includes(`\`.${field}\``)));
+                const documented = rows.some(
+                    (r) =>
+                        r.startsWith(`| \`capstan:${key}.${field}\``) ||
+                        (r.startsWith(`| \`capstan:${key}.`) && r.split(" | ")[0].includes(`\`.${field}\``)),
+                );
                 expect(documented, `capstan:${key}.${field}`).toBe(true);
             }
         }

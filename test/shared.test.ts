@@ -53,8 +53,13 @@ describe("a stack with cluster.mode shared", () => {
         for (const t of OWNED_BY_THE_CLUSTER_STACK) expect(types.has(t), t).toBe(false);
         // Its only AWS resources are the app's own data: bucket, queues and their IRSA role.
         const appData = tenant.result.resources.find((r) => r.type === "capstan:aws:AppData")!;
-        const descendsFromAppData = (urn: string): boolean => urn === appData.urn || tenant.result.resources.some((r) => r.urn === urn && descendsFromAppData(r.parent));
-        expect(tenant.result.resources.filter((r) => r.type.startsWith("aws:") && !descendsFromAppData(r.parent)).map((r) => r.type)).toEqual([]);
+        const descendsFromAppData = (urn: string): boolean =>
+            urn === appData.urn || tenant.result.resources.some((r) => r.urn === urn && descendsFromAppData(r.parent));
+        expect(
+            tenant.result.resources
+                .filter((r) => r.type.startsWith("aws:") && !descendsFromAppData(r.parent))
+                .map((r) => r.type),
+        ).toEqual([]);
         // The same types are there in the stack that owns the cluster, so the check has teeth.
         const prodTypes = new Set(prod.result.resources.map((r) => r.type));
         for (const t of OWNED_BY_THE_CLUSTER_STACK) expect(prodTypes.has(t), t).toBe(true);
@@ -83,6 +88,8 @@ describe("a stack with cluster.mode shared", () => {
         const prodValues = YAML.parse(fs.readFileSync(prodFile, "utf8"));
         delete prodValues.config["capstan:ingress"].internal;
         fs.writeFileSync(prodFile, YAML.stringify(prodValues));
-        await expect(renderStack("tenant", { dir, program: capstanProgram() })).rejects.toThrow(/runs no internal ingress controller/);
+        await expect(renderStack("tenant", { dir, program: capstanProgram() })).rejects.toThrow(
+            /runs no internal ingress controller/,
+        );
     });
 });

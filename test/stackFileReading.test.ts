@@ -36,7 +36,9 @@ describe("an unquoted scalar is typed as the Pulumi CLI's YAML reader (yaml.v3) 
         ["v1.10", "v1.10"],
     ])("%s reads as %j", (text, value) => {
         const resolved = resolvePlain(text);
-        expect(typeof resolved === "object" && resolved !== null ? String((resolved as { text: string }).text) : resolved).toEqual(value);
+        expect(
+            typeof resolved === "object" && resolved !== null ? String((resolved as { text: string }).text) : resolved,
+        ).toEqual(value);
     });
 
     it.each([".inf", "-.Inf", ".nan"])("%s cannot reach a program (the CLI refuses the file)", (text) => {
@@ -51,8 +53,16 @@ describe("a program receives a stack file's values as the CLI passes them", () =
         ["a top-level boolean arrives as its text", "capstan:imageTag: True", "true"],
         ["a top-level null arrives as empty text", "capstan:imageTag: ~", ""],
         ["a top-level date arrives as Go's time text", "capstan:imageTag: 2026-11-20", "2026-11-20 00:00:00 +0000 UTC"],
-        ["a number inside a map arrives as a number", "capstan:app: { env: { APP_VERSION: 1.10 } }", { env: { APP_VERSION: 1.1 } }],
-        ["a quoted number inside a map arrives as text", 'capstan:app: { env: { APP_VERSION: "1.10" } }', { env: { APP_VERSION: "1.10" } }],
+        [
+            "a number inside a map arrives as a number",
+            "capstan:app: { env: { APP_VERSION: 1.10 } }",
+            { env: { APP_VERSION: 1.1 } },
+        ],
+        [
+            "a quoted number inside a map arrives as text",
+            'capstan:app: { env: { APP_VERSION: "1.10" } }',
+            { env: { APP_VERSION: "1.10" } },
+        ],
         ["a secure value stays as it is", "capstan:appSecrets: { A: { secure: v1:abc } }", { A: { secure: "v1:abc" } }],
     ])("%s", (_name, line, expected) => {
         const key = line.split(":").slice(0, 2).join(":");
@@ -60,7 +70,9 @@ describe("a program receives a stack file's values as the CLI passes them", () =
     });
 
     it("lists every unquoted scalar whose text changes, with what was written", () => {
-        const { changed } = readConfigLikeCli("config:\n  capstan:imageTag: 1.10\n  capstan:cluster: { version: 1.30, mode: create }\n  capstan:app: { web: { port: 3000 } }\n");
+        const { changed } = readConfigLikeCli(
+            "config:\n  capstan:imageTag: 1.10\n  capstan:cluster: { version: 1.30, mode: create }\n  capstan:app: { web: { port: 3000 } }\n",
+        );
         expect(changed).toEqual([
             { path: ["capstan:imageTag"], written: "1.10", passed: "1.1" },
             { path: ["capstan:cluster", "version"], written: "1.30", passed: 1.3 },
@@ -75,17 +87,42 @@ async function renderText(edit: (text: string) => string) {
     const text = edit(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8"));
     fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), text);
     let stderr = "";
-    const code = await renderCli(["bad", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
+        dir,
+        program: capstanProgram,
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+    });
     return { code, stderr, wrote: fs.existsSync(path.join(dir, "out")) };
 }
 
 describe("where the CLI changes unquoted text, the render says to quote it, with what was written", () => {
     it.each<[string, [string | RegExp, string], string]>([
-        ["an unquoted image tag", ['capstan:imageTag: "2026.11.20-4f2c9e1"', "capstan:imageTag: 1.10"], 'capstan:imageTag: 1.10 is not quoted, so the Pulumi CLI passes the text "1.1"; quote it: capstan:imageTag: "1.10"'],
-        ["an unquoted date as image tag", ['capstan:imageTag: "2026.11.20-4f2c9e1"', "capstan:imageTag: 2026-11-20"], 'quote it: capstan:imageTag: "2026-11-20"'],
-        ["an unquoted env value", ["APP_HOST: staging.example.com", "APP_VERSION: 1.10"], 'capstan:app.env.APP_VERSION: APP_VERSION: 1.10 is not quoted, so it arrives as a number, 1.1, where text is expected; quote it: APP_VERSION: "1.10"'],
-        ["an unquoted Kubernetes version", ['version: "1.34"', "version: 1.30"], 'capstan:cluster.version: version: 1.30 is not quoted, so it arrives as a number, 1.3, where text is expected; quote it: version: "1.30"'],
-        ["an unquoted boolean label value", ["labels: { role: workers }", "labels: { role: True }"], 'quote it: role: "True"'],
+        [
+            "an unquoted image tag",
+            ['capstan:imageTag: "2026.11.20-4f2c9e1"', "capstan:imageTag: 1.10"],
+            'capstan:imageTag: 1.10 is not quoted, so the Pulumi CLI passes the text "1.1"; quote it: capstan:imageTag: "1.10"',
+        ],
+        [
+            "an unquoted date as image tag",
+            ['capstan:imageTag: "2026.11.20-4f2c9e1"', "capstan:imageTag: 2026-11-20"],
+            'quote it: capstan:imageTag: "2026-11-20"',
+        ],
+        [
+            "an unquoted env value",
+            ["APP_HOST: staging.example.com", "APP_VERSION: 1.10"],
+            'capstan:app.env.APP_VERSION: APP_VERSION: 1.10 is not quoted, so it arrives as a number, 1.1, where text is expected; quote it: APP_VERSION: "1.10"',
+        ],
+        [
+            "an unquoted Kubernetes version",
+            ['version: "1.34"', "version: 1.30"],
+            'capstan:cluster.version: version: 1.30 is not quoted, so it arrives as a number, 1.3, where text is expected; quote it: version: "1.30"',
+        ],
+        [
+            "an unquoted boolean label value",
+            ["labels: { role: workers }", "labels: { role: True }"],
+            'quote it: role: "True"',
+        ],
     ])("%s", async (_name, [from, to], message) => {
         const { code, stderr, wrote } = await renderText((t) => t.replace(from, to));
         expect(code).toBe(1);
@@ -94,7 +131,11 @@ describe("where the CLI changes unquoted text, the render says to quote it, with
     });
 
     it("an unquoted value the CLI passes unchanged is fine", async () => {
-        const { code, stderr } = await renderText((t) => t.replace("port: 3000", "port: 3000").replace("minReplicas: 2\n      maxReplicas: 4", "minReplicas: 0x2\n      maxReplicas: 4"));
+        const { code, stderr } = await renderText((t) =>
+            t
+                .replace("port: 3000", "port: 3000")
+                .replace("minReplicas: 2\n      maxReplicas: 4", "minReplicas: 0x2\n      maxReplicas: 4"),
+        );
         expect(stderr).toBe("");
         expect(code).toBe(0);
     });
@@ -104,9 +145,18 @@ describe("a program under a real engine, which cannot see the file, still says t
     it("names the value it received and shows the quoted form", async () => {
         const values = stackValues("staging");
         values["capstan:app"].env.APP_VERSION = 1.1;
-        await expect(loadConfigOf(values, { "capstan:appSecrets": { DATABASE_URL: "x", SECRET_KEY_BASE: "y" }, "capstan:basicAuthPasswords": { team: "p" } })).rejects.toSatisfy((e: unknown) =>
+        await expect(
+            loadConfigOf(values, {
+                "capstan:appSecrets": { DATABASE_URL: "x", SECRET_KEY_BASE: "y" },
+                "capstan:basicAuthPasswords": { team: "p" },
+            }),
+        ).rejects.toSatisfy((e: unknown) =>
             (e as { problems: { path: string; message: string }[] }).problems.some(
-                (p) => p.path === "capstan:app.env.APP_VERSION" && p.message.startsWith('1.1 is a number where text is expected; quote it in the stack file as you mean it, e.g. APP_VERSION: "1.1"'),
+                (p) =>
+                    p.path === "capstan:app.env.APP_VERSION" &&
+                    p.message.startsWith(
+                        '1.1 is a number where text is expected; quote it in the stack file as you mean it, e.g. APP_VERSION: "1.1"',
+                    ),
             ),
         );
     });

@@ -35,9 +35,17 @@ describe("StagingAccess puts the stack behind basic auth", () => {
         const [policy] = ofType(resources, "kubernetes:k8s.nginx.org/v1:Policy");
         const [secret] = ofType(resources, "kubernetes:core/v1:Secret");
         expect(secret.inputs.type).toBe(HTPASSWD_SECRET_TYPE);
-        expect(policy.inputs.spec).toEqual({ basicAuth: { secret: (secret.state.metadata as { name: string }).name, realm: "Staging" } });
-        for (const r of [policy, secret]) expect((r.inputs.metadata as { namespace: string }).namespace).toBe("phraseapp");
-        expect(htpasswdOf(resources).value.split("\n").filter(Boolean).map((l) => l.split(":")[0])).toEqual(USERS);
+        expect(policy.inputs.spec).toEqual({
+            basicAuth: { secret: (secret.state.metadata as { name: string }).name, realm: "Staging" },
+        });
+        for (const r of [policy, secret])
+            expect((r.inputs.metadata as { namespace: string }).namespace).toBe("phraseapp");
+        expect(
+            htpasswdOf(resources)
+                .value.split("\n")
+                .filter(Boolean)
+                .map((l) => l.split(":")[0]),
+        ).toEqual(USERS);
     });
 
     it("rolls a password change without a gap: the Secret is auto-named, so its replacement exists before the Policy moves to it", async () => {
@@ -74,7 +82,9 @@ describe("StagingAccess puts the stack behind basic auth", () => {
     });
 
     it("keeps the file secret even when the passwords arrive as a plain value", async () => {
-        const { resources } = await runComponents(() => new StagingAccess("s", { namespace: "ns", users: ["team"], passwords: { team: "plain-pw" } }));
+        const { resources } = await runComponents(
+            () => new StagingAccess("s", { namespace: "ns", users: ["team"], passwords: { team: "plain-pw" } }),
+        );
         expect(htpasswdOf(resources).secret).toBe(true);
     });
 });

@@ -16,8 +16,23 @@ const DEFAULTS = tenantSchema.parse({ name: "acme" });
 function tenantStack(egress = DEFAULTS.egress) {
     return runComponents(() => {
         const provider = new k8s.Provider("shared-cluster", { kubeconfig: pulumi.secret("apiVersion: v1") });
-        const tenant = new Tenant("acme", { tenant: "acme", namespace: NAMESPACE, quota: DEFAULTS.quota, limits: DEFAULTS.limits, ingressNamespace: INGRESS_NS, egress }, { provider });
-        new StagingAccess("phraseapp-acme-access", { namespace: tenant.namespaceName, users: ["team"], passwords: pulumi.secret({ team: "pw" }) }, { provider });
+        const tenant = new Tenant(
+            "acme",
+            {
+                tenant: "acme",
+                namespace: NAMESPACE,
+                quota: DEFAULTS.quota,
+                limits: DEFAULTS.limits,
+                ingressNamespace: INGRESS_NS,
+                egress,
+            },
+            { provider },
+        );
+        new StagingAccess(
+            "phraseapp-acme-access",
+            { namespace: tenant.namespaceName, users: ["team"], passwords: pulumi.secret({ team: "pw" }) },
+            { provider },
+        );
         new AppData("phraseapp-acme", {
             namespace: NAMESPACE,
             serviceAccountName: "phraseapp",
@@ -29,7 +44,8 @@ function tenantStack(egress = DEFAULTS.egress) {
     });
 }
 
-const meta = (r: RecordedResource) => r.inputs.metadata as { name?: string; namespace?: string; labels?: Record<string, string> };
+const meta = (r: RecordedResource) =>
+    r.inputs.metadata as { name?: string; namespace?: string; labels?: Record<string, string> };
 const spec = (r: RecordedResource) => r.inputs.spec as Record<string, any>;
 
 describe("a tenant stays in its namespace", () => {
@@ -41,25 +57,32 @@ describe("a tenant stays in its namespace", () => {
         const clusterScoped = objects.filter((r) => meta(r).namespace === undefined);
         expect(clusterScoped.map((r) => r.type)).toEqual(["kubernetes:core/v1:Namespace"]);
         expect(meta(clusterScoped[0]).name).toBe(NAMESPACE);
-        for (const r of objects) if (r !== clusterScoped[0]) expect(meta(r).namespace, `${r.type} ${r.name}`).toBe(NAMESPACE);
+        for (const r of objects)
+            if (r !== clusterScoped[0]) expect(meta(r).namespace, `${r.type} ${r.name}`).toBe(NAMESPACE);
     });
 
     it("sends every Kubernetes object to the shared cluster's provider, never an ambient kubeconfig", async () => {
         const { resources } = await tenantStack();
         const [provider] = ofType(resources, "pulumi:providers:kubernetes");
-        for (const r of resources.filter(isKubernetesObject)) expect(r.provider, `${r.type} ${r.name}`).toBe(provider.urn);
+        for (const r of resources.filter(isKubernetesObject))
+            expect(r.provider, `${r.type} ${r.name}`).toBe(provider.urn);
     });
 
     it("declares no network, cluster, node group or load balancer", async () => {
         const { resources } = await tenantStack();
-        const shared = resources.filter((r) => /^aws:(ec2|eks|autoscaling|lb|elasticloadbalancing)/.test(r.type) || r.type.startsWith("kubernetes:helm.sh/"));
+        const shared = resources.filter(
+            (r) =>
+                /^aws:(ec2|eks|autoscaling|lb|elasticloadbalancing)/.test(r.type) ||
+                r.type.startsWith("kubernetes:helm.sh/"),
+        );
         expect(shared).toEqual([]);
     });
 
     it("labels the namespace for the restricted Pod Security Standard in enforce, warn and audit modes", async () => {
         const { resources } = await tenantStack();
         const [ns] = ofType(resources, "kubernetes:core/v1:Namespace");
-        for (const mode of ["enforce", "warn", "audit"]) expect(meta(ns).labels?.[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
+        for (const mode of ["enforce", "warn", "audit"])
+            expect(meta(ns).labels?.[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
         expect(meta(ns).labels).toEqual(namespaceLabels("acme"));
     });
 
@@ -88,7 +111,9 @@ describe("a tenant stays in its namespace", () => {
 describe("the tenant's NetworkPolicies", () => {
     const policies = async (egress = DEFAULTS.egress) => {
         const { resources } = await tenantStack(egress);
-        return Object.fromEntries(ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => [meta(r).name, spec(r)])) as Record<string, Record<string, any>>;
+        return Object.fromEntries(
+            ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => [meta(r).name, spec(r)]),
+        ) as Record<string, Record<string, any>>;
     };
 
     it("deny all ingress and egress by default, for every pod", async () => {
@@ -98,23 +123,46 @@ describe("the tenant's NetworkPolicies", () => {
 
     it("let in only the ingress controllers' namespace and the tenant's own pods", async () => {
         const p = await policies();
-        const ingressFrom = Object.values(p).flatMap((s) => (s.ingress ?? []).flatMap((i: { from: unknown[] }) => i.from));
-        expect(ingressFrom).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NS } } }, { podSelector: {} }]);
+        const ingressFrom = Object.values(p).flatMap((s) =>
+            (s.ingress ?? []).flatMap((i: { from: unknown[] }) => i.from),
+        );
+        expect(ingressFrom).toEqual([
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NS } } },
+            { podSelector: {} },
+        ]);
     });
 
     it("let out DNS, the tenant's own pods and the configured networks and ports only", async () => {
         const p = await policies([{ cidr: "10.30.0.0/16", ports: [5432, 6379] }]);
-        expect(p["allow-dns"].egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+        expect(p["allow-dns"].egress[0].ports).toEqual([
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+        ]);
         expect(p["allow-same-namespace"].egress).toEqual([{ to: [{ podSelector: {} }] }]);
-        expect(p["allow-egress"].egress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }] }]);
+        expect(p["allow-egress"].egress).toEqual([
+            {
+                to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
+                ports: [
+                    { protocol: "TCP", port: 5432 },
+                    { protocol: "TCP", port: 6379 },
+                ],
+            },
+        ]);
     });
 
     it("by default let out HTTPS only, for the AWS APIs", () => {
         const allow = tenantNetworkPolicies(INGRESS_NS, DEFAULTS.egress).find((p) => p.name === "allow-egress");
-        expect(allow?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+        expect(allow?.spec.egress).toEqual([
+            { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+        ]);
     });
 
     it("without egress rules, let out nothing but DNS and the namespace", () => {
-        expect(tenantNetworkPolicies(INGRESS_NS, []).map((p) => p.name)).toEqual(["default-deny", "allow-from-ingress-controllers", "allow-same-namespace", "allow-dns"]);
+        expect(tenantNetworkPolicies(INGRESS_NS, []).map((p) => p.name)).toEqual([
+            "default-deny",
+            "allow-from-ingress-controllers",
+            "allow-same-namespace",
+            "allow-dns",
+        ]);
     });
 });

@@ -30,7 +30,8 @@ function stackFile(dir: string, stack: string): { text: string; values: Record<s
     return { text, values: (YAML.parse(text) as { config: Record<string, any> }).config };
 }
 
-const load = (values: Record<string, unknown>, secrets: Record<string, unknown>) => loadConfigOf(values, secrets, "tenant-globex");
+const load = (values: Record<string, unknown>, secrets: Record<string, unknown>) =>
+    loadConfigOf(values, secrets, "tenant-globex");
 
 describe("npm run tenant -- new <name> --from <stack>", () => {
     it("writes a tenant stack on the source's cluster, with the source's app, its own hosts and no secrets", () => {
@@ -46,11 +47,21 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         expect(values["capstan:ingress"].internal.hosts).toEqual(["globex.internal.example.com"]);
         expect(values["capstan:app"].env.APP_HOST).toBe("globex.example.com");
         expect({ ...values["capstan:app"], env: undefined }).toEqual({ ...prod["capstan:app"], env: undefined });
-        for (const key of ["aws:region", "capstan:environment", "capstan:imageTag"]) expect(values[key]).toEqual(prod[key]);
-        for (const key of ["capstan:network", "capstan:nodeGroups", "capstan:appSecrets", "capstan:basicAuthPasswords", "capstan:canary"]) expect(values).not.toHaveProperty(key);
+        for (const key of ["aws:region", "capstan:environment", "capstan:imageTag"])
+            expect(values[key]).toEqual(prod[key]);
+        for (const key of [
+            "capstan:network",
+            "capstan:nodeGroups",
+            "capstan:appSecrets",
+            "capstan:basicAuthPasswords",
+            "capstan:canary",
+        ])
+            expect(values).not.toHaveProperty(key);
         expect(text).not.toContain("secure:");
         for (const name of prod["capstan:app"].secretEnv) {
-            expect(stdout).toContain(`pulumi config set --stack tenant-globex --secret --path 'appSecrets.${name}' <value>`);
+            expect(stdout).toContain(
+                `pulumi config set --stack tenant-globex --secret --path 'appSecrets.${name}' <value>`,
+            );
         }
     });
 
@@ -68,26 +79,35 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         const dir = scratch();
         const { code, stdout } = run(dir, ["new", "initech", "--from", "staging"]);
         expect(code).toBe(0);
-        expect(stackFile(dir, "tenant-initech").values["capstan:staging"]).toEqual(stackFile(dir, "staging").values["capstan:staging"]);
-        expect(stdout).toContain("pulumi config set --stack tenant-initech --secret --path 'basicAuthPasswords.team' <password>");
+        expect(stackFile(dir, "tenant-initech").values["capstan:staging"]).toEqual(
+            stackFile(dir, "staging").values["capstan:staging"],
+        );
+        expect(stdout).toContain(
+            "pulumi config set --stack tenant-initech --secret --path 'basicAuthPasswords.team' <password>",
+        );
     });
 
     it("from a tenant stack, runs on that tenant's shared cluster", () => {
         const dir = scratch();
         expect(run(dir, ["new", "globex", "--from", "tenant-acme"]).code).toBe(0);
         const values = stackFile(dir, "tenant-globex").values;
-        expect(values["capstan:cluster"].sharedStack).toBe(stackFile(dir, "tenant-acme").values["capstan:cluster"].sharedStack);
+        expect(values["capstan:cluster"].sharedStack).toBe(
+            stackFile(dir, "tenant-acme").values["capstan:cluster"].sharedStack,
+        );
         expect(values["capstan:ingress"].public.hosts).toEqual(["globex.example.com"]);
     });
 
-    it.each([["Acme"], ["-acme"], ["acme-"], ["ac_me"], ["acme.corp"], ["a".repeat(64)]])("refuses the name %s, which is not a DNS-1123 label, and writes nothing", (name) => {
-        const dir = scratch();
-        const before = fs.readdirSync(dir).sort();
-        const { code, stderr } = run(dir, ["new", name, "--from", "prod"]);
-        expect(code).toBe(1);
-        expect(stderr).toMatch(/DNS-1123 label|characters/);
-        expect(fs.readdirSync(dir).sort()).toEqual(before);
-    });
+    it.each([["Acme"], ["-acme"], ["acme-"], ["ac_me"], ["acme.corp"], ["a".repeat(64)]])(
+        "refuses the name %s, which is not a DNS-1123 label, and writes nothing",
+        (name) => {
+            const dir = scratch();
+            const before = fs.readdirSync(dir).sort();
+            const { code, stderr } = run(dir, ["new", name, "--from", "prod"]);
+            expect(code).toBe(1);
+            expect(stderr).toMatch(/DNS-1123 label|characters/);
+            expect(fs.readdirSync(dir).sort()).toEqual(before);
+        },
+    );
 
     it("refuses a tenant whose stack file exists, leaving it untouched", () => {
         const dir = scratch();
@@ -114,11 +134,14 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         expect(stderr).toContain("capstan:tenant.name");
     });
 
-    it.each([[[]], [["old", "acme"]], [["new", "acme"]], [["new", "--from", "prod"]], [["new", "acme", "--from"]]])("says how to call it when called as %j", (argv) => {
-        const { code, stderr } = run(scratch(), argv);
-        expect(code).toBe(2);
-        expect(stderr).toContain("usage: npm run tenant -- new <name> --from <stack>");
-    });
+    it.each([[[]], [["old", "acme"]], [["new", "acme"]], [["new", "--from", "prod"]], [["new", "acme", "--from"]]])(
+        "says how to call it when called as %j",
+        (argv) => {
+            const { code, stderr } = run(scratch(), argv);
+            expect(code).toBe(2);
+            expect(stderr).toContain("usage: npm run tenant -- new <name> --from <stack>");
+        },
+    );
 
     it("names the stacks there are when the source does not exist", () => {
         const { code, stderr } = run(scratch(), ["new", "globex", "--from", "nosuch"]);
@@ -145,7 +168,10 @@ describe("the tenant's hosts", () => {
         [["app.example.com", "www.example.com"], ["acme.example.com"]],
         [["example.com"], ["acme.example.com"]],
         [["admin.internal.example.com"], ["acme.internal.example.com"]],
-        [["shop.example.com", "shop.example.org"], ["acme.example.com", "acme.example.org"]],
+        [
+            ["shop.example.com", "shop.example.org"],
+            ["acme.example.com", "acme.example.org"],
+        ],
     ])("from %j are %j", (hosts, expected) => {
         expect(tenantHosts("acme", hosts)).toEqual(expected);
     });
@@ -155,7 +181,11 @@ describe("the scaffold's first step works offline: its render, before any secret
     it.each<[string, string, string[]]>([
         // prod's DATABASE_URL is composed from its own database, so it is no secret to set.
         ["prod", "organization/capstan/prod", ["appSecrets.SECRET_KEY_BASE"]],
-        ["staging", "organization/capstan/staging", ["appSecrets.DATABASE_URL", "appSecrets.SECRET_KEY_BASE", "basicAuthPasswords.team"]],
+        [
+            "staging",
+            "organization/capstan/staging",
+            ["appSecrets.DATABASE_URL", "appSecrets.SECRET_KEY_BASE", "basicAuthPasswords.team"],
+        ],
         ["tenant-acme", "acme-corp/capstan/prod", ["appSecrets.SECRET_KEY_BASE"]],
     ])("from %s: names the owner %s, and renders with a warning per unset secret", async (from, owner, secrets) => {
         const dir = scratch();
@@ -165,11 +195,17 @@ describe("the scaffold's first step works offline: its render, before any secret
         let stderr = "";
         let stdout = "";
         const out = path.join(dir, "out");
-        const code = await renderCli(["tenant-globex", "--out", out], { dir, program: capstanProgram, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        const code = await renderCli(["tenant-globex", "--out", out], {
+            dir,
+            program: capstanProgram,
+            stdout: (t) => (stdout += t),
+            stderr: (t) => (stderr += t),
+        });
         expect(code).toBe(0);
         const warnings = stderr.split("\n").filter((l) => l.startsWith("render: warning: "));
         expect(warnings.map((w) => /capstan:(\S+) is not set/.exec(w)?.[1])).toEqual(secrets);
-        for (const s of secrets) expect(stderr).toContain(`pulumi config set --stack tenant-globex --secret --path '${s}' <value>`);
+        for (const s of secrets)
+            expect(stderr).toContain(`pulumi config set --stack tenant-globex --secret --path '${s}' <value>`);
         expect(stdout).toContain("Stack capstan/tenant-globex");
         expect(fs.readFileSync(path.join(out, "tenant-globex", "manifests.yaml"), "utf8")).toContain("[secret]");
     });
@@ -178,7 +214,10 @@ describe("the scaffold's first step works offline: its render, before any secret
         const dir = scratch();
         expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
         await expect(load(stackFile(dir, "tenant-globex").values, {})).rejects.toSatisfy((e: any) =>
-            e.problems?.some((p: { path: string; message: string }) => p.path === "capstan:app.secretEnv[0]" && p.message.includes("has no value in capstan:appSecrets")),
+            e.problems?.some(
+                (p: { path: string; message: string }) =>
+                    p.path === "capstan:app.secretEnv[0]" && p.message.includes("has no value in capstan:appSecrets"),
+            ),
         );
     });
 
@@ -187,20 +226,33 @@ describe("the scaffold's first step works offline: its render, before any secret
         const file = path.join(dir, "Pulumi.staging.yaml");
         fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/    SECRET_KEY_BASE:\n      secure: \S+\n/, ""));
         let stderr = "";
-        const code = await renderCli(["staging", "--out", path.join(dir, "out")], { dir, program: capstanProgram, stdout: () => undefined, stderr: (t) => (stderr += t) });
+        const code = await renderCli(["staging", "--out", path.join(dir, "out")], {
+            dir,
+            program: capstanProgram,
+            stdout: () => undefined,
+            stderr: (t) => (stderr += t),
+        });
         expect(code).toBe(1);
         expect(stderr).toContain("capstan:app.secretEnv[1]: SECRET_KEY_BASE has no value in capstan:appSecrets");
     });
 });
 
 describe("the scaffold writes text the CLI reads back as the same text", () => {
-    it.each(["2026-11-20", "1_000", "0b101", "1.10", "True", "~", "010"])("an env value %j is written quoted", (value) => {
-        const dir = scratch();
-        const file = path.join(dir, "Pulumi.prod.yaml");
-        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("APP_HOST: app.example.com", `APP_HOST: app.example.com\n      RELEASE: "${value}"`));
-        expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
-        const written = readStackFile(dir, "capstan", "tenant-globex");
-        expect(written.values["capstan:app"]).toMatchObject({ env: { RELEASE: value } });
-        expect(written.changed).toEqual([]);
-    });
+    it.each(["2026-11-20", "1_000", "0b101", "1.10", "True", "~", "010"])(
+        "an env value %j is written quoted",
+        (value) => {
+            const dir = scratch();
+            const file = path.join(dir, "Pulumi.prod.yaml");
+            fs.writeFileSync(
+                file,
+                fs
+                    .readFileSync(file, "utf8")
+                    .replace("APP_HOST: app.example.com", `APP_HOST: app.example.com\n      RELEASE: "${value}"`),
+            );
+            expect(run(dir, ["new", "globex", "--from", "prod"]).code).toBe(0);
+            const written = readStackFile(dir, "capstan", "tenant-globex");
+            expect(written.values["capstan:app"]).toMatchObject({ env: { RELEASE: value } });
+            expect(written.changed).toEqual([]);
+        },
+    );
 });

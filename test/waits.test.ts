@@ -28,12 +28,20 @@ describe.each(committedStacks())("the waits of stack %s", (stack) => {
         const jobs = plan.resources.filter((r) => r.type === "kubernetes:batch/v1:Job");
         expect(jobs.length).toBeGreaterThan(0);
         for (const job of jobs) {
-            const manifest = manifests.find((m) => m.kind === "Job" && (m.metadata as { name: string }).name === (job.inputs.metadata as { name: string }).name) as {
+            const manifest = manifests.find(
+                (m) =>
+                    m.kind === "Job" &&
+                    (m.metadata as { name: string }).name === (job.inputs.metadata as { name: string }).name,
+            ) as {
                 metadata: { annotations?: Record<string, string> };
                 spec: { activeDeadlineSeconds: number };
             };
-            expect(seconds(job.customTimeouts?.create)).toBeGreaterThanOrEqual(manifest.spec.activeDeadlineSeconds + 60);
-            expect(seconds(job.customTimeouts?.update)).toBeGreaterThanOrEqual(manifest.spec.activeDeadlineSeconds + 60);
+            expect(seconds(job.customTimeouts?.create)).toBeGreaterThanOrEqual(
+                manifest.spec.activeDeadlineSeconds + 60,
+            );
+            expect(seconds(job.customTimeouts?.update)).toBeGreaterThanOrEqual(
+                manifest.spec.activeDeadlineSeconds + 60,
+            );
             expect(manifest.metadata.annotations?.["pulumi.com/replaceUnready"]).toBe("true");
             // Same name for the same tag: the failed Job must go before the new one is created.
             expect(job.deleteBeforeReplace).toBe(true);
@@ -42,11 +50,26 @@ describe.each(committedStacks())("the waits of stack %s", (stack) => {
 
     it("waits for each rollout through every surge wave at maxReplicas, each as long as a pod may take to start", async () => {
         const { plan, manifests } = await render(stack);
-        const deployments = manifests.filter((m) => m.kind === "Deployment") as { metadata: { name: string }; spec: { template: { spec: { containers: { startupProbe?: { periodSeconds: number; failureThreshold: number } }[] } } } }[];
+        const deployments = manifests.filter((m) => m.kind === "Deployment") as {
+            metadata: { name: string };
+            spec: {
+                template: {
+                    spec: { containers: { startupProbe?: { periodSeconds: number; failureThreshold: number } }[] };
+                };
+            };
+        }[];
         expect(deployments.length).toBeGreaterThan(0);
         for (const d of deployments) {
-            const hpa = manifests.find((m) => m.kind === "HorizontalPodAutoscaler" && (m.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === d.metadata.name) as { spec: { maxReplicas: number } };
-            const res = plan.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.inputs.metadata as { name: string }).name === d.metadata.name);
+            const hpa = manifests.find(
+                (m) =>
+                    m.kind === "HorizontalPodAutoscaler" &&
+                    (m.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === d.metadata.name,
+            ) as { spec: { maxReplicas: number } };
+            const res = plan.resources.find(
+                (r) =>
+                    r.type === "kubernetes:apps/v1:Deployment" &&
+                    (r.inputs.metadata as { name: string }).name === d.metadata.name,
+            );
             const max = hpa.spec.maxReplicas;
             const waves = Math.ceil(max / Math.ceil(max / 4));
             const probe = d.spec.template.spec.containers[0].startupProbe;

@@ -12,10 +12,14 @@ export interface Scaling {
 /** Problems with scaling Args, each naming the field, all at once. */
 export function scalingProblems(s: Scaling): string[] {
     const problems: string[] = [];
-    if (!Number.isInteger(s.minReplicas) || s.minReplicas < 1) problems.push(`minReplicas: ${s.minReplicas} must be an integer of at least 1`);
-    if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < 1) problems.push(`maxReplicas: ${s.maxReplicas} must be an integer of at least 1`);
-    if (s.minReplicas > s.maxReplicas) problems.push(`minReplicas: ${s.minReplicas} must be less than or equal to maxReplicas (${s.maxReplicas})`);
-    if (!(s.targetCPUUtilization >= 1 && s.targetCPUUtilization <= 100)) problems.push(`targetCPUUtilization: ${s.targetCPUUtilization} must be between 1 and 100`);
+    if (!Number.isInteger(s.minReplicas) || s.minReplicas < 1)
+        problems.push(`minReplicas: ${s.minReplicas} must be an integer of at least 1`);
+    if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < 1)
+        problems.push(`maxReplicas: ${s.maxReplicas} must be an integer of at least 1`);
+    if (s.minReplicas > s.maxReplicas)
+        problems.push(`minReplicas: ${s.minReplicas} must be less than or equal to maxReplicas (${s.maxReplicas})`);
+    if (!(s.targetCPUUtilization >= 1 && s.targetCPUUtilization <= 100))
+        problems.push(`targetCPUUtilization: ${s.targetCPUUtilization} must be between 1 and 100`);
     return problems;
 }
 
@@ -54,7 +58,9 @@ export function rolloutTimeoutSeconds(maxReplicas: number, podReadySeconds: numb
  * it, and a value here would reset the live count on every update. A rollout adds pods before it
  * removes any (`maxUnavailable: 0`).
  */
-export function deploymentSpec(args: Pick<AutoscaledArgs, "selector" | "template">): k8s.types.input.apps.v1.DeploymentSpec {
+export function deploymentSpec(
+    args: Pick<AutoscaledArgs, "selector" | "template">,
+): k8s.types.input.apps.v1.DeploymentSpec {
     return {
         selector: { matchLabels: args.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: `${MAX_SURGE_PERCENT}%` } },
@@ -64,12 +70,20 @@ export function deploymentSpec(args: Pick<AutoscaledArgs, "selector" | "template
 }
 
 /** The autoscaler of a Deployment: `autoscaling/v2`, CPU utilization. */
-export function hpaSpec(deploymentName: pulumi.Input<string>, s: Scaling): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+export function hpaSpec(
+    deploymentName: pulumi.Input<string>,
+    s: Scaling,
+): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
         minReplicas: s.minReplicas,
         maxReplicas: s.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.targetCPUUtilization } } }],
+        metrics: [
+            {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.targetCPUUtilization } },
+            },
+        ],
     };
 }
 
@@ -88,8 +102,16 @@ export function autoscaledDeployment(name: string, args: AutoscaledArgs, parent:
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     const metadata = { name: args.workload, namespace: args.namespace, labels: args.labels };
     const wait = `${rolloutTimeoutSeconds(args.scaling.maxReplicas, args.podReadySeconds)}s`;
-    const deployment = new k8s.apps.v1.Deployment(name, { metadata, spec: deploymentSpec(args) }, { parent, dependsOn: args.dependsOn, customTimeouts: { create: wait, update: wait } });
-    const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, { metadata, spec: hpaSpec(deployment.metadata.name, args.scaling) }, { parent });
+    const deployment = new k8s.apps.v1.Deployment(
+        name,
+        { metadata, spec: deploymentSpec(args) },
+        { parent, dependsOn: args.dependsOn, customTimeouts: { create: wait, update: wait } },
+    );
+    const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        name,
+        { metadata, spec: hpaSpec(deployment.metadata.name, args.scaling) },
+        { parent },
+    );
     const pdb = new k8s.policy.v1.PodDisruptionBudget(name, { metadata, spec: pdbSpec(args.selector) }, { parent });
     return { deployment, hpa, pdb };
 }

@@ -27,7 +27,11 @@ export class Canary extends pulumi.ComponentResource {
 
     constructor(name: string, args: CanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:app:Canary", name, {}, opts);
-        this.migration = new Migration(`${name}-migrate`, { ...args.migration, imageTag: args.imageTag, track: "canary" }, { parent: this });
+        this.migration = new Migration(
+            `${name}-migrate`,
+            { ...args.migration, imageTag: args.imageTag, track: "canary" },
+            { parent: this },
+        );
         this.web = new WebService(
             `${name}-web`,
             {

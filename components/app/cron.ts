@@ -30,14 +30,22 @@ export interface CronTaskArgs {
 }
 
 /** Problems with cron Args that the type cannot express, each naming the field. */
-export function cronProblems(args: Pick<CronTaskArgs, "schedule" | "command" | "startingDeadlineSeconds" | "activeDeadlineSeconds" | "backoffLimit">): string[] {
+export function cronProblems(
+    args: Pick<
+        CronTaskArgs,
+        "schedule" | "command" | "startingDeadlineSeconds" | "activeDeadlineSeconds" | "backoffLimit"
+    >,
+): string[] {
     const problems: string[] = [];
     const schedule = cronProblem(args.schedule);
     if (schedule) problems.push(`schedule: ${schedule}`);
     if (args.command.length === 0) problems.push("command: must not be empty");
-    if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10) problems.push(`startingDeadlineSeconds: ${args.startingDeadlineSeconds} must be at least 10`);
-    if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds < 1) problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
-    if (args.backoffLimit !== undefined && args.backoffLimit < 0) problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10)
+        problems.push(`startingDeadlineSeconds: ${args.startingDeadlineSeconds} must be at least 10`);
+    if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds < 1)
+        problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
+    if (args.backoffLimit !== undefined && args.backoffLimit < 0)
+        problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
     return problems;
 }
 

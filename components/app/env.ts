@@ -43,7 +43,11 @@ export class AppEnv extends pulumi.ComponentResource {
             const values = pulumi.output(args.secretValues ?? {}).apply((v) => pickSecretEnv(v, secretEnv));
             const secret = new k8s.core.v1.Secret(
                 `${name}-secret`,
-                { metadata: { namespace: args.namespace, labels: args.labels }, type: "Opaque", stringData: pulumi.secret(values) },
+                {
+                    metadata: { namespace: args.namespace, labels: args.labels },
+                    type: "Opaque",
+                    stringData: pulumi.secret(values),
+                },
                 { parent: this },
             );
             this.secretName = secret.metadata.name;

@@ -115,7 +115,9 @@ export function htpasswdLine(user: string, password: string): string {
 export function htpasswdFile(users: readonly string[], passwords: Readonly<Record<string, string>>): string {
     const missing = users.filter((u) => typeof passwords[u] !== "string" || passwords[u] === "");
     if (missing.length > 0) {
-        throw new Error(`basic auth: no password for ${missing.map((u) => JSON.stringify(u)).join(", ")}; set it with: pulumi config set --secret --path 'basicAuthPasswords.USER' <password>`);
+        throw new Error(
+            `basic auth: no password for ${missing.map((u) => JSON.stringify(u)).join(", ")}; set it with: pulumi config set --secret --path 'basicAuthPasswords.USER' <password>`,
+        );
     }
     return users.map((u) => `${htpasswdLine(u, passwords[u])}\n`).join("");
 }

@@ -48,11 +48,15 @@ export function migrationTimeoutSeconds(activeDeadlineSeconds: number): number {
 }
 
 /** Problems with a migration's Args, each naming the field. */
-export function migrationProblems(args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "imageTag">): string[] {
+export function migrationProblems(
+    args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "imageTag">,
+): string[] {
     const problems: string[] = [];
     if (args.command.length === 0) problems.push("command: must not be empty");
-    if (!(args.activeDeadlineSeconds > 0)) problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
-    if (args.backoffLimit !== undefined && args.backoffLimit < 0) problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    if (!(args.activeDeadlineSeconds > 0))
+        problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
+    if (args.backoffLimit !== undefined && args.backoffLimit < 0)
+        problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
     if (args.imageTag === "") problems.push("imageTag: must not be empty");
     return problems;
 }
@@ -81,7 +85,12 @@ export class Migration extends pulumi.ComponentResource {
                 // A Job that failed (or timed out) is replaced on the next update, so the same tag
                 // can be deployed again once the cause is fixed; without it Pulumi would only wait
                 // for the failed Job again.
-                metadata: { name: jobName, namespace: args.namespace, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
+                metadata: {
+                    name: jobName,
+                    namespace: args.namespace,
+                    labels,
+                    annotations: { "pulumi.com/replaceUnready": "true" },
+                },
                 spec: {
                     backoffLimit: args.backoffLimit ?? 0,
                     activeDeadlineSeconds: args.activeDeadlineSeconds,

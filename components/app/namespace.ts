@@ -30,7 +30,9 @@ export class AppNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: AppNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:app:AppNamespace", name, {}, opts);
         if (args.name === "default" || args.name.startsWith("kube-")) {
-            throw new Error(`AppNamespace ${name}: name ${JSON.stringify(args.name)} is a system namespace; the app gets its own`);
+            throw new Error(
+                `AppNamespace ${name}: name ${JSON.stringify(args.name)} is a system namespace; the app gets its own`,
+            );
         }
         this.namespace = new k8s.core.v1.Namespace(
             name,

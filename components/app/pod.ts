@@ -83,7 +83,12 @@ export interface AppPodArgs {
 
 /** The volume name of a writable path: `w-tmp` for `/tmp`, `w-rails-tmp` for `/rails/tmp`. */
 export function volumeName(path: string): string {
-    return `w-${path.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
+    return `w-${path
+        .replace(/^\//, "")
+        .replace(/[^a-z0-9]+/gi, "-")
+        .toLowerCase()}`
+        .slice(0, 63)
+        .replace(/-+$/, "");
 }
 
 const RESTRICTED_CONTAINER = {
@@ -113,7 +118,12 @@ function probes(p: HttpProbes) {
         // Readiness decides whether the pod gets traffic: quick to react.
         readinessProbe: { ...get(p.healthPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
         // Liveness restarts the container: slower and more tolerant, so a busy pod is not killed.
-        livenessProbe: { ...get(p.livenessPath ?? p.healthPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        livenessProbe: {
+            ...get(p.livenessPath ?? p.healthPath),
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            failureThreshold: 6,
+        },
         // Startup holds the other two back while the app boots (up to 5 minutes).
         startupProbe: { ...get(p.healthPath), timeoutSeconds: 2, ...STARTUP_PROBE },
     };
@@ -128,14 +138,18 @@ export function appContainer(args: AppPodArgs): Container {
         image: args.image,
         ...(args.command ? { command: [...args.command] } : {}),
         envFrom,
-        ...(args.containerEnv ? { env: Object.entries(args.containerEnv).map(([name, value]) => ({ name, value })) } : {}),
+        ...(args.containerEnv
+            ? { env: Object.entries(args.containerEnv).map(([name, value]) => ({ name, value })) }
+            : {}),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
             requests: { cpu: args.resources.cpu, memory: args.resources.memory },
             limits: { memory: args.resources.memoryLimit },
         },
         ...(args.probes ? probes(args.probes) : {}),
-        ...(args.preStopSleepSeconds ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } } : {}),
+        ...(args.preStopSleepSeconds
+            ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
+            : {}),
         securityContext: RESTRICTED_CONTAINER,
         volumeMounts: args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
     };
@@ -154,7 +168,9 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
         // Service links would add a variable per Service in the namespace to the app's env.
         enableServiceLinks: false,
         restartPolicy: args.restartPolicy,
-        ...(args.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds } : {}),
+        ...(args.terminationGracePeriodSeconds !== undefined
+            ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds }
+            : {}),
         securityContext: {
             runAsNonRoot: true,
             runAsUser: args.runAsUser,
@@ -162,9 +178,18 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
             fsGroup: args.runAsUser,
             seccompProfile: { type: "RuntimeDefault" },
         },
-        ...(args.nodeSelector && Object.keys(args.nodeSelector).length > 0 ? { nodeSelector: { ...args.nodeSelector } } : {}),
+        ...(args.nodeSelector && Object.keys(args.nodeSelector).length > 0
+            ? { nodeSelector: { ...args.nodeSelector } }
+            : {}),
         ...(args.tolerations && args.tolerations.length > 0
-            ? { tolerations: args.tolerations.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })) }
+            ? {
+                  tolerations: args.tolerations.map((t) => ({
+                      key: t.key,
+                      operator: "Equal",
+                      value: t.value,
+                      effect: t.effect,
+                  })),
+              }
             : {}),
         ...(args.spreadLabels
             ? {
@@ -190,6 +215,13 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
 export type PodBase = Pick<AppPodArgs, "env" | "serviceAccountName" | "runAsUser" | "writablePaths">;
 
 /** A pod template: the workload's labels (and annotations, if any) and the app's pod spec. */
-export function podTemplate(labels: Record<string, string>, args: AppPodArgs, annotations?: Readonly<Record<string, string>>): k8s.types.input.core.v1.PodTemplateSpec {
-    return { metadata: { labels, ...(annotations ? { annotations: { ...annotations } } : {}) }, spec: appPodSpec(args) };
+export function podTemplate(
+    labels: Record<string, string>,
+    args: AppPodArgs,
+    annotations?: Readonly<Record<string, string>>,
+): k8s.types.input.core.v1.PodTemplateSpec {
+    return {
+        metadata: { labels, ...(annotations ? { annotations: { ...annotations } } : {}) },
+        spec: appPodSpec(args),
+    };
 }

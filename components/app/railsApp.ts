@@ -38,19 +38,28 @@ export interface RailsAppArgs {
 }
 
 /** Problems with the Args as a whole, each naming the field. */
-export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv" | "canary" | "imageTag">): string[] {
+export function railsAppProblems(
+    args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv" | "canary" | "imageTag">,
+): string[] {
     const problems: string[] = [];
     for (const k of Object.keys(args.extraEnv ?? {})) {
         if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
     }
     for (const k of Object.keys(args.extraSecretEnv ?? {})) {
-        if (k in args.app.env || k in (args.extraEnv ?? {})) problems.push(`extraSecretEnv.${k}: is also a plain variable`);
+        if (k in args.app.env || k in (args.extraEnv ?? {}))
+            problems.push(`extraSecretEnv.${k}: is also a plain variable`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
     }
-    if (args.canary && args.canary.imageTag === args.imageTag) problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
-    if (args.app.workers.length > 0 && (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))) {
-        problems.push(`app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`);
+    if (args.canary && args.canary.imageTag === args.imageTag)
+        problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
+    if (
+        args.app.workers.length > 0 &&
+        (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))
+    ) {
+        problems.push(
+            `app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`,
+        );
     }
     return problems;
 }
@@ -82,7 +91,12 @@ export class RailsApp extends pulumi.ComponentResource {
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             name,
             {
-                metadata: { name: workloadNames.serviceAccount(app.name), namespace: ns, labels, annotations: args.serviceAccountAnnotations ?? {} },
+                metadata: {
+                    name: workloadNames.serviceAccount(app.name),
+                    namespace: ns,
+                    labels,
+                    annotations: args.serviceAccountAnnotations ?? {},
+                },
                 automountServiceAccountToken: args.automountServiceAccountToken ?? false,
             },
             { parent: this },
@@ -95,7 +109,9 @@ export class RailsApp extends pulumi.ComponentResource {
                 labels,
                 env: { ...app.env, ...(args.extraEnv ?? {}) },
                 secretEnv: [...app.secretEnv, ...Object.keys(extraSecretEnv)],
-                secretValues: pulumi.all([args.secrets ?? {}, extraSecretEnv]).apply(([configured, composed]) => ({ ...configured, ...composed })),
+                secretValues: pulumi
+                    .all([args.secrets ?? {}, extraSecretEnv])
+                    .apply(([configured, composed]) => ({ ...configured, ...composed })),
             },
             { parent: this },
         );
@@ -115,7 +131,11 @@ export class RailsApp extends pulumi.ComponentResource {
             activeDeadlineSeconds: app.migrate.activeDeadlineSeconds,
             backoffLimit: app.migrate.backoffLimit,
         };
-        const migration = new Migration(`${name}-migrate`, { ...migrationArgs, imageTag: args.imageTag }, { parent: this });
+        const migration = new Migration(
+            `${name}-migrate`,
+            { ...migrationArgs, imageTag: args.imageTag },
+            { parent: this },
+        );
         const gate = [migration.job];
         const image = imageRef(app.image, args.imageTag);
 
@@ -136,7 +156,12 @@ export class RailsApp extends pulumi.ComponentResource {
         const canary = args.canary
             ? new Canary(
                   `${name}-canary`,
-                  { web: { ...webArgs, workload: workloadNames.canary(app.name) }, migration: migrationArgs, image: app.image, imageTag: args.canary.imageTag },
+                  {
+                      web: { ...webArgs, workload: workloadNames.canary(app.name) },
+                      migration: migrationArgs,
+                      image: app.image,
+                      imageTag: args.canary.imageTag,
+                  },
                   { parent: this },
               )
             : undefined;
@@ -144,9 +169,22 @@ export class RailsApp extends pulumi.ComponentResource {
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
             policies: args.routePolicies,
-            canary: canary && args.canary ? { serviceName: canary.serviceName, deployment: canary.web.deployment, cookie: args.canary.cookie, header: args.canary.header, weight: args.canary.weight } : undefined,
+            canary:
+                canary && args.canary
+                    ? {
+                          serviceName: canary.serviceName,
+                          deployment: canary.web.deployment,
+                          cookie: args.canary.cookie,
+                          header: args.canary.header,
+                          weight: args.canary.weight,
+                      }
+                    : undefined,
         };
-        const webService = new WebService(`${name}-web`, { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes }, { parent: this });
+        const webService = new WebService(
+            `${name}-web`,
+            { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes },
+            { parent: this },
+        );
 
         const workers = app.workers.map(
             (w) =>

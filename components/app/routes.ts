@@ -67,13 +67,17 @@ export function routeProblems(args: WebRoutesArgs): string[] {
     const c = args.canary;
     if (c) {
         const w = c.weight ?? 0;
-        if (!Number.isInteger(w) || w < 0 || w > 100) problems.push(`canary.weight: ${w} must be an integer from 0 to 100`);
-        if (!c.cookie && !c.header && w === 0) problems.push("canary: needs a cookie, a header or a weight, or no request reaches it");
+        if (!Number.isInteger(w) || w < 0 || w > 100)
+            problems.push(`canary.weight: ${w} must be an integer from 0 to 100`);
+        if (!c.cookie && !c.header && w === 0)
+            problems.push("canary: needs a cookie, a header or a weight, or no request reaches it");
     }
     return problems;
 }
 
-const proxyTo = (upstream: string) => ({ proxy: { upstream, requestHeaders: { pass: true, set: FORWARDED_HEADERS.map((h) => ({ ...h })) } } });
+const proxyTo = (upstream: string) => ({
+    proxy: { upstream, requestHeaders: { pass: true, set: FORWARDED_HEADERS.map((h) => ({ ...h })) } },
+});
 
 /** The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods. */
 export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<string, unknown> {
@@ -81,11 +85,23 @@ export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<str
     if (!canary) return { path: "/", action: stable };
     const toCanary = proxyTo(UPSTREAMS.canary);
     const matches = [
-        ...(canary.cookie ? [{ conditions: [{ cookie: canary.cookie.name, value: canary.cookie.value }], action: toCanary }] : []),
-        ...(canary.header ? [{ conditions: [{ header: canary.header.name, value: canary.header.value }], action: toCanary }] : []),
+        ...(canary.cookie
+            ? [{ conditions: [{ cookie: canary.cookie.name, value: canary.cookie.value }], action: toCanary }]
+            : []),
+        ...(canary.header
+            ? [{ conditions: [{ header: canary.header.name, value: canary.header.value }], action: toCanary }]
+            : []),
     ];
     const weight = canary.weight ?? 0;
-    const rest = weight > 0 ? { splits: [{ weight: 100 - weight, action: stable }, { weight, action: toCanary }] } : { action: stable };
+    const rest =
+        weight > 0
+            ? {
+                  splits: [
+                      { weight: 100 - weight, action: stable },
+                      { weight, action: toCanary },
+                  ],
+              }
+            : { action: stable };
     return { path: "/", ...(matches.length > 0 ? { matches } : {}), ...rest };
 }
 
@@ -102,7 +118,9 @@ export interface VirtualServerInput {
  * TLS-offloaded listener; plain http reaches the controller's default server, which redirects.
  */
 export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown> {
-    const upstreams: Record<string, unknown>[] = [{ name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT }];
+    const upstreams: Record<string, unknown>[] = [
+        { name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT },
+    ];
     if (v.canary) upstreams.push({ name: UPSTREAMS.canary, service: v.canary.serviceName, port: WEB_SERVICE_PORT });
     return {
         host: v.host,
@@ -117,7 +135,12 @@ export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown
 /** One VirtualServer per host and class, children of `parent`, named after `name`, class and host. */
 export function createVirtualServers(
     name: string,
-    args: WebRoutesArgs & { app: string; namespace: pulumi.Input<string>; labels: Record<string, string>; serviceName: pulumi.Input<string> },
+    args: WebRoutesArgs & {
+        app: string;
+        namespace: pulumi.Input<string>;
+        labels: Record<string, string>;
+        serviceName: pulumi.Input<string>;
+    },
     parent: pulumi.Resource,
 ): k8s.apiextensions.CustomResource[] {
     const problems = routeProblems(args);
@@ -132,7 +155,11 @@ export function createVirtualServers(
                     {
                         apiVersion: "k8s.nginx.org/v1",
                         kind: "VirtualServer",
-                        metadata: { name: `${args.app}-${cls}-${host}`, namespace: args.namespace, labels: args.labels },
+                        metadata: {
+                            name: `${args.app}-${cls}-${host}`,
+                            namespace: args.namespace,
+                            labels: args.labels,
+                        },
                         spec: virtualServerSpec({
                             host,
                             ingressClassName: args.ingressClasses[cls] as string,

@@ -10,7 +10,9 @@ export const SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-t
  * Pod annotations of a run-to-completion pod (the migration, a cron run): cluster-autoscaler
  * leaves its node alone while it runs, so a routine scale-down never kills it half-way.
  */
-export const RUN_TO_COMPLETION_POD_ANNOTATIONS: Readonly<Record<string, string>> = { [SAFE_TO_EVICT_ANNOTATION]: "false" };
+export const RUN_TO_COMPLETION_POD_ANNOTATIONS: Readonly<Record<string, string>> = {
+    [SAFE_TO_EVICT_ANNOTATION]: "false",
+};
 
 /**
  * The Job spec fields that keep a disruption from failing a run-to-completion Job.
@@ -22,9 +24,14 @@ export const RUN_TO_COMPLETION_POD_ANNOTATIONS: Readonly<Record<string, string>>
  * - `podReplacementPolicy: Failed`: the new pod starts only once the old one has fully stopped,
  *   so two runs (two migrations) never overlap while the first one shuts down.
  */
-export function disruptionTolerantJobSpec(): Pick<k8s.types.input.batch.v1.JobSpec, "podFailurePolicy" | "podReplacementPolicy"> {
+export function disruptionTolerantJobSpec(): Pick<
+    k8s.types.input.batch.v1.JobSpec,
+    "podFailurePolicy" | "podReplacementPolicy"
+> {
     return {
-        podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
+        podFailurePolicy: {
+            rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }],
+        },
         podReplacementPolicy: "Failed",
     };
 }

@@ -35,7 +35,10 @@ export function routePoliciesFor(policyName: pulumi.Input<string>, internalBasic
 }
 
 /** The htpasswd file as a secret Output: secret even when the passwords were handed in plain. */
-export function htpasswdSecret(users: readonly string[], passwords: pulumi.Input<Record<string, string>>): pulumi.Output<string> {
+export function htpasswdSecret(
+    users: readonly string[],
+    passwords: pulumi.Input<Record<string, string>>,
+): pulumi.Output<string> {
     return pulumi.secret(pulumi.output(passwords).apply((p) => htpasswdFile(users, p)));
 }
 

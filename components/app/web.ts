@@ -1,7 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
-import { type PodBase, podReadyBudgetSeconds, podTemplate, type Resources, selectorLabels, workloadLabels } from "./pod";
+import {
+    type PodBase,
+    podReadyBudgetSeconds,
+    podTemplate,
+    type Resources,
+    selectorLabels,
+    workloadLabels,
+} from "./pod";
 import { createVirtualServers, WEB_SERVICE_PORT, type WebRoutesArgs } from "./routes";
 
 export interface WebServiceArgs {
@@ -40,12 +47,18 @@ export function webGracePeriod(preStopSleepSeconds: number, drainSeconds: number
 }
 
 /** Problems with web Args that the type cannot express, each naming the field. */
-export function webProblems(args: Pick<WebServiceArgs, "port" | "healthPath" | "livenessPath" | "preStopSleepSeconds" | "drainSeconds">): string[] {
+export function webProblems(
+    args: Pick<WebServiceArgs, "port" | "healthPath" | "livenessPath" | "preStopSleepSeconds" | "drainSeconds">,
+): string[] {
     const problems: string[] = [];
-    if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problems.push(`port: ${args.port} is not a port number`);
-    if (!args.healthPath.startsWith("/")) problems.push(`healthPath: ${JSON.stringify(args.healthPath)} must be an absolute path`);
-    if (args.livenessPath !== undefined && !args.livenessPath.startsWith("/")) problems.push(`livenessPath: ${JSON.stringify(args.livenessPath)} must be an absolute path`);
-    if (args.preStopSleepSeconds < 0) problems.push(`preStopSleepSeconds: ${args.preStopSleepSeconds} must not be negative`);
+    if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)
+        problems.push(`port: ${args.port} is not a port number`);
+    if (!args.healthPath.startsWith("/"))
+        problems.push(`healthPath: ${JSON.stringify(args.healthPath)} must be an absolute path`);
+    if (args.livenessPath !== undefined && !args.livenessPath.startsWith("/"))
+        problems.push(`livenessPath: ${JSON.stringify(args.livenessPath)} must be an absolute path`);
+    if (args.preStopSleepSeconds < 0)
+        problems.push(`preStopSleepSeconds: ${args.preStopSleepSeconds} must not be negative`);
     if (args.drainSeconds < 1) problems.push(`drainSeconds: ${args.drainSeconds} must be at least 1`);
     return problems;
 }
@@ -83,7 +96,16 @@ export class WebService extends pulumi.ComponentResource {
         });
         const { deployment } = autoscaledDeployment(
             name,
-            { workload: args.workload, namespace: args.namespace, labels, selector, template, scaling: args.scaling, dependsOn: args.dependsOn, podReadySeconds: podReadyBudgetSeconds(true) },
+            {
+                workload: args.workload,
+                namespace: args.namespace,
+                labels,
+                selector,
+                template,
+                scaling: args.scaling,
+                dependsOn: args.dependsOn,
+                podReadySeconds: podReadyBudgetSeconds(true),
+            },
             this,
         );
         this.deployment = deployment;
@@ -91,16 +113,28 @@ export class WebService extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name: args.workload, namespace: args.namespace, labels },
-                spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: WEB_SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: WEB_SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+                },
             },
             { parent: this },
         );
         this.deploymentName = deployment.metadata.name;
         this.serviceName = this.service.metadata.name;
         const servers = args.routes
-            ? createVirtualServers(name, { ...args.routes, app: args.app, namespace: args.namespace, labels, serviceName: this.serviceName }, this)
+            ? createVirtualServers(
+                  name,
+                  { ...args.routes, app: args.app, namespace: args.namespace, labels, serviceName: this.serviceName },
+                  this,
+              )
             : [];
         this.virtualServerNames = pulumi.all(servers.map((s) => s.metadata.name));
-        this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName, virtualServerNames: this.virtualServerNames });
+        this.registerOutputs({
+            deploymentName: this.deploymentName,
+            serviceName: this.serviceName,
+            virtualServerNames: this.virtualServerNames,
+        });
     }
 }

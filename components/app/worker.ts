@@ -1,7 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
-import { type PodBase, podReadyBudgetSeconds, podTemplate, type Resources, selectorLabels, workloadLabels } from "./pod";
+import {
+    type PodBase,
+    podReadyBudgetSeconds,
+    podTemplate,
+    type Resources,
+    selectorLabels,
+    workloadLabels,
+} from "./pod";
 
 export interface WorkerPoolArgs {
     /** The app's name, for labels. */
@@ -80,7 +87,16 @@ export class WorkerPool extends pulumi.ComponentResource {
         });
         this.deployment = autoscaledDeployment(
             name,
-            { workload: args.workload, namespace: args.namespace, labels, selector, template, scaling: args.scaling, dependsOn: args.dependsOn, podReadySeconds: podReadyBudgetSeconds(false) },
+            {
+                workload: args.workload,
+                namespace: args.namespace,
+                labels,
+                selector,
+                template,
+                scaling: args.scaling,
+                dependsOn: args.dependsOn,
+                podReadySeconds: podReadyBudgetSeconds(false),
+            },
             this,
         ).deployment;
         this.deploymentName = this.deployment.metadata.name;

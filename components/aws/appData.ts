@@ -4,7 +4,14 @@ import { appDataEnvNames } from "../config/names";
 import { serviceAccountRole } from "./irsa";
 
 /** SQS actions the app needs to produce and consume messages. */
-export const QUEUE_ACTIONS = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+export const QUEUE_ACTIONS = [
+    "sqs:SendMessage",
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+];
 /** S3 actions on the bucket itself, and on its objects. */
 export const BUCKET_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"];
 export const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
@@ -36,7 +43,8 @@ export function appDataPolicy(bucketArn: string, queueArns: readonly string[]) {
         { Sid: "Bucket", Effect: "Allow", Action: BUCKET_ACTIONS, Resource: [bucketArn] },
         { Sid: "Objects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: [`${bucketArn}/*`] },
     ];
-    if (queueArns.length > 0) statements.push({ Sid: "Queues", Effect: "Allow", Action: QUEUE_ACTIONS, Resource: [...queueArns] });
+    if (queueArns.length > 0)
+        statements.push({ Sid: "Queues", Effect: "Allow", Action: QUEUE_ACTIONS, Resource: [...queueArns] });
     return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -87,28 +95,63 @@ export class AppData extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         // The bucket holds the app's files: `protect` makes deleting it a deliberate, separate step.
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false, tags }, { parent: this, protect: true });
-        const child = { parent: bucket };
-        new aws.s3.BucketPublicAccessBlock(`${name}-bucket`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
-        new aws.s3.BucketOwnershipControls(`${name}-bucket`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
+        const bucket = new aws.s3.Bucket(
             `${name}-bucket`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+            { forceDestroy: false, tags },
+            { parent: this, protect: true },
+        );
+        const child = { parent: bucket };
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-bucket`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
             child,
         );
-        new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketPolicy(`${name}-bucket`, { bucket: bucket.id, policy: bucket.arn.apply((a) => JSON.stringify(bucketTlsPolicy(a))) }, child);
+        new aws.s3.BucketOwnershipControls(
+            `${name}-bucket`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-bucket`,
+            {
+                bucket: bucket.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+            },
+            child,
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-bucket`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            child,
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-bucket`,
+            { bucket: bucket.id, policy: bucket.arn.apply((a) => JSON.stringify(bucketTlsPolicy(a))) },
+            child,
+        );
 
         this.queueUrls = {};
         this.deadLetterQueueArns = {};
         const queueArns: pulumi.Output<string>[] = [];
         for (const q of queues) {
-            const dlq = new aws.sqs.Queue(`${name}-${q}-dlq`, { messageRetentionSeconds: deadLetterRetentionSeconds, sqsManagedSseEnabled: true, tags }, { parent: this });
+            const dlq = new aws.sqs.Queue(
+                `${name}-${q}-dlq`,
+                { messageRetentionSeconds: deadLetterRetentionSeconds, sqsManagedSseEnabled: true, tags },
+                { parent: this },
+            );
             const queue = new aws.sqs.Queue(
                 `${name}-${q}`,
                 {
                     sqsManagedSseEnabled: true,
-                    redrivePolicy: dlq.arn.apply((deadLetterTargetArn) => JSON.stringify({ deadLetterTargetArn, maxReceiveCount })),
+                    redrivePolicy: dlq.arn.apply((deadLetterTargetArn) =>
+                        JSON.stringify({ deadLetterTargetArn, maxReceiveCount }),
+                    ),
                     tags,
                 },
                 { parent: this },
@@ -120,13 +163,23 @@ export class AppData extends pulumi.ComponentResource {
 
         const role = serviceAccountRole(
             `${name}-irsa`,
-            { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: args.namespace, serviceAccount: args.serviceAccountName },
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccountName,
+            },
             this,
             tags,
         );
         new aws.iam.RolePolicy(
             `${name}-irsa`,
-            { role: role.name, policy: pulumi.all([bucket.arn, pulumi.all(queueArns)]).apply(([b, qs]) => JSON.stringify(appDataPolicy(b, qs))) },
+            {
+                role: role.name,
+                policy: pulumi
+                    .all([bucket.arn, pulumi.all(queueArns)])
+                    .apply(([b, qs]) => JSON.stringify(appDataPolicy(b, qs))),
+            },
             { parent: role },
         );
 
@@ -136,6 +189,11 @@ export class AppData extends pulumi.ComponentResource {
         this.env = { [appDataEnvNames.bucket]: bucket.bucket };
         for (const q of queues) this.env[appDataEnvNames.queueUrl(q)] = this.queueUrls[q];
         this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": role.arn };
-        this.registerOutputs({ bucketName: this.bucketName, roleArn: this.roleArn, queueUrls: this.queueUrls, env: this.env });
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            roleArn: this.roleArn,
+            queueUrls: this.queueUrls,
+            env: this.env,
+        });
     }
 }

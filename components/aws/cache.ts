@@ -62,35 +62,66 @@ export class Cache extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const id = awsName(args.identifier, AWS_NAME_LIMITS.elastiCacheReplicationGroup);
 
-        const token = new random.RandomPassword(`${name}-token`, { length: AUTH_TOKEN_LENGTH, special: false }, { parent: this });
+        const token = new random.RandomPassword(
+            `${name}-token`,
+            { length: AUTH_TOKEN_LENGTH, special: false },
+            { parent: this },
+        );
         const secretToken = pulumi.secret(token.result);
-        const sg = dataSecurityGroup(name, { vpcId: args.vpcId, port: CACHE_PORT, clientSecurityGroupId: args.clientSecurityGroupId, what: `cache ${id}`, tags }, this);
-        const subnetGroup = new aws.elasticache.SubnetGroup(name, { subnetIds: args.subnetIds, description: `cache ${id}: cluster private subnets`, tags }, { parent: this });
-        const group = new aws.elasticache.ReplicationGroup(name, {
-            replicationGroupId: id,
-            description: `cache of ${args.identifier}`,
-            engine: args.engine,
-            engineVersion: args.engineVersion,
-            nodeType: args.nodeType ?? "cache.t4g.small",
-            port: CACHE_PORT,
-            numCacheClusters: 1 + replicas,
-            automaticFailoverEnabled: replicas > 0,
-            multiAzEnabled: replicas > 0,
-            subnetGroupName: subnetGroup.name,
-            securityGroupIds: [sg.id],
-            atRestEncryptionEnabled: true,
-            transitEncryptionEnabled: true,
-            authToken: secretToken,
-            snapshotRetentionLimit: args.snapshotRetentionDays ?? 1,
-            autoMinorVersionUpgrade: true,
-            tags,
-        }, { parent: this, deleteBeforeReplace: true });
+        const sg = dataSecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                port: CACHE_PORT,
+                clientSecurityGroupId: args.clientSecurityGroupId,
+                what: `cache ${id}`,
+                tags,
+            },
+            this,
+        );
+        const subnetGroup = new aws.elasticache.SubnetGroup(
+            name,
+            { subnetIds: args.subnetIds, description: `cache ${id}: cluster private subnets`, tags },
+            { parent: this },
+        );
+        const group = new aws.elasticache.ReplicationGroup(
+            name,
+            {
+                replicationGroupId: id,
+                description: `cache of ${args.identifier}`,
+                engine: args.engine,
+                engineVersion: args.engineVersion,
+                nodeType: args.nodeType ?? "cache.t4g.small",
+                port: CACHE_PORT,
+                numCacheClusters: 1 + replicas,
+                automaticFailoverEnabled: replicas > 0,
+                multiAzEnabled: replicas > 0,
+                subnetGroupName: subnetGroup.name,
+                securityGroupIds: [sg.id],
+                atRestEncryptionEnabled: true,
+                transitEncryptionEnabled: true,
+                authToken: secretToken,
+                snapshotRetentionLimit: args.snapshotRetentionDays ?? 1,
+                autoMinorVersionUpgrade: true,
+                tags,
+            },
+            { parent: this, deleteBeforeReplace: true },
+        );
 
         this.replicationGroupId = id;
         this.host = group.primaryEndpointAddress;
         this.port = CACHE_PORT;
         this.securityGroupId = sg.id;
-        this.url = pulumi.secret(pulumi.all([group.primaryEndpointAddress, secretToken]).apply(([host, t]) => cacheUrl({ token: t, host, port: CACHE_PORT })));
-        this.registerOutputs({ host: this.host, port: this.port, replicationGroupId: this.replicationGroupId, securityGroupId: this.securityGroupId });
+        this.url = pulumi.secret(
+            pulumi
+                .all([group.primaryEndpointAddress, secretToken])
+                .apply(([host, t]) => cacheUrl({ token: t, host, port: CACHE_PORT })),
+        );
+        this.registerOutputs({
+            host: this.host,
+            port: this.port,
+            replicationGroupId: this.replicationGroupId,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }

@@ -38,5 +38,7 @@ export function splitSubnets(cidrBlock: string, zones: readonly string[]): ZoneS
             public: formatCidr({ base: publicStart + i * publicSize, prefix: publicPrefix }),
         }));
     }
-    throw new Error(`${cidrBlock} is too small for two subnets of at least /${SMALLEST_SUBNET} in each of ${zones.length} zones`);
+    throw new Error(
+        `${cidrBlock} is too small for two subnets of at least /${SMALLEST_SUBNET} in each of ${zones.length} zones`,
+    );
 }

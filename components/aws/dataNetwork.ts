@@ -17,15 +17,31 @@ export interface DataSecurityGroupArgs {
  * `port`, nothing else, and no egress (a stateful group answers without one; a database starts
  * no connection of its own).
  */
-export function dataSecurityGroup(name: string, args: DataSecurityGroupArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
-    const sg = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: `${args.what}: cluster nodes on port ${args.port} only`, tags: { ...(args.tags ?? {}), Name: name } }, { parent });
-    new aws.vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
-        securityGroupId: sg.id,
-        referencedSecurityGroupId: args.clientSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: args.port,
-        toPort: args.port,
-        description: `cluster nodes to ${args.what}`,
-    }, { parent: sg });
+export function dataSecurityGroup(
+    name: string,
+    args: DataSecurityGroupArgs,
+    parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+    const sg = new aws.ec2.SecurityGroup(
+        name,
+        {
+            vpcId: args.vpcId,
+            description: `${args.what}: cluster nodes on port ${args.port} only`,
+            tags: { ...(args.tags ?? {}), Name: name },
+        },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-nodes`,
+        {
+            securityGroupId: sg.id,
+            referencedSecurityGroupId: args.clientSecurityGroupId,
+            ipProtocol: "tcp",
+            fromPort: args.port,
+            toPort: args.port,
+            description: `cluster nodes to ${args.what}`,
+        },
+        { parent: sg },
+    );
     return sg;
 }

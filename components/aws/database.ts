@@ -49,7 +49,10 @@ export interface DatabaseArgs {
 }
 
 /** The app's connection URL; the password is letters and digits, so it needs no escaping. */
-export function databaseUrl(engine: keyof typeof DATABASE_ENGINES, p: { username: string; password: string; host: string; port: number; database: string }): string {
+export function databaseUrl(
+    engine: keyof typeof DATABASE_ENGINES,
+    p: { username: string; password: string; host: string; port: number; database: string },
+): string {
     const e = DATABASE_ENGINES[engine];
     return `${e.scheme}://${p.username}:${p.password}@${p.host}:${p.port}/${p.database}?${e.tls}`;
 }
@@ -90,10 +93,28 @@ export class Database extends pulumi.ComponentResource {
         // Deleting the database (after `protect` and deletion protection are lifted) leaves this snapshot.
         const finalSnapshotIdentifier = `${id}-final`;
 
-        const password = new random.RandomPassword(`${name}-password`, { length: PASSWORD_LENGTH, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: PASSWORD_LENGTH, special: false },
+            { parent: this },
+        );
         const secretPassword = pulumi.secret(password.result);
-        const sg = dataSecurityGroup(`${name}`, { vpcId: args.vpcId, port: engine.port, clientSecurityGroupId: args.clientSecurityGroupId, what: `database ${id}`, tags }, this);
-        const subnetGroup = new aws.rds.SubnetGroup(name, { subnetIds: args.subnetIds, description: `database ${id}: cluster private subnets`, tags }, { parent: this });
+        const sg = dataSecurityGroup(
+            `${name}`,
+            {
+                vpcId: args.vpcId,
+                port: engine.port,
+                clientSecurityGroupId: args.clientSecurityGroupId,
+                what: `database ${id}`,
+                tags,
+            },
+            this,
+        );
+        const subnetGroup = new aws.rds.SubnetGroup(
+            name,
+            { subnetIds: args.subnetIds, description: `database ${id}: cluster private subnets`, tags },
+            { parent: this },
+        );
         const common = {
             engineVersion: args.engineVersion,
             port: engine.port,
@@ -110,51 +131,67 @@ export class Database extends pulumi.ComponentResource {
 
         let host: pulumi.Output<string>;
         if (serverless) {
-            const cluster = new aws.rds.Cluster(name, {
-                ...common,
-                clusterIdentifier: id,
-                engine: engine.aurora,
-                engineMode: "provisioned",
-                databaseName,
-                masterUsername: username,
-                masterPassword: secretPassword,
-                serverlessv2ScalingConfiguration: { minCapacity: args.minCapacity ?? 0.5, maxCapacity: args.maxCapacity ?? 4 },
-            }, { parent: this, protect: true });
-            const zones = args.availabilityZones.slice(0, args.multiAz ? 2 : 1);
-            const instances = zones.map((zone, i) =>
-                new aws.rds.ClusterInstance(`${name}-${i + 1}`, {
-                    identifier: awsName(`${args.identifier}-${i + 1}`, AWS_NAME_LIMITS.rdsIdentifier),
-                    clusterIdentifier: cluster.id,
+            const cluster = new aws.rds.Cluster(
+                name,
+                {
+                    ...common,
+                    clusterIdentifier: id,
                     engine: engine.aurora,
-                    engineVersion: cluster.engineVersion,
-                    instanceClass: "db.serverless",
-                    availabilityZone: zone,
-                    dbSubnetGroupName: subnetGroup.name,
-                    publiclyAccessible: false,
-                    promotionTier: i,
-                    copyTagsToSnapshot: true,
-                    tags,
-                }, { parent: cluster, protect: true }),
+                    engineMode: "provisioned",
+                    databaseName,
+                    masterUsername: username,
+                    masterPassword: secretPassword,
+                    serverlessv2ScalingConfiguration: {
+                        minCapacity: args.minCapacity ?? 0.5,
+                        maxCapacity: args.maxCapacity ?? 4,
+                    },
+                },
+                { parent: this, protect: true },
+            );
+            const zones = args.availabilityZones.slice(0, args.multiAz ? 2 : 1);
+            const instances = zones.map(
+                (zone, i) =>
+                    new aws.rds.ClusterInstance(
+                        `${name}-${i + 1}`,
+                        {
+                            identifier: awsName(`${args.identifier}-${i + 1}`, AWS_NAME_LIMITS.rdsIdentifier),
+                            clusterIdentifier: cluster.id,
+                            engine: engine.aurora,
+                            engineVersion: cluster.engineVersion,
+                            instanceClass: "db.serverless",
+                            availabilityZone: zone,
+                            dbSubnetGroupName: subnetGroup.name,
+                            publiclyAccessible: false,
+                            promotionTier: i,
+                            copyTagsToSnapshot: true,
+                            tags,
+                        },
+                        { parent: cluster, protect: true },
+                    ),
             );
             // The cluster endpoint follows the writer through a failover; waiting for the
             // instances means the URL is there only once something answers at it.
             host = pulumi.all([cluster.endpoint, ...instances.map((i) => i.id)]).apply(([endpoint]) => endpoint);
         } else {
-            const instance = new aws.rds.Instance(name, {
-                ...common,
-                identifier: id,
-                engine: engine.rds,
-                instanceClass: args.instanceClass,
-                allocatedStorage: args.storageGiB ?? 20,
-                maxAllocatedStorage: (args.storageGiB ?? 20) * 4,
-                storageType: "gp3",
-                dbName: databaseName,
-                username,
-                password: secretPassword,
-                multiAz: args.multiAz ?? false,
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: true,
-            }, { parent: this, protect: true });
+            const instance = new aws.rds.Instance(
+                name,
+                {
+                    ...common,
+                    identifier: id,
+                    engine: engine.rds,
+                    instanceClass: args.instanceClass,
+                    allocatedStorage: args.storageGiB ?? 20,
+                    maxAllocatedStorage: (args.storageGiB ?? 20) * 4,
+                    storageType: "gp3",
+                    dbName: databaseName,
+                    username,
+                    password: secretPassword,
+                    multiAz: args.multiAz ?? false,
+                    publiclyAccessible: false,
+                    autoMinorVersionUpgrade: true,
+                },
+                { parent: this, protect: true },
+            );
             host = instance.address;
         }
 
@@ -163,8 +200,21 @@ export class Database extends pulumi.ComponentResource {
         this.port = engine.port;
         this.securityGroupId = sg.id;
         this.url = pulumi.secret(
-            pulumi.all([host, secretPassword]).apply(([h, p]) => databaseUrl(args.engine, { username, password: p, host: h, port: engine.port, database: databaseName })),
+            pulumi.all([host, secretPassword]).apply(([h, p]) =>
+                databaseUrl(args.engine, {
+                    username,
+                    password: p,
+                    host: h,
+                    port: engine.port,
+                    database: databaseName,
+                }),
+            ),
         );
-        this.registerOutputs({ host: this.host, port: this.port, identifier: this.identifier, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            host: this.host,
+            port: this.port,
+            identifier: this.identifier,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }

@@ -32,12 +32,16 @@ export class HostCertificate extends pulumi.ComponentResource {
         if (args.hosts.length === 0) throw new Error(`HostCertificate ${name}: needs at least one host`);
         this.name = name;
         const first = certificateFirstName(args.hosts);
-        const certificate = new aws.acm.Certificate(name, {
-            domainName: first,
-            subjectAlternativeNames: args.hosts.filter((h) => h !== first),
-            validationMethod: "DNS",
-            tags: args.tags ?? {},
-        }, { parent: this });
+        const certificate = new aws.acm.Certificate(
+            name,
+            {
+                domainName: first,
+                subjectAlternativeNames: args.hosts.filter((h) => h !== first),
+                validationMethod: "DNS",
+                tags: args.tags ?? {},
+            },
+            { parent: this },
+        );
         // One record per host, named after it, so adding a host adds a record and renames none.
         const records = args.hosts.map((host) => {
             const option = certificate.domainValidationOptions.apply((options) => {
@@ -45,24 +49,36 @@ export class HostCertificate extends pulumi.ComponentResource {
                 if (!o) throw new Error(`HostCertificate ${name}: ACM returned no validation record for ${host}`);
                 return o;
             });
-            return new aws.route53.Record(`${name}-validation-${host}`, {
-                zoneId: args.zoneId,
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: VALIDATION_TTL,
-                // A certificate for the same name in another stack (or its predecessor) uses the same record.
-                allowOverwrite: true,
-            }, { parent: certificate });
+            return new aws.route53.Record(
+                `${name}-validation-${host}`,
+                {
+                    zoneId: args.zoneId,
+                    name: option.resourceRecordName,
+                    type: option.resourceRecordType,
+                    records: [option.resourceRecordValue],
+                    ttl: VALIDATION_TTL,
+                    // A certificate for the same name in another stack (or its predecessor) uses the same record.
+                    allowOverwrite: true,
+                },
+                { parent: certificate },
+            );
         });
-        const validation = new aws.acm.CertificateValidation(name, { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) }, { parent: certificate });
+        const validation = new aws.acm.CertificateValidation(
+            name,
+            { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },
+            { parent: certificate },
+        );
         this.arn = validation.certificateArn;
         this.registerOutputs({ arn: this.arn });
     }
 
     /** Adds the certificate to a TLS listener as an extra certificate, which the listener picks by SNI. `id` names it (e.g. `public`). */
     public attachTo(id: string, listenerArn: pulumi.Input<string>): aws.lb.ListenerCertificate {
-        return new aws.lb.ListenerCertificate(`${this.name}-${id}`, { listenerArn, certificateArn: this.arn }, { parent: this });
+        return new aws.lb.ListenerCertificate(
+            `${this.name}-${id}`,
+            { listenerArn, certificateArn: this.arn },
+            { parent: this },
+        );
     }
 }
 
@@ -94,12 +110,16 @@ export class HostRecords extends pulumi.ComponentResource {
         const hosts: string[] = [];
         for (const entry of args.entries) {
             for (const host of entry.hosts) {
-                new aws.route53.Record(`${name}-${host}`, {
-                    zoneId: args.zoneId,
-                    name: host,
-                    type: "A",
-                    aliases: [{ name: entry.dnsName, zoneId: entry.zoneId, evaluateTargetHealth: true }],
-                }, { parent: this });
+                new aws.route53.Record(
+                    `${name}-${host}`,
+                    {
+                        zoneId: args.zoneId,
+                        name: host,
+                        type: "A",
+                        aliases: [{ name: entry.dnsName, zoneId: entry.zoneId, evaluateTargetHealth: true }],
+                    },
+                    { parent: this },
+                );
                 hosts.push(host);
             }
         }

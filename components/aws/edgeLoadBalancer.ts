@@ -9,14 +9,22 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  * a ready controller pod that is not terminating, and while its own rules are in sync; from the
  * moment the pod starts stopping it answers 503, although it still forwards traffic to that pod.
  */
-export const TARGET_HEALTH_CHECK = { path: "/healthz", intervalSeconds: 5, timeoutSeconds: 3, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
+export const TARGET_HEALTH_CHECK = {
+    path: "/healthz",
+    intervalSeconds: 5,
+    timeoutSeconds: 3,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+} as const;
 
 /**
  * Seconds after which the load balancer sends no new connection to a node whose controller pod
  * started stopping: up to one interval until the next check, `unhealthyThreshold` failed checks,
  * and 2 seconds for kube-proxy to see the pod terminating.
  */
-export function unhealthyAfterSeconds(check: { intervalSeconds: number; unhealthyThreshold: number } = TARGET_HEALTH_CHECK): number {
+export function unhealthyAfterSeconds(
+    check: { intervalSeconds: number; unhealthyThreshold: number } = TARGET_HEALTH_CHECK,
+): number {
     return check.intervalSeconds * (check.unhealthyThreshold + 1) + 2;
 }
 
@@ -94,84 +102,127 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         const preserveClientIp = args.preserveClientIp ?? !args.internal;
         const listenerPorts = [80, 443];
         const targetPorts = [args.nodePorts.http, args.nodePorts.https, args.nodePorts.healthCheck];
-        if (new Set(targetPorts).size !== targetPorts.length) throw new Error(`EdgeLoadBalancer ${name}: nodePorts ${JSON.stringify(args.nodePorts)} must be three different ports`);
+        if (new Set(targetPorts).size !== targetPorts.length)
+            throw new Error(
+                `EdgeLoadBalancer ${name}: nodePorts ${JSON.stringify(args.nodePorts)} must be three different ports`,
+            );
 
-        const sg = new aws.ec2.SecurityGroup(`${name}-lb`, { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...tags, Name: `${name}-lb` } }, { parent: this });
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-lb`,
+            { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...tags, Name: `${name}-lb` } },
+            { parent: this },
+        );
         clientCidrs.forEach((cidr, i) => {
             for (const port of listenerPorts) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-lb-${port}-${i}`, {
-                    securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: port, toPort: port, description: `clients to listener ${port}`,
-                }, { parent: sg });
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-lb-${port}-${i}`,
+                    {
+                        securityGroupId: sg.id,
+                        cidrIpv4: cidr,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        description: `clients to listener ${port}`,
+                    },
+                    { parent: sg },
+                );
             }
         });
         for (const port of targetPorts) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-${port}`, {
-                securityGroupId: sg.id, referencedSecurityGroupId: args.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, description: `to the controller NodePort ${port}`,
-            }, { parent: sg });
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-lb-to-${port}`,
+                {
+                    securityGroupId: sg.id,
+                    referencedSecurityGroupId: args.nodeSecurityGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    description: `to the controller NodePort ${port}`,
+                },
+                { parent: sg },
+            );
         }
 
         // Load balancer and target group names are at most 32 characters and unique per account
         // and region: a short prefix plus the provider's random suffix keeps them valid for any
         // stack name and lets a replacement be created before the old one is deleted.
         const prefix = args.internal ? "int" : "pub";
-        const lb = new aws.lb.LoadBalancer(name, {
-            namePrefix: `${prefix}-`,
-            loadBalancerType: "network",
-            internal: args.internal,
-            subnets: args.subnetIds,
-            securityGroups: [sg.id],
-            enableCrossZoneLoadBalancing: true,
-            tags,
-        }, { parent: this });
+        const lb = new aws.lb.LoadBalancer(
+            name,
+            {
+                namePrefix: `${prefix}-`,
+                loadBalancerType: "network",
+                internal: args.internal,
+                subnets: args.subnetIds,
+                securityGroups: [sg.id],
+                enableCrossZoneLoadBalancing: true,
+                tags,
+            },
+            { parent: this },
+        );
 
         const targetGroup = (id: "http" | "https", port: number) =>
-            new aws.lb.TargetGroup(`${name}-${id}`, {
-                namePrefix: `${prefix}${id === "https" ? "s" : "h"}-`,
-                vpcId: args.vpcId,
-                port,
-                protocol: "TCP",
-                targetType: "instance",
-                deregistrationDelay,
-                preserveClientIp: String(preserveClientIp),
-                proxyProtocolV2: false,
-                connectionTermination: true,
-                // Both groups ask kube-proxy about the Service that serves them: 503 once the node's
-                // controller pod is terminating or not ready, while kube-proxy still forwards to it.
-                healthCheck: {
-                    protocol: "HTTP",
-                    port: String(args.nodePorts.healthCheck),
-                    path: TARGET_HEALTH_CHECK.path,
-                    matcher: "200",
-                    interval: TARGET_HEALTH_CHECK.intervalSeconds,
-                    timeout: TARGET_HEALTH_CHECK.timeoutSeconds,
-                    healthyThreshold: TARGET_HEALTH_CHECK.healthyThreshold,
-                    unhealthyThreshold: TARGET_HEALTH_CHECK.unhealthyThreshold,
+            new aws.lb.TargetGroup(
+                `${name}-${id}`,
+                {
+                    namePrefix: `${prefix}${id === "https" ? "s" : "h"}-`,
+                    vpcId: args.vpcId,
+                    port,
+                    protocol: "TCP",
+                    targetType: "instance",
+                    deregistrationDelay,
+                    preserveClientIp: String(preserveClientIp),
+                    proxyProtocolV2: false,
+                    connectionTermination: true,
+                    // Both groups ask kube-proxy about the Service that serves them: 503 once the node's
+                    // controller pod is terminating or not ready, while kube-proxy still forwards to it.
+                    healthCheck: {
+                        protocol: "HTTP",
+                        port: String(args.nodePorts.healthCheck),
+                        path: TARGET_HEALTH_CHECK.path,
+                        matcher: "200",
+                        interval: TARGET_HEALTH_CHECK.intervalSeconds,
+                        timeout: TARGET_HEALTH_CHECK.timeoutSeconds,
+                        healthyThreshold: TARGET_HEALTH_CHECK.healthyThreshold,
+                        unhealthyThreshold: TARGET_HEALTH_CHECK.unhealthyThreshold,
+                    },
+                    // An unhealthy node gets no new connections but keeps its open ones for a while
+                    // (the default resets them at once, mid-request).
+                    targetHealthStates: [
+                        { enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: deregistrationDelay },
+                    ],
+                    tags,
                 },
-                // An unhealthy node gets no new connections but keeps its open ones for a while
-                // (the default resets them at once, mid-request).
-                targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: deregistrationDelay }],
-                tags,
-            }, { parent: lb });
+                { parent: lb },
+            );
         const http = targetGroup("http", args.nodePorts.http);
         const https = targetGroup("https", args.nodePorts.https);
 
-        new aws.lb.Listener(`${name}-80`, {
-            loadBalancerArn: lb.arn,
-            port: 80,
-            protocol: "TCP",
-            defaultActions: [{ type: "forward", targetGroupArn: http.arn }],
-            tags,
-        }, { parent: lb });
-        const tls = new aws.lb.Listener(`${name}-443`, {
-            loadBalancerArn: lb.arn,
-            port: 443,
-            protocol: "TLS",
-            certificateArn: args.certificateArn,
-            sslPolicy: TLS_POLICY,
-            alpnPolicy: "HTTP1Only",
-            defaultActions: [{ type: "forward", targetGroupArn: https.arn }],
-            tags,
-        }, { parent: lb });
+        new aws.lb.Listener(
+            `${name}-80`,
+            {
+                loadBalancerArn: lb.arn,
+                port: 80,
+                protocol: "TCP",
+                defaultActions: [{ type: "forward", targetGroupArn: http.arn }],
+                tags,
+            },
+            { parent: lb },
+        );
+        const tls = new aws.lb.Listener(
+            `${name}-443`,
+            {
+                loadBalancerArn: lb.arn,
+                port: 443,
+                protocol: "TLS",
+                certificateArn: args.certificateArn,
+                sslPolicy: TLS_POLICY,
+                alpnPolicy: "HTTP1Only",
+                defaultActions: [{ type: "forward", targetGroupArn: https.arn }],
+                tags,
+            },
+            { parent: lb },
+        );
 
         this.securityGroupId = sg.id;
         this.dnsName = lb.dnsName;
@@ -180,6 +231,10 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         this.tlsListenerArn = tls.arn;
         this.targetPorts = targetPorts;
         this.unhealthyAfterSeconds = unhealthyAfterSeconds();
-        this.registerOutputs({ securityGroupId: this.securityGroupId, dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
+        this.registerOutputs({
+            securityGroupId: this.securityGroupId,
+            dnsName: this.dnsName,
+            targetGroupArns: this.targetGroupArns,
+        });
     }
 }

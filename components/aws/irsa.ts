@@ -38,10 +38,19 @@ export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
 }
 
 /** An IAM role that exactly one Kubernetes service account can assume. */
-export function serviceAccountRole(name: string, ref: ServiceAccountRef, parent: pulumi.Resource, tags?: Record<string, string>): aws.iam.Role {
-    return new aws.iam.Role(name, {
-        assumeRolePolicy: irsaTrustPolicy(ref),
-        description: `IRSA role of ${ref.namespace}/${ref.serviceAccount}`,
-        tags,
-    }, { parent });
+export function serviceAccountRole(
+    name: string,
+    ref: ServiceAccountRef,
+    parent: pulumi.Resource,
+    tags?: Record<string, string>,
+): aws.iam.Role {
+    return new aws.iam.Role(
+        name,
+        {
+            assumeRolePolicy: irsaTrustPolicy(ref),
+            description: `IRSA role of ${ref.namespace}/${ref.serviceAccount}`,
+            tags,
+        },
+        { parent },
+    );
 }

@@ -23,7 +23,10 @@ const HASH_LENGTH = 8;
  */
 export function awsName(base: string, max: number): string {
     if (max < HASH_LENGTH + 2) throw new Error(`awsName: a limit of ${max} leaves no room for a shortened name`);
-    let name = base.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    let name = base
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "");
     if (!/^[a-z]/.test(name)) name = `c-${name}`.replace(/-+$/, "");
     if (name.length <= max) return name;
     const hash = createHash("sha256").update(base).digest("hex").slice(0, HASH_LENGTH);

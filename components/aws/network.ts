@@ -40,59 +40,104 @@ export class Network extends pulumi.ComponentResource {
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
         const layout = splitSubnets(args.cidrBlock, args.availabilityZones);
 
-        const vpc = new aws.ec2.Vpc(name, {
-            cidrBlock: args.cidrBlock,
-            // EKS needs both: nodes register by private DNS name, and the endpoint resolves privately.
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { ...tags, Name: name },
-        }, { parent: this });
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, { parent: vpc });
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: { ...tags, Name: `${name}-public` },
-        }, { parent: vpc });
+        const vpc = new aws.ec2.Vpc(
+            name,
+            {
+                cidrBlock: args.cidrBlock,
+                // EKS needs both: nodes register by private DNS name, and the endpoint resolves privately.
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...tags, Name: name },
+            },
+            { parent: this },
+        );
+        const igw = new aws.ec2.InternetGateway(
+            `${name}-igw`,
+            { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } },
+            { parent: vpc },
+        );
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: { ...tags, Name: `${name}-public` },
+            },
+            { parent: vpc },
+        );
 
         const publicSubnets = layout.map((l) => {
-            const subnet = new aws.ec2.Subnet(`${name}-public-${l.zone}`, {
-                vpcId: vpc.id,
-                cidrBlock: l.public,
-                availabilityZone: l.zone,
-                // Nothing launched here needs a public address by default: NAT and NLB bring their own.
-                mapPublicIpOnLaunch: false,
-                tags: { ...tags, ...clusterTag, Name: `${name}-public-${l.zone}`, "kubernetes.io/role/elb": "1" },
-            }, { parent: vpc });
-            new aws.ec2.RouteTableAssociation(`${name}-public-${l.zone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: subnet });
+            const subnet = new aws.ec2.Subnet(
+                `${name}-public-${l.zone}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: l.public,
+                    availabilityZone: l.zone,
+                    // Nothing launched here needs a public address by default: NAT and NLB bring their own.
+                    mapPublicIpOnLaunch: false,
+                    tags: { ...tags, ...clusterTag, Name: `${name}-public-${l.zone}`, "kubernetes.io/role/elb": "1" },
+                },
+                { parent: vpc },
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-public-${l.zone}`,
+                { subnetId: subnet.id, routeTableId: publicRoutes.id },
+                { parent: subnet },
+            );
             return subnet;
         });
 
         const natZones = args.natGateways === "perZone" ? layout.map((l) => l.zone) : [layout[0].zone];
         const nats = natZones.map((zone) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${zone}` } }, { parent: vpc, dependsOn: [igw] });
+            const eip = new aws.ec2.Eip(
+                `${name}-nat-${zone}`,
+                { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${zone}` } },
+                { parent: vpc, dependsOn: [igw] },
+            );
             const subnet = publicSubnets[layout.findIndex((l) => l.zone === zone)];
-            return new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
-                allocationId: eip.id,
-                subnetId: subnet.id,
-                tags: { ...tags, Name: `${name}-nat-${zone}` },
-            }, { parent: subnet, dependsOn: [igw] });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${zone}`,
+                {
+                    allocationId: eip.id,
+                    subnetId: subnet.id,
+                    tags: { ...tags, Name: `${name}-nat-${zone}` },
+                },
+                { parent: subnet, dependsOn: [igw] },
+            );
         });
 
         const privateSubnets = layout.map((l, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-private-${l.zone}`, {
-                vpcId: vpc.id,
-                cidrBlock: l.private,
-                availabilityZone: l.zone,
-                mapPublicIpOnLaunch: false,
-                tags: { ...tags, ...clusterTag, Name: `${name}-private-${l.zone}`, "kubernetes.io/role/internal-elb": "1" },
-            }, { parent: vpc });
+            const subnet = new aws.ec2.Subnet(
+                `${name}-private-${l.zone}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: l.private,
+                    availabilityZone: l.zone,
+                    mapPublicIpOnLaunch: false,
+                    tags: {
+                        ...tags,
+                        ...clusterTag,
+                        Name: `${name}-private-${l.zone}`,
+                        "kubernetes.io/role/internal-elb": "1",
+                    },
+                },
+                { parent: vpc },
+            );
             const nat = nats[args.natGateways === "perZone" ? i : 0];
-            const routes = new aws.ec2.RouteTable(`${name}-private-${l.zone}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-                tags: { ...tags, Name: `${name}-private-${l.zone}` },
-            }, { parent: subnet });
-            new aws.ec2.RouteTableAssociation(`${name}-private-${l.zone}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: subnet });
+            const routes = new aws.ec2.RouteTable(
+                `${name}-private-${l.zone}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                    tags: { ...tags, Name: `${name}-private-${l.zone}` },
+                },
+                { parent: subnet },
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${l.zone}`,
+                { subnetId: subnet.id, routeTableId: routes.id },
+                { parent: subnet },
+            );
             return subnet;
         });
 
@@ -100,6 +145,10 @@ export class Network extends pulumi.ComponentResource {
         this.cidrBlock = args.cidrBlock;
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
-        this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
     }
 }

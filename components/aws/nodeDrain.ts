@@ -71,42 +71,60 @@ export class NodeDrainEvents extends pulumi.ComponentResource {
         const heartbeatTimeout = args.heartbeatTimeoutSeconds ?? 600;
 
         // Events older than 5 minutes describe a node that is already gone.
-        const queue = new aws.sqs.Queue(`${name}-drain`, { messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags }, { parent: this });
+        const queue = new aws.sqs.Queue(
+            `${name}-drain`,
+            { messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags },
+            { parent: this },
+        );
         const names = pulumi.all(Object.values(args.autoScalingGroups));
         const rules = Object.entries(drainEventPatterns([])).map(([id]) => {
-            const rule = new aws.cloudwatch.EventRule(`${name}-${id}`, {
-                description: `${args.clusterName}: ${id} events for aws-node-termination-handler`,
-                eventPattern: names.apply((n) => JSON.stringify(drainEventPatterns(n)[id])),
-                tags,
-            }, { parent: this });
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-${id}`,
+                {
+                    description: `${args.clusterName}: ${id} events for aws-node-termination-handler`,
+                    eventPattern: names.apply((n) => JSON.stringify(drainEventPatterns(n)[id])),
+                    tags,
+                },
+                { parent: this },
+            );
             new aws.cloudwatch.EventTarget(`${name}-${id}`, { rule: rule.name, arn: queue.arn }, { parent: rule });
             return rule;
         });
-        new aws.sqs.QueuePolicy(`${name}-drain`, {
-            queueUrl: queue.url,
-            policy: pulumi.all([queue.arn, ...rules.map((r) => r.arn)]).apply(([queueArn, ...ruleArns]) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: "sqs:SendMessage",
-                        Resource: queueArn,
-                        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-                    }],
-                }),
-            ),
-        }, { parent: queue });
+        new aws.sqs.QueuePolicy(
+            `${name}-drain`,
+            {
+                queueUrl: queue.url,
+                policy: pulumi.all([queue.arn, ...rules.map((r) => r.arn)]).apply(([queueArn, ...ruleArns]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "events.amazonaws.com" },
+                                Action: "sqs:SendMessage",
+                                Resource: queueArn,
+                                Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+                            },
+                        ],
+                    }),
+                ),
+            },
+            { parent: queue },
+        );
 
         for (const [group, autoScalingGroup] of Object.entries(args.autoScalingGroups)) {
-            new aws.autoscaling.LifecycleHook(`${name}-${group}-drain`, {
-                name: "drain-node",
-                autoscalingGroupName: autoScalingGroup,
-                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-                heartbeatTimeout,
-                // Also when the handler never answers: a node that cannot be drained still goes.
-                defaultResult: "CONTINUE",
-            }, { parent: this });
+            new aws.autoscaling.LifecycleHook(
+                `${name}-${group}-drain`,
+                {
+                    name: "drain-node",
+                    autoscalingGroupName: autoScalingGroup,
+                    lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                    heartbeatTimeout,
+                    // Also when the handler never answers: a node that cannot be drained still goes.
+                    defaultResult: "CONTINUE",
+                },
+                { parent: this },
+            );
         }
 
         this.queueUrl = queue.url;

@@ -21,7 +21,10 @@ export function autoDiscoveryTags(clusterName: string): Record<string, string> {
  * The node-template tags that tell cluster-autoscaler a group's labels and taints while the group
  * has no node to look at, so that a group at size zero can be scaled up for a pod that needs them.
  */
-export function nodeTemplateTags(labels: Readonly<Record<string, string>>, taints: readonly Taint[]): Record<string, string> {
+export function nodeTemplateTags(
+    labels: Readonly<Record<string, string>>,
+    taints: readonly Taint[],
+): Record<string, string> {
     const tags: Record<string, string> = {};
     for (const [k, v] of Object.entries(labels)) tags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
     for (const t of taints) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value}:${t.effect}`;
@@ -80,13 +83,19 @@ export class NodeGroup extends pulumi.ComponentResource {
         const volumeSizeGiB = args.volumeSizeGiB ?? 50;
         const minHealthyPercentage = args.minHealthyPercentage ?? 90;
 
-        const role = new aws.iam.Role(`${name}-node`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-            tags,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-node`,
+            {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    ],
+                }),
+                tags,
+            },
+            { parent: this },
+        );
         const policies = {
             worker: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
@@ -96,25 +105,59 @@ export class NodeGroup extends pulumi.ComponentResource {
             new aws.iam.RolePolicyAttachment(`${name}-node-${id}`, { role: role.name, policyArn }, { parent: role });
         }
         const profile = new aws.iam.InstanceProfile(`${name}-node`, { role: role.name, tags }, { parent: role });
-        const access = new aws.eks.AccessEntry(`${name}-node`, { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags }, { parent: this });
+        const access = new aws.eks.AccessEntry(
+            `${name}-node`,
+            { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags },
+            { parent: this },
+        );
 
-        const template = new aws.ec2.LaunchTemplate(name, {
-            description: `EKS ${args.version} nodes of ${name}`,
-            imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
-            iamInstanceProfile: { arn: profile.arn },
-            userData: nodeUserData({ clusterName: args.clusterName, endpoint: args.endpoint, certificateAuthority: args.certificateAuthority, serviceCidr: args.serviceCidr, labels, taints }),
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-            blockDeviceMappings: [
-                { deviceName: "/dev/xvda", ebs: { volumeSize: volumeSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
-            ],
-            networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true" }],
-            monitoring: { enabled: true },
-            tagSpecifications: [
-                { resourceType: "instance", tags: { ...tags, Name: name } },
-                { resourceType: "volume", tags: { ...tags, Name: name } },
-            ],
-            tags,
-        }, { parent: this });
+        const template = new aws.ec2.LaunchTemplate(
+            name,
+            {
+                description: `EKS ${args.version} nodes of ${name}`,
+                imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
+                iamInstanceProfile: { arn: profile.arn },
+                userData: nodeUserData({
+                    clusterName: args.clusterName,
+                    endpoint: args.endpoint,
+                    certificateAuthority: args.certificateAuthority,
+                    serviceCidr: args.serviceCidr,
+                    labels,
+                    taints,
+                }),
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    instanceMetadataTags: "disabled",
+                },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeSize: volumeSizeGiB,
+                            volumeType: "gp3",
+                            encrypted: "true",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                networkInterfaces: [
+                    {
+                        associatePublicIpAddress: "false",
+                        securityGroups: [args.securityGroupId],
+                        deleteOnTermination: "true",
+                    },
+                ],
+                monitoring: { enabled: true },
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...tags, Name: name } },
+                    { resourceType: "volume", tags: { ...tags, Name: name } },
+                ],
+                tags,
+            },
+            { parent: this },
+        );
 
         const asgTags = {
             ...tags,
@@ -125,29 +168,40 @@ export class NodeGroup extends pulumi.ComponentResource {
             // Terminations of this group's instances wait for the node to be drained (see NodeDrainEvents).
             ...drainTags(),
         };
-        const group = new aws.autoscaling.Group(name, {
-            vpcZoneIdentifiers: args.subnetIds,
-            minSize: args.minSize,
-            maxSize: args.maxSize,
-            // Only the initial size: afterwards cluster-autoscaler owns it (see ignoreChanges).
-            desiredCapacity: args.minSize,
-            mixedInstancesPolicy: {
-                launchTemplate: {
-                    launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply(String) },
-                    overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
+        const group = new aws.autoscaling.Group(
+            name,
+            {
+                vpcZoneIdentifiers: args.subnetIds,
+                minSize: args.minSize,
+                maxSize: args.maxSize,
+                // Only the initial size: afterwards cluster-autoscaler owns it (see ignoreChanges).
+                desiredCapacity: args.minSize,
+                mixedInstancesPolicy: {
+                    launchTemplate: {
+                        launchTemplateSpecification: {
+                            launchTemplateId: template.id,
+                            version: template.latestVersion.apply(String),
+                        },
+                        overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
+                    },
+                    instancesDistribution: {
+                        onDemandBaseCapacity: 0,
+                        onDemandPercentageAboveBaseCapacity: 100,
+                        onDemandAllocationStrategy: "prioritized",
+                    },
                 },
-                instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: "prioritized" },
+                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
+                // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
+                // balances the zones itself); every other termination waits for a drain.
+                suspendedProcesses: ["AZRebalance"],
+                targetGroupArns: args.targetGroupArns,
+                healthCheckType: "EC2",
+                // Give nodeadm and the kubelet time to join before health checks count.
+                healthCheckGracePeriod: 300,
+                tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
             },
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
-            // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
-            // balances the zones itself); every other termination waits for a drain.
-            suspendedProcesses: ["AZRebalance"],
-            targetGroupArns: args.targetGroupArns,
-            healthCheckType: "EC2",
-            // Give nodeadm and the kubelet time to join before health checks count.
-            healthCheckGracePeriod: 300,
-            tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-        }, { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: [access] });
+            { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: [access] },
+        );
 
         this.autoScalingGroupName = group.name;
         this.roleArn = role.arn;

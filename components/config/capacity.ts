@@ -26,29 +26,49 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
 export function capacityProblems(cfg: RootConfig): ConfigProblem[] {
     const groups = cfg.nodeGroups.map((g) => {
         const sizes = g.instanceTypes.map((t) => ({ type: t, capacity: instanceCapacity(t) }));
-        return { ...g, sizes: sizes.every((s) => s.capacity) ? (sizes as { type: string; capacity: { cpu: number; memoryGiB: number } }[]) : undefined };
+        return {
+            ...g,
+            sizes: sizes.every((s) => s.capacity)
+                ? (sizes as { type: string; capacity: { cpu: number; memoryGiB: number } }[])
+                : undefined,
+        };
     });
     const [web, ...workers] = workloadPlacements(cfg.app);
     const pods = [
         { path: "app.web.resources", resources: cfg.app.web.resources, placement: web },
         ...cfg.app.cron.map((c, i) => ({ path: `app.cron[${i}].resources`, resources: c.resources, placement: web })),
-        ...cfg.app.workers.map((w, i) => ({ path: `app.workers[${i}].resources`, resources: w.resources, placement: workers[i] })),
+        ...cfg.app.workers.map((w, i) => ({
+            path: `app.workers[${i}].resources`,
+            resources: w.resources,
+            placement: workers[i],
+        })),
     ];
     const problems: ConfigProblem[] = [];
     for (const pod of pods) {
         const eligible = eligibleGroups(pod.placement, groups);
         if (eligible.length === 0 || eligible.some((g) => !g.sizes)) continue;
         const sizes = eligible.flatMap((g) => g.sizes!.map((s) => ({ ...s, group: g.name })));
-        const largest = (key: "cpu" | "memoryGiB") => sizes.reduce((a, b) => (b.capacity[key] > a.capacity[key] ? b : a));
+        const largest = (key: "cpu" | "memoryGiB") =>
+            sizes.reduce((a, b) => (b.capacity[key] > a.capacity[key] ? b : a));
         const cpu = parseQuantity(pod.resources.cpu) ?? 0;
         const memory = (parseQuantity(pod.resources.memory) ?? 0) / 2 ** 30;
         const big = largest("cpu");
         if (cpu > big.capacity.cpu) {
-            problems.push(at(`${pod.path}.cpu`, `${JSON.stringify(pod.resources.cpu)} is more CPU than the largest node its pods can run on has (${big.type} in ${big.group}: ${big.capacity.cpu} vCPUs), so they would stay Pending; request less, or add a larger instance type`));
+            problems.push(
+                at(
+                    `${pod.path}.cpu`,
+                    `${JSON.stringify(pod.resources.cpu)} is more CPU than the largest node its pods can run on has (${big.type} in ${big.group}: ${big.capacity.cpu} vCPUs), so they would stay Pending; request less, or add a larger instance type`,
+                ),
+            );
         }
         const roomy = largest("memoryGiB");
         if (memory > roomy.capacity.memoryGiB) {
-            problems.push(at(`${pod.path}.memory`, `${JSON.stringify(pod.resources.memory)} is more memory than the largest node its pods can run on has (${roomy.type} in ${roomy.group}: ${roomy.capacity.memoryGiB}Gi), so they would stay Pending; request less, or add a larger instance type`));
+            problems.push(
+                at(
+                    `${pod.path}.memory`,
+                    `${JSON.stringify(pod.resources.memory)} is more memory than the largest node its pods can run on has (${roomy.type} in ${roomy.group}: ${roomy.capacity.memoryGiB}Gi), so they would stay Pending; request less, or add a larger instance type`,
+                ),
+            );
         }
     }
     return problems;

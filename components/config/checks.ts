@@ -23,7 +23,9 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  * The entries each secret map needs, read from the (unvalidated) root config: a value per name of
  * `app.secretEnv` and a password per user of `staging.basicAuth.users`.
  */
-export function secretNamesNeeded(raw: Readonly<Record<string, unknown>>): Record<"appSecrets" | "basicAuthPasswords", string[]> {
+export function secretNamesNeeded(
+    raw: Readonly<Record<string, unknown>>,
+): Record<"appSecrets" | "basicAuthPasswords", string[]> {
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
     const app = (raw.app ?? {}) as { secretEnv?: unknown };
     const staging = (raw.staging ?? {}) as { basicAuth?: { users?: unknown } };
@@ -34,12 +36,18 @@ export function secretNamesNeeded(raw: Readonly<Record<string, unknown>>): Recor
  * The rules that span more than one field. Each returns every problem it finds; the caller
  * reports them together with the schema's own.
  */
-export function crossChecks(parts: Partial<RootConfig>, secrets: SecretKeys, names?: StackName, incomplete: ReadonlySet<string> = new Set()): ConfigProblem[] {
+export function crossChecks(
+    parts: Partial<RootConfig>,
+    secrets: SecretKeys,
+    names?: StackName,
+    incomplete: ReadonlySet<string> = new Set(),
+): ConfigProblem[] {
     // A rule runs when every key it reads parsed; the others' problems are already reported.
     const when = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
         keys.every((k) => k in parts) ? check(parts as RootConfig) : [];
     // References across lists (which node group a worker lands on) need every entry of those lists.
-    const whenComplete = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) => (keys.some((k) => incomplete.has(k)) ? [] : when(keys, check));
+    const whenComplete = (keys: (keyof RootConfig)[], check: (cfg: RootConfig) => ConfigProblem[]) =>
+        keys.some((k) => incomplete.has(k)) ? [] : when(keys, check);
     return [
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
         ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
@@ -66,7 +74,12 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
         const canary = imageTagProblem(cfg.canary.imageTag, cfg.environment);
         if (canary) problems.push(at("canary.imageTag", canary));
         if (!canary && cfg.canary.imageTag === cfg.imageTag) {
-            problems.push(at("canary.imageTag", `${JSON.stringify(cfg.canary.imageTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`));
+            problems.push(
+                at(
+                    "canary.imageTag",
+                    `${JSON.stringify(cfg.canary.imageTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`,
+                ),
+            );
         }
         if (!cfg.canary.cookie && !cfg.canary.header) {
             problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
@@ -82,14 +95,39 @@ function externalClusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProb
     const problems: ConfigProblem[] = [];
     const c = cfg.cluster;
     if (!c.context && !secrets.kubeconfig) {
-        problems.push(at("cluster.context", "is required with mode: external unless the secret capstan:kubeconfig is set; name a context of your kubeconfig, or: pulumi config set --secret kubeconfig \"$(cat FILE)\""));
+        problems.push(
+            at(
+                "cluster.context",
+                'is required with mode: external unless the secret capstan:kubeconfig is set; name a context of your kubeconfig, or: pulumi config set --secret kubeconfig "$(cat FILE)"',
+            ),
+        );
     }
-    if (c.context && secrets.kubeconfig) problems.push(at("cluster.context", "is set and so is capstan:kubeconfig; keep one of them, so that it is clear which cluster the stack changes"));
+    if (c.context && secrets.kubeconfig)
+        problems.push(
+            at(
+                "cluster.context",
+                "is set and so is capstan:kubeconfig; keep one of them, so that it is clear which cluster the stack changes",
+            ),
+        );
     if (c.sharedStack) problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it"));
-    if (cfg.network) problems.push(at("network", "is set but mode is external: the network belongs to whoever manages the cluster; remove it"));
-    if (cfg.nodeGroups.length > 0) problems.push(at("nodeGroups", "are set but mode is external: node groups belong to whoever manages the cluster; remove them"));
+    if (cfg.network)
+        problems.push(
+            at("network", "is set but mode is external: the network belongs to whoever manages the cluster; remove it"),
+        );
+    if (cfg.nodeGroups.length > 0)
+        problems.push(
+            at(
+                "nodeGroups",
+                "are set but mode is external: node groups belong to whoever manages the cluster; remove them",
+            ),
+        );
     if (cfg.ingress.internal && c.ingressClasses && !c.ingressClasses.internal) {
-        problems.push(at("cluster.ingressClasses.internal", "is required when ingress.internal is set: name the IngressClass of the cluster's internal controller"));
+        problems.push(
+            at(
+                "cluster.ingressClasses.internal",
+                "is required when ingress.internal is set: name the IngressClass of the cluster's internal controller",
+            ),
+        );
     }
     return problems;
 }
@@ -97,7 +135,12 @@ function externalClusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProb
 /** On a cluster managed elsewhere, the app's AWS data needs the cluster's OIDC provider for its role. */
 function awsDataChecks(cfg: RootConfig): ConfigProblem[] {
     if (cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn || cfg.app.queues.length === 0) return [];
-    return [at("app.queues", "need the app's AWS data, which a cluster of mode external gets only with cluster.oidcProviderArn; set it, or remove the queues")];
+    return [
+        at(
+            "app.queues",
+            "need the app's AWS data, which a cluster of mode external gets only with cluster.oidcProviderArn; set it, or remove the queues",
+        ),
+    ];
 }
 
 /** A cluster managed elsewhere has no network or load balancers of this project's for a database, cache or records. */
@@ -105,32 +148,71 @@ function externalServicesChecks(cfg: RootConfig): ConfigProblem[] {
     if (cfg.cluster.mode !== "external") return [];
     return (["database", "cache", "dns"] as const)
         .filter((key) => cfg[key] !== undefined)
-        .map((key) => at(key, "needs the network and load balancers of a cluster this project creates or shares; remove it with cluster mode external"));
+        .map((key) =>
+            at(
+                key,
+                "needs the network and load balancers of a cluster this project creates or shares; remove it with cluster mode external",
+            ),
+        );
 }
 
 function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const c = cfg.cluster;
     if (c.mode === "external") return externalClusterChecks(cfg, secrets);
     const problems: ConfigProblem[] = [];
-    for (const key of EXTERNAL_ONLY) if (c[key] !== undefined) problems.push(at(`cluster.${key}`, "is only used with mode: external; remove it"));
-    if (secrets.kubeconfig) problems.push({ path: "capstan:kubeconfig", message: "is only used with cluster mode external; remove it with: pulumi config rm kubeconfig" });
+    for (const key of EXTERNAL_ONLY)
+        if (c[key] !== undefined) problems.push(at(`cluster.${key}`, "is only used with mode: external; remove it"));
+    if (secrets.kubeconfig)
+        problems.push({
+            path: "capstan:kubeconfig",
+            message: "is only used with cluster mode external; remove it with: pulumi config rm kubeconfig",
+        });
     if (c.mode === "shared") {
-        if (!c.sharedStack) problems.push(at("cluster.sharedStack", "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod"));
-        if (cfg.network) problems.push(at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"));
-        if (cfg.nodeGroups.length > 0) problems.push(at("nodeGroups", "are set but mode is shared: node groups belong to the cluster's own stack; remove them"));
+        if (!c.sharedStack)
+            problems.push(
+                at(
+                    "cluster.sharedStack",
+                    "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod",
+                ),
+            );
+        if (cfg.network)
+            problems.push(
+                at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"),
+            );
+        if (cfg.nodeGroups.length > 0)
+            problems.push(
+                at(
+                    "nodeGroups",
+                    "are set but mode is shared: node groups belong to the cluster's own stack; remove them",
+                ),
+            );
         return problems;
     }
-    if (c.sharedStack) problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it or set mode: shared"));
+    if (c.sharedStack)
+        problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it or set mode: shared"));
     if (!c.version) problems.push(at("cluster.version", 'is required with mode: create, e.g. "1.34"'));
     c.publicAccessCidrs.forEach((cidr, i) => {
         const parsed = parseCidr(cidr);
         if (parsed && parsed.prefix === 0) {
-            problems.push(at(`cluster.publicAccessCidrs[${i}]`, `${JSON.stringify(cidr)} opens the Kubernetes API to the whole internet; list your office or VPN ranges, or none for a private endpoint`));
+            problems.push(
+                at(
+                    `cluster.publicAccessCidrs[${i}]`,
+                    `${JSON.stringify(cidr)} opens the Kubernetes API to the whole internet; list your office or VPN ranges, or none for a private endpoint`,
+                ),
+            );
         }
     });
-    for (const [cls, entry] of [["public", cfg.ingress.public], ["internal", cfg.ingress.internal]] as const) {
+    for (const [cls, entry] of [
+        ["public", cfg.ingress.public],
+        ["internal", cfg.ingress.internal],
+    ] as const) {
         if (entry && !entry.certificateArn && !cfg.dns) {
-            problems.push(at(`ingress.${cls}.certificateArn`, "is required with cluster mode create unless capstan:dns is set: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https"));
+            problems.push(
+                at(
+                    `ingress.${cls}.certificateArn`,
+                    "is required with cluster mode create unless capstan:dns is set: the load balancer terminates TLS with this ACM certificate, and plain http is only redirected to https",
+                ),
+            );
         }
     }
     if (!cfg.network) {
@@ -138,7 +220,8 @@ function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     } else {
         problems.push(...networkChecks(cfg, cfg.network));
     }
-    if (cfg.nodeGroups.length === 0) problems.push(at("nodeGroups", "needs at least one node group with cluster mode create"));
+    if (cfg.nodeGroups.length === 0)
+        problems.push(at("nodeGroups", "needs at least one node group with cluster mode create"));
     return problems;
 }
 
@@ -148,20 +231,41 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
     const zonePattern = new RegExp(`^${cfg.region.replace(/[-]/g, "\\-")}[a-z]$`);
     zones.forEach((zone, i) => {
         if (!zonePattern.test(zone)) {
-            problems.push(at(`network.availabilityZones[${i}]`, `${JSON.stringify(zone)} is not a zone of aws:region ${cfg.region}; use ${cfg.region}a, ${cfg.region}b, ...`));
+            problems.push(
+                at(
+                    `network.availabilityZones[${i}]`,
+                    `${JSON.stringify(zone)} is not a zone of aws:region ${cfg.region}; use ${cfg.region}a, ${cfg.region}b, ...`,
+                ),
+            );
         }
     });
-    for (const d of duplicates(zones)) problems.push(at("network.availabilityZones", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(zones))
+        problems.push(at("network.availabilityZones", `${JSON.stringify(d)} is listed twice`));
     const block = parseCidr(network.cidrBlock);
     if (block && (block.prefix < 16 || block.prefix > 24)) {
-        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} has prefix /${block.prefix}; a VPC block must be /16 to /24 (AWS allows /16 to /28, and each zone needs two subnets)`));
+        problems.push(
+            at(
+                "network.cidrBlock",
+                `${JSON.stringify(network.cidrBlock)} has prefix /${block.prefix}; a VPC block must be /16 to /24 (AWS allows /16 to /28, and each zone needs two subnets)`,
+            ),
+        );
     }
     // Each zone takes a private and a public subnet, each at least /28 (AWS's smallest).
     if (block && zones.length * 2 * 16 > 2 ** (32 - block.prefix)) {
-        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /28; use a larger block or fewer zones`));
+        problems.push(
+            at(
+                "network.cidrBlock",
+                `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /28; use a larger block or fewer zones`,
+            ),
+        );
     }
     if (block && cidrsOverlap(block, parseCidr(SERVICE_CIDR)!)) {
-        problems.push(at("network.cidrBlock", `${JSON.stringify(network.cidrBlock)} overlaps the cluster's Service range ${SERVICE_CIDR}; pick a block outside it, e.g. 10.20.0.0/16`));
+        problems.push(
+            at(
+                "network.cidrBlock",
+                `${JSON.stringify(network.cidrBlock)} overlaps the cluster's Service range ${SERVICE_CIDR}; pick a block outside it, e.g. 10.20.0.0/16`,
+            ),
+        );
     }
     return problems;
 }
@@ -169,9 +273,16 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
 function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     cfg.nodeGroups.forEach((g, i) => {
-        if (g.minSize > g.maxSize) problems.push(at(`nodeGroups[${i}].minSize`, `${g.minSize} is greater than maxSize ${g.maxSize}; set minSize <= maxSize`));
+        if (g.minSize > g.maxSize)
+            problems.push(
+                at(
+                    `nodeGroups[${i}].minSize`,
+                    `${g.minSize} is greater than maxSize ${g.maxSize}; set minSize <= maxSize`,
+                ),
+            );
     });
-    for (const d of duplicates(cfg.nodeGroups.map((g) => g.name))) problems.push(at("nodeGroups", `name ${JSON.stringify(d)} is used twice; node group names must be unique`));
+    for (const d of duplicates(cfg.nodeGroups.map((g) => g.name)))
+        problems.push(at("nodeGroups", `name ${JSON.stringify(d)} is used twice; node group names must be unique`));
     return problems;
 }
 
@@ -188,14 +299,23 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
         ports.push(["ingress.internal.nodePorts.healthCheck", cfg.ingress.internal.nodePorts.healthCheck]);
         const publicHosts = new Set(cfg.ingress.public.hosts);
         cfg.ingress.internal.hosts.forEach((h, i) => {
-            if (publicHosts.has(h)) problems.push(at(`ingress.internal.hosts[${i}]`, `${JSON.stringify(h)} is also a public host; a host is served by one entry only`));
+            if (publicHosts.has(h))
+                problems.push(
+                    at(
+                        `ingress.internal.hosts[${i}]`,
+                        `${JSON.stringify(h)} is also a public host; a host is served by one entry only`,
+                    ),
+                );
         });
     }
     for (const d of duplicates(ports.map(([, p]) => String(p)))) {
         const paths = ports.filter(([, p]) => String(p) === d).map(([k]) => k);
         problems.push(at(paths[1], `${d} is also used by ${paths[0]}; every NodePort must be distinct`));
     }
-    for (const [k, hosts] of [["ingress.public.hosts", cfg.ingress.public.hosts], ["ingress.internal.hosts", cfg.ingress.internal?.hosts ?? []]] as const) {
+    for (const [k, hosts] of [
+        ["ingress.public.hosts", cfg.ingress.public.hosts],
+        ["ingress.internal.hosts", cfg.ingress.internal?.hosts ?? []],
+    ] as const) {
         for (const d of duplicates(hosts)) problems.push(at(k, `${JSON.stringify(d)} is listed twice`));
     }
     return problems;
@@ -203,13 +323,23 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
 
 function replicaChecks(path: string, w: { minReplicas: number; maxReplicas: number }): ConfigProblem[] {
     return w.minReplicas > w.maxReplicas
-        ? [at(`${path}.minReplicas`, `${w.minReplicas} is greater than maxReplicas ${w.maxReplicas}; set minReplicas <= maxReplicas`)]
+        ? [
+              at(
+                  `${path}.minReplicas`,
+                  `${w.minReplicas} is greater than maxReplicas ${w.maxReplicas}; set minReplicas <= maxReplicas`,
+              ),
+          ]
         : [];
 }
 
 function nameLength(path: string, name: string, limit: number, what: string): ConfigProblem[] {
     return name.length > limit
-        ? [at(path, `makes the ${what} name ${JSON.stringify(name)} ${name.length} characters long; Kubernetes allows ${limit}: shorten it`)]
+        ? [
+              at(
+                  path,
+                  `makes the ${what} name ${JSON.stringify(name)} ${name.length} characters long; Kubernetes allows ${limit}: shorten it`,
+              ),
+          ]
         : [];
 }
 
@@ -217,34 +347,79 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const app = cfg.app;
     const problems: ConfigProblem[] = [...replicaChecks("app.web", app.web)];
     problems.push(...nameLength("app.name", workloadNames.canary(app.name), NAME_LIMITS.label, "canary Deployment"));
-    problems.push(...nameLength("app.name", workloadNames.migration(app.name, "x".repeat(NAME_LIMITS.migrationHash)), NAME_LIMITS.label, "migration Job"));
+    problems.push(
+        ...nameLength(
+            "app.name",
+            workloadNames.migration(app.name, "x".repeat(NAME_LIMITS.migrationHash)),
+            NAME_LIMITS.label,
+            "migration Job",
+        ),
+    );
     app.workers.forEach((w, i) => {
         problems.push(...replicaChecks(`app.workers[${i}]`, w));
-        problems.push(...nameLength(`app.workers[${i}].name`, workloadNames.worker(app.name, w.name), NAME_LIMITS.label, "worker Deployment"));
+        problems.push(
+            ...nameLength(
+                `app.workers[${i}].name`,
+                workloadNames.worker(app.name, w.name),
+                NAME_LIMITS.label,
+                "worker Deployment",
+            ),
+        );
     });
     app.cron.forEach((c, i) => {
-        problems.push(...nameLength(`app.cron[${i}].name`, workloadNames.cron(app.name, c.name), NAME_LIMITS.cronJob, "CronJob"));
+        problems.push(
+            ...nameLength(`app.cron[${i}].name`, workloadNames.cron(app.name, c.name), NAME_LIMITS.cronJob, "CronJob"),
+        );
     });
-    for (const d of duplicates(app.workers.map((w) => w.name))) problems.push(at("app.workers", `name ${JSON.stringify(d)} is used twice; worker names must be unique`));
-    for (const d of duplicates(app.cron.map((c) => c.name))) problems.push(at("app.cron", `name ${JSON.stringify(d)} is used twice; cron names must be unique`));
+    for (const d of duplicates(app.workers.map((w) => w.name)))
+        problems.push(at("app.workers", `name ${JSON.stringify(d)} is used twice; worker names must be unique`));
+    for (const d of duplicates(app.cron.map((c) => c.name)))
+        problems.push(at("app.cron", `name ${JSON.stringify(d)} is used twice; cron names must be unique`));
     for (const d of duplicates(app.queues)) problems.push(at("app.queues", `${JSON.stringify(d)} is listed twice`));
-    for (const d of duplicates(app.secretEnv)) problems.push(at("app.secretEnv", `${JSON.stringify(d)} is listed twice`));
-    for (const d of duplicates(app.writablePaths)) problems.push(at("app.writablePaths", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(app.secretEnv))
+        problems.push(at("app.secretEnv", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(app.writablePaths))
+        problems.push(at("app.writablePaths", `${JSON.stringify(d)} is listed twice`));
     app.secretEnv.forEach((name, i) => {
-        if (name in app.env) problems.push(at(`app.secretEnv[${i}]`, `${name} is also set in app.env; a variable is either plain or secret`));
+        if (name in app.env)
+            problems.push(
+                at(`app.secretEnv[${i}]`, `${name} is also set in app.env; a variable is either plain or secret`),
+            );
         if (secrets.appSecrets && !secrets.appSecrets.includes(name)) {
-            problems.push(at(`app.secretEnv[${i}]`, `${name} has no value in capstan:appSecrets; set it with: pulumi config set --secret --path 'appSecrets.${name}' <value>`));
+            problems.push(
+                at(
+                    `app.secretEnv[${i}]`,
+                    `${name} has no value in capstan:appSecrets; set it with: pulumi config set --secret --path 'appSecrets.${name}' <value>`,
+                ),
+            );
         }
     });
     const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
     for (const name of Object.keys(app.env)) {
-        if (generated.has(name)) problems.push(at(`app.env.${name}`, `is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; remove it or use another name`));
+        if (generated.has(name))
+            problems.push(
+                at(
+                    `app.env.${name}`,
+                    `is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; remove it or use another name`,
+                ),
+            );
     }
     app.secretEnv.forEach((name, i) => {
-        if (generated.has(name)) problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; use another name`));
+        if (generated.has(name))
+            problems.push(
+                at(
+                    `app.secretEnv[${i}]`,
+                    `${name} is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; use another name`,
+                ),
+            );
     });
     if (app.web.livenessPath !== undefined && app.web.livenessPath === app.web.healthPath) {
-        problems.push(at("app.web.livenessPath", `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`));
+        problems.push(
+            at(
+                "app.web.livenessPath",
+                `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`,
+            ),
+        );
     }
     return problems;
 }
@@ -253,11 +428,17 @@ function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const basicAuth = cfg.staging?.basicAuth;
     if (!basicAuth) return problems;
-    for (const d of duplicates(basicAuth.users)) problems.push(at("staging.basicAuth.users", `${JSON.stringify(d)} is listed twice`));
+    for (const d of duplicates(basicAuth.users))
+        problems.push(at("staging.basicAuth.users", `${JSON.stringify(d)} is listed twice`));
     if (secrets.basicAuthPasswords === undefined) return problems;
     basicAuth.users.forEach((user, i) => {
         if (!secrets.basicAuthPasswords?.includes(user)) {
-            problems.push(at(`staging.basicAuth.users[${i}]`, `user ${JSON.stringify(user)} has no password; set it with: pulumi config set --secret --path 'basicAuthPasswords.${user}' <password>`));
+            problems.push(
+                at(
+                    `staging.basicAuth.users[${i}]`,
+                    `user ${JSON.stringify(user)} has no password; set it with: pulumi config set --secret --path 'basicAuthPasswords.${user}' <password>`,
+                ),
+            );
         }
     });
     return problems;
@@ -265,7 +446,12 @@ function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
 
 function internalAuthChecks(cfg: RootConfig): ConfigProblem[] {
     return cfg.ingress.internal?.basicAuth && !cfg.staging?.basicAuth
-        ? [at("ingress.internal.basicAuth", "is true but capstan:staging.basicAuth is not set, so there is no login to put in front of the internal entry; set staging.basicAuth or remove this")]
+        ? [
+              at(
+                  "ingress.internal.basicAuth",
+                  "is true but capstan:staging.basicAuth is not set, so there is no login to put in front of the internal entry; set staging.basicAuth or remove this",
+              ),
+          ]
         : [];
 }
 
@@ -274,14 +460,26 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
     if (!tenant) return [];
     const problems: ConfigProblem[] = [];
     if (cfg.cluster.mode === "create") {
-        problems.push(at("tenant", "requires cluster.mode: shared (or external); a tenant runs in a cluster another stack or another tool manages"));
+        problems.push(
+            at(
+                "tenant",
+                "requires cluster.mode: shared (or external); a tenant runs in a cluster another stack or another tool manages",
+            ),
+        );
     }
     const { memoryRequest, memoryLimit } = tenant.limits;
     if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {
-        problems.push(at("tenant.limits.memoryRequest", `${memoryRequest} is more than memoryLimit ${memoryLimit}; a container's default request must fit in its default limit`));
+        problems.push(
+            at(
+                "tenant.limits.memoryRequest",
+                `${memoryRequest} is more than memoryLimit ${memoryLimit}; a container's default request must fit in its default limit`,
+            ),
+        );
     }
     if (!cfg.app.namespace) {
-        problems.push(...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"));
+        problems.push(
+            ...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"),
+        );
     }
     return problems;
 }

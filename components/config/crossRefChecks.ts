@@ -12,7 +12,13 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  * Namespaces the platform owns or Kubernetes reserves: an app there would share (or, for the
  * ingress controllers' namespace, take over) what is not its own.
  */
-export const PLATFORM_NAMESPACES = ["nginx-ingress", "kube-system", "kube-public", "kube-node-lease", "default"] as const;
+export const PLATFORM_NAMESPACES = [
+    "nginx-ingress",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "default",
+] as const;
 
 /** The app's namespace, and the key that sets it. */
 export function appNamespace(cfg: Pick<RootConfig, "app" | "tenant">): { namespace: string; path: string } {
@@ -25,7 +31,12 @@ function namespaceChecks(cfg: RootConfig): ConfigProblem[] {
     const { namespace, path } = appNamespace(cfg);
     const taken = (PLATFORM_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-");
     return taken
-        ? [at(path, `makes the app's namespace ${JSON.stringify(namespace)}, which belongs to the platform or Kubernetes (${PLATFORM_NAMESPACES.join(", ")}, kube-*); ${path === "app.name" ? "set app.namespace to a namespace of the app's own" : "choose another"}`)]
+        ? [
+              at(
+                  path,
+                  `makes the app's namespace ${JSON.stringify(namespace)}, which belongs to the platform or Kubernetes (${PLATFORM_NAMESPACES.join(", ")}, kube-*); ${path === "app.name" ? "set app.namespace to a namespace of the app's own" : "choose another"}`,
+              ),
+          ]
         : [];
 }
 
@@ -35,7 +46,12 @@ function certificateChecks(cfg: RootConfig): ConfigProblem[] {
         const arn = cfg.ingress[cls]?.certificateArn;
         const region = arn?.split(":")[3];
         return arn && region !== cfg.region
-            ? [at(`ingress.${cls}.certificateArn`, `is a certificate of ${region}, but the stack's load balancers are in aws:region ${cfg.region}; a listener takes only a certificate of its own region: request or import one in ${cfg.region}`)]
+            ? [
+                  at(
+                      `ingress.${cls}.certificateArn`,
+                      `is a certificate of ${region}, but the stack's load balancers are in aws:region ${cfg.region}; a listener takes only a certificate of its own region: request or import one in ${cfg.region}`,
+                  ),
+              ]
             : [];
     });
 }
@@ -56,14 +72,24 @@ function publicAccessChecks(cfg: RootConfig): ConfigProblem[] {
     const blocks = cidrs.map(parseCidr).filter((b): b is Cidr => b !== undefined);
     // A single 0.0.0.0/0 is reported at its own entry.
     if (blocks.some((b) => b.prefix === 0) || !coverWholeInternet(blocks)) return [];
-    return [at("cluster.publicAccessCidrs", `${blocks.map(formatCidr).join(" + ")} together cover the whole internet, as open as 0.0.0.0/0; list your office or VPN ranges, or none for a private endpoint`)];
+    return [
+        at(
+            "cluster.publicAccessCidrs",
+            `${blocks.map(formatCidr).join(" + ")} together cover the whole internet, as open as 0.0.0.0/0; list your office or VPN ranges, or none for a private endpoint`,
+        ),
+    ];
 }
 
 /** cluster-autoscaler must run the cluster's minor version; the pinned images are in versions.ts. */
 function versionChecks(cfg: RootConfig): ConfigProblem[] {
     const version = cfg.cluster.version;
     if (cfg.cluster.mode !== "create" || !version || version in CLUSTER_AUTOSCALER_IMAGE_TAGS) return [];
-    return [at("cluster.version", `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts`)];
+    return [
+        at(
+            "cluster.version",
+            `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts`,
+        ),
+    ];
 }
 
 /** The pods of a Deployment a rolling update adds: maxSurge 25% of the replicas, rounded up. */
@@ -84,16 +110,46 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
         ...(cfg.canary ? [{ replicas: 1, r: web }] : []),
         ...app.workers.map((w) => ({ replicas: w.minReplicas, r: w.resources })),
     ];
-    const pods = [...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })), { count: cfg.canary ? 2 : 1, r: web }];
-    const sum = (f: (r: typeof web) => string) => pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);
-    const need = { cpu: sum((r) => r.cpu), memory: sum((r) => r.memoryLimit), pods: pods.reduce((n, p) => n + p.count, 0) };
-    const have = { cpu: parseQuantity(tenant.quota.cpu) ?? Infinity, memory: parseQuantity(tenant.quota.memory) ?? Infinity, pods: tenant.quota.pods };
+    const pods = [
+        ...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })),
+        { count: cfg.canary ? 2 : 1, r: web },
+    ];
+    const sum = (f: (r: typeof web) => string) =>
+        pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);
+    const need = {
+        cpu: sum((r) => r.cpu),
+        memory: sum((r) => r.memoryLimit),
+        pods: pods.reduce((n, p) => n + p.count, 0),
+    };
+    const have = {
+        cpu: parseQuantity(tenant.quota.cpu) ?? Infinity,
+        memory: parseQuantity(tenant.quota.memory) ?? Infinity,
+        pods: tenant.quota.pods,
+    };
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const problems: ConfigProblem[] = [];
     const why = "the app at its minimum replicas, one rollout surge of every Deployment and the migration Job";
-    if (need.cpu > have.cpu) problems.push(at("tenant.quota.cpu", `${JSON.stringify(tenant.quota.cpu)} is less than the ${round(need.cpu)} CPU requested by ${why}; raise it to at least ${Math.ceil(need.cpu)}`));
-    if (need.memory > have.memory) problems.push(at("tenant.quota.memory", `${JSON.stringify(tenant.quota.memory)} is less than the ${Math.ceil(need.memory / 2 ** 30)}Gi of memory limits of ${why}; raise it to at least ${Math.ceil(need.memory / 2 ** 30)}Gi`));
-    if (need.pods > have.pods) problems.push(at("tenant.quota.pods", `${have.pods} is less than the ${need.pods} pods of ${why}; raise it to at least ${need.pods}`));
+    if (need.cpu > have.cpu)
+        problems.push(
+            at(
+                "tenant.quota.cpu",
+                `${JSON.stringify(tenant.quota.cpu)} is less than the ${round(need.cpu)} CPU requested by ${why}; raise it to at least ${Math.ceil(need.cpu)}`,
+            ),
+        );
+    if (need.memory > have.memory)
+        problems.push(
+            at(
+                "tenant.quota.memory",
+                `${JSON.stringify(tenant.quota.memory)} is less than the ${Math.ceil(need.memory / 2 ** 30)}Gi of memory limits of ${why}; raise it to at least ${Math.ceil(need.memory / 2 ** 30)}Gi`,
+            ),
+        );
+    if (need.pods > have.pods)
+        problems.push(
+            at(
+                "tenant.quota.pods",
+                `${have.pods} is less than the ${need.pods} pods of ${why}; raise it to at least ${need.pods}`,
+            ),
+        );
     return problems;
 }
 
@@ -103,9 +159,17 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
  * 'kubernetes.io' or 'k8s.io' labels specified with --node-labels"), so the group's nodes never join.
  */
 const KUBELET_LABELS = new Set([
-    "kubernetes.io/hostname", "kubernetes.io/os", "kubernetes.io/arch", "beta.kubernetes.io/os", "beta.kubernetes.io/arch",
-    "topology.kubernetes.io/zone", "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region",
-    "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type",
+    "kubernetes.io/hostname",
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/region",
+    "node.kubernetes.io/instance-type",
+    "beta.kubernetes.io/instance-type",
 ]);
 
 export function kubeletRefuses(key: string): boolean {
@@ -122,14 +186,31 @@ function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
     return cfg.nodeGroups.flatMap((g, i) => {
         const problems: ConfigProblem[] = [];
         for (const key of Object.keys(g.labels).filter(kubeletRefuses)) {
-            problems.push(at(`nodeGroups[${i}].labels.${key}`, `is in the kubernetes.io/k8s.io namespace, which a kubelet may not label its node with: the group's nodes would never join; use your own prefix (e.g. example.com/role) or node.kubernetes.io/`));
+            problems.push(
+                at(
+                    `nodeGroups[${i}].labels.${key}`,
+                    `is in the kubernetes.io/k8s.io namespace, which a kubelet may not label its node with: the group's nodes would never join; use your own prefix (e.g. example.com/role) or node.kubernetes.io/`,
+                ),
+            );
         }
         const taints = g.taints.map((t) => `${t.key}:${t.effect}`);
         taints.forEach((t, j) => {
-            if (taints.indexOf(t) !== j) problems.push(at(`nodeGroups[${i}].taints[${j}]`, `repeats the taint ${t}; a node takes one taint per key and effect`));
+            if (taints.indexOf(t) !== j)
+                problems.push(
+                    at(
+                        `nodeGroups[${i}].taints[${j}]`,
+                        `repeats the taint ${t}; a node takes one taint per key and effect`,
+                    ),
+                );
         });
         g.instanceTypes.forEach((t, j) => {
-            if (g.instanceTypes.indexOf(t) !== j) problems.push(at(`nodeGroups[${i}].instanceTypes[${j}]`, `${JSON.stringify(t)} is listed twice; the Auto Scaling group takes each instance type once`));
+            if (g.instanceTypes.indexOf(t) !== j)
+                problems.push(
+                    at(
+                        `nodeGroups[${i}].instanceTypes[${j}]`,
+                        `${JSON.stringify(t)} is listed twice; the Auto Scaling group takes each instance type once`,
+                    ),
+                );
         });
         return problems;
     });
@@ -138,7 +219,16 @@ function nodeGroupChecks(cfg: RootConfig): ConfigProblem[] {
 /** EKS access entries: one per principal. */
 function adminChecks(cfg: RootConfig): ConfigProblem[] {
     const arns = cfg.cluster.adminRoleArns;
-    return arns.flatMap((a, i) => (arns.indexOf(a) !== i ? [at(`cluster.adminRoleArns[${i}]`, `${JSON.stringify(a)} is listed twice; EKS takes one access entry per principal`)] : []));
+    return arns.flatMap((a, i) =>
+        arns.indexOf(a) !== i
+            ? [
+                  at(
+                      `cluster.adminRoleArns[${i}]`,
+                      `${JSON.stringify(a)} is listed twice; EKS takes one access entry per principal`,
+                  ),
+              ]
+            : [],
+    );
 }
 
 /** References between keys that the cluster, AWS or NGINX will enforce. */
@@ -151,6 +241,11 @@ export function crossRefChecks(cfg: RootConfig): ConfigProblem[] {
         ...nodeGroupChecks(cfg),
         ...adminChecks(cfg),
         ...quotaChecks(cfg),
-        ...(cfg.cluster.mode === "create" ? [...placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups"), ...capacityProblems(cfg)] : []),
+        ...(cfg.cluster.mode === "create"
+            ? [
+                  ...placementProblems(workloadPlacements(cfg.app), cfg.nodeGroups, "nodeGroups"),
+                  ...capacityProblems(cfg),
+              ]
+            : []),
     ];
 }

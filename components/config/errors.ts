@@ -50,13 +50,19 @@ export class ConfigError extends pulumi.RunError {
 
     constructor(problems: readonly ConfigProblem[]) {
         const lines = problems.map((p) => `  - ${p.path}: ${p.message}`);
-        super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
+        super(
+            `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+        );
         this.name = "ConfigError";
         this.problems = problems;
     }
 
     /** True for a ConfigError from any copy of this module (tests and the render load the program separately). */
     static is(err: unknown): err is ConfigError {
-        return typeof err === "object" && err !== null && (err as { isCapstanConfigError?: unknown }).isCapstanConfigError === true;
+        return (
+            typeof err === "object" &&
+            err !== null &&
+            (err as { isCapstanConfigError?: unknown }).isCapstanConfigError === true
+        );
     }
 }

@@ -44,14 +44,22 @@ export const memory = quantity("memory");
  */
 export const envValue = z.string();
 /** An environment variable name as Kubernetes takes it (IsEnvVarName): letters, digits, `_ . -`, not starting with a digit. */
-export const envName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: "must be an environment variable name (letters, digits, '_', '.', '-', not starting with a digit)" });
-export const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/).max(63);
+export const envName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
+    message: "must be an environment variable name (letters, digits, '_', '.', '-', not starting with a digit)",
+});
+export const labelValue = z
+    .string()
+    .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/)
+    .max(63);
 /** A label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of at most 63. */
 export const labelKey = z
     .string()
-    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
-        message: "must be a Kubernetes label key such as role or example.com/role",
-    })
+    .regex(
+        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+        {
+            message: "must be a Kubernetes label key such as role or example.com/role",
+        },
+    )
     .refine((k) => k.split("/").pop()!.length <= 63 && (!k.includes("/") || k.split("/")[0].length <= 253), {
         message: "is too long for a Kubernetes label key: at most 63 characters after the prefix, 253 in the prefix",
     });

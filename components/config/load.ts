@@ -49,20 +49,54 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
                 return [{ path, message: `is required${hint ? `; ${hint}` : ""}` }];
             }
             if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
-                return [{ path, message: notTextMessage(issue.path[issue.path.length - 1] as string | number, input), kind: "not-text" }];
+                return [
+                    {
+                        path,
+                        message: notTextMessage(issue.path[issue.path.length - 1] as string | number, input),
+                        kind: "not-text",
+                    },
+                ];
             }
-            return [{ path, message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
+            return [
+                {
+                    path,
+                    message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`,
+                },
+            ];
         case "unrecognized_keys":
             return issue.keys.map((k) => ({
                 path: configPath([...issue.path, k]),
                 message: "is not a known key (a typo?); see the config reference in README.md",
             }));
         case "too_small":
-            return [{ path, message: issue.origin === "array" ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}` : issue.origin === "string" ? "must not be empty" : `${shown(input)} is less than the minimum ${issue.minimum}` }];
+            return [
+                {
+                    path,
+                    message:
+                        issue.origin === "array"
+                            ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
+                            : issue.origin === "string"
+                              ? "must not be empty"
+                              : `${shown(input)} is less than the minimum ${issue.minimum}`,
+                },
+            ];
         case "too_big":
-            return [{ path, message: issue.origin === "string" ? `is longer than ${issue.maximum} characters` : `${shown(input)} is greater than the maximum ${issue.maximum}` }];
+            return [
+                {
+                    path,
+                    message:
+                        issue.origin === "string"
+                            ? `is longer than ${issue.maximum} characters`
+                            : `${shown(input)} is greater than the maximum ${issue.maximum}`,
+                },
+            ];
         case "invalid_value":
-            return [{ path, message: `${shown(input)} is not allowed; use one of: ${issue.values.map((v) => String(v)).join(", ")}` }];
+            return [
+                {
+                    path,
+                    message: `${shown(input)} is not allowed; use one of: ${issue.values.map((v) => String(v)).join(", ")}`,
+                },
+            ];
         case "invalid_format":
             return [{ path, message: `${shown(input)} ${issue.message}` }];
         case "invalid_union":
@@ -72,7 +106,12 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
         case "invalid_element":
             return [{ path, message: `${shown(input)}: ${issue.issues.map((i) => i.message).join("; ")}` }];
         default:
-            return [{ path, message: issue.message.startsWith("Invalid") ? `${shown(input)}: ${issue.message}` : issue.message }];
+            return [
+                {
+                    path,
+                    message: issue.message.startsWith("Invalid") ? `${shown(input)}: ${issue.message}` : issue.message,
+                },
+            ];
     }
 }
 
@@ -88,7 +127,10 @@ function secretNames(raw: string | undefined): { names?: string[]; values?: Reco
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed)) {
-        if (typeof v !== "string") return { problem: `entry ${JSON.stringify(k)} is not a string; set each entry with pulumi config set --secret --path` };
+        if (typeof v !== "string")
+            return {
+                problem: `entry ${JSON.stringify(k)} is not a string; set each entry with pulumi config set --secret --path`,
+            };
         values[k] = v;
     }
     return { names: Object.keys(values), values };
@@ -113,7 +155,10 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
                 // an empty map means the feature is off.
                 if (!isEmptyMap(value)) raw[key] = value;
             } catch {
-                problems.push({ path: `capstan:${key}`, message: `${JSON.stringify(text)} is not a map or list; see the config reference in README.md` });
+                problems.push({
+                    path: `capstan:${key}`,
+                    message: `${JSON.stringify(text)} is not a map or list; see the config reference in README.md`,
+                });
             }
         } else {
             raw[key] = text;
@@ -122,7 +167,10 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
     for (const full of Object.keys(pulumi.runtime.allConfig())) {
         const [ns, key] = full.split(":", 2);
         if (ns === "capstan" && !(key in CONFIG_KEYS)) {
-            problems.push({ path: full, message: "is not a known key (a typo?); see the config reference in README.md" });
+            problems.push({
+                path: full,
+                message: "is not a known key (a typo?); see the config reference in README.md",
+            });
         }
     }
     return { raw, problems };
@@ -142,7 +190,10 @@ function readSecret(key: "appSecrets" | "basicAuthPasswords", problems: ConfigPr
     const full = `capstan:${key}`;
     const text = pulumi.runtime.getConfig(full);
     if (text !== undefined && !isConfigSecret(full) && text.trim() !== "{}") {
-        problems.push({ path: full, message: `is stored in plain text in the stack file; remove it and set each entry with: pulumi config set --secret --path '${key}.NAME' <value>` });
+        problems.push({
+            path: full,
+            message: `is stored in plain text in the stack file; remove it and set each entry with: pulumi config set --secret --path '${key}.NAME' <value>`,
+        });
     }
     const read = secretNames(text);
     if (read.problem) problems.push({ path: full, message: read.problem });
@@ -155,7 +206,10 @@ function readSecretText(key: "kubeconfig", problems: ConfigProblem[]): pulumi.Ou
     const text = pulumi.runtime.getConfig(full);
     if (text === undefined || text === "") return undefined;
     if (!isConfigSecret(full)) {
-        problems.push({ path: full, message: `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${key} "$(cat FILE)"` });
+        problems.push({
+            path: full,
+            message: `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${key} "$(cat FILE)"`,
+        });
     }
     return pulumi.secret(text);
 }
@@ -178,7 +232,11 @@ function deepFreeze<T>(value: T): T {
  * config in hand. Each key is parsed on its own, so that the cross-field rules still run for the
  * keys that are valid, and every problem is reported in one go.
  */
-export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: SecretKeys, names?: StackName): { config?: RootConfig; problems: ConfigProblem[] } {
+export function validateConfig(
+    raw: Readonly<Record<string, unknown>>,
+    secrets: SecretKeys,
+    names?: StackName,
+): { config?: RootConfig; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     const parts: Partial<Record<keyof RootConfig, unknown>> = {};
     const salvaged: (Salvaged & { key: string })[] = [];
@@ -188,7 +246,9 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: 
             parts[key] = parsed.data;
             continue;
         }
-        problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)));
+        problems.push(
+            ...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)),
+        );
         // The rest of the key still gets its cross-field checks.
         const partial = salvage(key, schema, raw[key], parsed.error.issues);
         if (partial) {
@@ -198,7 +258,10 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>, secrets: 
     }
     const incomplete = new Set(salvaged.filter((s) => s.leftOut).map((s) => s.key));
     const cross = crossChecks(parts as Partial<RootConfig>, secrets, names, incomplete).flatMap((p) => {
-        const path = salvaged.reduce<string | undefined>((at, s) => (at === undefined ? undefined : s.mapPath(at)), p.path);
+        const path = salvaged.reduce<string | undefined>(
+            (at, s) => (at === undefined ? undefined : s.mapPath(at)),
+            p.path,
+        );
         return path === undefined ? [] : [{ ...p, path }];
     });
     problems.push(...cross);
@@ -214,7 +277,15 @@ export function loadConfig(): CapstanConfig {
     const appSecrets = readSecret("appSecrets", problems);
     const basicAuthPasswords = readSecret("basicAuthPasswords", problems);
     const kubeconfig = readSecretText("kubeconfig", problems);
-    const validated = validateConfig(raw, { appSecrets: appSecrets.names, basicAuthPasswords: basicAuthPasswords.names, kubeconfig: kubeconfig !== undefined }, { project: pulumi.getProject(), stack: pulumi.getStack() });
+    const validated = validateConfig(
+        raw,
+        {
+            appSecrets: appSecrets.names,
+            basicAuthPasswords: basicAuthPasswords.names,
+            kubeconfig: kubeconfig !== undefined,
+        },
+        { project: pulumi.getProject(), stack: pulumi.getStack() },
+    );
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const cfg = validated.config;
@@ -222,6 +293,10 @@ export function loadConfig(): CapstanConfig {
     const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
     return Object.freeze({
         ...frozen,
-        secrets: { appSecrets: appSecrets.output, basicAuthPasswords: basicAuthPasswords.output, ...(kubeconfig ? { kubeconfig } : {}) },
+        secrets: {
+            appSecrets: appSecrets.output,
+            basicAuthPasswords: basicAuthPasswords.output,
+            ...(kubeconfig ? { kubeconfig } : {}),
+        },
     });
 }

@@ -25,7 +25,9 @@ interface Built {
 function tooLong(b: Built): ConfigProblem[] {
     const length = b.name.length + (b.autoNamed ? AUTONAME_SUFFIX : 0);
     if (length <= b.limit) return [];
-    const shown = b.autoNamed ? `${JSON.stringify(b.name)} plus Pulumi's ${AUTONAME_SUFFIX}-character suffix` : JSON.stringify(b.name);
+    const shown = b.autoNamed
+        ? `${JSON.stringify(b.name)} plus Pulumi's ${AUTONAME_SUFFIX}-character suffix`
+        : JSON.stringify(b.name);
     return [at(b.path, `makes the ${b.what} ${shown} ${length} characters long; ${b.limit} is the limit: ${b.fix}`)];
 }
 
@@ -35,22 +37,90 @@ function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const stackFix = `use a shorter stack name (the cluster is named ${JSON.stringify(cluster)}, <project>-<stack>)`;
     if (!/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(cluster)) {
-        problems.push(at("cluster.mode", `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`));
+        problems.push(
+            at(
+                "cluster.mode",
+                `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`,
+            ),
+        );
     }
     const built: Built[] = [
-        { path: "cluster.mode", what: "EKS cluster name", name: cluster, limit: NAME_LIMITS.eksCluster, autoNamed: false, fix: stackFix },
-        { path: "cluster.mode", what: "IAM role name", name: awsNames.clusterRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
-        { path: "cluster.mode", what: "IAM role name", name: awsNames.cniRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
-        { path: "cluster.mode", what: "IAM role name", name: awsNames.autoscalerRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
-        { path: "cluster.mode", what: "IAM role name", name: awsNames.terminationHandlerRole(cluster), limit: NAME_LIMITS.iamRole, autoNamed: true, fix: stackFix },
-        { path: "cluster.mode", what: "SQS queue name", name: awsNames.drainQueue(cluster), limit: NAME_LIMITS.sqsQueue, autoNamed: true, fix: stackFix },
+        {
+            path: "cluster.mode",
+            what: "EKS cluster name",
+            name: cluster,
+            limit: NAME_LIMITS.eksCluster,
+            autoNamed: false,
+            fix: stackFix,
+        },
+        {
+            path: "cluster.mode",
+            what: "IAM role name",
+            name: awsNames.clusterRole(cluster),
+            limit: NAME_LIMITS.iamRole,
+            autoNamed: true,
+            fix: stackFix,
+        },
+        {
+            path: "cluster.mode",
+            what: "IAM role name",
+            name: awsNames.cniRole(cluster),
+            limit: NAME_LIMITS.iamRole,
+            autoNamed: true,
+            fix: stackFix,
+        },
+        {
+            path: "cluster.mode",
+            what: "IAM role name",
+            name: awsNames.autoscalerRole(cluster),
+            limit: NAME_LIMITS.iamRole,
+            autoNamed: true,
+            fix: stackFix,
+        },
+        {
+            path: "cluster.mode",
+            what: "IAM role name",
+            name: awsNames.terminationHandlerRole(cluster),
+            limit: NAME_LIMITS.iamRole,
+            autoNamed: true,
+            fix: stackFix,
+        },
+        {
+            path: "cluster.mode",
+            what: "SQS queue name",
+            name: awsNames.drainQueue(cluster),
+            limit: NAME_LIMITS.sqsQueue,
+            autoNamed: true,
+            fix: stackFix,
+        },
     ];
     cfg.nodeGroups.forEach((g, i) => {
         const fix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;
         built.push(
-            { path: `nodeGroups[${i}].name`, what: "IAM role name", name: awsNames.nodeRole(cluster, g.name), limit: NAME_LIMITS.iamRole, autoNamed: true, fix },
-            { path: `nodeGroups[${i}].name`, what: "instance profile name", name: awsNames.nodeRole(cluster, g.name), limit: NAME_LIMITS.instanceProfile, autoNamed: true, fix },
-            { path: `nodeGroups[${i}].name`, what: "launch template name", name: awsNames.nodeGroup(cluster, g.name), limit: NAME_LIMITS.launchTemplate, autoNamed: true, fix },
+            {
+                path: `nodeGroups[${i}].name`,
+                what: "IAM role name",
+                name: awsNames.nodeRole(cluster, g.name),
+                limit: NAME_LIMITS.iamRole,
+                autoNamed: true,
+                fix,
+            },
+            {
+                path: `nodeGroups[${i}].name`,
+                what: "instance profile name",
+                name: awsNames.nodeRole(cluster, g.name),
+                limit: NAME_LIMITS.instanceProfile,
+                autoNamed: true,
+                fix,
+            },
+            {
+                path: `nodeGroups[${i}].name`,
+                what: "launch template name",
+                name: awsNames.nodeGroup(cluster, g.name),
+                limit: NAME_LIMITS.launchTemplate,
+                autoNamed: true,
+                fix,
+            },
         );
     });
     problems.push(...oncePerKey(built));
@@ -59,12 +129,27 @@ function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
 
 /** Label and taint keys travel as tags of the node group's Auto Scaling group, whose keys are at most 128. */
 function nodeTemplateTagChecks(cfg: RootConfig): ConfigProblem[] {
-    return cfg.nodeGroups.flatMap((g, i) => [
-        ...Object.keys(g.labels).map((k) => ({ path: `nodeGroups[${i}].labels.${k}`, tag: nodeTemplateTagKey("label", k) })),
-        ...g.taints.map((t, j) => ({ path: `nodeGroups[${i}].taints[${j}].key`, tag: nodeTemplateTagKey("taint", t.key) })),
-    ].flatMap(({ path, tag }) =>
-        tag.length > NAME_LIMITS.tagKey ? [at(path, `becomes the Auto Scaling group tag ${JSON.stringify(tag)}, ${tag.length} characters; AWS allows ${NAME_LIMITS.tagKey}: use a shorter key`)] : [],
-    ));
+    return cfg.nodeGroups.flatMap((g, i) =>
+        [
+            ...Object.keys(g.labels).map((k) => ({
+                path: `nodeGroups[${i}].labels.${k}`,
+                tag: nodeTemplateTagKey("label", k),
+            })),
+            ...g.taints.map((t, j) => ({
+                path: `nodeGroups[${i}].taints[${j}].key`,
+                tag: nodeTemplateTagKey("taint", t.key),
+            })),
+        ].flatMap(({ path, tag }) =>
+            tag.length > NAME_LIMITS.tagKey
+                ? [
+                      at(
+                          path,
+                          `becomes the Auto Scaling group tag ${JSON.stringify(tag)}, ${tag.length} characters; AWS allows ${NAME_LIMITS.tagKey}: use a shorter key`,
+                      ),
+                  ]
+                : [],
+        ),
+    );
 }
 
 /** Where the namespace's name comes from, for messages. */
@@ -77,11 +162,32 @@ function appNames(cfg: RootConfig, namespace: string): ConfigProblem[] {
     const path = namespaceSource(cfg);
     const fix = `shorten ${path} (the app's AWS resources are named after the namespace ${JSON.stringify(namespace)})`;
     const built: Built[] = [
-        { path, what: "IAM role name", name: awsNames.appRole(namespace), limit: NAME_LIMITS.iamRole, autoNamed: true, fix },
-        { path, what: "S3 bucket name", name: awsNames.bucket(namespace), limit: NAME_LIMITS.s3Bucket, autoNamed: true, fix },
+        {
+            path,
+            what: "IAM role name",
+            name: awsNames.appRole(namespace),
+            limit: NAME_LIMITS.iamRole,
+            autoNamed: true,
+            fix,
+        },
+        {
+            path,
+            what: "S3 bucket name",
+            name: awsNames.bucket(namespace),
+            limit: NAME_LIMITS.s3Bucket,
+            autoNamed: true,
+            fix,
+        },
     ];
     cfg.app.queues.forEach((q, i) => {
-        built.push({ path: `app.queues[${i}]`, what: "SQS queue name", name: awsNames.deadLetterQueue(namespace, q), limit: NAME_LIMITS.sqsQueue, autoNamed: true, fix: `shorten the queue's name or ${path}` });
+        built.push({
+            path: `app.queues[${i}]`,
+            what: "SQS queue name",
+            name: awsNames.deadLetterQueue(namespace, q),
+            limit: NAME_LIMITS.sqsQueue,
+            autoNamed: true,
+            fix: `shorten the queue's name or ${path}`,
+        });
     });
     return oncePerKey(built);
 }
@@ -103,13 +209,35 @@ function oncePerKey(built: readonly Built[]): ConfigProblem[] {
 /** Host names: each label at most 63 characters, the whole at most 253, and the VirtualServer named after it. */
 function hostChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    for (const [cls, entry] of [["public", cfg.ingress.public], ["internal", cfg.ingress.internal]] as const) {
+    for (const [cls, entry] of [
+        ["public", cfg.ingress.public],
+        ["internal", cfg.ingress.internal],
+    ] as const) {
         entry?.hosts.forEach((host, i) => {
             const path = `ingress.${cls}.hosts[${i}]`;
             const long = host.split(".").find((l) => l.length > NAME_LIMITS.dnsLabel);
-            if (long) problems.push(at(path, `${JSON.stringify(host)} has the label ${JSON.stringify(long)} of ${long.length} characters; DNS allows ${NAME_LIMITS.dnsLabel} per label`));
-            else if (host.length > NAME_LIMITS.dnsName) problems.push(at(path, `${JSON.stringify(host)} is ${host.length} characters; DNS allows ${NAME_LIMITS.dnsName}`));
-            else problems.push(...tooLong({ path, what: "VirtualServer name", name: `${cfg.app.name}-${cls}-${host}`, limit: NAME_LIMITS.subdomain, autoNamed: false, fix: "use a shorter host or app.name" }));
+            if (long)
+                problems.push(
+                    at(
+                        path,
+                        `${JSON.stringify(host)} has the label ${JSON.stringify(long)} of ${long.length} characters; DNS allows ${NAME_LIMITS.dnsLabel} per label`,
+                    ),
+                );
+            else if (host.length > NAME_LIMITS.dnsName)
+                problems.push(
+                    at(path, `${JSON.stringify(host)} is ${host.length} characters; DNS allows ${NAME_LIMITS.dnsName}`),
+                );
+            else
+                problems.push(
+                    ...tooLong({
+                        path,
+                        what: "VirtualServer name",
+                        name: `${cfg.app.name}-${cls}-${host}`,
+                        limit: NAME_LIMITS.subdomain,
+                        autoNamed: false,
+                        fix: "use a shorter host or app.name",
+                    }),
+                );
         });
     }
     return problems;
@@ -128,10 +256,24 @@ export function nameChecks(cfg: RootConfig, names: StackName | undefined): Confi
     }
     // A Service name is a DNS-1035 label: it starts with a letter.
     if (/^[0-9]/.test(cfg.app.name)) {
-        problems.push(at("app.name", `${JSON.stringify(cfg.app.name)} starts with a digit, but it names the Service ${JSON.stringify(workloadNames.web(cfg.app.name))}, which must start with a letter`));
+        problems.push(
+            at(
+                "app.name",
+                `${JSON.stringify(cfg.app.name)} starts with a digit, but it names the Service ${JSON.stringify(workloadNames.web(cfg.app.name))}, which must start with a letter`,
+            ),
+        );
     }
     if (cfg.staging?.basicAuth) {
-        problems.push(...tooLong({ path: "app.name", what: "staging access Policy, a label value,", name: `${cfg.app.name}-staging-access`, limit: NAME_LIMITS.label, autoNamed: false, fix: "shorten app.name" }));
+        problems.push(
+            ...tooLong({
+                path: "app.name",
+                what: "staging access Policy, a label value,",
+                name: `${cfg.app.name}-staging-access`,
+                limit: NAME_LIMITS.label,
+                autoNamed: false,
+                fix: "shorten app.name",
+            }),
+        );
     }
     return problems;
 }

@@ -87,7 +87,8 @@ export const awsNames = {
 };
 
 /** The tag that tells cluster-autoscaler a group's label or taint while the group has no node. */
-export const nodeTemplateTagKey = (kind: "label" | "taint", key: string) => `k8s.io/cluster-autoscaler/node-template/${kind}/${key}`;
+export const nodeTemplateTagKey = (kind: "label" | "taint", key: string) =>
+    `k8s.io/cluster-autoscaler/node-template/${kind}/${key}`;
 
 /**
  * The environment variables through which the app's AWS resources reach its pods. They live here

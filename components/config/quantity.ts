@@ -50,7 +50,8 @@ const EXAMPLES: Record<QuantityKind, string> = { CPU: "500m, 0.5 or 2", memory: 
 /** Why a requested amount of CPU or memory is not one Kubernetes accepts; undefined when it is. */
 export function quantityProblem(text: string, kind: QuantityKind): string | undefined {
     const value = parseQuantity(text);
-    if (value === undefined) return `${JSON.stringify(text)} is not a Kubernetes quantity; write the ${kind} like ${EXAMPLES[kind]} (no space, binary units as Ki/Mi/Gi)`;
+    if (value === undefined)
+        return `${JSON.stringify(text)} is not a Kubernetes quantity; write the ${kind} like ${EXAMPLES[kind]} (no space, binary units as Ki/Mi/Gi)`;
     if (value < 0) return `${JSON.stringify(text)} is negative; Kubernetes refuses negative ${kind} amounts`;
     return undefined;
 }
@@ -58,6 +59,11 @@ export function quantityProblem(text: string, kind: QuantityKind): string | unde
 /** A quantity for messages: the text as written and, when it helps, its value in plain units. */
 export function showQuantity(text: string, kind: QuantityKind): string {
     const value = parseQuantity(text) ?? 0;
-    const plain = kind === "CPU" ? `${Math.round(value * 1000) / 1000} CPU` : value >= 2 ** 20 ? `${Math.round((value / 2 ** 20) * 10) / 10}Mi` : `${value} bytes`;
+    const plain =
+        kind === "CPU"
+            ? `${Math.round(value * 1000) / 1000} CPU`
+            : value >= 2 ** 20
+              ? `${Math.round((value / 2 ** 20) * 10) / 10}Mi`
+              : `${value} bytes`;
     return `${text} (${plain})`;
 }

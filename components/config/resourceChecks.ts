@@ -21,14 +21,35 @@ export function resourceProblems(path: string, r: Resources, scaledOnCpu: boolea
     const memory = parseQuantity(r.memory);
     const limit = parseQuantity(r.memoryLimit);
     if (scaledOnCpu && cpu === 0) {
-        problems.push(at(`${path}.cpu`, `${JSON.stringify(r.cpu)} requests no CPU, but its autoscaler scales on CPU utilization, a share of the request: request some CPU, e.g. 100m`));
+        problems.push(
+            at(
+                `${path}.cpu`,
+                `${JSON.stringify(r.cpu)} requests no CPU, but its autoscaler scales on CPU utilization, a share of the request: request some CPU, e.g. 100m`,
+            ),
+        );
     }
-    if (memory === 0) problems.push(at(`${path}.memory`, `${JSON.stringify(r.memory)} requests no memory; request what the process needs, e.g. 512Mi`));
+    if (memory === 0)
+        problems.push(
+            at(
+                `${path}.memory`,
+                `${JSON.stringify(r.memory)} requests no memory; request what the process needs, e.g. 512Mi`,
+            ),
+        );
     if (limit !== undefined && limit > 0 && limit < MIN_MEMORY) {
-        problems.push(at(`${path}.${r.memoryLimit === r.memory ? "memory" : "memoryLimit"}`, `${showQuantity(r.memoryLimit, "memory")} is too little memory for any process to start; a bare number is bytes: write the unit, e.g. 512Mi or 1.5Gi`));
+        problems.push(
+            at(
+                `${path}.${r.memoryLimit === r.memory ? "memory" : "memoryLimit"}`,
+                `${showQuantity(r.memoryLimit, "memory")} is too little memory for any process to start; a bare number is bytes: write the unit, e.g. 512Mi or 1.5Gi`,
+            ),
+        );
     }
     if (memory !== undefined && limit !== undefined && limit < memory) {
-        problems.push(at(`${path}.memoryLimit`, `${showQuantity(r.memoryLimit, "memory")} is below the memory request ${showQuantity(r.memory, "memory")}, which the API server refuses; set memoryLimit >= memory`));
+        problems.push(
+            at(
+                `${path}.memoryLimit`,
+                `${showQuantity(r.memoryLimit, "memory")} is below the memory request ${showQuantity(r.memory, "memory")}, which the API server refuses; set memoryLimit >= memory`,
+            ),
+        );
     }
     return problems;
 }

@@ -133,7 +133,9 @@ export function cronProblem(schedule: string): string | undefined {
         return `${JSON.stringify(schedule)} sets the time zone inside the schedule, which Kubernetes rejects; remove it and set timeZone (e.g. timeZone: Europe/Berlin)`;
     }
     if (s.startsWith("@")) {
-        return CRON_MACROS.has(s) ? undefined : `${JSON.stringify(schedule)} is not a known macro (${[...CRON_MACROS].join(", ")})`;
+        return CRON_MACROS.has(s)
+            ? undefined
+            : `${JSON.stringify(schedule)} is not a known macro (${[...CRON_MACROS].join(", ")})`;
     }
     const fields = s.split(/\s+/);
     if (fields.length !== 5) {
@@ -151,10 +153,12 @@ export function cronProblem(schedule: string): string | undefined {
  * exactly, and never `Local` (the controller's own zone).
  */
 export function timeZoneProblem(tz: string): string | undefined {
-    if (tz.toLowerCase() === "local") return `${JSON.stringify(tz)} is the controller's own zone, which the API server refuses; name an IANA zone such as Europe/Berlin or UTC`;
+    if (tz.toLowerCase() === "local")
+        return `${JSON.stringify(tz)} is the controller's own zone, which the API server refuses; name an IANA zone such as Europe/Berlin or UTC`;
     if (TIME_ZONES.has(tz)) return undefined;
     const spelled = [...TIME_ZONES].find((z) => z.toLowerCase() === tz.toLowerCase());
-    if (spelled) return `${JSON.stringify(tz)} is spelled ${spelled} in the IANA database, and the API server's lookup is case-sensitive; use ${spelled}`;
+    if (spelled)
+        return `${JSON.stringify(tz)} is spelled ${spelled} in the IANA database, and the API server's lookup is case-sensitive; use ${spelled}`;
     return `${JSON.stringify(tz)} is not an IANA time zone the API server knows; use one such as Europe/Berlin, America/New_York or UTC`;
 }
 

@@ -68,7 +68,12 @@ function toOriginal(path: readonly Seg[], indexes: Map<string, number[]>): Seg[]
  * Reads `raw` (the value of root key `key`) with `schema` as far as it goes, given the issues of a
  * failed parse. Undefined when a required value cannot be read (the key's checks are then skipped).
  */
-export function salvage(key: string, schema: z.ZodType, raw: unknown, issues: readonly z.core.$ZodIssue[]): Salvaged | undefined {
+export function salvage(
+    key: string,
+    schema: z.ZodType,
+    raw: unknown,
+    issues: readonly z.core.$ZodIssue[],
+): Salvaged | undefined {
     const work: unknown = structuredClone(raw);
     const replaced: string[] = [];
     let indexes = new Map<string, number[]>();
@@ -104,7 +109,9 @@ export function salvage(key: string, schema: z.ZodType, raw: unknown, issues: re
                     compacted += piece;
                     original += index && kept ? `[${kept[Number(index[1])]}]` : piece;
                 }
-                const about = (r: string) => original === r || [".", "["].some((c) => original.startsWith(`${r}${c}`) || r.startsWith(`${original}${c}`));
+                const about = (r: string) =>
+                    original === r ||
+                    [".", "["].some((c) => original.startsWith(`${r}${c}`) || r.startsWith(`${original}${c}`));
                 return replaced.some(about) ? undefined : original;
             };
             return { data: parsed.data, mapPath, leftOut: replaced.some((r) => r.endsWith("]")) };

@@ -1,5 +1,20 @@
 import { z } from "zod";
-import { cidr, command, cpu, envName, envValue, int, label, labelKey, labelValue, memory, nodePort, port, resources, taint } from "./fields";
+import {
+    cidr,
+    command,
+    cpu,
+    envName,
+    envValue,
+    int,
+    label,
+    labelKey,
+    labelValue,
+    memory,
+    nodePort,
+    port,
+    resources,
+    taint,
+} from "./fields";
 import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
 
 /**
@@ -11,13 +26,17 @@ import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
  */
 
 /** An EKS add-on version as EKS names them, e.g. v1.19.2-eksbuild.1. */
-const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "is not an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions lists them)" });
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, {
+    message: "is not an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions lists them)",
+});
 
 export const networkSchema = z.strictObject({
     /** The VPC's IPv4 block; subnets are carved from it. */
     cidrBlock: cidr,
     /** Two or more zones of `aws:region`, one public and one private subnet each. */
-    availabilityZones: z.array(z.string()).min(2, { message: "needs at least two availability zones for a highly available cluster" }),
+    availabilityZones: z
+        .array(z.string())
+        .min(2, { message: "needs at least two availability zones for a highly available cluster" }),
     /**
      * `perZone`: one NAT gateway per zone, so losing a zone does not cut the others off.
      * `single`: one for the whole VPC, cheaper, for non-production stacks.
@@ -41,28 +60,56 @@ export const clusterSchema = z
         /** `external`: the namespace of the cluster's ingress controllers. @default nginx-ingress */
         ingressNamespace: label().optional(),
         /** `external`: the cluster's IAM OIDC provider; the app's AWS data (bucket, queues, IRSA role) is created only when it is given. */
-        oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, { message: "must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer>" }).optional(),
+        oidcProviderArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, {
+                message: "must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer>",
+            })
+            .optional(),
         /** `org/project/stack` of the stack that owns the cluster, for `mode: shared`. */
-        sharedStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be a fully qualified stack name, org/project/stack" }).optional(),
+        sharedStack: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+                message: "must be a fully qualified stack name, org/project/stack",
+            })
+            .optional(),
         /** Kubernetes minor version, e.g. "1.34". */
-        version: z.string().regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' }).optional(),
+        version: z
+            .string()
+            .regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' })
+            .optional(),
         /** The EKS AMI release of the nodes, e.g. "v20260930". @default the release pinned for `version` in components/platform/versions.ts */
-        amiRelease: z.string().regex(/^v\d{8}$/, { message: 'must be an EKS AMI release such as "v20260930"' }).optional(),
+        amiRelease: z
+            .string()
+            .regex(/^v\d{8}$/, { message: 'must be an EKS AMI release such as "v20260930"' })
+            .optional(),
         /** Networks allowed to reach the public API endpoint. Empty: the endpoint is private only. @default [] */
         publicAccessCidrs: z.array(cidr).default([]),
         /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */
         addons: z
-            .strictObject({ vpcCni: addonVersion.optional(), coreDns: addonVersion.optional(), kubeProxy: addonVersion.optional() })
+            .strictObject({
+                vpcCni: addonVersion.optional(),
+                coreDns: addonVersion.optional(),
+                kubeProxy: addonVersion.optional(),
+            })
             .default({}),
         /** IAM principals (role ARNs) given cluster-admin through EKS access entries. @default [] */
-        adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" })).default([]),
+        adminRoleArns: z
+            .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" }))
+            .default([]),
     })
     .default({ mode: "create", publicAccessCidrs: [], addons: {}, adminRoleArns: [] });
 
 export const nodeGroupSchema = z.strictObject({
     name: label(),
     /** EC2 instance types, most preferred first. */
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, { message: "must be an EC2 instance type such as m7i.large" })).min(1),
+    instanceTypes: z
+        .array(
+            z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, {
+                message: "must be an EC2 instance type such as m7i.large",
+            }),
+        )
+        .min(1),
     minSize: int(0, 1000),
     maxSize: int(1, 1000),
     /** Kubernetes labels every node of the group carries. @default {} */
@@ -76,14 +123,27 @@ export const nodeGroupSchema = z.strictObject({
 const ingressClass = (defaults: { http: number; https: number; healthCheck: number }) =>
     z.strictObject({
         /** Host names served by this entry. */
-        hosts: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS host name" })).min(1),
+        hosts: z
+            .array(
+                z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, {
+                    message: "must be a lower-case DNS host name",
+                }),
+            )
+            .min(1),
         /** ACM certificate for the TLS listener; without it the entry serves plain http only. */
-        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" }).optional(),
+        certificateArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
+                message: "must be an ACM certificate ARN",
+            })
+            .optional(),
         /**
          * The controller's NodePorts, which are also the load balancer's target ports; `healthCheck`
          * is kube-proxy's health check of the controller's Service, which the targets are checked on.
          */
-        nodePorts: z.strictObject({ http: nodePort, https: nodePort, healthCheck: nodePort.default(defaults.healthCheck) }).default(defaults),
+        nodePorts: z
+            .strictObject({ http: nodePort, https: nodePort, healthCheck: nodePort.default(defaults.healthCheck) })
+            .default(defaults),
     });
 
 export const ingressSchema = z.strictObject({
@@ -104,9 +164,15 @@ export const webSchema = z.strictObject({
     /** The web server command. @default the image's own entrypoint and command */
     command: command.optional(),
     /** The readiness path; it should answer 200 once the app can serve. @default /up */
-    healthPath: z.string().regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' }).default("/up"),
+    healthPath: z
+        .string()
+        .regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' })
+        .default("/up"),
     /** The liveness path; keep it cheap and free of dependencies such as the database. @default healthPath */
-    livenessPath: z.string().regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' }).optional(),
+    livenessPath: z
+        .string()
+        .regex(/^\/\S*$/, { message: 'must be an absolute path such as "/up"' })
+        .optional(),
     minReplicas: int(1, 1000).default(2),
     maxReplicas: int(1, 1000).default(10),
     /** Average CPU utilization, in percent of the request, that the autoscaler keeps. @default 60 */
@@ -164,7 +230,10 @@ export const appSchema = z.strictObject({
     /** The image repository, without a tag: the tag is `capstan:imageTag`. */
     image: z
         .string()
-        .regex(IMAGE_REPOSITORY, { message: "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp" })
+        .regex(IMAGE_REPOSITORY, {
+            message:
+                "must be an image repository without tag or digest, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp",
+        })
         .max(255, { message: "is longer than the 255 characters an image name may have" }),
     /** The namespace the app runs in. @default the app's name, or `<app>-<tenant>` in a tenant stack */
     namespace: label().optional(),
@@ -193,7 +262,11 @@ export const appSchema = z.strictObject({
      * writes temporary files, pids and caches. @default ["/tmp", "/rails/tmp"]
      */
     writablePaths: z
-        .array(z.string().regex(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, { message: 'must be an absolute directory path such as "/rails/tmp"' }))
+        .array(
+            z.string().regex(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, {
+                message: 'must be an absolute directory path such as "/rails/tmp"',
+            }),
+        )
         .min(1)
         .default(["/tmp", "/rails/tmp"]),
     /** SQS queues the app uses; each gets a dead-letter queue. @default [] */
@@ -204,8 +277,17 @@ export const stagingSchema = z.strictObject({
     /** Basic auth in front of every public entry; passwords are in `capstan:basicAuthPasswords`. */
     basicAuth: z
         .strictObject({
-            realm: z.string().regex(/^[^"\\]+$/, { message: "must not contain quotes or backslashes" }).default("Staging"),
-            users: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be a user name of letters, digits, '.', '_' or '-'" })).min(1),
+            realm: z
+                .string()
+                .regex(/^[^"\\]+$/, { message: "must not contain quotes or backslashes" })
+                .default("Staging"),
+            users: z
+                .array(
+                    z.string().regex(/^[A-Za-z0-9._-]+$/, {
+                        message: "must be a user name of letters, digits, '.', '_' or '-'",
+                    }),
+                )
+                .min(1),
         })
         .optional(),
 });
@@ -218,12 +300,16 @@ export const canarySchema = z.strictObject({
         .strictObject({
             // NGINX refuses any other cookie name in a VirtualServer match (validation/virtualserver.go,
             // cookieNameFmt), and then serves none of the app's hosts; the CRD schema lets it through.
-            name: z.string().regex(/^[_A-Za-z0-9]+$/, { message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE" }),
+            name: z.string().regex(/^[_A-Za-z0-9]+$/, {
+                message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE",
+            }),
             value: z.string().regex(/^[A-Za-z0-9_.-]+$/),
         })
         .optional(),
     /** Requests carrying this header always reach the canary. */
-    header: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+    header: z
+        .strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) })
+        .optional(),
     /** Percent of the remaining traffic sent to the canary. @default 0: only the cookie/header reach it */
     weight: int(0, 100).default(0),
 });
@@ -253,15 +339,15 @@ export const tenantSchema = z.strictObject({
      * Where the tenant's pods may connect, besides DNS and their own namespace: TCP ports per
      * network. @default HTTPS anywhere (AWS APIs, third parties); add the database's and cache's networks and ports
      */
-    egress: z
-        .array(z.strictObject({ cidr, ports: z.array(port).min(1) }))
-        .default(EGRESS_DEFAULT),
+    egress: z.array(z.strictObject({ cidr, ports: z.array(port).min(1) })).default(EGRESS_DEFAULT),
 });
 
 // ---------- the stack's own database, cache and DNS: capstan:database, capstan:cache, capstan:dns ----------
 
 /** An engine version such as "16.6" or "8.0.mysql_aurora.3.08.0". */
-const engineVersion = z.string().regex(/^\d+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be an engine version such as "16.6" (quote it in YAML)' });
+const engineVersion = z
+    .string()
+    .regex(/^\d+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be an engine version such as "16.6" (quote it in YAML)' });
 
 /** A managed database of the stack's own; the app gets DATABASE_URL. */
 export const databaseSchema = z.strictObject({
@@ -274,7 +360,9 @@ export const databaseSchema = z.strictObject({
      */
     instanceClass: z
         .string()
-        .regex(/^(serverless|db\.[a-z0-9-]+\.[a-z0-9]+)$/, { message: "must be serverless (Aurora Serverless v2) or an RDS instance class such as db.t4g.medium" })
+        .regex(/^(serverless|db\.[a-z0-9-]+\.[a-z0-9]+)$/, {
+            message: "must be serverless (Aurora Serverless v2) or an RDS instance class such as db.t4g.medium",
+        })
         .default("serverless"),
     /** The engine version. @default the engine's default version when the database is created (RDS picks it) */
     engineVersion: engineVersion.optional(),
@@ -289,9 +377,19 @@ export const databaseSchema = z.strictObject({
     /** Days of automated backups (point-in-time recovery). @default 7 */
     backupRetentionDays: int(1, 35).default(7),
     /** The database the app uses. @default app */
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: "must be a database name: a letter, then letters, digits or '_', at most 63" }).default("app"),
+    name: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, {
+            message: "must be a database name: a letter, then letters, digits or '_', at most 63",
+        })
+        .default("app"),
     /** The user the app connects as (the master user). @default app */
-    username: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { message: "must be a user name: a letter, then letters, digits or '_', at most 16" }).default("app"),
+    username: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, {
+            message: "must be a user name: a letter, then letters, digits or '_', at most 16",
+        })
+        .default("app"),
 });
 
 /** A Redis-compatible ElastiCache of the stack's own; the app gets REDIS_URL. */
@@ -301,7 +399,12 @@ export const cacheSchema = z.strictObject({
     /** The engine version. @default ElastiCache's default version for the engine */
     engineVersion: engineVersion.optional(),
     /** The node type. @default cache.t4g.small */
-    nodeType: z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small"),
+    nodeType: z
+        .string()
+        .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
+            message: "must be an ElastiCache node type such as cache.t4g.small",
+        })
+        .default("cache.t4g.small"),
     /** Replicas of the primary; with one or more, a failed primary fails over to a replica in another zone. @default 0 */
     replicas: int(0, 5).default(0),
     /** Days of daily snapshots; 0 takes none. @default 1 */
@@ -311,7 +414,9 @@ export const cacheSchema = z.strictObject({
 /** DNS records and a TLS certificate for every host of the stack. */
 export const dnsSchema = z.strictObject({
     /** The Route 53 public hosted zone that holds every host of the stack. */
-    zoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+    zoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
 });
 
 /** Every `capstan:` key of the contract, with how its stack value is read. */

@@ -33,24 +33,45 @@ export function certificateFirstName(hosts: readonly string[]): string {
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
 /** The cross-field rules of the database, cache and DNS keys. */
-export function serviceChecks(cfg: Pick<RootConfig, "app" | "ingress" | "database" | "cache" | "dns">): ConfigProblem[] {
+export function serviceChecks(
+    cfg: Pick<RootConfig, "app" | "ingress" | "database" | "cache" | "dns">,
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const db = cfg.database;
     if (db && db.instanceClass === "serverless" && db.minCapacity > db.maxCapacity) {
-        problems.push(at("database.minCapacity", `${db.minCapacity} is greater than maxCapacity ${db.maxCapacity}; set minCapacity <= maxCapacity`));
+        problems.push(
+            at(
+                "database.minCapacity",
+                `${db.minCapacity} is greater than maxCapacity ${db.maxCapacity}; set minCapacity <= maxCapacity`,
+            ),
+        );
     }
     const composed: [string, string, string][] = [];
     if (db) composed.push([serviceEnvNames.database, "database", "capstan:database"]);
     if (cfg.cache) composed.push([serviceEnvNames.cache, "cache", "capstan:cache"]);
     for (const [name, what, key] of composed) {
-        if (name in cfg.app.env) problems.push(at(`app.env.${name}`, `is set by Capstan to the URL of the stack's ${what} (${key}); remove it`));
+        if (name in cfg.app.env)
+            problems.push(
+                at(`app.env.${name}`, `is set by Capstan to the URL of the stack's ${what} (${key}); remove it`),
+            );
         const i = cfg.app.secretEnv.indexOf(name);
-        if (i >= 0) problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the URL of the stack's ${what} (${key}); remove it here and from capstan:appSecrets`));
+        if (i >= 0)
+            problems.push(
+                at(
+                    `app.secretEnv[${i}]`,
+                    `${name} is set by Capstan to the URL of the stack's ${what} (${key}); remove it here and from capstan:appSecrets`,
+                ),
+            );
     }
     if (cfg.dns) {
         const first = certificateFirstName(stackHosts(cfg.ingress));
         if (first.length > CERTIFICATE_FIRST_NAME_MAX) {
-            problems.push(at("ingress.public.hosts", `the certificate of capstan:dns names ${JSON.stringify(first)} first, ${first.length} characters; ACM allows ${CERTIFICATE_FIRST_NAME_MAX} for a certificate's first name: add a shorter host`));
+            problems.push(
+                at(
+                    "ingress.public.hosts",
+                    `the certificate of capstan:dns names ${JSON.stringify(first)} first, ${first.length} characters; ACM allows ${CERTIFICATE_FIRST_NAME_MAX} for a certificate's first name: add a shorter host`,
+                ),
+            );
         }
     }
     return problems;

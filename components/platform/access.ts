@@ -1,7 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformExports, PLATFORM_OUTPUT, type PlatformExports } from "./exports";
-import { ConfigError, placementProblems, type ConfigProblem, type NodeGroupPlacement, type WorkloadPlacement } from "../config";
+import {
+    ConfigError,
+    placementProblems,
+    type ConfigProblem,
+    type NodeGroupPlacement,
+    type WorkloadPlacement,
+} from "../config";
 import { INGRESS_CLASSES } from "./ingressContract";
 
 /** What the app layer needs of the cluster it runs on, however the cluster came to be. */
@@ -27,7 +33,10 @@ export interface ClusterAccess {
      * need to run and resolve names (`pods`). Empty for a cluster another stack owns or that is
      * managed elsewhere.
      */
-    readonly readiness: { readonly customResources: readonly pulumi.Resource[]; readonly pods: readonly pulumi.Resource[] };
+    readonly readiness: {
+        readonly customResources: readonly pulumi.Resource[];
+        readonly pods: readonly pulumi.Resource[];
+    };
     /**
      * The network and load balancers, for the stack's own database, cache and DNS. A stack that
      * runs on another's cluster reads them from that stack's `platform` output, only when it
@@ -39,7 +48,15 @@ export interface ClusterAccess {
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
-export const CLUSTER_OUTPUTS = ["kubeconfig", "clusterName", "oidcProviderArn", "oidcIssuer", "ingressNamespace", "ingressClasses", "nodeGroups"] as const;
+export const CLUSTER_OUTPUTS = [
+    "kubeconfig",
+    "clusterName",
+    "oidcProviderArn",
+    "oidcIssuer",
+    "ingressNamespace",
+    "ingressClasses",
+    "nodeGroups",
+] as const;
 
 /** The stack outputs of a cluster-owning stack (the kubeconfig stays secret); what a cluster lacks is left out. */
 export function clusterOutputs(access: ClusterAccess): Partial<Record<(typeof CLUSTER_OUTPUTS)[number], unknown>> {
@@ -71,7 +88,9 @@ export interface ExternalClusterArgs {
  * kubeconfig context or a secret kubeconfig, with the ingress classes it runs. Creates nothing.
  */
 export function externalClusterAccess(name: string, args: ExternalClusterArgs): ClusterAccess {
-    const issuer = args.oidcProviderArn?.slice(args.oidcProviderArn.indexOf(":oidc-provider/") + ":oidc-provider/".length);
+    const issuer = args.oidcProviderArn?.slice(
+        args.oidcProviderArn.indexOf(":oidc-provider/") + ":oidc-provider/".length,
+    );
     return {
         provider: new k8s.Provider(`${name}-k8s`, {
             ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
@@ -80,7 +99,9 @@ export function externalClusterAccess(name: string, args: ExternalClusterArgs): 
         }),
         ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
         clusterName: pulumi.output(args.clusterName),
-        ...(args.oidcProviderArn && issuer ? { oidc: { providerArn: pulumi.output(args.oidcProviderArn), issuer: pulumi.output(issuer) } } : {}),
+        ...(args.oidcProviderArn && issuer
+            ? { oidc: { providerArn: pulumi.output(args.oidcProviderArn), issuer: pulumi.output(issuer) } }
+            : {}),
         ingressNamespace: pulumi.output(args.ingressNamespace),
         ingressClasses: args.ingressClasses,
         // The controllers and their CRDs are the cluster's own; its nodes run pods already.
@@ -88,7 +109,12 @@ export function externalClusterAccess(name: string, args: ExternalClusterArgs): 
         // Its node groups are not known here: placement is left to the cluster.
         nodeGroups: [],
         // The config checks refuse database, cache and dns on a cluster managed elsewhere.
-        platform: () => Promise.reject(new Error("a cluster of mode external has no network or load balancers of this project's; capstan:database, capstan:cache and capstan:dns need one")),
+        platform: () =>
+            Promise.reject(
+                new Error(
+                    "a cluster of mode external has no network or load balancers of this project's; capstan:database, capstan:cache and capstan:dns need one",
+                ),
+            ),
     };
 }
 
@@ -102,13 +128,25 @@ export interface SharedClusterArgs {
 }
 
 /** What this stack asks of the stack that owns its cluster, as config problems: all at once. */
-export function ownerProblems(args: SharedClusterArgs, classes: { public?: string; internal?: string } | undefined, nodeGroups: readonly NodeGroupPlacement[] | undefined): ConfigProblem[] {
+export function ownerProblems(
+    args: SharedClusterArgs,
+    classes: { public?: string; internal?: string } | undefined,
+    nodeGroups: readonly NodeGroupPlacement[] | undefined,
+): ConfigProblem[] {
     if (!classes?.public) {
-        return [{ path: "capstan:cluster.sharedStack", message: `${JSON.stringify(args.sharedStack)} exports no ingressClasses: name a stack with cluster.mode create that has been updated` }];
+        return [
+            {
+                path: "capstan:cluster.sharedStack",
+                message: `${JSON.stringify(args.sharedStack)} exports no ingressClasses: name a stack with cluster.mode create that has been updated`,
+            },
+        ];
     }
     const problems: ConfigProblem[] = [];
     if (args.internal && !classes.internal) {
-        problems.push({ path: "capstan:ingress.internal", message: `is set, but the cluster of ${args.sharedStack} runs no internal ingress controller; set ingress.internal in that stack first, or remove it here` });
+        problems.push({
+            path: "capstan:ingress.internal",
+            message: `is set, but the cluster of ${args.sharedStack} runs no internal ingress controller; set ingress.internal in that stack first, or remove it here`,
+        });
     }
     // An owning stack from before it exported its node groups leaves placement unchecked.
     problems.push(...placementProblems(args.workloads ?? [], nodeGroups ?? [], `the cluster of ${args.sharedStack}`));
@@ -123,7 +161,8 @@ export function ownerProblems(args: SharedClusterArgs, classes: { public?: strin
  */
 export async function sharedClusterAccess(name: string, args: SharedClusterArgs): Promise<ClusterAccess> {
     const ref = new pulumi.StackReference(name, { name: args.sharedStack });
-    const classes = (await ref.getOutputDetails("ingressClasses")).value as { public?: string; internal?: string } | undefined;
+    const classes = (await ref.getOutputDetails("ingressClasses")).value as
+        { public?: string; internal?: string } | undefined;
     const nodeGroups = (await ref.getOutputDetails("nodeGroups")).value as NodeGroupPlacement[] | undefined;
     const problems = ownerProblems(args, classes, nodeGroups);
     if (problems.length > 0) throw new ConfigError(problems);
@@ -132,14 +171,22 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
         provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }),
         kubeconfig,
         clusterName: ref.requireOutput("clusterName").apply(String),
-        oidc: { providerArn: ref.requireOutput("oidcProviderArn").apply(String), issuer: ref.requireOutput("oidcIssuer").apply(String) },
+        oidc: {
+            providerArn: ref.requireOutput("oidcProviderArn").apply(String),
+            issuer: ref.requireOutput("oidcIssuer").apply(String),
+        },
         ingressNamespace: ref.requireOutput("ingressNamespace").apply(String),
-        ingressClasses: args.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        ingressClasses: args.internal
+            ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal }
+            : { public: INGRESS_CLASSES.public },
         // The owning stack's update installed the controllers and has nodes; nothing to wait for here.
         readiness: { customResources: [], pods: [] },
         platform: async () => {
             const read = parsePlatformExports((await ref.getOutputDetails(PLATFORM_OUTPUT)).value, args.internal);
-            if (!read.exports) throw new Error(`stack ${args.sharedStack} ${read.problem}; capstan:database, capstan:cache and capstan:dns read it`);
+            if (!read.exports)
+                throw new Error(
+                    `stack ${args.sharedStack} ${read.problem}; capstan:database, capstan:cache and capstan:dns read it`,
+                );
             return read.exports;
         },
         nodeGroups: nodeGroups ?? [],

@@ -55,7 +55,10 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
 }
 
 /** The Helm values: auto-discovery by exactly the tags every node group of this cluster carries. */
-export function clusterAutoscalerValues(args: ClusterAutoscalerArgs, roleArn: pulumi.Input<string>): Record<string, unknown> {
+export function clusterAutoscalerValues(
+    args: ClusterAutoscalerArgs,
+    roleArn: pulumi.Input<string>,
+): Record<string, unknown> {
     return {
         cloudProvider: "aws",
         awsRegion: args.region,
@@ -63,7 +66,11 @@ export function clusterAutoscalerValues(args: ClusterAutoscalerArgs, roleArn: pu
         image: { tag: clusterAutoscalerImageTag(args.version) },
         rbac: {
             create: true,
-            serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+            serviceAccount: {
+                create: true,
+                name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+                annotations: { "eks.amazonaws.com/role-arn": roleArn },
+            },
         },
         extraArgs: {
             // Groups that differ only in zone are kept the same size, so pods stay spread.
@@ -84,17 +91,35 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:ClusterAutoscaler", name, {}, opts);
         const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
-        const role = serviceAccountRole(name, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
-        new aws.iam.RolePolicy(name, { role: role.id, policy: clusterAutoscalerPolicy(args.clusterName) }, { parent: role });
-        new k8s.helm.v3.Release(name, {
-            name: "cluster-autoscaler",
-            chart: CHARTS.clusterAutoscaler.chart,
-            version: args.chartVersion ?? CHARTS.clusterAutoscaler.version,
-            repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
-            namespace: sa.namespace,
-            values: clusterAutoscalerValues(args, role.arn),
-            atomic: true,
-        }, { parent: this });
+        const role = serviceAccountRole(
+            name,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
+                namespace: sa.namespace,
+                serviceAccount: sa.name,
+            },
+            this,
+            args.tags,
+        );
+        new aws.iam.RolePolicy(
+            name,
+            { role: role.id, policy: clusterAutoscalerPolicy(args.clusterName) },
+            { parent: role },
+        );
+        new k8s.helm.v3.Release(
+            name,
+            {
+                name: "cluster-autoscaler",
+                chart: CHARTS.clusterAutoscaler.chart,
+                version: args.chartVersion ?? CHARTS.clusterAutoscaler.version,
+                repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+                namespace: sa.namespace,
+                values: clusterAutoscalerValues(args, role.arn),
+                atomic: true,
+            },
+            { parent: this },
+        );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

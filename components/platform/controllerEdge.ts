@@ -30,7 +30,10 @@ export interface ControllerNodePorts {
  * to a terminating pod while that pod still serves. So the load balancer stops sending new
  * connections to a node before its controller stops serving.
  */
-export function controllerServiceSpec(ingressClass: string, nodePorts: ControllerNodePorts): k8s.types.input.core.v1.ServiceSpec {
+export function controllerServiceSpec(
+    ingressClass: string,
+    nodePorts: ControllerNodePorts,
+): k8s.types.input.core.v1.ServiceSpec {
     return {
         type: "LoadBalancer",
         loadBalancerClass: EDGE_LOAD_BALANCER_CLASS,
@@ -40,7 +43,13 @@ export function controllerServiceSpec(ingressClass: string, nodePorts: Controlle
         selector: controllerSelector(ingressClass),
         ports: [
             { name: "http", port: 80, targetPort: 80, nodePort: nodePorts.http, protocol: "TCP" },
-            { name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, targetPort: OFFLOADED_LISTENER.port, nodePort: nodePorts.https, protocol: "TCP" },
+            {
+                name: OFFLOADED_LISTENER.name,
+                port: OFFLOADED_LISTENER.port,
+                targetPort: OFFLOADED_LISTENER.port,
+                nodePort: nodePorts.https,
+                protocol: "TCP",
+            },
         ],
     };
 }

@@ -40,13 +40,31 @@ const isEntry = (v: unknown): boolean => {
  * The owner's {@link PlatformExports} as read back from its stack output, or the reason it cannot
  * be used. `internal` says whether this stack serves an internal entry, which then must be there.
  */
-export function parsePlatformExports(value: unknown, internal: boolean): { exports?: PlatformExports; problem?: string } {
-    const v = value as { network?: Partial<Record<keyof PlatformNetwork, unknown>>; entries?: { public?: unknown; internal?: unknown } } | undefined;
+export function parsePlatformExports(
+    value: unknown,
+    internal: boolean,
+): { exports?: PlatformExports; problem?: string } {
+    const v = value as
+        | {
+              network?: Partial<Record<keyof PlatformNetwork, unknown>>;
+              entries?: { public?: unknown; internal?: unknown };
+          }
+        | undefined;
     const n = v?.network;
-    if (!n) return { problem: "exports no platform output (network and load balancers); is its cluster.mode create, and has it been updated since it gained one?" };
+    if (!n)
+        return {
+            problem:
+                "exports no platform output (network and load balancers); is its cluster.mode create, and has it been updated since it gained one?",
+        };
     const networkOk =
-        typeof n.vpcId === "string" && isStrings(n.privateSubnetIds) && isStrings(n.privateSubnetCidrs) && isStrings(n.availabilityZones) && typeof n.nodeSecurityGroupId === "string";
-    if (!networkOk || !isEntry(v.entries?.public)) return { problem: "exports a platform output of another shape; update that stack" };
-    if (internal && !isEntry(v.entries?.internal)) return { problem: "exports no internal load balancer, which ingress.internal needs" };
+        typeof n.vpcId === "string" &&
+        isStrings(n.privateSubnetIds) &&
+        isStrings(n.privateSubnetCidrs) &&
+        isStrings(n.availabilityZones) &&
+        typeof n.nodeSecurityGroupId === "string";
+    if (!networkOk || !isEntry(v.entries?.public))
+        return { problem: "exports a platform output of another shape; update that stack" };
+    if (internal && !isEntry(v.entries?.internal))
+        return { problem: "exports no internal load balancer, which ingress.internal needs" };
     return { exports: v as PlatformExports };
 }

@@ -1,6 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ControllerNodePorts, controllerSelector, controllerServiceSpec, offloadedDefaultServer } from "./controllerEdge";
+import {
+    type ControllerNodePorts,
+    controllerSelector,
+    controllerServiceSpec,
+    offloadedDefaultServer,
+} from "./controllerEdge";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
 import { CHARTS } from "./versions";
 
@@ -58,7 +63,9 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             customPorts: [{ name: OFFLOADED_LISTENER.name, containerPort: OFFLOADED_LISTENER.port, protocol: "TCP" }],
             globalConfiguration: {
                 create: true,
-                spec: { listeners: [{ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, protocol: "HTTP" }] },
+                spec: {
+                    listeners: [{ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, protocol: "HTTP" }],
+                },
             },
             config: {
                 entries: {
@@ -73,7 +80,10 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             reportIngressStatus: { enable: false },
             terminationGracePeriodSeconds: preStopSeconds + 30,
             lifecycle: { preStop: { sleep: { seconds: preStopSeconds } } },
-            resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { memory: resources.memoryLimit } },
+            resources: {
+                requests: { cpu: resources.cpu, memory: resources.memory },
+                limits: { memory: resources.memoryLimit },
+            },
             podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
             securityContext: {
                 allowPrivilegeEscalation: false,
@@ -82,8 +92,18 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
                 capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
             },
             topologySpreadConstraints: [
-                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
-                { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                {
+                    maxSkew: 1,
+                    topologyKey: "topology.kubernetes.io/zone",
+                    whenUnsatisfiable: "DoNotSchedule",
+                    labelSelector: { matchLabels: selector },
+                },
+                {
+                    maxSkew: 1,
+                    topologyKey: "kubernetes.io/hostname",
+                    whenUnsatisfiable: "ScheduleAnyway",
+                    labelSelector: { matchLabels: selector },
+                },
             ],
             podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
             telemetryReporting: { enable: false },
@@ -103,29 +123,37 @@ export class IngressController extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:IngressController", name, {}, opts);
-        const release = new k8s.helm.v3.Release(name, {
-            name: `nginx-${args.ingressClass}`,
-            chart: CHARTS.nginxIngress.chart,
-            version: args.chartVersion ?? CHARTS.nginxIngress.version,
-            repositoryOpts: { repo: CHARTS.nginxIngress.repo },
-            namespace: args.namespace,
-            values: ingressControllerValues(args),
-            // The CRDs are NginxCrds', upgraded with every chart bump; Helm would install them once only.
-            skipCrds: true,
-            atomic: true,
-        }, { parent: this });
+        const release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: `nginx-${args.ingressClass}`,
+                chart: CHARTS.nginxIngress.chart,
+                version: args.chartVersion ?? CHARTS.nginxIngress.version,
+                repositoryOpts: { repo: CHARTS.nginxIngress.repo },
+                namespace: args.namespace,
+                values: ingressControllerValues(args),
+                // The CRDs are NginxCrds', upgraded with every chart bump; Helm would install them once only.
+                skipCrds: true,
+                atomic: true,
+            },
+            { parent: this },
+        );
         // After the release: on a stack that had the chart's own Service, the NodePorts are free
         // only once the release no longer has it.
-        const service = new k8s.core.v1.Service(`${name}-edge`, {
-            metadata: {
-                name: `nginx-${args.ingressClass}-edge`,
-                namespace: args.namespace,
-                labels: controllerSelector(args.ingressClass),
-                // No load balancer ever fills in this Service's status: do not wait for one.
-                annotations: { "pulumi.com/skipAwait": "true" },
+        const service = new k8s.core.v1.Service(
+            `${name}-edge`,
+            {
+                metadata: {
+                    name: `nginx-${args.ingressClass}-edge`,
+                    namespace: args.namespace,
+                    labels: controllerSelector(args.ingressClass),
+                    // No load balancer ever fills in this Service's status: do not wait for one.
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                },
+                spec: controllerServiceSpec(args.ingressClass, args.nodePorts),
             },
-            spec: controllerServiceSpec(args.ingressClass, args.nodePorts),
-        }, { parent: this, dependsOn: [release] });
+            { parent: this, dependsOn: [release] },
+        );
         this.ingressClass = args.ingressClass;
         this.serviceName = service.metadata.name;
         this.registerOutputs({ ingressClass: this.ingressClass, serviceName: this.serviceName });

@@ -22,15 +22,19 @@ export function metricsServerValues(args: MetricsServerArgs): Record<string, unk
 export class MetricsServer extends pulumi.ComponentResource {
     constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:MetricsServer", name, {}, opts);
-        new k8s.helm.v3.Release(name, {
-            name: "metrics-server",
-            chart: CHARTS.metricsServer.chart,
-            version: args.chartVersion ?? CHARTS.metricsServer.version,
-            repositoryOpts: { repo: CHARTS.metricsServer.repo },
-            namespace: "kube-system",
-            values: metricsServerValues(args),
-            atomic: true,
-        }, { parent: this });
+        new k8s.helm.v3.Release(
+            name,
+            {
+                name: "metrics-server",
+                chart: CHARTS.metricsServer.chart,
+                version: args.chartVersion ?? CHARTS.metricsServer.version,
+                repositoryOpts: { repo: CHARTS.metricsServer.repo },
+                namespace: "kube-system",
+                values: metricsServerValues(args),
+                atomic: true,
+            },
+            { parent: this },
+        );
         this.registerOutputs({});
     }
 }

@@ -28,17 +28,25 @@ export class NginxCrds extends pulumi.ComponentResource {
     constructor(name: string, args: NginxCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:NginxCrds", name, {}, opts);
         this.file = nginxCrdsUrl(args.controllerVersion ?? CHARTS.nginxIngress.appVersion);
-        const provider = new k8s.Provider(`${name}-crds`, {
-            kubeconfig: args.kubeconfig,
-            enableServerSideApply: true,
-            upsertExistingObjects: true,
-            enablePatchForce: true,
-        }, { parent: this });
-        new k8s.yaml.v2.ConfigFile(name, { file: this.file }, {
-            parent: this,
-            provider,
-            transforms: [(t) => ({ props: t.props, opts: pulumi.mergeOptions(t.opts, { retainOnDelete: true }) })],
-        });
+        const provider = new k8s.Provider(
+            `${name}-crds`,
+            {
+                kubeconfig: args.kubeconfig,
+                enableServerSideApply: true,
+                upsertExistingObjects: true,
+                enablePatchForce: true,
+            },
+            { parent: this },
+        );
+        new k8s.yaml.v2.ConfigFile(
+            name,
+            { file: this.file },
+            {
+                parent: this,
+                provider,
+                transforms: [(t) => ({ props: t.props, opts: pulumi.mergeOptions(t.opts, { retainOnDelete: true }) })],
+            },
+        );
         this.registerOutputs({ file: this.file });
     }
 }

@@ -5,7 +5,10 @@ import { serviceAccountRole } from "../aws/irsa";
 import { awsNames } from "../config";
 import { CHARTS } from "./versions";
 
-export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node-termination-handler" } as const;
+export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = {
+    namespace: "kube-system",
+    name: "aws-node-termination-handler",
+} as const;
 
 export interface NodeTerminationHandlerArgs {
     readonly clusterName: string;
@@ -30,7 +33,16 @@ export function nodeTerminationHandlerPolicy(clusterName: string, queueArn: stri
         Version: "2012-10-17",
         Statement: [
             { Sid: "Queue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn },
-            { Sid: "Discover", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"], Resource: "*" },
+            {
+                Sid: "Discover",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeTags",
+                    "ec2:DescribeInstances",
+                ],
+                Resource: "*",
+            },
             {
                 Sid: "CompleteOwnGroups",
                 Effect: "Allow",
@@ -47,7 +59,10 @@ export function nodeTerminationHandlerPolicy(clusterName: string, queueArn: stri
  * access). A drain evicts pods through the Eviction API, so disruption budgets hold, gives each
  * pod its own grace period, and gives up before the lifecycle hook would time out.
  */
-export function nodeTerminationHandlerValues(args: NodeTerminationHandlerArgs, roleArn: pulumi.Input<string>): Record<string, unknown> {
+export function nodeTerminationHandlerValues(
+    args: NodeTerminationHandlerArgs,
+    roleArn: pulumi.Input<string>,
+): Record<string, unknown> {
     return {
         enableSqsTerminationDraining: true,
         queueURL: args.queueUrl,
@@ -58,7 +73,11 @@ export function nodeTerminationHandlerValues(args: NodeTerminationHandlerArgs, r
         // Two replicas: a handler draining its own node hands the event to the other one.
         replicas: 2,
         emitKubernetesEvents: true,
-        serviceAccount: { create: true, name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+        serviceAccount: {
+            create: true,
+            name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT.name,
+            annotations: { "eks.amazonaws.com/role-arn": roleArn },
+        },
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
     };
 }
@@ -71,16 +90,39 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
         super("capstan:platform:NodeTerminationHandler", name, {}, opts);
         const sa = NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT;
         const roleName = awsNames.terminationHandlerRole(args.clusterName);
-        const role = serviceAccountRole(roleName, { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace: sa.namespace, serviceAccount: sa.name }, this, args.tags);
-        new aws.iam.RolePolicy(roleName, { role: role.id, policy: pulumi.output(args.queueArn).apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)) }, { parent: role });
-        new k8s.helm.v3.Release(name, {
-            name: "aws-node-termination-handler",
-            chart: `${CHARTS.nodeTerminationHandler.repo}/${CHARTS.nodeTerminationHandler.chart}`,
-            version: args.chartVersion ?? CHARTS.nodeTerminationHandler.version,
-            namespace: sa.namespace,
-            values: nodeTerminationHandlerValues(args, role.arn),
-            atomic: true,
-        }, { parent: this });
+        const role = serviceAccountRole(
+            roleName,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
+                namespace: sa.namespace,
+                serviceAccount: sa.name,
+            },
+            this,
+            args.tags,
+        );
+        new aws.iam.RolePolicy(
+            roleName,
+            {
+                role: role.id,
+                policy: pulumi
+                    .output(args.queueArn)
+                    .apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)),
+            },
+            { parent: role },
+        );
+        new k8s.helm.v3.Release(
+            name,
+            {
+                name: "aws-node-termination-handler",
+                chart: `${CHARTS.nodeTerminationHandler.repo}/${CHARTS.nodeTerminationHandler.chart}`,
+                version: args.chartVersion ?? CHARTS.nodeTerminationHandler.version,
+                namespace: sa.namespace,
+                values: nodeTerminationHandlerValues(args, role.arn),
+                atomic: true,
+            },
+            { parent: this },
+        );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

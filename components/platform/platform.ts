@@ -30,7 +30,11 @@ export interface PlatformArgs {
     /** The EKS cluster name, also the prefix of every resource name. */
     readonly clusterName: string;
     readonly region: string;
-    readonly network: { readonly cidrBlock: string; readonly availabilityZones: readonly string[]; readonly natGateways: "perZone" | "single" };
+    readonly network: {
+        readonly cidrBlock: string;
+        readonly availabilityZones: readonly string[];
+        readonly natGateways: "perZone" | "single";
+    };
     readonly cluster: {
         readonly version: string;
         /** The EKS AMI release of every node group. @default the release pinned for the version in versions.ts */
@@ -45,7 +49,11 @@ export interface PlatformArgs {
         readonly minSize: number;
         readonly maxSize: number;
         readonly labels: Readonly<Record<string, string>>;
-        readonly taints: readonly { key: string; value: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+        readonly taints: readonly {
+            key: string;
+            value: string;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+        }[];
         readonly volumeSizeGiB: number;
     }[];
     readonly ingress: { readonly public: EntryArgs; readonly internal?: EntryArgs };
@@ -86,7 +94,9 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         tags,
     });
 
-    const entries = (Object.entries(args.ingress) as [keyof typeof INGRESS_CLASSES, EntryArgs | undefined][]).filter((e): e is [keyof typeof INGRESS_CLASSES, EntryArgs] => e[1] !== undefined);
+    const entries = (Object.entries(args.ingress) as [keyof typeof INGRESS_CLASSES, EntryArgs | undefined][]).filter(
+        (e): e is [keyof typeof INGRESS_CLASSES, EntryArgs] => e[1] !== undefined,
+    );
     const loadBalancers: Record<string, EdgeLoadBalancer> = {};
     for (const [cls, entry] of entries) {
         const internal = cls === "internal";
@@ -109,81 +119,117 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
 
     const targetGroupArns = Object.values(loadBalancers).flatMap((lb) => lb.targetGroupArns);
     const amiRelease = eksAmiRelease(args.cluster.version, args.cluster.amiRelease);
-    const nodeGroups = args.nodeGroups.map((g) =>
-        new NodeGroup(`${name}-${g.name}`, {
-            clusterName: name,
-            version: args.cluster.version,
-            amiRelease,
-            endpoint: cluster.endpoint,
-            certificateAuthority: cluster.certificateAuthority,
-            serviceCidr: cluster.serviceCidr,
-            subnetIds: network.privateSubnetIds,
-            securityGroupId: sgs.nodeSecurityGroupId,
-            instanceTypes: g.instanceTypes,
-            minSize: g.minSize,
-            maxSize: g.maxSize,
-            labels: g.labels,
-            taints: g.taints,
-            volumeSizeGiB: g.volumeSizeGiB,
-            targetGroupArns,
-            tags,
-        }, { dependsOn: [cluster] }),
+    const nodeGroups = args.nodeGroups.map(
+        (g) =>
+            new NodeGroup(
+                `${name}-${g.name}`,
+                {
+                    clusterName: name,
+                    version: args.cluster.version,
+                    amiRelease,
+                    endpoint: cluster.endpoint,
+                    certificateAuthority: cluster.certificateAuthority,
+                    serviceCidr: cluster.serviceCidr,
+                    subnetIds: network.privateSubnetIds,
+                    securityGroupId: sgs.nodeSecurityGroupId,
+                    instanceTypes: g.instanceTypes,
+                    minSize: g.minSize,
+                    maxSize: g.maxSize,
+                    labels: g.labels,
+                    taints: g.taints,
+                    volumeSizeGiB: g.volumeSizeGiB,
+                    targetGroupArns,
+                    tags,
+                },
+                { dependsOn: [cluster] },
+            ),
     );
     const coreDns = cluster.addCoreDns(nodeGroups);
     const drainEvents = new NodeDrainEvents(name, {
         clusterName: name,
-        autoScalingGroups: Object.fromEntries(args.nodeGroups.map((g, i) => [g.name, nodeGroups[i].autoScalingGroupName])),
+        autoScalingGroups: Object.fromEntries(
+            args.nodeGroups.map((g, i) => [g.name, nodeGroups[i].autoScalingGroupName]),
+        ),
         tags,
     });
 
     const k8sOpts = { providers: [cluster.provider], dependsOn: [coreDns] };
-    const namespace = new k8s.core.v1.Namespace(`${name}-ingress`, {
-        metadata: {
-            name: INGRESS_NAMESPACE,
-            labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+    const namespace = new k8s.core.v1.Namespace(
+        `${name}-ingress`,
+        {
+            metadata: {
+                name: INGRESS_NAMESPACE,
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "baseline",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
+            },
         },
-    }, { provider: cluster.provider });
+        { provider: cluster.provider },
+    );
     // Both controller classes share the cluster-wide CRDs; each release waits for them.
     const crds = new NginxCrds(`${name}-nginx`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [coreDns] });
-    const controllers = entries.map(([cls, entry]) =>
-        new IngressController(`${name}-ingress-${cls}`, {
-            ingressClass: INGRESS_CLASSES[cls],
-            namespace: namespace.metadata.name,
-            nodePorts: entry.nodePorts,
-            deregistrationDelaySeconds: delay,
-            unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
-        }, { ...k8sOpts, dependsOn: [coreDns, crds] }),
+    const controllers = entries.map(
+        ([cls, entry]) =>
+            new IngressController(
+                `${name}-ingress-${cls}`,
+                {
+                    ingressClass: INGRESS_CLASSES[cls],
+                    namespace: namespace.metadata.name,
+                    nodePorts: entry.nodePorts,
+                    deregistrationDelaySeconds: delay,
+                    unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
+                },
+                { ...k8sOpts, dependsOn: [coreDns, crds] },
+            ),
     );
-    new ClusterAutoscaler(`${name}-autoscaler`, {
-        clusterName: name,
-        version: args.cluster.version,
-        region: args.region,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        tags,
-    }, k8sOpts);
+    new ClusterAutoscaler(
+        `${name}-autoscaler`,
+        {
+            clusterName: name,
+            version: args.cluster.version,
+            region: args.region,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            tags,
+        },
+        k8sOpts,
+    );
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
-    new NodeTerminationHandler(`${name}-node-termination-handler`, {
-        clusterName: name,
-        region: args.region,
-        queueUrl: drainEvents.queueUrl,
-        queueArn: drainEvents.queueArn,
-        heartbeatTimeoutSeconds: drainEvents.heartbeatTimeoutSeconds,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        tags,
-    }, k8sOpts);
+    new NodeTerminationHandler(
+        `${name}-node-termination-handler`,
+        {
+            clusterName: name,
+            region: args.region,
+            queueUrl: drainEvents.queueUrl,
+            queueArn: drainEvents.queueArn,
+            heartbeatTimeoutSeconds: drainEvents.heartbeatTimeoutSeconds,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            tags,
+        },
+        k8sOpts,
+    );
 
-    const entry = (lb: EdgeLoadBalancer): PlatformEntry => ({ dnsName: lb.dnsName, zoneId: lb.zoneId, tlsListenerArn: lb.tlsListenerArn });
+    const entry = (lb: EdgeLoadBalancer): PlatformEntry => ({
+        dnsName: lb.dnsName,
+        zoneId: lb.zoneId,
+        tlsListenerArn: lb.tlsListenerArn,
+    });
     const platformExports: PlatformExports = {
         network: {
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
-            privateSubnetCidrs: splitSubnets(args.network.cidrBlock, args.network.availabilityZones).map((l) => l.private),
+            privateSubnetCidrs: splitSubnets(args.network.cidrBlock, args.network.availabilityZones).map(
+                (l) => l.private,
+            ),
             availabilityZones: [...args.network.availabilityZones],
             nodeSecurityGroupId: sgs.nodeSecurityGroupId,
         },
-        entries: { public: entry(loadBalancers.public), ...(loadBalancers.internal ? { internal: entry(loadBalancers.internal) } : {}) },
+        entries: {
+            public: entry(loadBalancers.public),
+            ...(loadBalancers.internal ? { internal: entry(loadBalancers.internal) } : {}),
+        },
     };
     return {
         provider: cluster.provider,
@@ -191,9 +237,16 @@ export function createPlatform(args: PlatformArgs): CreatedPlatform {
         clusterName: cluster.clusterName,
         oidc: { providerArn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer },
         ingressNamespace: namespace.metadata.name,
-        ingressClasses: args.ingress.internal ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal } : { public: INGRESS_CLASSES.public },
+        ingressClasses: args.ingress.internal
+            ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal }
+            : { public: INGRESS_CLASSES.public },
         readiness: { customResources: [crds, ...controllers], pods: [coreDns] },
-        nodeGroups: args.nodeGroups.map((g) => ({ name: g.name, labels: { ...g.labels }, taints: g.taints.map((t) => ({ ...t })), instanceTypes: [...g.instanceTypes] })),
+        nodeGroups: args.nodeGroups.map((g) => ({
+            name: g.name,
+            labels: { ...g.labels },
+            taints: g.taints.map((t) => ({ ...t })),
+            instanceTypes: [...g.instanceTypes],
+        })),
         loadBalancers,
         exports: platformExports,
         platform: () => Promise.resolve(platformExports),

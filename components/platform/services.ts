@@ -40,7 +40,12 @@ export interface StackServices {
 
 /** The entries of a stack, with their hosts, in class order. */
 function entries(ingress: IngressConfig): [EntryClass, readonly string[]][] {
-    return ingress.internal ? [["public", ingress.public.hosts], ["internal", ingress.internal.hosts]] : [["public", ingress.public.hosts]];
+    return ingress.internal
+        ? [
+              ["public", ingress.public.hosts],
+              ["internal", ingress.internal.hosts],
+          ]
+        : [["public", ingress.public.hosts]];
 }
 
 /**
@@ -56,7 +61,10 @@ export function sniEntries(ingress: IngressConfig, ownsCluster: boolean): EntryC
 
 /** The entries with `certificateArn` defaulting to the stack's own certificate (capstan:dns), for the load balancers a stack owns. */
 export function withDefaultCertificate(ingress: IngressConfig, certificateArn: pulumi.Input<string>) {
-    const entry = <T extends { certificateArn?: string }>(e: T) => ({ ...e, certificateArn: e.certificateArn ?? certificateArn });
+    const entry = <T extends { certificateArn?: string }>(e: T) => ({
+        ...e,
+        certificateArn: e.certificateArn ?? certificateArn,
+    });
     return { public: entry(ingress.public), ...(ingress.internal ? { internal: entry(ingress.internal) } : {}) };
 }
 
@@ -74,7 +82,12 @@ export function egressTo(cidrs: readonly string[], port: number): EgressRule[] {
 export function createStackServices(name: string, args: StackServicesArgs): StackServices {
     const net = args.platform.network;
     const tags = args.tags ?? {};
-    const placement = { vpcId: net.vpcId, subnetIds: net.privateSubnetIds, clientSecurityGroupId: net.nodeSecurityGroupId, tags };
+    const placement = {
+        vpcId: net.vpcId,
+        subnetIds: net.privateSubnetIds,
+        clientSecurityGroupId: net.nodeSecurityGroupId,
+        tags,
+    };
     const secretEnv: Record<string, pulumi.Output<string>> = {};
     const egress: EgressRule[] = [];
     const outputs: Record<string, unknown> = {};
@@ -113,7 +126,12 @@ export function createStackServices(name: string, args: StackServicesArgs): Stac
         });
         secretEnv[serviceEnvNames.cache] = cache.url;
         egress.push(...egressTo(net.privateSubnetCidrs, cache.port));
-        outputs.cache = { engine: c.engine, replicationGroupId: cache.replicationGroupId, host: cache.host, port: cache.port };
+        outputs.cache = {
+            engine: c.engine,
+            replicationGroupId: cache.replicationGroupId,
+            host: cache.host,
+            port: cache.port,
+        };
     }
     if (args.dns) {
         const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
@@ -122,7 +140,8 @@ export function createStackServices(name: string, args: StackServicesArgs): Stac
             return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
         });
         const records = new HostRecords(`${name}-dns`, { zoneId: args.dns.zoneId, entries: served });
-        for (const cls of sniEntries(args.ingress, args.ownsCluster)) args.dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
+        for (const cls of sniEntries(args.ingress, args.ownsCluster))
+            args.dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
         outputs.dns = { certificateArn: args.dns.certificate.arn, records: records.hosts };
     }
     return { secretEnv, egress, outputs };

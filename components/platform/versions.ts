@@ -8,17 +8,34 @@ export const CHARTS = {
      * NGINX Ingress Controller (nginx/kubernetes-ingress); chart 2.7.2 ships controller 5.6.2. Bump
      * `appVersion` with `version` (the chart's `appVersion`): the CRDs are applied from that release.
      */
-    nginxIngress: { repo: "https://helm.nginx.com/stable", chart: "nginx-ingress", version: "2.7.2", appVersion: "5.6.2" },
+    nginxIngress: {
+        repo: "https://helm.nginx.com/stable",
+        chart: "nginx-ingress",
+        version: "2.7.2",
+        appVersion: "5.6.2",
+    },
     /** cluster-autoscaler; the image tag is set per cluster version below, not taken from the chart. */
-    clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.0" },
+    clusterAutoscaler: {
+        repo: "https://kubernetes.github.io/autoscaler",
+        chart: "cluster-autoscaler",
+        version: "9.50.0",
+    },
     /** metrics-server; chart 3.13.0 ships metrics-server 0.8.0. */
-    metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0" },
+    metricsServer: {
+        repo: "https://kubernetes-sigs.github.io/metrics-server/",
+        chart: "metrics-server",
+        version: "3.13.0",
+    },
     /**
      * aws-node-termination-handler (aws/aws-node-termination-handler), an OCI chart on ECR Public:
      * chart 0.27.2 ships NTH 1.25.2 (the chart's minor is the app's plus 2). List versions with
      * `crane ls public.ecr.aws/aws-ec2/helm/aws-node-termination-handler`.
      */
-    nodeTerminationHandler: { repo: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.2" },
+    nodeTerminationHandler: {
+        repo: "oci://public.ecr.aws/aws-ec2/helm",
+        chart: "aws-node-termination-handler",
+        version: "0.27.2",
+    },
 } as const;
 
 /** The NGINX Ingress Controller's CRDs of a controller release, as its upgrade guide applies them. */
@@ -40,7 +57,9 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
 export function clusterAutoscalerImageTag(version: string): string {
     const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[version];
     if (!tag) {
-        throw new Error(`no cluster-autoscaler image is pinned for Kubernetes ${version}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})`);
+        throw new Error(
+            `no cluster-autoscaler image is pinned for Kubernetes ${version}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})`,
+        );
     }
     return tag;
 }
@@ -64,7 +83,9 @@ export const EKS_AMI_RELEASES: Readonly<Record<string, string>> = {
 export function eksAmiRelease(version: string, configured?: string): string {
     const release = configured ?? EKS_AMI_RELEASES[version];
     if (!release) {
-        throw new Error(`no EKS AMI release is pinned for Kubernetes ${version}; set capstan:cluster.amiRelease (e.g. v20260930) or add one to EKS_AMI_RELEASES in components/platform/versions.ts (known: ${Object.keys(EKS_AMI_RELEASES).join(", ")})`);
+        throw new Error(
+            `no EKS AMI release is pinned for Kubernetes ${version}; set capstan:cluster.amiRelease (e.g. v20260930) or add one to EKS_AMI_RELEASES in components/platform/versions.ts (known: ${Object.keys(EKS_AMI_RELEASES).join(", ")})`,
+        );
     }
     return release;
 }

@@ -28,7 +28,10 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
  * Other tenants cannot reach this one even where an egress rule of theirs covers its pod
  * addresses: this namespace's ingress is denied by default.
  */
-export function tenantNetworkPolicies(ingressNamespace: pulumi.Input<string>, egress: readonly EgressRule[]): PolicySpec[] {
+export function tenantNetworkPolicies(
+    ingressNamespace: pulumi.Input<string>,
+    egress: readonly EgressRule[],
+): PolicySpec[] {
     const policies: PolicySpec[] = [
         { name: "default-deny", spec: { podSelector: ALL_PODS, policyTypes: ["Ingress", "Egress"] } },
         {
@@ -36,7 +39,9 @@ export function tenantNetworkPolicies(ingressNamespace: pulumi.Input<string>, eg
             spec: {
                 podSelector: ALL_PODS,
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } }] }],
+                ingress: [
+                    { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } }] },
+                ],
             },
         },
         {
@@ -55,7 +60,12 @@ export function tenantNetworkPolicies(ingressNamespace: pulumi.Input<string>, eg
                 policyTypes: ["Egress"],
                 egress: [
                     {
-                        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
                         ports: [
                             { protocol: "UDP", port: 53 },
                             { protocol: "TCP", port: 53 },
@@ -71,7 +81,10 @@ export function tenantNetworkPolicies(ingressNamespace: pulumi.Input<string>, eg
             spec: {
                 podSelector: ALL_PODS,
                 policyTypes: ["Egress"],
-                egress: egress.map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((p) => ({ protocol: "TCP", port: p })) })),
+                egress: egress.map((e) => ({
+                    to: [{ ipBlock: { cidr: e.cidr } }],
+                    ports: e.ports.map((p) => ({ protocol: "TCP", port: p })),
+                })),
             },
         });
     }

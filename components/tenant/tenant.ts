@@ -59,11 +59,19 @@ export class Tenant extends pulumi.ComponentResource {
         super("capstan:tenant:Tenant", name, {}, opts);
         const labels = { "capstan.io/tenant": args.tenant };
 
-        const ns = new k8s.core.v1.Namespace(name, { metadata: { name: args.namespace, labels: namespaceLabels(args.tenant) } }, { parent: this });
+        const ns = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: args.namespace, labels: namespaceLabels(args.tenant) } },
+            { parent: this },
+        );
         const namespace = ns.metadata.name;
         const inNs = { parent: ns };
 
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: { name: "tenant", namespace, labels }, spec: { hard: quotaHard(args.quota) } }, inNs);
+        new k8s.core.v1.ResourceQuota(
+            `${name}-quota`,
+            { metadata: { name: "tenant", namespace, labels }, spec: { hard: quotaHard(args.quota) } },
+            inNs,
+        );
         new k8s.core.v1.LimitRange(
             `${name}-limits`,
             {
@@ -81,7 +89,11 @@ export class Tenant extends pulumi.ComponentResource {
             inNs,
         );
         for (const p of tenantNetworkPolicies(args.ingressNamespace, args.egress ?? [])) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-${p.name}`, { metadata: { name: p.name, namespace, labels }, spec: p.spec }, inNs);
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-${p.name}`,
+                { metadata: { name: p.name, namespace, labels }, spec: p.spec },
+                inNs,
+            );
         }
 
         this.namespaceName = namespace;

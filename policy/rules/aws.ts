@@ -10,7 +10,11 @@ export const launchTemplateImdsv2: ResourceRule = {
     types: [AWS.launchTemplate],
     check: (_type, props) => {
         const tokens = props.metadataOptions?.httpTokens;
-        return tokens === "required" ? [] : [`metadataOptions.httpTokens is ${tokens === undefined ? "unset" : JSON.stringify(tokens)}; set it to "required" so that pods cannot steal node credentials through IMDSv1`];
+        return tokens === "required"
+            ? []
+            : [
+                  `metadataOptions.httpTokens is ${tokens === undefined ? "unset" : JSON.stringify(tokens)}; set it to "required" so that pods cannot steal node credentials through IMDSv1`,
+              ];
     },
 };
 
@@ -20,7 +24,10 @@ export const launchTemplateEncryptedVolumes: ResourceRule = {
     types: [AWS.launchTemplate],
     check: (_type, props) => {
         const mappings: any[] = Array.isArray(props.blockDeviceMappings) ? props.blockDeviceMappings : [];
-        if (mappings.length === 0) return ["declares no blockDeviceMappings, so the root volume follows the AMI and may be unencrypted; declare it with ebs.encrypted: true"];
+        if (mappings.length === 0)
+            return [
+                "declares no blockDeviceMappings, so the root volume follows the AMI and may be unencrypted; declare it with ebs.encrypted: true",
+            ];
         return mappings
             .filter((m) => m?.ebs && m.ebs.encrypted !== true && m.ebs.encrypted !== "true")
             .map((m) => `volume ${m.deviceName ?? "(no device name)"} is not encrypted; set ebs.encrypted: true`);
@@ -40,7 +47,9 @@ function coversNodePorts(protocol: unknown, from: unknown, to: unknown): boolean
 }
 
 export function worldIn(...lists: unknown[]): string[] {
-    return lists.flatMap((l) => (Array.isArray(l) ? l : l === undefined ? [] : [l])).filter((c): c is string => WORLD.includes(c as string));
+    return lists
+        .flatMap((l) => (Array.isArray(l) ? l : l === undefined ? [] : [l]))
+        .filter((c): c is string => WORLD.includes(c as string));
 }
 
 function describe(from: unknown, to: unknown, cidrs: string[]): string {
@@ -57,16 +66,22 @@ export const noWorldOpenNodePorts: ResourceRule = {
             const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
             return rules.flatMap((r) => {
                 const world = worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks);
-                return world.length && coversNodePorts(r.protocol, r.fromPort, r.toPort) ? [describe(r.fromPort, r.toPort, world)] : [];
+                return world.length && coversNodePorts(r.protocol, r.fromPort, r.toPort)
+                    ? [describe(r.fromPort, r.toPort, world)]
+                    : [];
             });
         }
         if (type === AWS.securityGroupRule) {
             if (props.type !== "ingress") return [];
             const world = worldIn(props.cidrBlocks, props.ipv6CidrBlocks);
-            return world.length && coversNodePorts(props.protocol, props.fromPort, props.toPort) ? [describe(props.fromPort, props.toPort, world)] : [];
+            return world.length && coversNodePorts(props.protocol, props.fromPort, props.toPort)
+                ? [describe(props.fromPort, props.toPort, world)]
+                : [];
         }
         const world = worldIn(props.cidrIpv4, props.cidrIpv6);
-        return world.length && coversNodePorts(props.ipProtocol, props.fromPort, props.toPort) ? [describe(props.fromPort, props.toPort, world)] : [];
+        return world.length && coversNodePorts(props.ipProtocol, props.fromPort, props.toPort)
+            ? [describe(props.fromPort, props.toPort, world)]
+            : [];
     },
 };
 
@@ -81,7 +96,9 @@ function span(cidr: string): [bigint, bigint, number] | undefined {
     if (v6) {
         const [head, tail = ""] = addr.split("::");
         const groups = (s: string) => (s === "" ? [] : s.split(":"));
-        const parts = addr.includes("::") ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)] : groups(addr);
+        const parts = addr.includes("::")
+            ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)]
+            : groups(addr);
         if (parts.length !== 8 || parts.some((p) => !/^[0-9a-fA-F]{1,4}$/.test(p))) return undefined;
         for (const p of parts) value = (value << 16n) + BigInt(parseInt(p, 16));
     } else {
@@ -116,9 +133,16 @@ export const eksEndpointNotWorldPublic: ResourceRule = {
         // AWS makes the endpoint public (to 0.0.0.0/0) unless told otherwise.
         if (vpc.endpointPublicAccess === false || vpc.endpointPublicAccess === "false") return [];
         const cidrs: unknown[] = Array.isArray(vpc.publicAccessCidrs) ? vpc.publicAccessCidrs : [];
-        if (cidrs.length === 0) return ["the API endpoint is public and vpcConfig.publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0; list the networks that may reach it, or set endpointPublicAccess: false"];
+        if (cidrs.length === 0)
+            return [
+                "the API endpoint is public and vpcConfig.publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0; list the networks that may reach it, or set endpointPublicAccess: false",
+            ];
         const world = worldCovering(cidrs.filter((c): c is string => typeof c === "string"));
-        return world.length ? [`vpcConfig.publicAccessCidrs ${world.map((w) => (w.includes("+") ? `${w} together cover` : `${w} is`)).join(" and ")} the whole internet; list only the networks that may reach the API`] : [];
+        return world.length
+            ? [
+                  `vpcConfig.publicAccessCidrs ${world.map((w) => (w.includes("+") ? `${w} together cover` : `${w} is`)).join(" and ")} the whole internet; list only the networks that may reach the API`,
+              ]
+            : [];
     },
 };
 
@@ -132,7 +156,11 @@ export const eksControlPlaneLogging: ResourceRule = {
     check: (_type, props) => {
         const enabled: unknown[] = Array.isArray(props.enabledClusterLogTypes) ? props.enabledClusterLogTypes : [];
         const missing = REQUIRED_CLUSTER_LOGS.filter((t) => !enabled.includes(t));
-        return missing.length ? [`enabledClusterLogTypes lacks ${missing.join(", ")}; without them nobody can tell who changed the cluster`] : [];
+        return missing.length
+            ? [
+                  `enabledClusterLogTypes lacks ${missing.join(", ")}; without them nobody can tell who changed the cluster`,
+              ]
+            : [];
     },
 };
 

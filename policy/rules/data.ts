@@ -20,13 +20,19 @@ export const DATA_PORTS = [5432, 3306, 6379];
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const isFalse = (v: unknown) => v === false || v === "false";
-const kind = (type: string) => (type === DATA.rdsCluster ? "Aurora cluster" : type === DATA.rdsInstance ? "RDS instance" : "cluster instance");
+const kind = (type: string) =>
+    type === DATA.rdsCluster ? "Aurora cluster" : type === DATA.rdsInstance ? "RDS instance" : "cluster instance";
 
 export const databaseEncrypted: ResourceRule = {
     name: "database-encrypted",
     description: "RDS instances and Aurora clusters encrypt their storage.",
     types: [DATA.rdsCluster, DATA.rdsInstance],
-    check: (type, props) => (isTrue(props.storageEncrypted) ? [] : [`the ${kind(type)} leaves its storage unencrypted; set storageEncrypted: true (it cannot be turned on later without a restore)`]),
+    check: (type, props) =>
+        isTrue(props.storageEncrypted)
+            ? []
+            : [
+                  `the ${kind(type)} leaves its storage unencrypted; set storageEncrypted: true (it cannot be turned on later without a restore)`,
+              ],
 };
 
 export const databaseNotPublic: ResourceRule = {
@@ -36,7 +42,9 @@ export const databaseNotPublic: ResourceRule = {
     check: (type, props) =>
         isFalse(props.publiclyAccessible)
             ? []
-            : [`the ${kind(type)} is ${props.publiclyAccessible === undefined ? "public or not depending on its subnets" : "publicly accessible"}; set publiclyAccessible: false`],
+            : [
+                  `the ${kind(type)} is ${props.publiclyAccessible === undefined ? "public or not depending on its subnets" : "publicly accessible"}; set publiclyAccessible: false`,
+              ],
 };
 
 export const databaseDeletionProtected: ResourceRule = {
@@ -45,8 +53,12 @@ export const databaseDeletionProtected: ResourceRule = {
     types: [DATA.rdsCluster, DATA.rdsInstance],
     check: (type, props) => {
         const problems: string[] = [];
-        if (!isTrue(props.deletionProtection)) problems.push(`the ${kind(type)} can be deleted by one call; set deletionProtection: true`);
-        if (isTrue(props.skipFinalSnapshot) || !props.finalSnapshotIdentifier) problems.push(`deleting the ${kind(type)} would leave no snapshot; set skipFinalSnapshot: false and a finalSnapshotIdentifier`);
+        if (!isTrue(props.deletionProtection))
+            problems.push(`the ${kind(type)} can be deleted by one call; set deletionProtection: true`);
+        if (isTrue(props.skipFinalSnapshot) || !props.finalSnapshotIdentifier)
+            problems.push(
+                `deleting the ${kind(type)} would leave no snapshot; set skipFinalSnapshot: false and a finalSnapshotIdentifier`,
+            );
         return problems;
     },
 };
@@ -55,7 +67,10 @@ export const databaseBackups: ResourceRule = {
     name: "database-backups",
     description: "RDS instances and Aurora clusters keep automated backups for at least a day.",
     types: [DATA.rdsCluster, DATA.rdsInstance],
-    check: (type, props) => (Number(props.backupRetentionPeriod) >= 1 ? [] : [`the ${kind(type)} keeps no automated backups; set backupRetentionPeriod to 1 or more days`]),
+    check: (type, props) =>
+        Number(props.backupRetentionPeriod) >= 1
+            ? []
+            : [`the ${kind(type)} keeps no automated backups; set backupRetentionPeriod to 1 or more days`],
 };
 
 export const cacheEncrypted: ResourceRule = {
@@ -64,10 +79,13 @@ export const cacheEncrypted: ResourceRule = {
     types: [DATA.replicationGroup],
     check: (_type, props) => {
         const problems: string[] = [];
-        if (!isTrue(props.atRestEncryptionEnabled)) problems.push("the cache stores its data unencrypted; set atRestEncryptionEnabled: true");
-        if (!isTrue(props.transitEncryptionEnabled)) problems.push("the cache speaks plain text on the network; set transitEncryptionEnabled: true");
+        if (!isTrue(props.atRestEncryptionEnabled))
+            problems.push("the cache stores its data unencrypted; set atRestEncryptionEnabled: true");
+        if (!isTrue(props.transitEncryptionEnabled))
+            problems.push("the cache speaks plain text on the network; set transitEncryptionEnabled: true");
         const userGroups: unknown[] = Array.isArray(props.userGroupIds) ? props.userGroupIds : [];
-        if (!props.authToken && !props.authTokenWo && userGroups.length === 0) problems.push("the cache answers anyone who reaches it; set an authToken or userGroupIds");
+        if (!props.authToken && !props.authTokenWo && userGroups.length === 0)
+            problems.push("the cache answers anyone who reaches it; set an authToken or userGroupIds");
         return problems;
     },
 };
@@ -95,11 +113,23 @@ export const noWorldOpenDataPorts: ResourceRule = {
         };
         if (type === DATA.securityGroup) {
             const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
-            return rules.flatMap((r) => judge(worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks), r?.protocol, r?.fromPort, r?.toPort));
+            return rules.flatMap((r) =>
+                judge(worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks), r?.protocol, r?.fromPort, r?.toPort),
+            );
         }
-        if (type === DATA.securityGroupRule) return props.type === "ingress" ? judge(worldIn(props.cidrBlocks, props.ipv6CidrBlocks), props.protocol, props.fromPort, props.toPort) : [];
+        if (type === DATA.securityGroupRule)
+            return props.type === "ingress"
+                ? judge(worldIn(props.cidrBlocks, props.ipv6CidrBlocks), props.protocol, props.fromPort, props.toPort)
+                : [];
         return judge(worldIn(props.cidrIpv4, props.cidrIpv6), props.ipProtocol, props.fromPort, props.toPort);
     },
 };
 
-export const dataResourceRules: readonly ResourceRule[] = [databaseEncrypted, databaseNotPublic, databaseDeletionProtected, databaseBackups, cacheEncrypted, noWorldOpenDataPorts];
+export const dataResourceRules: readonly ResourceRule[] = [
+    databaseEncrypted,
+    databaseNotPublic,
+    databaseDeletionProtected,
+    databaseBackups,
+    cacheEncrypted,
+    noWorldOpenDataPorts,
+];

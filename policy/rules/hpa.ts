@@ -10,7 +10,11 @@ export function namesDeployment(target: string, deployment: PolicyInput): boolea
     if (typeof explicit === "string") return explicit === target;
     // Auto-naming appends a random 8-character suffix to the logical name.
     const logical = deployment.name;
-    return typeof logical === "string" && target.startsWith(`${logical}-`) && /^[a-z0-9]{8}$/.test(target.slice(logical.length + 1));
+    return (
+        typeof logical === "string" &&
+        target.startsWith(`${logical}-`) &&
+        /^[a-z0-9]{8}$/.test(target.slice(logical.length + 1))
+    );
 }
 
 function sameNamespace(a: PolicyInput, b: PolicyInput): boolean {

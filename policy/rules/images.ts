@@ -19,7 +19,9 @@ export function parseImage(image: string): ImageRef {
 export function unpinnedImageProblem(image: string): string | undefined {
     const ref = parseImage(image);
     if (ref.digest) return undefined;
-    if (!ref.tag) return `image "${image}" has no tag, so it means "latest"; pin the tag of a built image (e.g. ${ref.repository}:2026.11.20-4f2c9e1)`;
-    if (ref.tag.toLowerCase() === "latest") return `image "${image}" uses the moving tag "latest"; pin the tag of a built image`;
+    if (!ref.tag)
+        return `image "${image}" has no tag, so it means "latest"; pin the tag of a built image (e.g. ${ref.repository}:2026.11.20-4f2c9e1)`;
+    if (ref.tag.toLowerCase() === "latest")
+        return `image "${image}" uses the moving tag "latest"; pin the tag of a built image`;
     return undefined;
 }

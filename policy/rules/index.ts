@@ -10,7 +10,11 @@ import type { PolicyInput, ResourceRule, StackRule } from "./types";
 
 export type { PolicyInput, ResourceRule, StackRule, StackViolation } from "./types";
 
-export const resourceRules: readonly ResourceRule[] = [...kubernetesResourceRules, ...awsResourceRules, ...dataResourceRules];
+export const resourceRules: readonly ResourceRule[] = [
+    ...kubernetesResourceRules,
+    ...awsResourceRules,
+    ...dataResourceRules,
+];
 export const stackRules: readonly StackRule[] = [hpaOwnsReplicas];
 
 export interface Finding {
@@ -30,7 +34,8 @@ export function runPolicies(resources: readonly PolicyInput[]): Finding[] {
     const findings: Finding[] = [];
     for (const rule of resourceRules) {
         for (const r of resources) {
-            for (const message of checkResource(rule, r)) findings.push({ policy: rule.name, urn: r.urn, type: r.type, message });
+            for (const message of checkResource(rule, r))
+                findings.push({ policy: rule.name, urn: r.urn, type: r.type, message });
         }
     }
     for (const rule of stackRules) {

@@ -38,7 +38,9 @@ export const containerResources: ResourceRule = {
         ]
             .filter(([, v]) => v === undefined || v === null || v === "")
             .map(([k]) => k);
-        return missing.length ? [`sets no resources ${missing.join(", ")}; the scheduler and the autoscalers need them`] : [];
+        return missing.length
+            ? [`sets no resources ${missing.join(", ")}; the scheduler and the autoscalers need them`]
+            : [];
     }),
 };
 
@@ -49,7 +51,11 @@ export const webProbes: ResourceRule = {
     check: perContainer((c) => {
         if (!Array.isArray(c.ports) || c.ports.length === 0) return [];
         const missing = ["readinessProbe", "livenessProbe"].filter((p) => !c[p]);
-        return missing.length ? [`serves a port but has no ${missing.join(" and no ")}; a rollout would send traffic to pods that cannot answer`] : [];
+        return missing.length
+            ? [
+                  `serves a port but has no ${missing.join(" and no ")}; a rollout would send traffic to pods that cannot answer`,
+              ]
+            : [];
     }),
 };
 
@@ -64,7 +70,10 @@ export const zeroMaxUnavailable: ResourceRule = {
     types: [K8S.deployment],
     check: (_type, props) => {
         const strategy = props.spec?.strategy ?? {};
-        if (strategy.type === "Recreate") return [`${objectName(props)}: strategy Recreate stops every pod before starting new ones; use RollingUpdate with maxUnavailable: 0`];
+        if (strategy.type === "Recreate")
+            return [
+                `${objectName(props)}: strategy Recreate stops every pod before starting new ones; use RollingUpdate with maxUnavailable: 0`,
+            ];
         const value = strategy.rollingUpdate?.maxUnavailable;
         if (isZero(value)) return [];
         const shown = value === undefined ? "unset (Kubernetes defaults to 25%)" : JSON.stringify(value);
@@ -79,7 +88,9 @@ export const cronJobsForbidConcurrency: ResourceRule = {
     check: (_type, props) => {
         const policy = props.spec?.concurrencyPolicy;
         if (policy === "Forbid") return [];
-        return [`${objectName(props)}: spec.concurrencyPolicy is ${policy === undefined ? "unset (Kubernetes defaults to Allow)" : JSON.stringify(policy)}; set it to Forbid so that runs never overlap`];
+        return [
+            `${objectName(props)}: spec.concurrencyPolicy is ${policy === undefined ? "unset (Kubernetes defaults to Allow)" : JSON.stringify(policy)}; set it to Forbid so that runs never overlap`,
+        ];
     },
 };
 

@@ -54,7 +54,14 @@ export const AWS = {
 } as const;
 
 /** Every workload type that carries a pod template. */
-export const WORKLOAD_TYPES: readonly string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.cronJob, K8S.job, K8S.pod];
+export const WORKLOAD_TYPES: readonly string[] = [
+    K8S.deployment,
+    K8S.statefulSet,
+    K8S.daemonSet,
+    K8S.cronJob,
+    K8S.job,
+    K8S.pod,
+];
 
 /** The pod spec of a workload's inputs, wherever its kind keeps it. */
 export function podSpecOf(type: string, props: Record<string, any>): Record<string, any> | undefined {

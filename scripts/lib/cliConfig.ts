@@ -19,7 +19,13 @@ export function describeCliProblem(p: CliConfigProblem): string {
 }
 
 function isSecureLeaf(value: unknown): boolean {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        "secure" in value
+    );
 }
 
 /** Whether the CLI's config value is secure: a `secure:` value, or an object with one inside. */
@@ -48,13 +54,20 @@ export function matchesType(type: string, items: ConfigDeclaration["items"], val
         case "string":
             return typeof value === "string";
         case "integer":
-            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+            return (
+                (typeof value === "number" && Number.isInteger(value)) ||
+                (typeof value === "string" && /^[+-]?\d+$/.test(value))
+            );
         case "boolean":
             return value === true || value === false || value === "true" || value === "false";
         case "object":
             return isObject(value);
         default:
-            return Array.isArray(value) && items !== undefined && value.every((v) => matchesType(items.type, items.items, v));
+            return (
+                Array.isArray(value) &&
+                items !== undefined &&
+                value.every((v) => matchesType(items.type, items.items, v))
+            );
     }
 }
 
@@ -67,11 +80,19 @@ export function projectProblems(project: ProjectFile): CliConfigProblem[] {
     const problems: CliConfigProblem[] = [];
     for (const [key, decl] of Object.entries(project.declarations)) {
         if (decl.type === "array" && !decl.items) {
-            problems.push({ key, cli: `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`, fix: "give its declaration in Pulumi.yaml an items type" });
+            problems.push({
+                key,
+                cli: `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+                fix: "give its declaration in Pulumi.yaml an items type",
+            });
         }
         if (decl.type && decl.default !== undefined && !matchesType(decl.type, decl.items, decl.default)) {
             const type = typeName(decl.type, decl.items);
-            problems.push({ key, cli: `The default value specified for configuration key '${key}' is not of the expected type '${type}'`, fix: `make its default in Pulumi.yaml a value of type ${type}` });
+            problems.push({
+                key,
+                cli: `The default value specified for configuration key '${key}' is not of the expected type '${type}'`,
+                fix: `make its default in Pulumi.yaml a value of type ${type}`,
+            });
         }
     }
     return problems;
@@ -83,7 +104,11 @@ export function projectProblems(project: ProjectFile): CliConfigProblem[] {
  * without an encrypted value, or a value of the wrong type. A declared default is filled in as a
  * plain value before the checks, exactly as the CLI does.
  */
-export function stackConfigProblems(project: ProjectFile, stack: string, values: Readonly<Record<string, unknown>>): CliConfigProblem[] {
+export function stackConfigProblems(
+    project: ProjectFile,
+    stack: string,
+    values: Readonly<Record<string, unknown>>,
+): CliConfigProblem[] {
     const projectIssues = projectProblems(project);
     if (projectIssues.length > 0) return projectIssues;
     const merged: Record<string, unknown> = { ...values };
@@ -95,9 +120,19 @@ export function stackConfigProblems(project: ProjectFile, stack: string, values:
         else if (key.startsWith(`${project.name}:`)) missing.push(key);
     }
     if (missing.length > 0) {
-        const list = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((k) => `'${k}'`).join(", ")} and '${missing[missing.length - 1]}'`;
+        const list =
+            missing.length === 1
+                ? `'${missing[0]}'`
+                : `${missing
+                      .slice(0, -1)
+                      .map((k) => `'${k}'`)
+                      .join(", ")} and '${missing[missing.length - 1]}'`;
         const cli = `Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${list}`;
-        return missing.map((key) => ({ key, cli, fix: `is required; set it in Pulumi.${stack}.yaml (see the config reference in README.md)` }));
+        return missing.map((key) => ({
+            key,
+            cli,
+            fix: `is required; set it in Pulumi.${stack}.yaml (see the config reference in README.md)`,
+        }));
     }
     const problems: CliConfigProblem[] = [];
     for (const key of Object.keys(project.declarations).sort()) {
@@ -106,13 +141,25 @@ export function stackConfigProblems(project: ProjectFile, stack: string, values:
         const value = merged[key];
         if (decl.secret && !isSecure(value)) {
             const name = key.slice(key.indexOf(":") + 1);
-            problems.push({ key, cli: `Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`, fix: `is not encrypted; set it with: pulumi config set --secret ${name} <value>` });
+            problems.push({
+                key,
+                cli: `Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`,
+                fix: `is not encrypted; set it with: pulumi config set --secret ${name} <value>`,
+            });
             continue;
         }
-        const content = isSecureLeaf(value) ? "[secret]" : isObject(value) || Array.isArray(value) ? checkedContent(value) : String(value);
+        const content = isSecureLeaf(value)
+            ? "[secret]"
+            : isObject(value) || Array.isArray(value)
+              ? checkedContent(value)
+              : String(value);
         if (!matchesType(decl.type, decl.items, content)) {
             const type = typeName(decl.type, decl.items);
-            problems.push({ key, cli: `Stack '${stack}' with configuration key '${key}' must be of type '${type}'`, fix: `must be of type ${type}; see the config reference in README.md` });
+            problems.push({
+                key,
+                cli: `Stack '${stack}' with configuration key '${key}' must be of type '${type}'`,
+                fix: `must be of type ${type}; see the config reference in README.md`,
+            });
         }
     }
     return problems;

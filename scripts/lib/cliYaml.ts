@@ -36,7 +36,20 @@ export class CliYamlError extends Error {}
 
 const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
 const BOOLS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
-const SPECIAL_FLOATS = new Set([".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
+const SPECIAL_FLOATS = new Set([
+    ".nan",
+    ".NaN",
+    ".NAN",
+    ".inf",
+    ".Inf",
+    ".INF",
+    "+.inf",
+    "+.Inf",
+    "+.INF",
+    "-.inf",
+    "-.Inf",
+    "-.INF",
+]);
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 /** Go's `strconv.ParseInt(s, 0, 64)` (and ParseUint): sign, then a 0x/0o/0b/0 prefix, then digits. */
@@ -44,7 +57,9 @@ function goParseInt(s: string): bigint | undefined {
     const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
     if (!m) return undefined;
     const body = m[2];
-    const digits = /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body.replace(/^0([XOB])/, (_, p: string) => `0${p.toLowerCase()}`);
+    const digits = /^0[0-7]+$/.test(body)
+        ? `0o${body.slice(1)}`
+        : body.replace(/^0([XOB])/, (_, p: string) => `0${p.toLowerCase()}`);
     const value = BigInt(digits) * (m[1] === "-" ? -1n : 1n);
     return value >= -(2n ** 63n) && value < 2n ** 64n ? value : undefined;
 }
@@ -53,7 +68,10 @@ const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
 /** yaml.v3's `parseTimestamp` and Go's `time.Time.String()`, for the machine's UTC zone. */
 function timestamp(s: string): Timestamp | undefined {
-    const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$/.exec(s);
+    const m =
+        /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
+            s,
+        );
     if (!m) return undefined;
     const [, y, mo, d, sep, h = "0", mi = "0", se = "0", frac, zone] = m;
     // The "T" layouts need a zone, the space layout takes none.
@@ -62,8 +80,13 @@ function timestamp(s: string): Timestamp | undefined {
     const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
     if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return undefined;
     const fraction = frac ? frac.replace(/0+$/, "") : "";
-    const offset = !zone || zone === "Z" || zone === "+00:00" || zone === "-00:00" ? "+0000 UTC" : `${zone.replace(":", "")} ${zone.replace(":", "")}`;
-    return new Timestamp(`${y}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}:${pad(second)}${fraction === "." ? "" : fraction} ${offset}`);
+    const offset =
+        !zone || zone === "Z" || zone === "+00:00" || zone === "-00:00"
+            ? "+0000 UTC"
+            : `${zone.replace(":", "")} ${zone.replace(":", "")}`;
+    return new Timestamp(
+        `${y}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}:${pad(second)}${fraction === "." ? "" : fraction} ${offset}`,
+    );
 }
 
 /**
@@ -73,7 +96,8 @@ function timestamp(s: string): Timestamp | undefined {
 export function resolvePlain(text: string): unknown {
     if (NULLS.has(text)) return null;
     if (text in BOOLS) return BOOLS[text];
-    if (SPECIAL_FLOATS.has(text)) throw new CliYamlError(`${text} cannot be passed to a program as JSON; the Pulumi CLI refuses it: quote it`);
+    if (SPECIAL_FLOATS.has(text))
+        throw new CliYamlError(`${text} cannot be passed to a program as JSON; the Pulumi CLI refuses it: quote it`);
     const hint = text[0];
     if (hint === ".") {
         return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : text;
@@ -129,7 +153,9 @@ function toValue(node: Node | null | undefined, path: (string | number)[], w: Wa
         const out: Record<string, unknown> = {};
         for (const pair of node.items) {
             const keyNode = pair.key as Node | null;
-            const key = isScalar(keyNode) ? asText(keyNode.type === "PLAIN" ? resolvePlain(String(keyNode.value)) : keyNode.value) : String(keyNode);
+            const key = isScalar(keyNode)
+                ? asText(keyNode.type === "PLAIN" ? resolvePlain(String(keyNode.value)) : keyNode.value)
+                : String(keyNode);
             out[key] = toValue(pair.value as Node | null, [...path, key], { doc: w.doc, changed: w.changed });
         }
         return out;

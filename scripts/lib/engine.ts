@@ -62,14 +62,17 @@ async function flattenDependsOn(value: unknown): Promise<pulumi.Resource[]> {
     if (value === undefined || value === null) return [];
     if (pulumi.Resource.isInstance(value)) return [value];
     if (Array.isArray(value)) return (await Promise.all(value.map(flattenDependsOn))).flat();
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return flattenDependsOn(await resolveOutput(value as pulumi.Input<unknown>));
+    if (pulumi.Output.isInstance(value) || value instanceof Promise)
+        return flattenDependsOn(await resolveOutput(value as pulumi.Input<unknown>));
     return [];
 }
 
 /** The custom timeouts as declared, without the keys left unset; null when none are. */
 function declaredTimeouts(t: pulumi.CustomTimeouts | undefined): RecordedResource["customTimeouts"] {
     if (!t) return null;
-    const set = Object.entries({ create: t.create, update: t.update, delete: t.delete }).filter(([, v]) => v !== undefined);
+    const set = Object.entries({ create: t.create, update: t.update, delete: t.delete }).filter(
+        ([, v]) => v !== undefined,
+    );
     return set.length > 0 ? Object.fromEntries(set) : null;
 }
 
@@ -85,7 +88,10 @@ function formatPromiseTracesPlainly(): void {
     const plainTrace = (err: Error, frames: NodeJS.CallSite[]) =>
         `${String(err)}\n${frames
             .slice(1, 9)
-            .map((f) => `    at ${f.getFunctionName() ?? "<anonymous>"} (${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()})`)
+            .map(
+                (f) =>
+                    `    at ${f.getFunctionName() ?? "<anonymous>"} (${f.getFileName()}:${f.getLineNumber()}:${f.getColumnNumber()})`,
+            )
             .join("\n")}`;
     type Prepare = (err: Error, frames: NodeJS.CallSite[]) => unknown;
     const current = Error.prepareStackTrace as (Prepare & { plainPromiseTraces?: true }) | undefined;
@@ -120,13 +126,25 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
                 if (args.type === "pulumi:pulumi:Stack") return { id: `${args.name}-id`, state: {} };
                 const found = lookup(args.type, args.name);
                 if (found.length !== 1) {
-                    failures.push(`${args.type} ${JSON.stringify(args.name)}: ${found.length === 0 ? "registered without passing the stack transformation" : "declared more than once; give each resource a unique name"}`);
+                    failures.push(
+                        `${args.type} ${JSON.stringify(args.name)}: ${found.length === 0 ? "registered without passing the stack transformation" : "declared more than once; give each resource a unique name"}`,
+                    );
                 }
                 let result;
                 if (args.type === "pulumi:pulumi:StackReference") {
                     const ref = opts.stackOutputs?.[String(args.inputs.name)];
-                    if (!ref) failures.push(`StackReference ${JSON.stringify(args.inputs.name)}: no outputs of that stack are known to the render`);
-                    result = { id: String(args.inputs.name), state: { name: args.inputs.name, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] } };
+                    if (!ref)
+                        failures.push(
+                            `StackReference ${JSON.stringify(args.inputs.name)}: no outputs of that stack are known to the render`,
+                        );
+                    result = {
+                        id: String(args.inputs.name),
+                        state: {
+                            name: args.inputs.name,
+                            outputs: ref?.outputs ?? {},
+                            secretOutputNames: ref?.secretOutputNames ?? [],
+                        },
+                    };
                 } else {
                     result = mockState(args.type, args.name, args.inputs, { region });
                 }

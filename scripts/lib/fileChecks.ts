@@ -17,7 +17,11 @@ function problemPath(p: readonly (string | number)[]): string {
  * changed that way (`imageTag: 1.10` arrives as "1.1") is a problem of its own, though the program
  * cannot tell it from a quoted "1.1".
  */
-function inWrittenText(problems: readonly ConfigProblem[], changed: readonly ChangedScalar[], project: ProjectFile): ConfigProblem[] {
+function inWrittenText(
+    problems: readonly ConfigProblem[],
+    changed: readonly ChangedScalar[],
+    project: ProjectFile,
+): ConfigProblem[] {
     const byPath = new Map(changed.map((c) => [problemPath(c.path), c]));
     const out = problems.map((p): ConfigProblem => {
         const c = byPath.get(p.path);
@@ -27,21 +31,34 @@ function inWrittenText(problems: readonly ConfigProblem[], changed: readonly Cha
             return { ...p, message: notTextMessage(key, c.passed, c.written) };
         }
         const line = typeof key === "number" ? "-" : `${key}:`;
-        return { ...p, message: `${p.message}; the stack file has ${line} ${c.written} unquoted, which arrives as ${JSON.stringify(c.passed)}: if you meant the text, quote it: ${line} ${JSON.stringify(c.written)}` };
+        return {
+            ...p,
+            message: `${p.message}; the stack file has ${line} ${c.written} unquoted, which arrives as ${JSON.stringify(c.passed)}: if you meant the text, quote it: ${line} ${JSON.stringify(c.written)}`,
+        };
     });
     const reported = new Set(problems.map((p) => p.path));
     for (const c of changed) {
         const key = String(c.path[0]);
         const type = project.declarations[key]?.type;
         if (c.path.length !== 1 || reported.has(key) || (type !== undefined && type !== "string")) continue;
-        out.push({ path: key, message: `${c.written} is not quoted, so the Pulumi CLI passes the text ${JSON.stringify(c.passed)}; quote it: ${key}: ${JSON.stringify(c.written)}`, kind: "not-text" });
+        out.push({
+            path: key,
+            message: `${c.written} is not quoted, so the Pulumi CLI passes the text ${JSON.stringify(c.passed)}; quote it: ${key}: ${JSON.stringify(c.written)}`,
+            kind: "not-text",
+        });
     }
     return out;
 }
 
 /** Whether a stack-file value is one encrypted secret: `{ secure: v1:... }`. */
 function isSecure(value: unknown): boolean {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as { secure?: unknown }).secure === "string"
+    );
 }
 
 /**
@@ -62,7 +79,14 @@ function plainSecretEntries(values: Readonly<Record<string, unknown>>, project: 
     const problems: ConfigProblem[] = [];
     for (const key of Object.keys(project.declarations)) {
         const value = values[key];
-        if (!isSecretMap(project, key) || value === undefined || isSecure(value) || typeof value !== "object" || value === null) continue;
+        if (
+            !isSecretMap(project, key) ||
+            value === undefined ||
+            isSecure(value) ||
+            typeof value !== "object" ||
+            value === null
+        )
+            continue;
         const name = key.slice(key.indexOf(":") + 1);
         for (const [entry, v] of Object.entries(value)) {
             if (isSecure(v)) continue;
@@ -76,9 +100,15 @@ function plainSecretEntries(values: Readonly<Record<string, unknown>>, project: 
 }
 
 /** The program's problems (if any) in the stack file's own words, plus the problems only the file shows. */
-export function stackFileProblems(problems: readonly ConfigProblem[], file: StackFile, project: ProjectFile): ConfigProblem[] {
+export function stackFileProblems(
+    problems: readonly ConfigProblem[],
+    file: StackFile,
+    project: ProjectFile,
+): ConfigProblem[] {
     const reported = new Set(problems.map((p) => p.path));
-    const secrets = plainSecretEntries(file.values, project).filter((p) => !reported.has(p.path.slice(0, p.path.lastIndexOf("."))));
+    const secrets = plainSecretEntries(file.values, project).filter(
+        (p) => !reported.has(p.path.slice(0, p.path.lastIndexOf("."))),
+    );
     return [...inWrittenText(problems, file.changed, project), ...secrets];
 }
 
@@ -89,7 +119,12 @@ export function stackFileProblems(problems: readonly ConfigProblem[], file: Stac
  * warns. A real preview still refuses the stack until they are set; a map that is set but misses
  * an entry is refused here too.
  */
-export function unsetSecrets(values: Readonly<Record<string, unknown>>, project: ProjectFile, stack: string, placeholder: string): { secrets: Record<string, Record<string, string>>; warnings: string[] } {
+export function unsetSecrets(
+    values: Readonly<Record<string, unknown>>,
+    project: ProjectFile,
+    stack: string,
+    placeholder: string,
+): { secrets: Record<string, Record<string, string>>; warnings: string[] } {
     const prefix = `${project.name}:`;
     const root: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(values)) if (k.startsWith(prefix)) root[k.slice(prefix.length)] = v;
@@ -101,7 +136,9 @@ export function unsetSecrets(values: Readonly<Record<string, unknown>>, project:
         if (values[key] !== undefined || entries.length === 0 || !isSecretMap(project, key)) continue;
         secrets[key] = Object.fromEntries(entries.map((e) => [e, placeholder]));
         for (const e of entries) {
-            warnings.push(`${key}.${e} is not set, so it is rendered as ${placeholder}; a preview or update refuses the stack until you set it: pulumi config set --stack ${stack} --secret --path '${name}.${e}' <value>`);
+            warnings.push(
+                `${key}.${e} is not set, so it is rendered as ${placeholder}; a preview or update refuses the stack until you set it: pulumi config set --stack ${stack} --secret --path '${name}.${e}' <value>`,
+            );
         }
     }
     return { secrets, warnings };

@@ -11,7 +11,10 @@ import { isSecretValue } from "./secret";
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 export function shortHash(value: unknown, length = 8): string {
-    return createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex").slice(0, length);
+    return createHash("sha256")
+        .update(JSON.stringify(canonical(value)))
+        .digest("hex")
+        .slice(0, length);
 }
 
 /** A copy with object keys sorted, so that equal values serialize to equal text. */
@@ -29,19 +32,32 @@ export interface MockContext {
     readonly region: string;
 }
 
-type StateFn = (name: string, inputs: Record<string, any>, ctx: MockContext, physical: string) => Record<string, unknown>;
+type StateFn = (
+    name: string,
+    inputs: Record<string, any>,
+    ctx: MockContext,
+    physical: string,
+) => Record<string, unknown>;
 
-const arn = (ctx: MockContext, service: string, resource: string) => `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
+const arn = (ctx: MockContext, service: string, resource: string) =>
+    `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
 /** Outputs of the stack's database, cache, certificate and records: endpoints as AWS spells them. */
 const DATA_STATE: Record<string, StateFn> = {
     "aws:rds/cluster:Cluster": (name, inputs, ctx) => {
         const id = inputs.clusterIdentifier ?? `${name}-cluster`;
-        return { arn: arn(ctx, "rds", `cluster:${id}`), endpoint: `${id}.cluster-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`, readerEndpoint: `${id}.cluster-ro-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com` };
+        return {
+            arn: arn(ctx, "rds", `cluster:${id}`),
+            endpoint: `${id}.cluster-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`,
+            readerEndpoint: `${id}.cluster-ro-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`,
+        };
     },
     "aws:rds/clusterInstance:ClusterInstance": (name, inputs, ctx) => {
         const id = inputs.identifier ?? name;
-        return { arn: arn(ctx, "rds", `db:${id}`), endpoint: `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com` };
+        return {
+            arn: arn(ctx, "rds", `db:${id}`),
+            endpoint: `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`,
+        };
     },
     "aws:rds/instance:Instance": (name, inputs, ctx) => {
         const id = inputs.identifier ?? name;
@@ -52,20 +68,32 @@ const DATA_STATE: Record<string, StateFn> = {
     "aws:elasticache/subnetGroup:SubnetGroup": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, ctx) => {
         const host = `${inputs.replicationGroupId}.${shortHash(name, 6)}.${ctx.region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;
-        return { arn: arn(ctx, "elasticache", `replicationgroup:${inputs.replicationGroupId}`), primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}` };
+        return {
+            arn: arn(ctx, "elasticache", `replicationgroup:${inputs.replicationGroupId}`),
+            primaryEndpointAddress: `master.${host}`,
+            readerEndpointAddress: `replica.${host}`,
+        };
     },
     "aws:acm/certificate:Certificate": (name, inputs, ctx) => ({
-        arn: arn(ctx, "acm", `certificate/${shortHash(name, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`),
-        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
-            domainName,
-            resourceRecordName: `_${shortHash([domainName, "name"], 32)}.${domainName}.`,
-            resourceRecordType: "CNAME",
-            resourceRecordValue: `_${shortHash([domainName, "value"], 32)}.acm-validations.aws.`,
-        })),
+        arn: arn(
+            ctx,
+            "acm",
+            `certificate/${shortHash(name, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`,
+        ),
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+            (domainName: string) => ({
+                domainName,
+                resourceRecordName: `_${shortHash([domainName, "name"], 32)}.${domainName}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${shortHash([domainName, "value"], 32)}.acm-validations.aws.`,
+            }),
+        ),
     }),
     "aws:route53/record:Record": (_n, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
     // Generated secrets: a fixed, recognisable value, so that a test can prove it never reaches a rendered file.
-    "random:index/randomPassword:RandomPassword": (name, inputs) => ({ result: `mockgenerated${shortHash(name, Math.max(0, Number(inputs.length ?? 32) - 13))}` }),
+    "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+        result: `mockgenerated${shortHash(name, Math.max(0, Number(inputs.length ?? 32) - 13))}`,
+    }),
 };
 
 /** Outputs of AWS resources that the program reads back, by type token. */
@@ -78,12 +106,24 @@ const AWS_STATE: Record<string, StateFn> = {
             endpoint: `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`,
             certificateAuthority: { data: Buffer.from(`mock-ca-${name}`).toString("base64") },
             identities: [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${id}` }] }],
-            vpcConfig: { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${shortHash([name, "cluster-sg"], 17)}` },
+            vpcConfig: {
+                ...(inputs.vpcConfig ?? {}),
+                clusterSecurityGroupId: `sg-${shortHash([name, "cluster-sg"], 17)}`,
+            },
         };
     },
-    "aws:iam/role:Role": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physical}` }),
-    "aws:iam/policy:Policy": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physical}` }),
-    "aws:iam/instanceProfile:InstanceProfile": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physical}` }),
+    "aws:iam/role:Role": (_n, inputs, _c, physical) => ({
+        name: inputs.name ?? physical,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physical}`,
+    }),
+    "aws:iam/policy:Policy": (_n, inputs, _c, physical) => ({
+        name: inputs.name ?? physical,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physical}`,
+    }),
+    "aws:iam/instanceProfile:InstanceProfile": (_n, inputs, _c, physical) => ({
+        name: inputs.name ?? physical,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physical}`,
+    }),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_n, inputs) => ({
         arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`,
     }),
@@ -103,17 +143,40 @@ const AWS_STATE: Record<string, StateFn> = {
     }),
     "aws:sqs/queue:Queue": (_n, inputs, ctx, physical) => {
         const queue = inputs.name ?? physical;
-        return { name: queue, arn: arn(ctx, "sqs", queue), url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queue}` };
+        return {
+            name: queue,
+            arn: arn(ctx, "sqs", queue),
+            url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queue}`,
+        };
     },
-    "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
-    "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({ bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${inputs.bucket ?? physical}` }),
-    "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical, latestVersion: 1, defaultVersion: 1 }),
-    "aws:lb/listener:Listener": (name, _i, ctx) => ({ arn: arn(ctx, "elasticloadbalancing", `listener/net/${shortHash([name, "lb"], 16)}/${shortHash(name, 16)}`) }),
+    "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({
+        bucket: inputs.bucket ?? physical,
+        arn: `arn:aws:s3:::${inputs.bucket ?? physical}`,
+    }),
+    "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({
+        bucket: inputs.bucket ?? physical,
+        arn: `arn:aws:s3:::${inputs.bucket ?? physical}`,
+    }),
+    "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({
+        name: inputs.name ?? physical,
+        latestVersion: 1,
+        defaultVersion: 1,
+    }),
+    "aws:lb/listener:Listener": (name, _i, ctx) => ({
+        arn: arn(ctx, "elasticloadbalancing", `listener/net/${shortHash([name, "lb"], 16)}/${shortHash(name, 16)}`),
+    }),
     ...DATA_STATE,
-    "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({ name: inputs.name ?? physical, arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`) }),
+    "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({
+        name: inputs.name ?? physical,
+        arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`),
+    }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
-        arn: arn(ctx, "autoscaling", `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`),
+        arn: arn(
+            ctx,
+            "autoscaling",
+            `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`,
+        ),
     }),
 };
 
@@ -178,9 +241,13 @@ export function mockState(type: string, name: string, inputs: Record<string, any
         return { id, state: { ...inputs, metadata } };
     }
     if (type.startsWith("kubernetes:helm.sh/")) {
-        return { id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`, state: { ...inputs, name: inputs.name ?? name, status: { status: "deployed" } } };
+        return {
+            id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`,
+            state: { ...inputs, name: inputs.name ?? name, status: { status: "deployed" } },
+        };
     }
-    if (type.startsWith("random:")) return { id: `${name}-id`, state: { ...inputs, ...(DATA_STATE[type]?.(name, inputs, ctx, name) ?? {}) } };
+    if (type.startsWith("random:"))
+        return { id: `${name}-id`, state: { ...inputs, ...(DATA_STATE[type]?.(name, inputs, ctx, name) ?? {}) } };
     if (type.startsWith("aws:")) {
         const physical = physicalName(type, name);
         const extra = AWS_STATE[type]?.(name, inputs, ctx, physical) ?? {};

@@ -70,10 +70,12 @@ export function redactKeepingKeys(value: unknown): unknown {
     const leaves = (v: unknown): unknown => {
         if (isSecretValue(v)) return leaves(v.value);
         if (Array.isArray(v)) return v.map(leaves);
-        if (typeof v === "object" && v !== null) return canonical(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, leaves(x)])));
+        if (typeof v === "object" && v !== null)
+            return canonical(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, leaves(x)])));
         return SECRET_PLACEHOLDER;
     };
-    if (isSecretValue(value)) return typeof value.value === "object" && value.value !== null ? leaves(value.value) : SECRET_PLACEHOLDER;
+    if (isSecretValue(value))
+        return typeof value.value === "object" && value.value !== null ? leaves(value.value) : SECRET_PLACEHOLDER;
     if (Array.isArray(value)) return value.map(redactKeepingKeys);
     if (typeof value === "object" && value !== null) {
         const out: Record<string, unknown> = {};
@@ -85,7 +87,12 @@ export function redactKeepingKeys(value: unknown): unknown {
 
 /** Kubernetes objects: every custom resource of the kubernetes package that is an API object. */
 export function isKubernetesObject(r: Pick<RecordedResource, "type" | "custom" | "state">): boolean {
-    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && typeof r.state.kind === "string";
+    return (
+        r.custom &&
+        r.type.startsWith("kubernetes:") &&
+        !r.type.startsWith("kubernetes:helm.sh/") &&
+        typeof r.state.kind === "string"
+    );
 }
 
 const TOP_ORDER = ["apiVersion", "kind", "metadata"];
@@ -99,7 +106,9 @@ function manifestOrder(obj: Record<string, unknown>): Record<string, unknown> {
 
 /** Every Kubernetes object as it would be sent to the API server, each secret value redacted, sorted. */
 export function toManifestObjects(result: RunResult): Record<string, unknown>[] {
-    const objects = result.resources.filter(isKubernetesObject).map((r) => manifestOrder(redactKeepingKeys(r.state) as Record<string, unknown>));
+    const objects = result.resources
+        .filter(isKubernetesObject)
+        .map((r) => manifestOrder(redactKeepingKeys(r.state) as Record<string, unknown>));
     const key = (o: Record<string, unknown>) => {
         const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
         return [String(o.kind), m.namespace ?? "", m.name ?? ""];
@@ -113,7 +122,10 @@ export function toManifestObjects(result: RunResult): Record<string, unknown>[] 
 }
 
 export function toManifestsYaml(objects: readonly Record<string, unknown>[]): string {
-    return objects.map((o) => YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).map((d) => `---\n${d}`).join("");
+    return objects
+        .map((o) => YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }))
+        .map((d) => `---\n${d}`)
+        .join("");
 }
 
 export function planJson(plan: Plan): string {

@@ -9,7 +9,9 @@ export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** The tsconfig the Pulumi CLI's Node.js language host compiles the program with: `runtime.options.tsconfig` of Pulumi.yaml. */
 export function hostTsconfig(dir = PROJECT_DIR): string {
-    const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { tsconfig?: string } } };
+    const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+        runtime?: { options?: { tsconfig?: string } };
+    };
     return path.join(dir, project.runtime?.options?.tsconfig ?? "tsconfig.json");
 }
 
@@ -31,7 +33,13 @@ export function hostTsNodeOptions(dir = PROJECT_DIR, transpileOnly = true): Reco
         transpileOnly,
         project,
         skipProject: !fs.existsSync(project),
-        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions(project) },
+        compilerOptions: {
+            target: "ES2020",
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            sourceMap: "true",
+            ...tsutils.loadTypeScriptCompilerOptions(project),
+        },
     };
 }
 
@@ -47,6 +55,7 @@ export function loadProgram(dir = PROJECT_DIR): Program {
         (req("ts-node") as { register(opts: Record<string, unknown>): void }).register(hostTsNodeOptions(dir));
     }
     const program = req(path.join(dir, "index.ts")) as unknown;
-    if (typeof program !== "function") throw new Error(`${dir}/index.ts must export the program as a function (export = async () => {...})`);
+    if (typeof program !== "function")
+        throw new Error(`${dir}/index.ts must export the program as a function (export = async () => {...})`);
     return program as Program;
 }

@@ -7,7 +7,14 @@ import { stackFileProblems, unsetSecrets } from "./fileChecks";
 import { runProgram, type Program, type RunResult } from "./engine";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
 import { isSecretValue } from "./secret";
-import { loadProjectFile, readStackFile, SECRET_PLACEHOLDER, StackFileError, toRuntimeConfig, withSecrets } from "./stackfile";
+import {
+    loadProjectFile,
+    readStackFile,
+    SECRET_PLACEHOLDER,
+    StackFileError,
+    toRuntimeConfig,
+    withSecrets,
+} from "./stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {
@@ -49,19 +56,27 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     const file = readStackFile(opts.dir, project.name, stack);
     const values: Record<string, unknown> = { ...file.values, ...(opts.overrides ?? {}) };
     // What the file itself says wrong; overridden keys are not the file's.
-    const written = { values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in (opts.overrides ?? {})))), changed: file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {}))) };
+    const written = {
+        values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in (opts.overrides ?? {})))),
+        changed: file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {}))),
+    };
     for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k]; // an undefined override removes the key
     const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
     const shared = sharedStackOf(values, project.name);
     if (shared) {
         const local = shared.split("/").pop() as string;
-        if (seen.includes(local) || local === stack) throw new StackFileError(`stack ${stack}: cluster.sharedStack ${shared} refers back to ${[...seen, stack].join(" -> ")}`);
+        if (seen.includes(local) || local === stack)
+            throw new StackFileError(
+                `stack ${stack}: cluster.sharedStack ${shared} refers back to ${[...seen, stack].join(" -> ")}`,
+            );
         let upstream: Rendered;
         try {
             upstream = await renderStack(local, { dir: opts.dir, program: opts.program }, [...seen, stack]);
         } catch (err) {
             if (err instanceof StackFileError && !fs.existsSync(path.join(opts.dir, `Pulumi.${local}.yaml`))) {
-                throw new StackFileError(`stack ${stack} runs on the cluster of ${shared}, whose stack file Pulumi.${local}.yaml is not in this project, so its outputs are unknown offline`);
+                throw new StackFileError(
+                    `stack ${stack} runs on the cluster of ${shared}, whose stack file Pulumi.${local}.yaml is not in this project, so its outputs are unknown offline`,
+                );
             }
             throw err;
         }
@@ -75,9 +90,15 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     }
     // What the CLI refuses before the program starts, the render refuses too.
     const cliProblems = stackConfigProblems(project, stack, values);
-    if (cliProblems.length > 0) throw new StackFileError(`stack ${stack}: invalid stack configuration (${cliProblems.length} problem${cliProblems.length === 1 ? "" : "s"}):\n  - ${cliProblems.map(describeCliProblem).join("\n  - ")}`);
+    if (cliProblems.length > 0)
+        throw new StackFileError(
+            `stack ${stack}: invalid stack configuration (${cliProblems.length} problem${cliProblems.length === 1 ? "" : "s"}):\n  - ${cliProblems.map(describeCliProblem).join("\n  - ")}`,
+        );
     const unset = unsetSecrets(values, project, stack, SECRET_PLACEHOLDER);
-    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), { ...unset.secrets, ...(opts.secrets ?? {}) });
+    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), {
+        ...unset.secrets,
+        ...(opts.secrets ?? {}),
+    });
     const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
     let result: RunResult;
     try {
@@ -90,7 +111,13 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
     if (fileProblems.length > 0) throw new ConfigError(fileProblems);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
-    return { plan, manifests, result, files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) }, warnings };
+    return {
+        plan,
+        manifests,
+        result,
+        files: { "plan.json": planJson(plan), "manifests.yaml": toManifestsYaml(manifests) },
+        warnings,
+    };
 }
 
 /** The previous render of a stack, if one was written to `outDir`. */

@@ -100,7 +100,9 @@ export function readStackFile(dir: string, project: string, stack: string): Stac
     const file = stackFilePath(dir, stack);
     if (!fs.existsSync(file)) {
         const known = listStacks(dir);
-        throw new StackFileError(`unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${known.join(", ") || "none"})`);
+        throw new StackFileError(
+            `unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${known.join(", ") || "none"})`,
+        );
     }
     let read;
     try {
@@ -111,7 +113,10 @@ export function readStackFile(dir: string, project: string, stack: string): Stac
     }
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(read.config)) values[qualify(project, key)] = value;
-    const changed = read.changed.map((c) => ({ ...c, path: [qualify(project, String(c.path[0])), ...c.path.slice(1)] }));
+    const changed = read.changed.map((c) => ({
+        ...c,
+        path: [qualify(project, String(c.path[0])), ...c.path.slice(1)],
+    }));
     return { values, changed };
 }
 
@@ -121,7 +126,13 @@ export function loadStackFile(dir: string, project: string, stack: string): Reco
 }
 
 function isSecure(value: unknown): value is { secure: string } {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        "secure" in value
+    );
 }
 
 /** Replaces every `secure:` leaf with the placeholder; reports whether any was found. */

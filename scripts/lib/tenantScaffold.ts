@@ -49,12 +49,16 @@ export function tenantHosts(tenant: string, hosts: readonly string[]): string[] 
 
 /** Env values equal to one of the source's hosts point at the tenant's first host of that entry instead. */
 function rewriteEnv(env: Record<string, unknown>, hostMap: ReadonlyMap<string, string>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" && hostMap.has(v) ? hostMap.get(v) : v]));
+    return Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, typeof v === "string" && hostMap.has(v) ? hostMap.get(v) : v]),
+    );
 }
 
 /** Stacks of the project whose `capstan:tenant.name` is `name`. */
 function stacksOfTenant(dir: string, project: string, name: string): string[] {
-    return listStacks(dir).filter((s) => (loadStackFile(dir, project, s)[`${project}:tenant`] as { name?: unknown } | undefined)?.name === name);
+    return listStacks(dir).filter(
+        (s) => (loadStackFile(dir, project, s)[`${project}:tenant`] as { name?: unknown } | undefined)?.name === name,
+    );
 }
 
 /** The stack file's values in the shape the schema reads. */
@@ -85,15 +89,25 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     const p = (key: string) => `${project.name}:${key}`;
     const stack = `tenant-${opts.name}`;
     const file = stackFilePath(opts.dir, stack);
-    if (fs.existsSync(file)) throw new ScaffoldError(`tenant ${opts.name} already exists: ${stack} has a stack file; pick another name or edit that file`);
+    if (fs.existsSync(file))
+        throw new ScaffoldError(
+            `tenant ${opts.name} already exists: ${stack} has a stack file; pick another name or edit that file`,
+        );
     const existing = stacksOfTenant(opts.dir, project.name, opts.name);
-    if (existing.length > 0) throw new ScaffoldError(`tenant ${opts.name} already exists in stack ${existing.join(", ")}; pick another name`);
+    if (existing.length > 0)
+        throw new ScaffoldError(
+            `tenant ${opts.name} already exists in stack ${existing.join(", ")}; pick another name`,
+        );
 
     const src = loadStackFile(opts.dir, project.name, opts.from) as Values;
     const srcCluster = (src[p("cluster")] ?? {}) as Values;
-    const sharedStack = srcCluster.mode === "shared" ? srcCluster.sharedStack : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
+    const sharedStack =
+        srcCluster.mode === "shared"
+            ? srcCluster.sharedStack
+            : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
     const srcIngress = src[p("ingress")] as Values | undefined;
-    if (!srcIngress?.public?.hosts?.length) throw new ScaffoldError(`stack ${opts.from} has no ingress.public.hosts to derive the tenant's hosts from`);
+    if (!srcIngress?.public?.hosts?.length)
+        throw new ScaffoldError(`stack ${opts.from} has no ingress.public.hosts to derive the tenant's hosts from`);
 
     const hostMap = new Map<string, string>();
     const entry = (e: Values) => {
@@ -119,7 +133,8 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         [p("ingress")]: ingress,
         [p("app")]: app,
     };
-    if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0) values[p("staging")] = structuredClone(src[p("staging")]);
+    if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0)
+        values[p("staging")] = structuredClone(src[p("staging")]);
     // The tenant's own database, cache and DNS, sized like the source's; its identifiers and hosts are its own.
     for (const key of ["database", "cache", "dns"]) {
         if (src[p(key)] && Object.keys(src[p(key)]).length > 0) values[p(key)] = structuredClone(src[p(key)]);
@@ -128,12 +143,18 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
 
     const problems = validate(values, project.name, stack);
     if (problems.length > 0) {
-        throw new ScaffoldError(`the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`);
+        throw new ScaffoldError(
+            `the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`,
+        );
     }
 
     const secretCommands = [
-        ...((app.secretEnv ?? []) as string[]).map((n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`),
-        ...((values[p("staging")]?.basicAuth?.users ?? []) as string[]).map((u) => `pulumi config set --stack ${stack} --secret --path 'basicAuthPasswords.${u}' <password>`),
+        ...((app.secretEnv ?? []) as string[]).map(
+            (n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`,
+        ),
+        ...((values[p("staging")]?.basicAuth?.users ?? []) as string[]).map(
+            (u) => `pulumi config set --stack ${stack} --secret --path 'basicAuthPasswords.${u}' <password>`,
+        ),
     ];
     const header = [
         `Tenant ${opts.name}: the app of stack ${opts.from}, in its own namespace on the cluster of ${sharedStack}.`,

@@ -30,8 +30,12 @@ export function parseDeployArgs(argv: readonly string[]): DeployArgs {
     const [stack, imageTag, ...extra] = positional;
     if (!stack) throw new UsageError("name the stack to deploy, e.g. staging");
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
-    if (flags.rollback && imageTag) throw new UsageError("--rollback reads the tag from the stack history; give either an image tag or --rollback");
+    if (flags.rollback && imageTag)
+        throw new UsageError("--rollback reads the tag from the stack history; give either an image tag or --rollback");
     if (!flags.rollback && !imageTag) throw new UsageError("name the image tag to deploy, or pass --rollback");
-    if (imageTag && !IMAGE_TAG.test(imageTag)) throw new UsageError(`${JSON.stringify(imageTag)} is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)`);
+    if (imageTag && !IMAGE_TAG.test(imageTag))
+        throw new UsageError(
+            `${JSON.stringify(imageTag)} is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)`,
+        );
     return { stack, imageTag, ...flags };
 }

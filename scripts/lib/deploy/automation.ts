@@ -29,7 +29,14 @@ export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | un
 function stepOf(event: EngineEvent): PreviewStep | undefined {
     const m = event.resourcePreEvent?.metadata;
     if (!m) return undefined;
-    return { op: m.op, urn: m.urn, type: m.type, oldInputs: m.old?.inputs, newInputs: m.new?.inputs, diffKeys: m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs };
+    return {
+        op: m.op,
+        urn: m.urn,
+        type: m.type,
+        oldInputs: m.old?.inputs,
+        newInputs: m.new?.inputs,
+        diffKeys: m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs,
+    };
 }
 
 /** The stack's current image tag, read without decrypting anything: no passphrase needed. */
@@ -92,7 +99,8 @@ class AutomationStack implements DeployStack {
                 onOutput,
                 onEvent: (e) => {
                     const d = e.diagnosticEvent;
-                    if (d?.urn && d.severity === "error") errors.set(d.urn, `${errors.get(d.urn) ?? ""}${d.message}`.trim());
+                    if (d?.urn && d.severity === "error")
+                        errors.set(d.urn, `${errors.get(d.urn) ?? ""}${d.message}`.trim());
                     const failed = e.resOpFailedEvent?.metadata;
                     if (failed) failures.push({ urn: failed.urn, type: failed.type, message: "" });
                 },

@@ -42,7 +42,9 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
                 io.stderr(`deploy: stack ${args.stack}: ${target}\n`);
                 return EXIT.failed;
             }
-            io.stdout(`Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (update ${target.version}).\n`);
+            io.stdout(
+                `Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (update ${target.version}).\n`,
+            );
             tag = target.previous;
         }
     } catch (err) {
@@ -52,7 +54,13 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
     return deployTag(stack, current, tag as string, args, io);
 }
 
-async function deployTag(stack: DeployStack, current: string | undefined, tag: string, args: DeployArgs, io: DeployIo): Promise<number> {
+async function deployTag(
+    stack: DeployStack,
+    current: string | undefined,
+    tag: string,
+    args: DeployArgs,
+    io: DeployIo,
+): Promise<number> {
     if (current === tag) {
         io.stdout(`Stack ${stack.name} already runs ${tag}; nothing to deploy.\n`);
         return EXIT.ok;
@@ -77,8 +85,12 @@ async function deployTag(stack: DeployStack, current: string | undefined, tag: s
     if (report.others.length > 0) {
         if (!args.allowInfraChanges) {
             await restore();
-            io.stderr(`\ndeploy: stopped: besides the image tag, this update would change:\n${describeOtherChanges(report.others)}\n`);
-            io.stderr("A deploy never changes infrastructure by surprise. Review the change with `pulumi preview`, apply it with `pulumi up`, or pass --allow-infra-changes to deploy it together with the tag.\n");
+            io.stderr(
+                `\ndeploy: stopped: besides the image tag, this update would change:\n${describeOtherChanges(report.others)}\n`,
+            );
+            io.stderr(
+                "A deploy never changes infrastructure by surprise. Review the change with `pulumi preview`, apply it with `pulumi up`, or pass --allow-infra-changes to deploy it together with the tag.\n",
+            );
             return EXIT.refused;
         }
         io.stdout(`\nAlso changing (--allow-infra-changes):\n${describeOtherChanges(report.others)}\n`);
@@ -102,14 +114,18 @@ async function deployTag(stack: DeployStack, current: string | undefined, tag: s
         return EXIT.failed;
     }
     const rolled = report.rolls.map((r) => r.name);
-    io.stdout(`\nDeployed ${tag} to stack ${stack.name}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`);
+    io.stdout(
+        `\nDeployed ${tag} to stack ${stack.name}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`,
+    );
     io.stdout(`To undo: npm run deploy -- ${stack.name} --rollback\n`);
     return EXIT.ok;
 }
 
 function printPlan(report: GuardReport, io: DeployIo): void {
     if (report.migrations.length) {
-        io.stdout(`Migration: ${report.migrations.map((m) => `${m.op} ${urnName(m.urn)}`).join(", ")} (runs before any workload rolls)\n`);
+        io.stdout(
+            `Migration: ${report.migrations.map((m) => `${m.op} ${urnName(m.urn)}`).join(", ")} (runs before any workload rolls)\n`,
+        );
     }
     if (report.rolls.length === 0) {
         io.stdout("Workloads that will roll: none\n");
@@ -125,7 +141,9 @@ function printPlan(report: GuardReport, io: DeployIo): void {
 async function confirmed(stackName: string, tag: string, args: DeployArgs, io: DeployIo): Promise<boolean> {
     if (args.yes) return true;
     if (!io.interactive) {
-        io.stderr("\ndeploy: refusing to deploy without confirmation: there is no terminal to ask on. Pass --yes to deploy non-interactively.\n");
+        io.stderr(
+            "\ndeploy: refusing to deploy without confirmation: there is no terminal to ask on. Pass --yes to deploy non-interactively.\n",
+        );
         return false;
     }
     const answer = (await io.ask(`\nDeploy ${tag} to stack ${stackName}? [y/N] `)).trim().toLowerCase();
@@ -134,10 +152,17 @@ async function confirmed(stackName: string, tag: string, args: DeployArgs, io: D
     return false;
 }
 
-function printFailure(stackName: string, current: string | undefined, tag: string, outcome: UpOutcome, io: DeployIo): void {
+function printFailure(
+    stackName: string,
+    current: string | undefined,
+    tag: string,
+    outcome: UpOutcome,
+    io: DeployIo,
+): void {
     io.stderr(`\ndeploy: the update of stack ${stackName} to ${tag} failed.\n`);
     for (const f of outcome.failures) io.stderr(`  failed: ${f.type} ${urnName(f.urn)}: ${f.message}\n`);
-    if (outcome.failures.length === 0 && outcome.error) io.stderr(`  ${outcome.error.trim().split("\n").slice(-5).join("\n  ")}\n`);
+    if (outcome.failures.length === 0 && outcome.error)
+        io.stderr(`  ${outcome.error.trim().split("\n").slice(-5).join("\n  ")}\n`);
     const migration = outcome.failures.some((f) => f.type === "kubernetes:batch/v1:Job");
     io.stderr(
         `The previous version${current ? ` (${current})` : ""} is still serving: ${migration ? "the migration failed, so no workload was rolled" : "a rollout that does not become ready keeps the old pods (maxUnavailable: 0)"}.\n`,

@@ -46,8 +46,10 @@ export interface GuardReport {
 /** Every leaf where two input trees differ, with both values (keys may contain dots, so paths are not re-parsed). */
 export function changedLeaves(a: unknown, b: unknown, prefix = ""): ImageChange[] {
     if (isDeepStrictEqual(a, b)) return [];
-    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((v, i) => changedLeaves(v, b[i], `${prefix}[${i}]`));
+    const isObj = (v: unknown): v is Record<string, unknown> =>
+        typeof v === "object" && v !== null && !Array.isArray(v);
+    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
+        return a.flatMap((v, i) => changedLeaves(v, b[i], `${prefix}[${i}]`));
     if (isObj(a) && isObj(b)) {
         const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
         return keys.flatMap((k) => changedLeaves(a[k], b[k], prefix ? `${prefix}.${k}` : k));
@@ -60,7 +62,8 @@ export function changedLeaves(a: unknown, b: unknown, prefix = ""): ImageChange[
  * old tag became the new one (a version label, say).
  */
 function isTagChange(path: string, from: unknown, to: unknown, fromTag: string | undefined, toTag: string): boolean {
-    if (typeof from === "string" && typeof to === "string" && fromTag && from.split(fromTag).join(toTag) === to) return true;
+    if (typeof from === "string" && typeof to === "string" && fromTag && from.split(fromTag).join(toTag) === to)
+        return true;
     if (!IMAGE_PATH.test(path)) return false;
     if (typeof from !== "string" || typeof to !== "string") return from === undefined && to === undefined; // path known, values not reported
     return to.endsWith(`:${toTag}`) && from.slice(0, from.lastIndexOf(":")) === to.slice(0, to.lastIndexOf(":"));
@@ -73,7 +76,11 @@ function changesOf(step: PreviewStep): ImageChange[] {
 }
 
 /** Sorts every step of a deploy preview into workloads that roll, migrations, and anything else. */
-export function checkDeployPreview(steps: readonly PreviewStep[], fromTag: string | undefined, toTag: string): GuardReport {
+export function checkDeployPreview(
+    steps: readonly PreviewStep[],
+    fromTag: string | undefined,
+    toTag: string,
+): GuardReport {
     const rolls: RollingWorkload[] = [];
     const migrations: PreviewStep[] = [];
     const others: OtherChange[] = [];
@@ -94,7 +101,11 @@ export function checkDeployPreview(steps: readonly PreviewStep[], fromTag: strin
                 rolls.push({ step, name, changes: changes.filter((c) => IMAGE_PATH.test(c.path)) });
                 continue;
             }
-            others.push({ step, name, paths: changes.filter((c) => !isTagChange(c.path, c.from, c.to, fromTag, toTag)).map((c) => c.path) });
+            others.push({
+                step,
+                name,
+                paths: changes.filter((c) => !isTagChange(c.path, c.from, c.to, fromTag, toTag)).map((c) => c.path),
+            });
             continue;
         }
         others.push({ step, name, paths: changes.map((c) => c.path) });
@@ -105,7 +116,10 @@ export function checkDeployPreview(steps: readonly PreviewStep[], fromTag: strin
 /** The guard's refusal: one line per resource that would change beyond the image tag. */
 export function describeOtherChanges(others: readonly OtherChange[]): string {
     return others
-        .map((o) => `  ${o.step.op.padEnd(8)} ${o.step.type} ${o.name}${o.paths.length ? `: ${o.paths.slice(0, 5).join(", ")}${o.paths.length > 5 ? `, and ${o.paths.length - 5} more` : ""}` : ""}`)
+        .map(
+            (o) =>
+                `  ${o.step.op.padEnd(8)} ${o.step.type} ${o.name}${o.paths.length ? `: ${o.paths.slice(0, 5).join(", ")}${o.paths.length > 5 ? `, and ${o.paths.length - 5} more` : ""}` : ""}`,
+        )
         .join("\n");
 }
 

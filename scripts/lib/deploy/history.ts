@@ -14,11 +14,15 @@ export interface RollbackTarget {
  * (infrastructure changes), so a rollback always changes what runs.
  */
 export function findRollbackTarget(history: readonly HistoryEntry[]): RollbackTarget | string {
-    const updates = history.filter((h) => h.kind === "update" && h.result === "succeeded" && h.imageTag).sort((a, b) => b.version - a.version);
+    const updates = history
+        .filter((h) => h.kind === "update" && h.result === "succeeded" && h.imageTag)
+        .sort((a, b) => b.version - a.version);
     const [latest, ...older] = updates;
-    if (!latest) return "the stack history has no successful update with capstan:imageTag set, so there is nothing to roll back to";
+    if (!latest)
+        return "the stack history has no successful update with capstan:imageTag set, so there is nothing to roll back to";
     const current = latest.imageTag as string;
     const target = older.find((h) => h.imageTag !== current);
-    if (!target) return `no successful update before version ${latest.version} ran a tag other than ${current}, so there is nothing to roll back to`;
+    if (!target)
+        return `no successful update before version ${latest.version} ran a tag other than ${current}, so there is nothing to roll back to`;
     return { current, previous: target.imageTag as string, version: target.version };
 }

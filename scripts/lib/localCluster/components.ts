@@ -14,9 +14,12 @@ function etcdArgs(ports: Ports): string[] {
     const client = `http://127.0.0.1:${ports.etcdClient}`;
     const peer = `http://127.0.0.1:${ports.etcdPeer}`;
     return [
-        "--name=capstan-local", `--data-dir=${paths.etcdData}`,
-        `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
-        `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`,
+        "--name=capstan-local",
+        `--data-dir=${paths.etcdData}`,
+        `--listen-client-urls=${client}`,
+        `--advertise-client-urls=${client}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
         `--initial-cluster=capstan-local=${peer}`,
         // A throwaway cluster: skipping fsync makes every write much faster.
         "--unsafe-no-fsync",
@@ -26,8 +29,11 @@ function etcdArgs(ports: Ports): string[] {
 function apiserverArgs(ports: Ports): string[] {
     return [
         `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-        "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${ports.apiserver}`,
-        `--tls-cert-file=${pkiFile("apiserver.crt")}`, `--tls-private-key-file=${pkiFile("apiserver.key")}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${ports.apiserver}`,
+        `--tls-cert-file=${pkiFile("apiserver.crt")}`,
+        `--tls-private-key-file=${pkiFile("apiserver.key")}`,
         `--client-ca-file=${pkiFile("ca.crt")}`,
         "--authorization-mode=RBAC",
         "--enable-admission-plugins=PodSecurity",
@@ -45,8 +51,10 @@ function delegatedArgs(component: Component, port: number): string[] {
     const kubeconfig = paths.componentKubeconfig(component);
     return [
         `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-        "--bind-address=127.0.0.1", `--secure-port=${port}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${port}`,
         "--leader-elect=false",
     ];
 }
@@ -72,7 +80,10 @@ function kwokArgs(): string[] {
     if (!fs.existsSync(KWOK_STAGES_DIR)) {
         throw new Error(`kwok stages not found in ${KWOK_STAGES_DIR}: run scripts/toolchain.sh kwok`);
     }
-    const stages = fs.readdirSync(KWOK_STAGES_DIR).filter((f) => f.endsWith(".yaml")).sort();
+    const stages = fs
+        .readdirSync(KWOK_STAGES_DIR)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort();
     return [
         `--kubeconfig=${paths.componentKubeconfig("kwok")}`,
         "--manage-all-nodes=true",
@@ -82,10 +93,15 @@ function kwokArgs(): string[] {
 
 export function componentArgs(component: Component, ports: Ports): string[] {
     switch (component) {
-        case "etcd": return etcdArgs(ports);
-        case "kube-apiserver": return apiserverArgs(ports);
-        case "kube-controller-manager": return controllerManagerArgs(ports);
-        case "kube-scheduler": return schedulerArgs(ports);
-        case "kwok": return kwokArgs();
+        case "etcd":
+            return etcdArgs(ports);
+        case "kube-apiserver":
+            return apiserverArgs(ports);
+        case "kube-controller-manager":
+            return controllerManagerArgs(ports);
+        case "kube-scheduler":
+            return schedulerArgs(ports);
+        case "kwok":
+            return kwokArgs();
     }
 }

@@ -10,7 +10,9 @@ import { CRD_DIR, binary, paths } from "./layout";
 export function kubectl(args: string[], input?: string): string {
     try {
         return execFileSync(binary("kubectl"), ["--kubeconfig", paths.kubeconfig, ...args], {
-            input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"],
+            input,
+            encoding: "utf8",
+            stdio: ["pipe", "pipe", "pipe"],
         });
     } catch (err) {
         const e = err as { stderr?: string; message: string };
@@ -29,7 +31,11 @@ export function isApiserverReady(): boolean {
 /** The CRD manifests scripts/toolchain.sh generated, if it could. */
 export function crdFiles(): string[] {
     if (!fs.existsSync(CRD_DIR)) return [];
-    return fs.readdirSync(CRD_DIR).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(CRD_DIR, f));
+    return fs
+        .readdirSync(CRD_DIR)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => path.join(CRD_DIR, f));
 }
 
 /** Applies the CRDs (server-side: their schemas are too large for the last-applied annotation). */
@@ -42,7 +48,12 @@ export function installCrds(files: string[]): string[] {
 
 /** The names of the Nodes that report Ready. */
 export function readyNodes(): string[] {
-    const jsonpath = '{range .items[*]}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}';
-    return kubectl(["get", "nodes", "-o", `jsonpath=${jsonpath}`]).trim().split("\n")
-        .map((line) => line.split(" ")).filter(([, ready]) => ready === "True").map(([name]) => name);
+    const jsonpath =
+        '{range .items[*]}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}';
+    return kubectl(["get", "nodes", "-o", `jsonpath=${jsonpath}`])
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" "))
+        .filter(([, ready]) => ready === "True")
+        .map(([name]) => name);
 }

@@ -9,7 +9,10 @@ import * as path from "path";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const STATE_DIR = path.join(REPO_ROOT, ".capstan", "local");
 
-export const TOOLCHAIN_DIR = path.join(process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"), "toolchain");
+export const TOOLCHAIN_DIR = path.join(
+    process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"),
+    "toolchain",
+);
 export const BIN_DIR = path.join(TOOLCHAIN_DIR, "bin");
 export const KWOK_STAGES_DIR = path.join(TOOLCHAIN_DIR, "kwok-stages");
 export const CRD_DIR = path.join(TOOLCHAIN_DIR, "crds");

@@ -62,6 +62,7 @@ function nodeManifest(group: NodeGroup, zone: string, index: number): object {
 /** A v1 List of every simulated Node, as JSON for `kubectl apply -f -`. */
 export function nodeList(): string {
     const items = NODE_GROUPS.flatMap((group, g) =>
-        ZONES.map((zone, z) => nodeManifest(group, zone, g * ZONES.length + z + 1)));
+        ZONES.map((zone, z) => nodeManifest(group, zone, g * ZONES.length + z + 1)),
+    );
     return JSON.stringify({ apiVersion: "v1", kind: "List", items });
 }

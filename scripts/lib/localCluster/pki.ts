@@ -20,8 +20,15 @@ export const IDENTITIES = {
     scheduler: { file: "kube-scheduler", user: "system:kube-scheduler", groups: [] },
 } satisfies Record<string, Identity>;
 
-const APISERVER_NAMES = ["DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc",
-    "DNS:kubernetes.default.svc.cluster.local", "IP:127.0.0.1", "IP:10.96.0.1"];
+const APISERVER_NAMES = [
+    "DNS:localhost",
+    "DNS:kubernetes",
+    "DNS:kubernetes.default",
+    "DNS:kubernetes.default.svc",
+    "DNS:kubernetes.default.svc.cluster.local",
+    "IP:127.0.0.1",
+    "IP:10.96.0.1",
+];
 
 export function pkiFile(name: string): string {
     return path.join(paths.pki, name);
@@ -51,28 +58,62 @@ function signedCert(name: string, subj: string, extensions: string[]): void {
     const ext = pkiFile(`${name}.ext`);
     openssl(["req", "-new", "-key", pkiFile(`${name}.key`), "-subj", subj, "-out", csr]);
     fs.writeFileSync(ext, extensions.join("\n") + "\n");
-    openssl(["x509", "-req", "-in", csr, "-CA", pkiFile("ca.crt"), "-CAkey", pkiFile("ca.key"), "-CAcreateserial",
-        "-days", "30", "-extfile", ext, "-out", pkiFile(`${name}.crt`)]);
+    openssl([
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        pkiFile("ca.crt"),
+        "-CAkey",
+        pkiFile("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        ext,
+        "-out",
+        pkiFile(`${name}.crt`),
+    ]);
     fs.rmSync(csr);
     fs.rmSync(ext);
 }
 
 function clientCert(identity: Identity): void {
     newKey(identity.file);
-    signedCert(identity.file, subject(identity.user, identity.groups),
-        ["keyUsage=critical,digitalSignature", "extendedKeyUsage=clientAuth"]);
+    signedCert(identity.file, subject(identity.user, identity.groups), [
+        "keyUsage=critical,digitalSignature",
+        "extendedKeyUsage=clientAuth",
+    ]);
 }
 
 /** Creates every certificate and key the cluster needs, in a fresh pki folder. */
 export function createPki(): void {
     fs.mkdirSync(paths.pki, { recursive: true, mode: 0o700 });
     newKey("ca");
-    openssl(["req", "-x509", "-new", "-key", pkiFile("ca.key"), "-subj", "/CN=capstan-local-ca", "-days", "30",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-out", pkiFile("ca.crt")]);
+    openssl([
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        pkiFile("ca.key"),
+        "-subj",
+        "/CN=capstan-local-ca",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        pkiFile("ca.crt"),
+    ]);
     newKey("apiserver");
-    signedCert("apiserver", subject("kube-apiserver"), ["keyUsage=critical,digitalSignature",
-        "extendedKeyUsage=serverAuth", `subjectAltName=${APISERVER_NAMES.join(",")}`]);
+    signedCert("apiserver", subject("kube-apiserver"), [
+        "keyUsage=critical,digitalSignature",
+        "extendedKeyUsage=serverAuth",
+        `subjectAltName=${APISERVER_NAMES.join(",")}`,
+    ]);
     for (const identity of Object.values(IDENTITIES)) clientCert(identity);
     newKey("service-account");
     openssl(["pkey", "-in", pkiFile("service-account.key"), "-pubout", "-out", pkiFile("service-account.pub")]);
