@@ -246,6 +246,9 @@ describe("Migration", () => {
         ).resources;
         const job = one(rs, "kubernetes:batch/v1:Job");
         expect(job.metadata.name).toBe(migrationJobName("shop", "1.2"));
+        // The Job's name is fixed per tag: a changed template (new env, same tag) is replaced, and
+        // Kubernetes refuses a second Job of that name while the old one exists.
+        expect(ofType(rs, "kubernetes:batch/v1:Job")[0].deleteBeforeReplace).toBe(true);
         expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600 });
         expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
         const spec = job.spec.template.spec;
