@@ -290,6 +290,27 @@ describe("WebService", () => {
             expect(vs.spec.ingressClassName).toBe(r!.hosts.internal?.includes(vs.spec.host) ? "internal" : "public");
     });
 
+    it("lets a drain evict pods that never became ready, one ready pod at a time (PodDisruptionBudget)", async () => {
+        const rs = (
+            await runComponents(() => {
+                new WebService("web", webArgs);
+                new WorkerPool("wk", { ...webArgs, workload: "shop-worker-x", command: ["sidekiq"] });
+            })
+        ).resources;
+        const pdbs = ofType(rs, "kubernetes:policy/v1:PodDisruptionBudget").map(state);
+        const deployments = ofType(rs, "kubernetes:apps/v1:Deployment").map(state);
+        expect(pdbs).toHaveLength(2);
+        for (const [i, pdb] of pdbs.entries())
+            expect(pdb.spec).toEqual({
+                maxUnavailable: 1,
+                selector: { matchLabels: deployments[i].spec.selector.matchLabels },
+                // The default, IfHealthyBudget, counts a crash-looping pod against the budget: with
+                // one pod of a bad release unready, no pod of the workload could be evicted and every
+                // node drain (autoscaler scale-down, AMI roll) would stall on it.
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+            });
+    });
+
     it("attaches a class's policies to that class's VirtualServers only", async () => {
         const rs = (
             await runComponents(
