@@ -8,7 +8,7 @@ import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
 import { changedPaths, diffPlans } from "../scripts/lib/diff";
 import type { Plan } from "../scripts/lib/plan";
 import { committedStacks, render, type Rendered, stackValues } from "./harness";
-import { podProblems, podTemplateOf, webPodProblems } from "./podRules";
+import { podProblems, podTemplateOf, tolerationProblems, webPodProblems } from "./podRules";
 import { policyProblems, virtualServerProblems } from "./virtualServerShape";
 
 type Obj = Record<string, any>;
@@ -141,6 +141,26 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
     it("runs every pod under the restricted profile, with requests, a memory limit and a pinned image", () => {
         for (const o of m.filter((o) => WORKLOAD_KINDS.includes(o.kind)))
             expect(podProblems(podTemplateOf(o)), nameOf(o)).toEqual([]);
+    });
+
+    it("tolerates each worker's configured taints with operator Equal and the taint's value, as the API server accepts", () => {
+        const app = stackValues(stack)["capstan:app"];
+        const configured: Obj[] = (app.workers ?? []).filter((w: Obj) => (w.tolerations ?? []).length > 0);
+        for (const w of configured) {
+            const d = byKind(m, "Deployment").find((d) => d.metadata.name === `${app.name}-worker-${w.name}`)!;
+            const tolerations = d.spec.template.spec.tolerations;
+            expect(tolerations, nameOf(d)).toEqual(
+                w.tolerations.map((t: Obj) => ({
+                    key: t.key,
+                    operator: "Equal",
+                    value: t.value ?? "",
+                    effect: t.effect,
+                })),
+            );
+        }
+        // Whatever sets them, no pod carries a toleration the API server refuses.
+        for (const o of m.filter((o) => WORKLOAD_KINDS.includes(o.kind)))
+            expect(tolerationProblems(podTemplateOf(o).spec.tolerations ?? []), nameOf(o)).toEqual([]);
     });
 
     it("gives every web pod probes, a preStop sleep and a longer grace period", () => {

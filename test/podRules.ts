@@ -30,6 +30,19 @@ export function podProblems(template: Obj): string[] {
     return p;
 }
 
+/** What the API server refuses in a pod's tolerations (core/validation ValidateTolerations). */
+export function tolerationProblems(tolerations: readonly Obj[]): string[] {
+    const p: string[] = [];
+    for (const t of tolerations) {
+        const what = `toleration ${JSON.stringify(t)}`;
+        if (!["Equal", "Exists", undefined].includes(t.operator)) p.push(`${what}: unknown operator`);
+        if (t.operator === "Exists" && (t.value ?? "") !== "")
+            p.push(`${what}: value must be empty when operator is 'Exists'`);
+        if ((t.key ?? "") === "" && t.operator !== "Exists") p.push(`${what}: an empty key needs operator 'Exists'`);
+    }
+    return p;
+}
+
 /** What a web pod must have beyond the common rules: probes, a preStop sleep, a long enough grace period. */
 export function webPodProblems(template: Obj): string[] {
     const p: string[] = [];
