@@ -59,11 +59,16 @@ describe.each(PHASES)("canary phase %s", (phase, overrides) => {
             expect(virtualServerProblems(vs)).toEqual([]);
             expect(routing(vs)).toEqual(expected);
         }
-        if (phase !== "3: promoted") {
-            const route = servers[0].spec.routes[0];
-            if (route.matches)
-                expect(route.matches[0].conditions[0]).toEqual({ cookie: cookie.name, value: cookie.value });
-            const canaryUpstream = servers[0].spec.upstreams.find((u: Obj) => u.name === UPSTREAMS.canary);
+    });
+});
+
+describe.each(PHASES.slice(0, 2))("canary phase %s", (_phase, overrides) => {
+    it("matches the testers' cookie first, and sends it to the canary's own Service", async () => {
+        const r = await render("staging", { overrides });
+        for (const vs of kinds(r, "VirtualServer")) {
+            expect(vs.spec.routes[0].matches[0].conditions[0]).toEqual({ cookie: cookie.name, value: cookie.value });
+            const canaryUpstream = vs.spec.upstreams.find((u: Obj) => u.name === UPSTREAMS.canary);
+            expect(canaryUpstream.service).toBe("phraseapp-web-canary");
             expect(kinds(r, "Service").map((s) => s.metadata.name)).toContain(canaryUpstream.service);
         }
     });
