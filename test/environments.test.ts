@@ -105,15 +105,6 @@ describe("the tenant stack tenant-acme", () => {
         r = await render("tenant-acme", { secrets: SECRETS });
     });
 
-    it("puts every namespaced object in the tenant's namespace, and no cluster-scoped object but the Namespace", () => {
-        const [ns] = kind(r, "Namespace");
-        expect(ns.metadata.name).toBe("phraseapp-acme");
-        expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
-        for (const o of (r.manifests as Obj[]).filter((o) => o.kind !== "Namespace"))
-            expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe("phraseapp-acme");
-        expect(kind(r, "Namespace")).toHaveLength(1);
-    });
-
     it("has its quota, limits and network policies", () => {
         expect(kind(r, "ResourceQuota")).toHaveLength(1);
         expect(kind(r, "LimitRange")).toHaveLength(1);
