@@ -173,12 +173,17 @@ describe("node groups and cluster-autoscaler", () => {
     it("tag every ASG with exactly the tags the autoscaler discovers", () => {
         const discovery = autoscalerValues().autoDiscovery;
         expect(discovery.clusterName).toBe("capstan-prod");
+        // The chart turns each into a tag filter: an ASG lacking one is never scaled.
+        expect([...discovery.tags].sort()).toEqual([
+            "k8s.io/cluster-autoscaler/capstan-prod",
+            "k8s.io/cluster-autoscaler/enabled",
+        ]);
         const asgs = byType("aws:autoscaling/group:Group");
         expect(asgs).toHaveLength(2);
         for (const asg of asgs) {
             const tags = Object.fromEntries((inputs(asg).tags as Any[]).map((t) => [t.key, t.value]));
-            for (const key of discovery.tags) expect(tags[key]).toBeDefined();
-            expect(tags["k8s.io/cluster-autoscaler/capstan-prod"]).toBe("owned");
+            expect(tags["k8s.io/cluster-autoscaler/enabled"], asg.name).toBe("true");
+            expect(tags["k8s.io/cluster-autoscaler/capstan-prod"], asg.name).toBe("owned");
         }
     });
 
