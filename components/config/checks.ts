@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { appResourceChecks } from "./resourceChecks";
@@ -477,9 +477,7 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
         );
     }
     if (!cfg.app.namespace) {
-        problems.push(
-            ...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"),
-        );
+        problems.push(...nameLength("tenant.name", appNamespace(cfg).namespace, NAME_LIMITS.label, "tenant namespace"));
     }
     return problems;
 }

@@ -1,6 +1,7 @@
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
 import { capacityProblems } from "./capacity";
 import type { ConfigProblem } from "./errors";
+import { appNamespace } from "./names";
 import { placementProblems, workloadPlacements } from "./placement";
 import { parseQuantity } from "./quantity";
 import { formatCidr, parseCidr, type Cidr } from "./rules";
@@ -19,13 +20,6 @@ export const PLATFORM_NAMESPACES = [
     "kube-node-lease",
     "default",
 ] as const;
-
-/** The app's namespace, and the key that sets it. */
-export function appNamespace(cfg: Pick<RootConfig, "app" | "tenant">): { namespace: string; path: string } {
-    if (cfg.app.namespace) return { namespace: cfg.app.namespace, path: "app.namespace" };
-    if (cfg.tenant) return { namespace: `${cfg.app.name}-${cfg.tenant.name}`, path: "tenant.name" };
-    return { namespace: cfg.app.name, path: "app.name" };
-}
 
 function namespaceChecks(cfg: RootConfig): ConfigProblem[] {
     const { namespace, path } = appNamespace(cfg);

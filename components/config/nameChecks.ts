@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
+import { appNamespace, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
 import type { RootConfig } from "./schema";
 
 /** The Pulumi project and stack: the cluster a stack creates is named after them. */
@@ -152,14 +152,9 @@ function nodeTemplateTagChecks(cfg: RootConfig): ConfigProblem[] {
     );
 }
 
-/** Where the namespace's name comes from, for messages. */
-function namespaceSource(cfg: RootConfig): string {
-    return cfg.app.namespace ? "app.namespace" : cfg.tenant ? "tenant.name" : "app.name";
-}
-
 /** The names of the app's AWS resources, all named after its namespace, and of its Kubernetes objects. */
-function appNames(cfg: RootConfig, namespace: string): ConfigProblem[] {
-    const path = namespaceSource(cfg);
+function appNames(cfg: RootConfig): ConfigProblem[] {
+    const { namespace, path } = appNamespace(cfg);
     const fix = `shorten ${path} (the app's AWS resources are named after the namespace ${JSON.stringify(namespace)})`;
     const built: Built[] = [
         {
@@ -248,8 +243,7 @@ function hostChecks(cfg: RootConfig): ConfigProblem[] {
  * names (auto-names included), DNS names and the Kubernetes names not covered by the app checks.
  */
 export function nameChecks(cfg: RootConfig, names: StackName | undefined): ConfigProblem[] {
-    const namespace = cfg.app.namespace ?? (cfg.tenant ? `${cfg.app.name}-${cfg.tenant.name}` : cfg.app.name);
-    const problems = [...appNames(cfg, namespace), ...hostChecks(cfg)];
+    const problems = [...appNames(cfg), ...hostChecks(cfg)];
     if (cfg.cluster.mode === "create") {
         problems.push(...nodeTemplateTagChecks(cfg));
         if (names) problems.push(...clusterNames(cfg, names));

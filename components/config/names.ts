@@ -20,6 +20,20 @@ export const workloadNames = {
 };
 
 /**
+ * The app's namespace and the key that sets it: `app.namespace` when given; in a tenant stack the
+ * app's name and the tenant's, so that tenants of one cluster never share a namespace; otherwise
+ * the app's name. The config checks and the loaded config both take it from here.
+ */
+export function appNamespace(cfg: {
+    readonly app: { readonly name: string; readonly namespace?: string };
+    readonly tenant?: { readonly name: string };
+}): { namespace: string; path: "app.namespace" | "tenant.name" | "app.name" } {
+    if (cfg.app.namespace) return { namespace: cfg.app.namespace, path: "app.namespace" };
+    if (cfg.tenant) return { namespace: `${cfg.app.name}-${cfg.tenant.name}`, path: "tenant.name" };
+    return { namespace: cfg.app.name, path: "app.name" };
+}
+
+/**
  * Pulumi's auto-name: the logical name, "-" and 7 random hex digits (pulumi-terraform-bridge,
  * `randLength := 7`). Every auto-named resource's physical name is its logical name plus these.
  */
