@@ -2,8 +2,9 @@ import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
+import { parseQuantity } from "./quantity";
 import { appResourceChecks } from "./resourceChecks";
-import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
+import { cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
@@ -468,7 +469,7 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
         );
     }
     const { memoryRequest, memoryLimit } = tenant.limits;
-    if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {
+    if ((parseQuantity(memoryRequest) ?? 0) > (parseQuantity(memoryLimit) ?? Infinity)) {
         problems.push(
             at(
                 "tenant.limits.memoryRequest",

@@ -1,4 +1,3 @@
-import { parseQuantity } from "./quantity";
 import { TIME_ZONES } from "./timeZones";
 
 /**
@@ -168,9 +167,4 @@ export function duplicates(names: readonly string[]): string[] {
     const dup = new Set<string>();
     for (const n of names) (seen.has(n) ? dup : seen).add(n);
     return [...dup];
-}
-
-/** A memory quantity (`512Mi`, `1G`, `1e9`, `1000`) in bytes; undefined when it is not one. */
-export function memoryBytes(quantity: string): number | undefined {
-    return parseQuantity(quantity);
 }
