@@ -4,7 +4,7 @@ import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { parseQuantity } from "./quantity";
 import { appResourceChecks } from "./resourceChecks";
-import { cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
+import { canaryTagProblem, cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
 import type { RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
@@ -74,14 +74,8 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
     if (cfg.canary) {
         const canary = imageTagProblem(cfg.canary.imageTag, cfg.environment);
         if (canary) problems.push(at("canary.imageTag", canary));
-        if (!canary && cfg.canary.imageTag === cfg.imageTag) {
-            problems.push(
-                at(
-                    "canary.imageTag",
-                    `${JSON.stringify(cfg.canary.imageTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`,
-                ),
-            );
-        }
+        const sameTag = canary ? undefined : canaryTagProblem(cfg.canary.imageTag, cfg.imageTag);
+        if (sameTag) problems.push(at("canary.imageTag", sameTag));
         if (!cfg.canary.cookie && !cfg.canary.header) {
             problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
         }

@@ -34,6 +34,16 @@ export function imageTagProblem(value: string, environment: string): string | un
     return undefined;
 }
 
+/**
+ * A canary runs a tag of its own: at the stable tag it would only be more stable pods, and its
+ * migration would race the stable one's. Both the config check and RailsApp ask this rule.
+ */
+export function canaryTagProblem(canaryTag: string, imageTag: string): string | undefined {
+    return canaryTag === imageTag
+        ? `${JSON.stringify(canaryTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`
+        : undefined;
+}
+
 /** An image reference without a tag or digest: `registry/path/name`. */
 export const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/;
 
