@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, workloadNames } from "../config";
-import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { imageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 /**
@@ -101,7 +101,7 @@ export class Migration extends pulumi.ComponentResource {
                         {
                             ...args.pod,
                             role: "migrate",
-                            image: `${args.image}:${args.imageTag}`,
+                            image: imageRef(args.image, args.imageTag),
                             command: args.command,
                             resources: args.resources,
                             restartPolicy: "Never",
