@@ -15,8 +15,10 @@ export const workloadNames = {
      * is declared before the app (the account carries the role's ARN), so both take it from here.
      */
     serviceAccount: (app: string) => app,
-    /** The migration Job: the prefix plus 8 hex digits of the image tag's hash. */
-    migration: (app: string, suffix: string) => `${app}-migrate-${suffix}`,
+    /** The migration pods' instance label: stable across tags, unlike the Job's name. */
+    migrationInstance: (app: string) => `${app}-migrate`,
+    /** The migration Job: the instance label plus 8 hex digits of the image tag's hash. */
+    migration: (app: string, suffix: string) => `${workloadNames.migrationInstance(app)}-${suffix}`,
 };
 
 /**
