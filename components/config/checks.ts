@@ -1,10 +1,11 @@
+import { cidrsOverlap, parseCidr, SERVICE_CIDR, SMALLEST_SUBNET, subnetPrefixes } from "./cidr";
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { parseQuantity } from "./quantity";
 import { appResourceChecks } from "./resourceChecks";
-import { canaryTagProblem, cidrsOverlap, duplicates, imageTagProblem, parseCidr, SERVICE_CIDR } from "./rules";
+import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
 import type { RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
@@ -245,12 +246,12 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
             ),
         );
     }
-    // Each zone takes a private and a public subnet, each at least /28 (AWS's smallest).
-    if (block && zones.length * 2 * 16 > 2 ** (32 - block.prefix)) {
+    // Asks the very carving the Network performs.
+    if (block && zones.length > 0 && !subnetPrefixes(block, zones.length)) {
         problems.push(
             at(
                 "network.cidrBlock",
-                `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /28; use a larger block or fewer zones`,
+                `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /${SMALLEST_SUBNET}; use a larger block or fewer zones`,
             ),
         );
     }

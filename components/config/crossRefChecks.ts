@@ -1,10 +1,10 @@
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
 import { capacityProblems } from "./capacity";
+import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "./cidr";
 import type { ConfigProblem } from "./errors";
 import { appNamespace } from "./names";
 import { placementProblems, workloadPlacements } from "./placement";
 import { parseQuantity } from "./quantity";
-import { formatCidr, parseCidr, type Cidr } from "./rules";
 import type { RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -48,17 +48,6 @@ function certificateChecks(cfg: RootConfig): ConfigProblem[] {
               ]
             : [];
     });
-}
-
-/** Whether the blocks together cover every IPv4 address. */
-export function coverWholeInternet(blocks: readonly Cidr[]): boolean {
-    const spans = blocks.map((b) => [b.base, b.base + 2 ** (32 - b.prefix)] as const).sort((a, b) => a[0] - b[0]);
-    let reached = 0;
-    for (const [start, end] of spans) {
-        if (start > reached) return false;
-        reached = Math.max(reached, end);
-    }
-    return reached >= 2 ** 32;
 }
 
 function publicAccessChecks(cfg: RootConfig): ConfigProblem[] {

@@ -12,11 +12,12 @@ export {
     workloadNames,
 } from "./names";
 export type { StackName } from "./nameChecks";
+export * from "./cidr";
 export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks, secretNamesNeeded } from "./checks";
-export { coverWholeInternet, PLATFORM_NAMESPACES } from "./crossRefChecks";
+export { PLATFORM_NAMESPACES } from "./crossRefChecks";
 export { placementProblems, workloadPlacements } from "./placement";
 export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";
 export { certificateFirstName, serviceEnvNames, stackHosts } from "./services";
