@@ -32,99 +32,59 @@ function tooLong(b: Built): ConfigProblem[] {
 }
 
 /** The names a stack that creates its cluster gives AWS, from its stack name and node groups. */
+/** The cluster's own AWS names, in the order they are reported: what, name and limit. */
+const CLUSTER_NAMES: readonly [string, (cluster: string) => string, number, boolean][] = [
+    ["EKS cluster name", (c) => c, NAME_LIMITS.eksCluster, false],
+    ["IAM role name", awsNames.clusterRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.cniRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.autoscalerRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.terminationHandlerRole, NAME_LIMITS.iamRole, true],
+    ["SQS queue name", awsNames.drainQueue, NAME_LIMITS.sqsQueue, true],
+];
+
+/** Each node group's AWS names: what, name and limit, every one auto-named. */
+const NODE_GROUP_NAMES: readonly [string, (cluster: string, group: string) => string, number][] = [
+    ["IAM role name", awsNames.nodeRole, NAME_LIMITS.iamRole],
+    ["instance profile name", awsNames.nodeRole, NAME_LIMITS.instanceProfile],
+    ["launch template name", awsNames.nodeGroup, NAME_LIMITS.launchTemplate],
+];
+
+/** EKS takes only letters, digits, '-' and '_' in a cluster name. */
+function clusterNameCharacters(cluster: string): ConfigProblem[] {
+    if (/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(cluster)) return [];
+    return [
+        at(
+            "cluster.mode",
+            `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`,
+        ),
+    ];
+}
+
 function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
     const cluster = awsNames.cluster(names.project, names.stack);
-    const problems: ConfigProblem[] = [];
     const stackFix = `use a shorter stack name (the cluster is named ${JSON.stringify(cluster)}, <project>-<stack>)`;
-    if (!/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(cluster)) {
-        problems.push(
-            at(
-                "cluster.mode",
-                `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`,
-            ),
-        );
-    }
+    const groupFix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;
     const built: Built[] = [
-        {
+        ...CLUSTER_NAMES.map(([what, name, limit, autoNamed]) => ({
             path: "cluster.mode",
-            what: "EKS cluster name",
-            name: cluster,
-            limit: NAME_LIMITS.eksCluster,
-            autoNamed: false,
+            what,
+            name: name(cluster),
+            limit,
+            autoNamed,
             fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.clusterRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.cniRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.autoscalerRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.terminationHandlerRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "SQS queue name",
-            name: awsNames.drainQueue(cluster),
-            limit: NAME_LIMITS.sqsQueue,
-            autoNamed: true,
-            fix: stackFix,
-        },
+        })),
+        ...cfg.nodeGroups.flatMap((g, i) =>
+            NODE_GROUP_NAMES.map(([what, name, limit]) => ({
+                path: `nodeGroups[${i}].name`,
+                what,
+                name: name(cluster, g.name),
+                limit,
+                autoNamed: true,
+                fix: groupFix,
+            })),
+        ),
     ];
-    cfg.nodeGroups.forEach((g, i) => {
-        const fix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;
-        built.push(
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "IAM role name",
-                name: awsNames.nodeRole(cluster, g.name),
-                limit: NAME_LIMITS.iamRole,
-                autoNamed: true,
-                fix,
-            },
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "instance profile name",
-                name: awsNames.nodeRole(cluster, g.name),
-                limit: NAME_LIMITS.instanceProfile,
-                autoNamed: true,
-                fix,
-            },
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "launch template name",
-                name: awsNames.nodeGroup(cluster, g.name),
-                limit: NAME_LIMITS.launchTemplate,
-                autoNamed: true,
-                fix,
-            },
-        );
-    });
-    problems.push(...oncePerKey(built));
-    return problems;
+    return [...clusterNameCharacters(cluster), ...oncePerKey(built)];
 }
 
 /** Label and taint keys travel as tags of the node group's Auto Scaling group, whose keys are at most 128. */
