@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { diffPlans } from "../scripts/lib/diff";
+import { readCommandLine, runAsProcess, UsageError } from "../scripts/lib/cli";
 import type { Program } from "../scripts/lib/engine";
 import { planJson } from "../scripts/lib/plan";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
@@ -32,7 +33,7 @@ export interface Options {
     markdown: boolean;
 }
 
-class UsageError extends Error {}
+const USAGE = "usage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]";
 
 /** Where a full run's results are committed; a partial run (`--only`) goes to PARTIAL_RESULTS instead. */
 export const FULL_RESULTS = path.join(PROJECT_DIR, "bench", "results.json");
@@ -166,16 +167,11 @@ function pulumiVersion(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-    let opts: Options;
-    try {
-        opts = parseArgs(argv);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        process.stderr.write(
-            `bench: ${err.message}\nusage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]\n`,
-        );
-        return 2;
-    }
+    const line = readCommandLine({ name: "bench", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
+        parseArgs(argv),
+    );
+    if ("exitCode" in line) return line.exitCode;
+    const opts = line.args;
     const project = loadProjectFile(PROJECT_DIR);
     const base = COMMITTED[0];
     let stacks = benchStacks(
@@ -242,12 +238,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runAsProcess("bench", main);

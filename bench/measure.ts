@@ -5,7 +5,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPORT_PREFIX, type SampleJob, type SampleReport } from "./sample";
+import { type RenderFigures, REPORT_PREFIX, type SampleJob, type SampleReport } from "./sample";
 
 const SAMPLE_SCRIPT = path.join(__dirname, "sample.ts");
 
@@ -51,23 +51,17 @@ export function median(values: readonly number[]): number {
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Medians of one series; each field is the median of that field over the samples. */
-export interface Series {
+/**
+ * One series: each figure the median of that figure over the samples; the resource count is the
+ * first sample's, and samePlan holds when it held for every sample.
+ */
+export interface Series extends RenderFigures {
+    /** The median wall time from spawn to exit. */
     readonly wallMs: number;
-    readonly startupMs: number;
-    readonly loadMs: number;
-    readonly evalMs: number;
-    /** Of loadMs: modules required while the render ran. */
-    readonly lazyLoadMs: number;
-    readonly evalCpuMs: number;
-    readonly runMs?: number;
-    readonly outputMs?: number;
     /** The largest peak RSS of the series, in MiB. */
     readonly maxRssMiB: number;
-    readonly resources: number;
     /** Every sample's wall time, in run order. */
     readonly wallSamplesMs: number[];
-    readonly samePlan?: boolean;
 }
 
 export function summarizeSeries(samples: readonly Sample[]): Series {

@@ -22,8 +22,11 @@ export interface SampleJob {
     readonly planFile?: string;
 }
 
-/** What one sample reports. Times are milliseconds since the process started. */
-export interface SampleReport {
+/**
+ * The figures of one render, times in milliseconds: what a sample reports (times since its process
+ * started) and what a series reports as the median over its samples (see measure.ts).
+ */
+export interface RenderFigures {
     /** Node, ts-node and this script ready. */
     readonly startupMs: number;
     /** Loading modules (and, for the floor, its plan), including those required during the render. */
@@ -38,10 +41,14 @@ export interface SampleReport {
     readonly runMs?: number;
     readonly outputMs?: number;
     readonly resources: number;
-    /** Peak resident set size of this process, in KiB. */
-    readonly maxRssKiB: number;
     /** Floor only: whether the replay rendered exactly the program's plan.json. */
     readonly samePlan?: boolean;
+}
+
+/** What one sample reports. */
+export interface SampleReport extends RenderFigures {
+    /** Peak resident set size of this process, in KiB. */
+    readonly maxRssKiB: number;
 }
 
 export const REPORT_PREFIX = "capstan-bench-sample ";

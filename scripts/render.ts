@@ -5,14 +5,13 @@
  */
 import * as path from "path";
 import { ConfigError } from "../components/config";
+import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
 import type { Program } from "./lib/engine";
 import { loadProgram, PROJECT_DIR } from "./lib/program";
 import { readPreviousPlan, renderStack, summaryFor, writeRender } from "./lib/render";
 import { StackFileError } from "./lib/stackfile";
 
 const USAGE = "usage: npm run render -- <stack> [--out DIR]";
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[], dir: string): { stack: string; outDir: string } {
     let stack: string | undefined;
@@ -46,14 +45,9 @@ export interface CliIo {
 
 /** The command itself, separate from the process so that tests can run it in-process. */
 export async function renderCli(argv: readonly string[], io: CliIo): Promise<number> {
-    let args;
-    try {
-        args = parseArgs(argv, io.dir);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        io.stderr(`${err.message ? `render: ${err.message}\n` : ""}${USAGE}\n`);
-        return 2;
-    }
+    const line = readCommandLine({ name: "render", usage: USAGE, stderr: io.stderr }, () => parseArgs(argv, io.dir));
+    if ("exitCode" in line) return line.exitCode;
+    const { args } = line;
     try {
         const rendered = await renderStack(args.stack, { dir: io.dir, program: io.program() });
         for (const w of rendered.warnings) io.stderr(`render: warning: ${w}\n`);
@@ -83,6 +77,4 @@ export function main(argv: readonly string[]): Promise<number> {
     });
 }
 
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runAsProcess("render", main);

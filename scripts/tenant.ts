@@ -4,13 +4,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
 import { PROJECT_DIR } from "./lib/program";
 import { ScaffoldError, scaffoldTenant } from "./lib/tenantScaffold";
 import { StackFileError } from "./lib/stackfile";
 
 const USAGE = "usage: npm run tenant -- new <name> --from <stack> [--org ORG]";
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): { name: string; from: string; org?: string } {
     const [command, ...rest] = argv;
@@ -48,14 +47,9 @@ export interface TenantIo {
 
 /** The command itself, separate from the process so that tests can run it in-process. */
 export function tenantCli(argv: readonly string[], io: TenantIo): number {
-    let args;
-    try {
-        args = parseArgs(argv);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        io.stderr(`${err.message ? `tenant: ${err.message}\n` : ""}${USAGE}\n`);
-        return 2;
-    }
+    const line = readCommandLine({ name: "tenant", usage: USAGE, stderr: io.stderr }, () => parseArgs(argv));
+    if ("exitCode" in line) return line.exitCode;
+    const { args } = line;
     try {
         const scaffold = scaffoldTenant({ dir: io.dir, ...args });
         fs.writeFileSync(scaffold.file, scaffold.text, { flag: "wx" });
@@ -92,6 +86,4 @@ export function main(argv: readonly string[]): Promise<number> {
     );
 }
 
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runAsProcess("tenant", main);

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { type Sample, summarizeSeries } from "../bench/measure";
 import { replayProgram, toReplay } from "../bench/replay";
 import { syntheticOverrides } from "../bench/synthetic";
 import { loadConfig, workloadNames, type CapstanConfig } from "../components/config";
@@ -158,5 +159,43 @@ describe("npm run bench: where the results go", () => {
     ])("%s", async (_name, argv, where) => {
         const { parseArgs } = await import("../bench/bench");
         expect(parseArgs(argv).out).toBe(path.isAbsolute(where) ? where : path.join(PROJECT_DIR, where));
+    });
+});
+
+describe("a benchmark series reports every figure its samples report", () => {
+    const sample = (n: number, floor: boolean): Sample => ({
+        wallMs: 100 * n,
+        startupMs: 10 * n,
+        loadMs: 20 * n,
+        evalMs: 30 * n,
+        lazyLoadMs: 2 * n,
+        evalCpuMs: 25 * n,
+        ...(floor ? { runMs: 5 * n, outputMs: 3 * n, samePlan: n !== 9 } : {}),
+        resources: 40,
+        maxRssKiB: 1024 * 100 * n,
+    });
+
+    it("as the median over the samples, the largest RSS in MiB, and the wall times in run order", () => {
+        expect(summarizeSeries([sample(3, true), sample(1, true), sample(2, true)])).toEqual({
+            wallMs: 200,
+            startupMs: 20,
+            loadMs: 40,
+            evalMs: 60,
+            lazyLoadMs: 4,
+            evalCpuMs: 50,
+            runMs: 10,
+            outputMs: 6,
+            maxRssMiB: 300,
+            resources: 40,
+            wallSamplesMs: [300, 100, 200],
+            samePlan: true,
+        });
+    });
+
+    it("the program's series has no floor-only figures, and one differing replay marks the floor's", () => {
+        const program = summarizeSeries([sample(1, false), sample(2, false)]);
+        expect(program).not.toHaveProperty("runMs");
+        expect(program).not.toHaveProperty("samePlan");
+        expect(summarizeSeries([sample(1, true), sample(9, true)]).samePlan).toBe(false);
     });
 });

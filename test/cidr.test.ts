@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { splitSubnets } from "../components/aws/cidr";
-import { parseCidr } from "../components/config/rules";
+import { parseCidr, splitSubnets } from "../components/config/cidr";
+import { problemsOf } from "./harness";
 
 const range = (cidr: string) => {
     const c = parseCidr(cidr);
@@ -75,5 +75,49 @@ describe("the VPC block is split into subnets", () => {
     it("gives the private subnets, where the pods take their addresses, more room than the public ones", () => {
         const [first] = splitSubnets("10.30.0.0/16", ["a", "b", "c"]);
         expect(range(first.private).size).toBe(4 * range(first.public).size);
+    });
+});
+
+describe("the config refuses a VPC block exactly when the Network could not carve it", () => {
+    const tooSmall = (block: string, zs: string[]) =>
+        problemsOf("staging", (r) => (r.network = { cidrBlock: block, availabilityZones: zs })).some(
+            (p) => p.path === "capstan:network.cidrBlock" && p.message.includes("is too small for"),
+        );
+    const carves = (block: string, zs: string[]) => {
+        try {
+            splitSubnets(block, zs);
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    const anyBlock = fc
+        .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 16, max: 28 }))
+        .map(([addr, prefix]) => {
+            const base = (addr & ((0xffffffff << (32 - prefix)) >>> 0)) >>> 0;
+            return `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${prefix}`;
+        });
+    const manyZones = fc
+        .integer({ min: 2, max: 26 })
+        .map((n) => Array.from({ length: n }, (_, i) => `eu-central-1${"abcdefghijklmnopqrstuvwxyz"[i]}`));
+
+    it("for any block of /16 to /28 and 2 to 26 zones", () => {
+        fc.assert(
+            fc.property(anyBlock, manyZones, (block, zs) => {
+                expect(tooSmall(block, zs)).toBe(!carves(block, zs));
+            }),
+            { numRuns: 200 },
+        );
+    });
+
+    it.each<[string, number, boolean]>([
+        ["10.0.0.0/24", 8, true],
+        ["10.0.0.0/24", 9, false],
+        ["10.0.0.0/27", 2, false],
+        ["10.0.0.0/26", 2, true],
+    ])("%s over %i zones can be carved: %s", (block, n, ok) => {
+        const zs = Array.from({ length: n }, (_, i) => `eu-central-1${"abcdefghi"[i]}`);
+        expect(carves(block, zs)).toBe(ok);
+        expect(tooSmall(block, zs)).toBe(!ok);
     });
 });

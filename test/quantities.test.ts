@@ -16,12 +16,14 @@ describe("resource amounts follow Kubernetes' quantity grammar", () => {
         ["100k", 1e5],
         ["1Ei", 2 ** 60],
         ["0", 0],
+        ["1G", 1e9],
+        ["1000", 1000],
     ])("%s is a quantity worth %d", (text, value) => {
         expect(quantityProblem(text, "memory")).toBeUndefined();
         expect(parseQuantity(text)).toBe(value);
     });
 
-    it.each(["1 Gi", "1gi", "1GB", "", "e9", "1e", "1.5.5", "--1", "1e1.5", "Gi", "1Gi ", "0x10"])(
+    it.each(["lots", "1 Gi", "1gi", "1GB", "", "e9", "1e", "1.5.5", "--1", "1e1.5", "Gi", "1Gi ", "0x10"])(
         "%j is not a quantity",
         (text) => {
             expect(quantityProblem(text, "CPU")).toContain("is not a Kubernetes quantity");
@@ -54,6 +56,23 @@ describe("the config takes any quantity the API server takes, and numbers as qua
                 }
             }),
         ).toEqual([]);
+    });
+});
+
+describe("a tenant's default memory request and limit are read by the grammar their fields accept", () => {
+    it.each<[string, string, boolean]>([
+        ["1e9", "1Gi", false],
+        ["1.1e9", "1Gi", true],
+        ["1025Mi", "1Gi", true],
+        ["1Gi", "1073741824", false],
+        [".5Gi", "512Mi", false],
+    ])("request %s against limit %s: refused %s", (memoryRequest, memoryLimit, refused) => {
+        const problems = problemsOf("tenant-acme", (r) => (r.tenant.limits = { memoryRequest, memoryLimit }));
+        expect(problems.filter((p) => p.path.startsWith("capstan:tenant.limits.memoryLimit"))).toEqual([]);
+        const request = problems.filter((p) => p.path === "capstan:tenant.limits.memoryRequest");
+        expect(request.map((p) => p.message)).toEqual(
+            refused ? [expect.stringContaining(`is more than memoryLimit ${memoryLimit}`)] : [],
+        );
     });
 });
 

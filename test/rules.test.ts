@@ -6,7 +6,6 @@ import {
     dnsLabelProblem,
     formatCidr,
     imageTagProblem,
-    memoryBytes,
     parseCidr,
     timeZoneProblem,
 } from "../components/config";
@@ -115,21 +114,5 @@ describe("CIDR blocks", () => {
     });
     it.each(["10.0.0.0", "10.0.0.0/33", "256.0.0.0/8", "10.0.0.1/16", "10.0.0/16", "x"])("rejects %s", (c) => {
         expect(cidrProblem(c)).toBeDefined();
-    });
-});
-
-describe("memory quantities", () => {
-    it.each([
-        ["512Mi", 512 * 2 ** 20],
-        ["1Gi", 2 ** 30],
-        ["1G", 1e9],
-        ["1.5Gi", 1.5 * 2 ** 30],
-        ["1000", 1000],
-    ])("%s is %d bytes", (quantity, bytes) => {
-        expect(memoryBytes(quantity)).toBe(bytes);
-    });
-
-    it.each([["lots"], ["1 Gi"], ["1gi"], [""]])("%j is not a quantity", (quantity) => {
-        expect(memoryBytes(quantity)).toBeUndefined();
     });
 });

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, workloadNames } from "../config";
-import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { imageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 /**
@@ -77,7 +77,7 @@ export class Migration extends pulumi.ComponentResource {
         const problems = migrationProblems(args);
         if (problems.length > 0) throw new Error(`Migration ${name}: ${problems.join("; ")}`);
         const jobName = migrationJobName(args.app, args.imageTag, args.track);
-        const labels = workloadLabels(args.app, workloadNamesMigrationInstance(args.app), "migrate");
+        const labels = workloadLabels(args.app, workloadNames.migrationInstance(args.app), "migrate");
         const wait = `${migrationTimeoutSeconds(args.activeDeadlineSeconds)}s`;
         this.job = new k8s.batch.v1.Job(
             name,
@@ -101,7 +101,7 @@ export class Migration extends pulumi.ComponentResource {
                         {
                             ...args.pod,
                             role: "migrate",
-                            image: `${args.image}:${args.imageTag}`,
+                            image: imageRef(args.image, args.imageTag),
                             command: args.command,
                             resources: args.resources,
                             restartPolicy: "Never",
@@ -118,9 +118,4 @@ export class Migration extends pulumi.ComponentResource {
         this.jobName = this.job.metadata.name;
         this.registerOutputs({ jobName: this.jobName });
     }
-}
-
-/** The instance label of the migration pods: stable across tags, unlike the Job's name. */
-function workloadNamesMigrationInstance(app: string): string {
-    return `${app}-migrate`;
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, workloadNames } from "../config";
+import { type AppConfig, type CanaryConfig, canaryTagProblem, workloadNames } from "../config";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
@@ -51,8 +51,8 @@ export function railsAppProblems(
             problems.push(`extraSecretEnv.${k}: is also a plain variable`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
     }
-    if (args.canary && args.canary.imageTag === args.imageTag)
-        problems.push(`canary.imageTag: equals imageTag ${JSON.stringify(args.imageTag)}`);
+    const sameTag = args.canary && canaryTagProblem(args.canary.imageTag, args.imageTag);
+    if (sameTag) problems.push(`canary.imageTag: ${sameTag}`);
     if (
         args.app.workers.length > 0 &&
         (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))

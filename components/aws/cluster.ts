@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICE_CIDR } from "../config/rules";
+import { SERVICE_CIDR } from "../config/cidr";
 import { serviceAccountRole } from "./irsa";
 import { kubeconfig } from "./kubeconfig";
 

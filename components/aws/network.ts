@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { splitSubnets } from "./cidr";
+import { splitSubnets } from "../config/cidr";
 
 export interface NetworkArgs {
     /** The VPC's IPv4 block; every subnet is carved from it (see `splitSubnets`). */

@@ -1,9 +1,11 @@
+import { cidrsOverlap, parseCidr, SERVICE_CIDR, SMALLEST_SUBNET, subnetPrefixes } from "./cidr";
 import type { ConfigProblem } from "./errors";
-import { appDataEnvNames, NAME_LIMITS, workloadNames } from "./names";
+import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
+import { parseQuantity } from "./quantity";
 import { appResourceChecks } from "./resourceChecks";
-import { cidrsOverlap, duplicates, imageTagProblem, memoryBytes, parseCidr, SERVICE_CIDR } from "./rules";
+import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
 import type { RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
@@ -73,14 +75,8 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
     if (cfg.canary) {
         const canary = imageTagProblem(cfg.canary.imageTag, cfg.environment);
         if (canary) problems.push(at("canary.imageTag", canary));
-        if (!canary && cfg.canary.imageTag === cfg.imageTag) {
-            problems.push(
-                at(
-                    "canary.imageTag",
-                    `${JSON.stringify(cfg.canary.imageTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`,
-                ),
-            );
-        }
+        const sameTag = canary ? undefined : canaryTagProblem(cfg.canary.imageTag, cfg.imageTag);
+        if (sameTag) problems.push(at("canary.imageTag", sameTag));
         if (!cfg.canary.cookie && !cfg.canary.header) {
             problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
         }
@@ -250,12 +246,12 @@ function networkChecks(cfg: RootConfig, network: NonNullable<RootConfig["network
             ),
         );
     }
-    // Each zone takes a private and a public subnet, each at least /28 (AWS's smallest).
-    if (block && zones.length * 2 * 16 > 2 ** (32 - block.prefix)) {
+    // Asks the very carving the Network performs.
+    if (block && zones.length > 0 && !subnetPrefixes(block, zones.length)) {
         problems.push(
             at(
                 "network.cidrBlock",
-                `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /28; use a larger block or fewer zones`,
+                `${JSON.stringify(network.cidrBlock)} is too small for ${zones.length} zones: each needs two subnets of at least /${SMALLEST_SUBNET}; use a larger block or fewer zones`,
             ),
         );
     }
@@ -468,7 +464,7 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
         );
     }
     const { memoryRequest, memoryLimit } = tenant.limits;
-    if ((memoryBytes(memoryRequest) ?? 0) > (memoryBytes(memoryLimit) ?? Infinity)) {
+    if ((parseQuantity(memoryRequest) ?? 0) > (parseQuantity(memoryLimit) ?? Infinity)) {
         problems.push(
             at(
                 "tenant.limits.memoryRequest",
@@ -477,9 +473,7 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
         );
     }
     if (!cfg.app.namespace) {
-        problems.push(
-            ...nameLength("tenant.name", `${cfg.app.name}-${tenant.name}`, NAME_LIMITS.label, "tenant namespace"),
-        );
+        problems.push(...nameLength("tenant.name", appNamespace(cfg).namespace, NAME_LIMITS.label, "tenant namespace"));
     }
     return problems;
 }

@@ -1,9 +1,10 @@
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
 import { capacityProblems } from "./capacity";
+import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "./cidr";
 import type { ConfigProblem } from "./errors";
+import { appNamespace } from "./names";
 import { placementProblems, workloadPlacements } from "./placement";
 import { parseQuantity } from "./quantity";
-import { formatCidr, parseCidr, type Cidr } from "./rules";
 import type { RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -19,13 +20,6 @@ export const PLATFORM_NAMESPACES = [
     "kube-node-lease",
     "default",
 ] as const;
-
-/** The app's namespace, and the key that sets it. */
-export function appNamespace(cfg: Pick<RootConfig, "app" | "tenant">): { namespace: string; path: string } {
-    if (cfg.app.namespace) return { namespace: cfg.app.namespace, path: "app.namespace" };
-    if (cfg.tenant) return { namespace: `${cfg.app.name}-${cfg.tenant.name}`, path: "tenant.name" };
-    return { namespace: cfg.app.name, path: "app.name" };
-}
 
 function namespaceChecks(cfg: RootConfig): ConfigProblem[] {
     const { namespace, path } = appNamespace(cfg);
@@ -54,17 +48,6 @@ function certificateChecks(cfg: RootConfig): ConfigProblem[] {
               ]
             : [];
     });
-}
-
-/** Whether the blocks together cover every IPv4 address. */
-export function coverWholeInternet(blocks: readonly Cidr[]): boolean {
-    const spans = blocks.map((b) => [b.base, b.base + 2 ** (32 - b.prefix)] as const).sort((a, b) => a[0] - b[0]);
-    let reached = 0;
-    for (const [start, end] of spans) {
-        if (start > reached) return false;
-        reached = Math.max(reached, end);
-    }
-    return reached >= 2 ** 32;
 }
 
 function publicAccessChecks(cfg: RootConfig): ConfigProblem[] {

@@ -2,13 +2,22 @@ export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { describeIssue, loadConfig, validateConfig } from "./load";
 export type { CapstanConfig } from "./load";
-export { appDataEnvNames, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
+export {
+    appDataEnvNames,
+    appNamespace,
+    AUTONAME_SUFFIX,
+    awsNames,
+    NAME_LIMITS,
+    nodeTemplateTagKey,
+    workloadNames,
+} from "./names";
 export type { StackName } from "./nameChecks";
+export * from "./cidr";
 export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks, secretNamesNeeded } from "./checks";
-export { appNamespace, coverWholeInternet, PLATFORM_NAMESPACES } from "./crossRefChecks";
+export { PLATFORM_NAMESPACES } from "./crossRefChecks";
 export { placementProblems, workloadPlacements } from "./placement";
 export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";
 export { certificateFirstName, serviceEnvNames, stackHosts } from "./services";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
 import type { StackName } from "./nameChecks";
+import { appNamespace } from "./names";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
 import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
@@ -289,7 +290,7 @@ export function loadConfig(): CapstanConfig {
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const cfg = validated.config;
-    const namespace = cfg.app.namespace ?? (cfg.tenant ? `${cfg.app.name}-${cfg.tenant.name}` : cfg.app.name);
+    const { namespace } = appNamespace(cfg);
     const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
     return Object.freeze({
         ...frozen,

@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
+import { appNamespace, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
 import type { RootConfig } from "./schema";
 
 /** The Pulumi project and stack: the cluster a stack creates is named after them. */
@@ -32,99 +32,59 @@ function tooLong(b: Built): ConfigProblem[] {
 }
 
 /** The names a stack that creates its cluster gives AWS, from its stack name and node groups. */
+/** The cluster's own AWS names, in the order they are reported: what, name and limit. */
+const CLUSTER_NAMES: readonly [string, (cluster: string) => string, number, boolean][] = [
+    ["EKS cluster name", (c) => c, NAME_LIMITS.eksCluster, false],
+    ["IAM role name", awsNames.clusterRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.cniRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.autoscalerRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.terminationHandlerRole, NAME_LIMITS.iamRole, true],
+    ["SQS queue name", awsNames.drainQueue, NAME_LIMITS.sqsQueue, true],
+];
+
+/** Each node group's AWS names: what, name and limit, every one auto-named. */
+const NODE_GROUP_NAMES: readonly [string, (cluster: string, group: string) => string, number][] = [
+    ["IAM role name", awsNames.nodeRole, NAME_LIMITS.iamRole],
+    ["instance profile name", awsNames.nodeRole, NAME_LIMITS.instanceProfile],
+    ["launch template name", awsNames.nodeGroup, NAME_LIMITS.launchTemplate],
+];
+
+/** EKS takes only letters, digits, '-' and '_' in a cluster name. */
+function clusterNameCharacters(cluster: string): ConfigProblem[] {
+    if (/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(cluster)) return [];
+    return [
+        at(
+            "cluster.mode",
+            `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`,
+        ),
+    ];
+}
+
 function clusterNames(cfg: RootConfig, names: StackName): ConfigProblem[] {
     const cluster = awsNames.cluster(names.project, names.stack);
-    const problems: ConfigProblem[] = [];
     const stackFix = `use a shorter stack name (the cluster is named ${JSON.stringify(cluster)}, <project>-<stack>)`;
-    if (!/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(cluster)) {
-        problems.push(
-            at(
-                "cluster.mode",
-                `create names the EKS cluster ${JSON.stringify(cluster)} after the stack, and EKS allows only letters, digits, '-' and '_' in it: use a stack name without '.'`,
-            ),
-        );
-    }
+    const groupFix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;
     const built: Built[] = [
-        {
+        ...CLUSTER_NAMES.map(([what, name, limit, autoNamed]) => ({
             path: "cluster.mode",
-            what: "EKS cluster name",
-            name: cluster,
-            limit: NAME_LIMITS.eksCluster,
-            autoNamed: false,
+            what,
+            name: name(cluster),
+            limit,
+            autoNamed,
             fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.clusterRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.cniRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.autoscalerRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "IAM role name",
-            name: awsNames.terminationHandlerRole(cluster),
-            limit: NAME_LIMITS.iamRole,
-            autoNamed: true,
-            fix: stackFix,
-        },
-        {
-            path: "cluster.mode",
-            what: "SQS queue name",
-            name: awsNames.drainQueue(cluster),
-            limit: NAME_LIMITS.sqsQueue,
-            autoNamed: true,
-            fix: stackFix,
-        },
+        })),
+        ...cfg.nodeGroups.flatMap((g, i) =>
+            NODE_GROUP_NAMES.map(([what, name, limit]) => ({
+                path: `nodeGroups[${i}].name`,
+                what,
+                name: name(cluster, g.name),
+                limit,
+                autoNamed: true,
+                fix: groupFix,
+            })),
+        ),
     ];
-    cfg.nodeGroups.forEach((g, i) => {
-        const fix = `shorten the node group's name (or the stack's: the names are <project>-<stack>-<group>)`;
-        built.push(
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "IAM role name",
-                name: awsNames.nodeRole(cluster, g.name),
-                limit: NAME_LIMITS.iamRole,
-                autoNamed: true,
-                fix,
-            },
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "instance profile name",
-                name: awsNames.nodeRole(cluster, g.name),
-                limit: NAME_LIMITS.instanceProfile,
-                autoNamed: true,
-                fix,
-            },
-            {
-                path: `nodeGroups[${i}].name`,
-                what: "launch template name",
-                name: awsNames.nodeGroup(cluster, g.name),
-                limit: NAME_LIMITS.launchTemplate,
-                autoNamed: true,
-                fix,
-            },
-        );
-    });
-    problems.push(...oncePerKey(built));
-    return problems;
+    return [...clusterNameCharacters(cluster), ...oncePerKey(built)];
 }
 
 /** Label and taint keys travel as tags of the node group's Auto Scaling group, whose keys are at most 128. */
@@ -152,14 +112,9 @@ function nodeTemplateTagChecks(cfg: RootConfig): ConfigProblem[] {
     );
 }
 
-/** Where the namespace's name comes from, for messages. */
-function namespaceSource(cfg: RootConfig): string {
-    return cfg.app.namespace ? "app.namespace" : cfg.tenant ? "tenant.name" : "app.name";
-}
-
 /** The names of the app's AWS resources, all named after its namespace, and of its Kubernetes objects. */
-function appNames(cfg: RootConfig, namespace: string): ConfigProblem[] {
-    const path = namespaceSource(cfg);
+function appNames(cfg: RootConfig): ConfigProblem[] {
+    const { namespace, path } = appNamespace(cfg);
     const fix = `shorten ${path} (the app's AWS resources are named after the namespace ${JSON.stringify(namespace)})`;
     const built: Built[] = [
         {
@@ -248,8 +203,7 @@ function hostChecks(cfg: RootConfig): ConfigProblem[] {
  * names (auto-names included), DNS names and the Kubernetes names not covered by the app checks.
  */
 export function nameChecks(cfg: RootConfig, names: StackName | undefined): ConfigProblem[] {
-    const namespace = cfg.app.namespace ?? (cfg.tenant ? `${cfg.app.name}-${cfg.tenant.name}` : cfg.app.name);
-    const problems = [...appNames(cfg, namespace), ...hostChecks(cfg)];
+    const problems = [...appNames(cfg), ...hostChecks(cfg)];
     if (cfg.cluster.mode === "create") {
         problems.push(...nodeTemplateTagChecks(cfg));
         if (names) problems.push(...clusterNames(cfg, names));

@@ -15,9 +15,25 @@ export const workloadNames = {
      * is declared before the app (the account carries the role's ARN), so both take it from here.
      */
     serviceAccount: (app: string) => app,
-    /** The migration Job: the prefix plus 8 hex digits of the image tag's hash. */
-    migration: (app: string, suffix: string) => `${app}-migrate-${suffix}`,
+    /** The migration pods' instance label: stable across tags, unlike the Job's name. */
+    migrationInstance: (app: string) => `${app}-migrate`,
+    /** The migration Job: the instance label plus 8 hex digits of the image tag's hash. */
+    migration: (app: string, suffix: string) => `${workloadNames.migrationInstance(app)}-${suffix}`,
 };
+
+/**
+ * The app's namespace and the key that sets it: `app.namespace` when given; in a tenant stack the
+ * app's name and the tenant's, so that tenants of one cluster never share a namespace; otherwise
+ * the app's name. The config checks and the loaded config both take it from here.
+ */
+export function appNamespace(cfg: {
+    readonly app: { readonly name: string; readonly namespace?: string };
+    readonly tenant?: { readonly name: string };
+}): { namespace: string; path: "app.namespace" | "tenant.name" | "app.name" } {
+    if (cfg.app.namespace) return { namespace: cfg.app.namespace, path: "app.namespace" };
+    if (cfg.tenant) return { namespace: `${cfg.app.name}-${cfg.tenant.name}`, path: "tenant.name" };
+    return { namespace: cfg.app.name, path: "app.name" };
+}
 
 /**
  * Pulumi's auto-name: the logical name, "-" and 7 random hex digits (pulumi-terraform-bridge,

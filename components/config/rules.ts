@@ -1,4 +1,4 @@
-import { parseQuantity } from "./quantity";
+import { parseCidr } from "./cidr";
 import { TIME_ZONES } from "./timeZones";
 
 /**
@@ -35,44 +35,20 @@ export function imageTagProblem(value: string, environment: string): string | un
     return undefined;
 }
 
+/**
+ * A canary runs a tag of its own: at the stable tag it would only be more stable pods, and its
+ * migration would race the stable one's. Both the config check and RailsApp ask this rule.
+ */
+export function canaryTagProblem(canaryTag: string, imageTag: string): string | undefined {
+    return canaryTag === imageTag
+        ? `${JSON.stringify(canaryTag)} equals imageTag; a canary runs a different tag (to promote it, set imageTag and remove capstan:canary)`
+        : undefined;
+}
+
 /** An image reference without a tag or digest: `registry/path/name`. */
 export const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/;
 
 // ---------- IPv4 and CIDR ----------
-
-export interface Cidr {
-    readonly base: number; // network address as an unsigned 32-bit integer
-    readonly prefix: number;
-}
-
-export function parseCidr(value: string): Cidr | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    if (!m) return undefined;
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-    const base = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    if ((base & ~mask) >>> 0 !== 0) return undefined; // host bits set: 10.0.0.1/16 is not a network
-    return { base, prefix };
-}
-
-/**
- * The cluster's Service CIDR, fixed rather than chosen by EKS so that node user data can name it
- * without a lookup. A VPC block must not overlap it.
- */
-export const SERVICE_CIDR = "172.20.0.0/16";
-
-/** Whether two CIDR blocks share any address. */
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-    const end = (c: Cidr) => c.base + 2 ** (32 - c.prefix);
-    return a.base < end(b) && b.base < end(a);
-}
-
-export function formatCidr(c: Cidr): string {
-    const b = c.base;
-    return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
-}
 
 export function cidrProblem(value: string): string | undefined {
     return parseCidr(value) === undefined
@@ -168,9 +144,4 @@ export function duplicates(names: readonly string[]): string[] {
     const dup = new Set<string>();
     for (const n of names) (seen.has(n) ? dup : seen).add(n);
     return [...dup];
-}
-
-/** A memory quantity (`512Mi`, `1G`, `1e9`, `1000`) in bytes; undefined when it is not one. */
-export function memoryBytes(quantity: string): number | undefined {
-    return parseQuantity(quantity);
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { splitSubnets } from "../aws/cidr";
+import { splitSubnets } from "../config/cidr";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";

@@ -1,4 +1,5 @@
 import { IMAGE_TAG } from "../../../components/config/rules";
+import { UsageError } from "../cli";
 
 export const USAGE = [
     "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]",
@@ -13,8 +14,6 @@ export interface DeployArgs {
     readonly yes: boolean;
     readonly allowInfraChanges: boolean;
 }
-
-export class UsageError extends Error {}
 
 export function parseDeployArgs(argv: readonly string[]): DeployArgs {
     const positional: string[] = [];

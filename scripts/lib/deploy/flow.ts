@@ -2,7 +2,8 @@
  * `npm run deploy`: set the image tag, preview, guard, confirm, update, report. Everything runs
  * through DeployBackend/DeployIo, so the whole flow is tested against a fake.
  */
-import { parseDeployArgs, USAGE, UsageError, type DeployArgs } from "./args";
+import { readCommandLine } from "../cli";
+import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
@@ -18,14 +19,9 @@ export const INSTALL_HINT = [
 ].join("\n");
 
 export async function runDeploy(argv: readonly string[], io: DeployIo, backend: DeployBackend): Promise<number> {
-    let args: DeployArgs;
-    try {
-        args = parseDeployArgs(argv);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        io.stderr(`${err.message ? `deploy: ${err.message}\n` : ""}${USAGE}\n`);
-        return EXIT.usage;
-    }
+    const line = readCommandLine({ name: "deploy", usage: USAGE, stderr: io.stderr }, () => parseDeployArgs(argv));
+    if ("exitCode" in line) return line.exitCode;
+    const { args } = line;
     if (!backend.cliAvailable()) {
         io.stderr(`${INSTALL_HINT}\n`);
         return EXIT.noCli;
