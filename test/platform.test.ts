@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/aws/cluster";
-import { CHARTS, EKS_AMI_RELEASES } from "../components/platform/versions";
+import { CHARTS, EKS_AMI_RELEASES } from "../components/config/versions";
 import { ofType, render } from "./harness";
 import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 

@@ -7,7 +7,7 @@ import {
     offloadedDefaultServer,
 } from "./controllerEdge";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
-import { CHARTS } from "./versions";
+import { CHARTS } from "../config/versions";
 
 export interface IngressControllerArgs {
     /** The controller class (`public` or `internal`): the IngressClass name VirtualServers use. */

@@ -15,7 +15,7 @@ import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
 import { NginxCrds } from "./nginxCrds";
 import { NodeTerminationHandler } from "./nodeTerminationHandler";
-import { eksAmiRelease } from "./versions";
+import { eksAmiRelease } from "../config/versions";
 
 /** The namespace of both ingress controllers. */
 export const INGRESS_NAMESPACE = "nginx-ingress";
