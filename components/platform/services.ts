@@ -59,13 +59,21 @@ export function sniEntries(ingress: IngressConfig, ownsCluster: boolean): EntryC
         .filter((cls) => !ownsCluster || ingress[cls]?.certificateArn !== undefined);
 }
 
-/** The entries with `certificateArn` defaulting to the stack's own certificate (capstan:dns), for the load balancers a stack owns. */
-export function withDefaultCertificate(ingress: IngressConfig, certificateArn: pulumi.Input<string>) {
-    const entry = <T extends { certificateArn?: string }>(e: T) => ({
-        ...e,
-        certificateArn: e.certificateArn ?? certificateArn,
-    });
-    return { public: entry(ingress.public), ...(ingress.internal ? { internal: entry(ingress.internal) } : {}) };
+/**
+ * The entries with `certificateArn` defaulting to the stack's own certificate (capstan:dns), for the
+ * load balancers a stack owns. The config checks refuse an entry with neither.
+ */
+export function withDefaultCertificate(ingress: IngressConfig, certificateArn: pulumi.Input<string> | undefined) {
+    const entry = <T extends { certificateArn?: string }>(e: T, cls: string) => {
+        const arn = e.certificateArn ?? certificateArn;
+        if (arn === undefined)
+            throw new Error(`capstan:ingress.${cls}.certificateArn: no certificate and no capstan:dns`);
+        return { ...e, certificateArn: arn };
+    };
+    return {
+        public: entry(ingress.public, "public"),
+        ...(ingress.internal ? { internal: entry(ingress.internal, "internal") } : {}),
+    };
 }
 
 /** Egress to every private subnet on `port`: where a database or cache in them has its addresses. */
