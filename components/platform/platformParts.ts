@@ -147,6 +147,23 @@ export function createNodes(
     return { nodeGroups, coreDns, drainEvents };
 }
 
+/** The controllers' namespace: they need the baseline Pod Security Standard (NET_BIND_SERVICE). */
+function ingressNamespace(name: string, cluster: Cluster, opts: ChildOptions): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(
+        `${name}-ingress`,
+        {
+            metadata: {
+                name: INGRESS_NAMESPACE,
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "baseline",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
+            },
+        },
+        { ...opts, provider: cluster.provider },
+    );
+}
+
 export interface Addons {
     readonly namespace: k8s.core.v1.Namespace;
     readonly crds: NginxCrds;
@@ -169,19 +186,7 @@ export function createAddons(
     const name = args.clusterName;
     const tags = args.tags ?? {};
     const k8sOpts = { ...opts, providers: [cluster.provider], dependsOn: [nodes.coreDns] };
-    const namespace = new k8s.core.v1.Namespace(
-        `${name}-ingress`,
-        {
-            metadata: {
-                name: INGRESS_NAMESPACE,
-                labels: {
-                    "pod-security.kubernetes.io/enforce": "baseline",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                },
-            },
-        },
-        { ...opts, provider: cluster.provider },
-    );
+    const namespace = ingressNamespace(name, cluster, opts);
     // Both controller classes share the cluster-wide CRDs; each release waits for them.
     const crds = new NginxCrds(
         `${name}-nginx`,

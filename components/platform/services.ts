@@ -81,6 +81,23 @@ export function egressTo(cidrs: readonly string[], port: number): EgressRule[] {
     return cidrs.map((cidr) => ({ cidr, ports: [port] }));
 }
 
+/** An alias record per host to its entry's load balancer, and the stack's certificate where the listener needs it. */
+function createHostRecords(
+    name: string,
+    args: StackServicesArgs,
+    dns: NonNullable<StackServicesArgs["dns"]>,
+): Record<string, unknown> {
+    const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
+        const lb = args.platform.entries[cls];
+        if (!lb) throw new Error(`capstan:ingress.${cls} has hosts, but the platform has no ${cls} load balancer`);
+        return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
+    });
+    const records = new HostRecords(`${name}-dns`, { zoneId: dns.zoneId, entries: served });
+    for (const cls of sniEntries(args.ingress, args.ownsCluster))
+        dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
+    return { certificateArn: dns.certificate.arn, records: records.hosts };
+}
+
 /**
  * The stack's own database, cache and DNS, each when configured: the database and cache in the
  * platform's private subnets, open to its nodes; an alias record per host to the load balancer of
@@ -141,16 +158,6 @@ export function createStackServices(name: string, args: StackServicesArgs): Stac
             port: cache.port,
         };
     }
-    if (args.dns) {
-        const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
-            const lb = args.platform.entries[cls];
-            if (!lb) throw new Error(`capstan:ingress.${cls} has hosts, but the platform has no ${cls} load balancer`);
-            return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
-        });
-        const records = new HostRecords(`${name}-dns`, { zoneId: args.dns.zoneId, entries: served });
-        for (const cls of sniEntries(args.ingress, args.ownsCluster))
-            args.dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
-        outputs.dns = { certificateArn: args.dns.certificate.arn, records: records.hosts };
-    }
+    if (args.dns) outputs.dns = createHostRecords(name, args, args.dns);
     return { secretEnv, egress, outputs };
 }
