@@ -267,7 +267,8 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
     const chainOf = (r: pulumi.Resource) => byResource.get(r)?.typeChain;
     for (const [rec, aliases, parentChain] of pendingAliases) {
         const own = { name: rec.name, type: rec.type, parentChain };
-        rec.aliases = await Promise.all(aliases.map((a) => aliasUrn(a, own, chainOf, opts)));
+        // An SDK class adds its own aliases to those given, so a replay that passes them back names some twice.
+        rec.aliases = [...new Set(await Promise.all(aliases.map((a) => aliasUrn(a, own, chainOf, opts))))];
     }
 
     // Resource references in inputs become what a provider receives for them: the resource's id.
