@@ -1,5 +1,6 @@
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
+import { layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
     { ignores: ["node_modules/**", "out/**", "bin/**", "bench/results.json"] },
@@ -19,6 +20,7 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         },
     },
+    ...layerRules,
     {
         // The `capstan` bin is plain CommonJS, run by node before any TypeScript is loaded.
         files: ["**/*.js"],

@@ -1,147 +1,178 @@
 /**
  * Capstan: the whole platform of a Rails-style monolith, one stack per environment or tenant.
- * Reads the stack config once, composes the layers, and returns the stack outputs.
+ * Reads the stack config once, composes the layers, and returns the stack outputs:
+ * config -> cluster access (the platform this stack creates, or a cluster it runs on) -> the
+ * stack's own services -> the app's namespace or the tenant -> the app's AWS data -> staging
+ * access -> the app -> outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
-import { loadConfig, stackHosts, workloadNames, workloadPlacements } from "./components/config";
-import { clusterOutputs, externalClusterAccess, sharedClusterAccess } from "./components/platform/access";
+import { type CapstanConfig, loadConfig, stackHosts, workloadNames, workloadPlacements } from "./components/config";
+import {
+    type ClusterAccess,
+    clusterOutputs,
+    externalClusterAccess,
+    sharedClusterAccess,
+} from "./components/platform/access";
 import { PLATFORM_OUTPUT } from "./components/platform/exports";
-import { INGRESS_CLASSES } from "./components/platform/ingressContract";
-import { createPlatform, INGRESS_NAMESPACE } from "./components/platform/platform";
-import { createStackServices, withDefaultCertificate } from "./components/platform/services";
+import { Platform } from "./components/platform/platform";
+import { createStackServices, type StackServices, withDefaultCertificate } from "./components/platform/services";
 import { Tenant } from "./components/tenant";
 
-export = async () => {
-    const cfg = loadConfig();
-    const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
-    // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
-    const certificate = cfg.dns
-        ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags })
-        : undefined;
+type Tags = Record<string, string>;
 
-    // The cluster: created by this stack, read from the stack that owns it, or managed elsewhere.
-    const cluster =
-        cfg.cluster.mode === "external"
-            ? externalClusterAccess("cluster", {
-                  clusterName: `${cfg.project}-${cfg.stack}`,
-                  context: cfg.cluster.context,
-                  kubeconfig: cfg.secrets.kubeconfig,
-                  ingressClasses:
-                      cfg.cluster.ingressClasses ??
-                      (cfg.ingress.internal ? { ...INGRESS_CLASSES } : { public: INGRESS_CLASSES.public }),
-                  ingressNamespace: cfg.cluster.ingressNamespace ?? INGRESS_NAMESPACE,
-                  oidcProviderArn: cfg.cluster.oidcProviderArn,
-              })
-            : cfg.cluster.mode === "create"
-              ? createPlatform({
-                    clusterName: `${cfg.project}-${cfg.stack}`,
-                    region: cfg.region,
-                    // The config checks guarantee network and version in create mode.
-                    network: cfg.network!,
-                    cluster: { ...cfg.cluster, version: cfg.cluster.version! },
-                    nodeGroups: cfg.nodeGroups,
-                    ingress: certificate ? withDefaultCertificate(cfg.ingress, certificate.arn) : cfg.ingress,
-                    tags,
-                })
-              : await sharedClusterAccess("cluster", {
-                    sharedStack: cfg.cluster.sharedStack!,
-                    internal: cfg.ingress.internal !== undefined,
-                    workloads: workloadPlacements(cfg.app),
-                });
+/** The cluster: created by this stack, read from the stack that owns it, or managed elsewhere. */
+async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | undefined, tags: Tags) {
+    const clusterName = `${cfg.project}-${cfg.stack}`;
+    if (cfg.cluster.mode === "external")
+        return externalClusterAccess("cluster", {
+            clusterName,
+            context: cfg.cluster.context,
+            kubeconfig: cfg.secrets.kubeconfig,
+            ingressClasses: cfg.cluster.ingressClasses,
+            internal: cfg.ingress.internal !== undefined,
+            ingressNamespace: cfg.cluster.ingressNamespace,
+            oidcProviderArn: cfg.cluster.oidcProviderArn,
+        });
+    if (cfg.cluster.mode === "create")
+        return new Platform(clusterName, {
+            clusterName,
+            region: cfg.region,
+            // The config checks guarantee network and version in create mode.
+            network: cfg.network!,
+            cluster: { ...cfg.cluster, version: cfg.cluster.version! },
+            nodeGroups: cfg.nodeGroups,
+            ingress: withDefaultCertificate(cfg.ingress, certificate?.arn),
+            tags,
+        }).access;
+    return sharedClusterAccess("cluster", {
+        sharedStack: cfg.cluster.sharedStack!,
+        internal: cfg.ingress.internal !== undefined,
+        workloads: workloadPlacements(cfg.app),
+    });
+}
+
+/** The stack's own database, cache and host records, in the platform's network. */
+async function stackServices(
+    cfg: CapstanConfig,
+    cluster: ClusterAccess,
+    certificate: HostCertificate | undefined,
+    tags: Tags,
+): Promise<StackServices | undefined> {
+    if (!cfg.database && !cfg.cache && !certificate) return undefined;
+    return createStackServices(cfg.namespace, {
+        identifier: `${cfg.project}-${cfg.stack}`,
+        ingress: cfg.ingress,
+        database: cfg.database,
+        cache: cfg.cache,
+        dns: cfg.dns && certificate && { zoneId: cfg.dns.zoneId, certificate },
+        ownsCluster: cfg.cluster.mode === "create",
+        platform: await cluster.platform(),
+        tags,
+    });
+}
+
+/** A tenant's namespace with quota, limits and network policies; other stacks give the app a namespace of its own. */
+function appNamespace(
+    cfg: CapstanConfig,
+    cluster: ClusterAccess,
+    services: StackServices | undefined,
+    opts: pulumi.ComponentResourceOptions,
+): pulumi.Output<string> {
+    if (!cfg.tenant)
+        return new AppNamespace(cfg.namespace, { name: cfg.namespace, podSecurity: cluster.podSecurity }, opts).name;
+    const tenant = {
+        tenant: cfg.tenant.name,
+        namespace: cfg.namespace,
+        quota: cfg.tenant.quota,
+        limits: cfg.tenant.limits,
+        ingressNamespace: cluster.ingressNamespace,
+        podSecurity: cluster.podSecurity,
+        egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
+    };
+    return new Tenant(cfg.namespace, tenant, opts).namespaceName;
+}
+
+/**
+ * The app's bucket, queues and the IAM role its ServiceAccount assumes: wherever the cluster has an
+ * OIDC provider for that role to trust (not on a cluster managed elsewhere without one).
+ */
+function appData(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): AppData | undefined {
+    if (!cluster.oidc) return undefined;
+    return new AppData(cfg.namespace, {
+        namespace: cfg.namespace,
+        serviceAccountName: workloadNames.serviceAccount(cfg.app.name),
+        queues: cfg.app.queues,
+        oidcProviderArn: cluster.oidc.providerArn,
+        oidcIssuer: cluster.oidc.issuer,
+        tags,
+    });
+}
+
+/**
+ * On a cluster this stack creates, NGINX objects wait for the controllers that install their CRDs,
+ * and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.
+ */
+function waitsFor(cluster: ClusterAccess) {
     const k8sOpts: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
-    // On a cluster this stack creates, NGINX objects wait for the controllers that install their
-    // CRDs, and pods for nodes and CoreDNS. A component's dependsOn holds back all its children.
-    const needsCrds: pulumi.ComponentResourceOptions = {
-        ...k8sOpts,
-        dependsOn: [...cluster.readiness.customResources],
+    const { customResources, pods } = cluster.readiness;
+    return {
+        k8sOpts,
+        needsCrds: { ...k8sOpts, dependsOn: [...customResources] },
+        needsCrdsAndPods: { ...k8sOpts, dependsOn: [...customResources, ...pods] },
     };
-    const needsCrdsAndPods: pulumi.ComponentResourceOptions = {
-        ...k8sOpts,
-        dependsOn: [...cluster.readiness.customResources, ...cluster.readiness.pods],
-    };
+}
 
-    // The stack's own database, cache and host records, in the platform's network.
-    const services =
-        cfg.database || cfg.cache || certificate
-            ? createStackServices(cfg.namespace, {
-                  identifier: `${cfg.project}-${cfg.stack}`,
-                  ingress: cfg.ingress,
-                  database: cfg.database,
-                  cache: cfg.cache,
-                  dns: cfg.dns && certificate && { zoneId: cfg.dns.zoneId, certificate },
-                  ownsCluster: cfg.cluster.mode === "create",
-                  platform: await cluster.platform(),
-                  tags,
-              })
-            : undefined;
-
-    // A tenant gets its namespace with quota, limits and network policies; other stacks give the
-    // app a namespace of its own.
-    const namespace = cfg.tenant
-        ? new Tenant(
-              cfg.namespace,
-              {
-                  tenant: cfg.tenant.name,
-                  namespace: cfg.namespace,
-                  quota: cfg.tenant.quota,
-                  limits: cfg.tenant.limits,
-                  ingressNamespace: cluster.ingressNamespace,
-                  egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
-              },
-              k8sOpts,
-          ).namespaceName
-        : new AppNamespace(cfg.namespace, { name: cfg.namespace }, k8sOpts).name;
-
-    // The app's bucket, queues and the IAM role its ServiceAccount assumes: wherever the cluster
-    // has an OIDC provider for that role to trust (not on a cluster managed elsewhere without one).
-    const data = cluster.oidc
-        ? new AppData(cfg.namespace, {
-              namespace: cfg.namespace,
-              serviceAccountName: workloadNames.serviceAccount(cfg.app.name),
-              queues: cfg.app.queues,
-              oidcProviderArn: cluster.oidc.providerArn,
-              oidcIssuer: cluster.oidc.issuer,
-              tags,
-          })
-        : undefined;
-
-    // Staging: basic auth in front of the public entry (and the internal one, if configured).
+/** Staging: basic auth in front of the public entry (and the internal one, if configured). */
+function stagingAccess(cfg: CapstanConfig, namespace: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions) {
     const basicAuth = cfg.staging?.basicAuth;
-    const access = basicAuth
-        ? new StagingAccess(
-              `${cfg.app.name}-staging-access`,
-              { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords },
-              needsCrds,
-          )
-        : undefined;
+    if (!basicAuth) return undefined;
+    return new StagingAccess(
+        `${cfg.app.name}-staging-access`,
+        { namespace, realm: basicAuth.realm, users: basicAuth.users, passwords: cfg.secrets.basicAuthPasswords },
+        opts,
+    );
+}
 
-    const app = new RailsApp(
+interface AppInputs {
+    readonly namespace: pulumi.Output<string>;
+    readonly cluster: ClusterAccess;
+    readonly services?: StackServices;
+    readonly data?: AppData;
+    readonly access?: StagingAccess;
+}
+
+function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResourceOptions): RailsApp {
+    return new RailsApp(
         cfg.app.name,
         {
             app: cfg.app,
             imageTag: cfg.imageTag,
-            namespace,
+            namespace: i.namespace,
             secrets: cfg.secrets.appSecrets,
             hosts: { public: cfg.ingress.public.hosts, internal: cfg.ingress.internal?.hosts },
-            ingressClasses: cluster.ingressClasses,
+            ingressClasses: i.cluster.ingressClasses,
+            offloadedListener: i.cluster.offloadedListener,
             canary: cfg.canary,
-            extraEnv: data?.env,
-            extraSecretEnv: services?.secretEnv,
-            serviceAccountAnnotations: data?.serviceAccountAnnotations,
-            routePolicies: access
-                ? routePoliciesFor(access.policyName, cfg.ingress.internal?.basicAuth ?? false)
+            extraEnv: i.data?.env,
+            extraSecretEnv: i.services?.secretEnv,
+            serviceAccountAnnotations: i.data?.serviceAccountAnnotations,
+            routePolicies: i.access
+                ? routePoliciesFor(i.access.policyName, cfg.ingress.internal?.basicAuth ?? false)
                 : undefined,
         },
-        needsCrdsAndPods,
+        opts,
     );
+}
 
+function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
+    const { cluster, data, services } = i;
     return {
         environment: cfg.environment,
-        namespace,
+        namespace: i.namespace,
         imageTag: cfg.imageTag,
         ...clusterOutputs(cluster),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
@@ -157,4 +188,22 @@ export = async () => {
             ...(app.canaryDeploymentName ? { canaryDeployment: app.canaryDeploymentName } : {}),
         },
     };
+}
+
+export = async () => {
+    const cfg = loadConfig();
+    const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
+    // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
+    const certificate = cfg.dns
+        ? new HostCertificate(`${cfg.namespace}-tls`, { zoneId: cfg.dns.zoneId, hosts: stackHosts(cfg.ingress), tags })
+        : undefined;
+    const cluster = await clusterAccess(cfg, certificate, tags);
+    const waits = waitsFor(cluster);
+    const services = await stackServices(cfg, cluster, certificate, tags);
+    const namespace = appNamespace(cfg, cluster, services, waits.k8sOpts);
+    const data = appData(cfg, cluster, tags);
+    const access = stagingAccess(cfg, namespace, waits.needsCrds);
+    const inputs: AppInputs = { namespace, cluster, services, data, access };
+    const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);
+    return stackOutputs(cfg, inputs, app);
 };

@@ -3,6 +3,8 @@
  * and the error it gives for bad ones.
  */
 import { describe, expect, it } from "vitest";
+import { RESTRICTED_POD_SECURITY } from "../components/platform/access";
+import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
 import {
     AppEnv,
     AppNamespace,
@@ -36,6 +38,7 @@ const scaling = { minReplicas: 2, maxReplicas: 4, targetCPUUtilization: 60 };
 const routes: WebRoutesArgs = {
     hosts: { public: ["a.example.com", "b.example.com"], internal: ["i.example.com"] },
     ingressClasses: { public: "public", internal: "internal" },
+    offloadedListener: OFFLOADED_LISTENER.name,
 };
 const webArgs = {
     app: "shop",
@@ -184,7 +187,11 @@ describe("bad Args are refused, naming the field", () => {
                 }),
             /command/,
         ],
-        ["AppNamespace named default", () => new AppNamespace("ns", { name: "default" }), /system namespace/],
+        [
+            "AppNamespace named default",
+            () => new AppNamespace("ns", { name: "default", podSecurity: RESTRICTED_POD_SECURITY }),
+            /system namespace/,
+        ],
     ])("%s fails the run", async (_case, fn, message) => {
         await expect(runComponents(fn)).rejects.toThrow(message);
     });
@@ -427,7 +434,8 @@ describe("CronTask", () => {
 describe("AppNamespace", () => {
     it("labels the namespace to enforce, warn about and audit the restricted profile", async () => {
         const ns = one(
-            (await runComponents(() => new AppNamespace("ns", { name: "shop" }))).resources,
+            (await runComponents(() => new AppNamespace("ns", { name: "shop", podSecurity: RESTRICTED_POD_SECURITY })))
+                .resources,
             "kubernetes:core/v1:Namespace",
         );
         expect(ns.metadata.name).toBe("shop");
@@ -456,6 +464,7 @@ describe("RailsApp", () => {
                     secrets: { S: "s" },
                     hosts: { public: ["shop.example.com"] },
                     ingressClasses: { public: "public" },
+                    offloadedListener: OFFLOADED_LISTENER.name,
                     ...extra,
                 }),
         );

@@ -142,7 +142,7 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
             "staging",
             (r) => (r.cluster.version = "1.29"),
             "capstan:cluster.version",
-            "components/platform/versions.ts",
+            "components/config/versions.ts",
         ],
         [
             "a node label in the kubernetes.io namespace a kubelet may not set",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHARTS, EKS_AMI_RELEASES } from "../components/platform/versions";
+import { CHARTS, EKS_AMI_RELEASES } from "../components/config/versions";
 import { ofType, render } from "./harness";
 import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 

@@ -16,6 +16,7 @@ const PLAN_KEYS = [
     "parent",
     "provider",
     "dependsOn",
+    "aliases",
     "protect",
     "ignoreChanges",
     "customTimeouts",

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { StagingAccess } from "../components/app/stagingAccess";
 import { AppData } from "../components/aws/appData";
 import { tenantSchema } from "../components/config";
-import { namespaceLabels, Tenant, tenantNetworkPolicies } from "../components/tenant";
+import { RESTRICTED_POD_SECURITY } from "../components/platform/access";
+import { Tenant, tenantNetworkPolicies } from "../components/tenant";
 import { isKubernetesObject } from "../scripts/lib/plan";
 import { ofType, runComponents, type RecordedResource } from "./harness";
 
@@ -24,6 +25,7 @@ function tenantStack(egress = DEFAULTS.egress) {
                 quota: DEFAULTS.quota,
                 limits: DEFAULTS.limits,
                 ingressNamespace: INGRESS_NS,
+                podSecurity: RESTRICTED_POD_SECURITY,
                 egress,
             },
             { provider },
@@ -83,7 +85,7 @@ describe("a tenant stays in its namespace", () => {
         const [ns] = ofType(resources, "kubernetes:core/v1:Namespace");
         for (const mode of ["enforce", "warn", "audit"])
             expect(meta(ns).labels?.[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
-        expect(meta(ns).labels).toEqual(namespaceLabels("acme"));
+        expect(meta(ns).labels).toMatchObject({ "capstan.io/tenant": "acme", ...RESTRICTED_POD_SECURITY });
     });
 
     it("caps the namespace with a ResourceQuota from config, with no load balancers or NodePorts", async () => {

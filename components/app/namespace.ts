@@ -1,26 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The labels that make the API server enforce, warn about and audit the restricted Pod Security Standard. */
-export const RESTRICTED_POD_SECURITY: Record<string, string> = {
-    "pod-security.kubernetes.io/enforce": "restricted",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-    "pod-security.kubernetes.io/warn": "restricted",
-    "pod-security.kubernetes.io/warn-version": "latest",
-    "pod-security.kubernetes.io/audit": "restricted",
-    "pod-security.kubernetes.io/audit-version": "latest",
-};
-
 export interface AppNamespaceArgs {
     /** The namespace's name, e.g. the app's name. */
     readonly name: string;
     /** Extra labels. @default {} */
     readonly labels?: Record<string, string>;
+    /** The Pod Security Standard labels the cluster's admission enforces on the namespace (its access gives them). */
+    readonly podSecurity: Readonly<Record<string, string>>;
 }
 
 /**
  * The app's own namespace, for stacks without a tenant (a tenant's namespace comes from its
- * Tenant). Pods that break the restricted profile are refused. Renaming it replaces the
+ * Tenant). Pods that break the profile of `podSecurity` are refused. Renaming it replaces the
  * namespace and deletes everything in it.
  */
 export class AppNamespace extends pulumi.ComponentResource {
@@ -36,7 +28,7 @@ export class AppNamespace extends pulumi.ComponentResource {
         }
         this.namespace = new k8s.core.v1.Namespace(
             name,
-            { metadata: { name: args.name, labels: { ...(args.labels ?? {}), ...RESTRICTED_POD_SECURITY } } },
+            { metadata: { name: args.name, labels: { ...(args.labels ?? {}), ...args.podSecurity } } },
             { parent: this },
         );
         this.name = this.namespace.metadata.name;

@@ -23,6 +23,8 @@ export interface RailsAppArgs {
     readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
     /** The VirtualServers' `spec.ingressClassName` per class; `internal` only where that controller exists. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /** The controllers' listener for traffic whose TLS the load balancer ended (the cluster's access gives it). */
+    readonly offloadedListener: string;
     /** Extra plain env merged into the ConfigMap (e.g. bucket name, queue URLs). @default {} */
     readonly extraEnv?: Record<string, pulumi.Input<string>>;
     /** Extra secret env merged into the Secret (e.g. DATABASE_URL, REDIS_URL), each a secret Output. @default {} */
@@ -168,6 +170,7 @@ export class RailsApp extends pulumi.ComponentResource {
         const routes: WebRoutesArgs = {
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
+            offloadedListener: args.offloadedListener,
             policies: args.routePolicies,
             canary:
                 canary && args.canary

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OFFLOADED_LISTENER } from "../platform/ingressContract";
 
 /** The port of the web Services that the VirtualServers proxy to. */
 export const WEB_SERVICE_PORT = 80;
@@ -49,6 +48,8 @@ export interface WebRoutesArgs {
     readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
     /** The `spec.ingressClassName` of each class. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /** The controllers' listener that receives the traffic whose TLS the load balancer ended. */
+    readonly offloadedListener: string;
     /** NGINX `Policy` names (in the app's namespace) attached to every VirtualServer of a class. @default none */
     readonly policies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
     /** The canary, when one runs. @default none: every request reaches the stable pods */
@@ -108,6 +109,8 @@ export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<str
 export interface VirtualServerInput {
     readonly host: string;
     readonly ingressClassName: string;
+    /** The controller listener the VirtualServer is served on. */
+    readonly listener: string;
     readonly serviceName: pulumi.Input<string>;
     readonly policies?: pulumi.Input<string>[];
     readonly canary?: CanaryRoute;
@@ -125,7 +128,7 @@ export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown
     return {
         host: v.host,
         ingressClassName: v.ingressClassName,
-        listener: { http: OFFLOADED_LISTENER.name },
+        listener: { http: v.listener },
         ...(v.policies && v.policies.length > 0 ? { policies: v.policies.map((name) => ({ name })) } : {}),
         upstreams,
         routes: [rootRoute(v.canary)],
@@ -163,6 +166,7 @@ export function createVirtualServers(
                         spec: virtualServerSpec({
                             host,
                             ingressClassName: args.ingressClasses[cls] as string,
+                            listener: args.offloadedListener,
                             serviceName: args.serviceName,
                             policies: args.policies?.[cls],
                             canary: args.canary,

@@ -1,4 +1,4 @@
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../platform/versions";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./versions";
 import { capacityProblems } from "./capacity";
 import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "./cidr";
 import type { ConfigProblem } from "./errors";
@@ -70,7 +70,7 @@ function versionChecks(cfg: RootConfig): ConfigProblem[] {
     return [
         at(
             "cluster.version",
-            `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/platform/versions.ts`,
+            `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/config/versions.ts`,
         ),
     ];
 }

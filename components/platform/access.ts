@@ -8,7 +8,20 @@ import {
     type NodeGroupPlacement,
     type WorkloadPlacement,
 } from "../config";
-import { INGRESS_CLASSES } from "./ingressContract";
+import { INGRESS_CLASSES, OFFLOADED_LISTENER } from "./ingressContract";
+
+/** The namespace of the ingress controllers this project installs. */
+export const INGRESS_NAMESPACE = "nginx-ingress";
+
+/** The labels that make the API server enforce, warn about and audit the restricted Pod Security Standard. */
+export const RESTRICTED_POD_SECURITY: Readonly<Record<string, string>> = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": "latest",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/audit-version": "latest",
+};
 
 /** What the app layer needs of the cluster it runs on, however the cluster came to be. */
 export interface ClusterAccess {
@@ -27,6 +40,10 @@ export interface ClusterAccess {
     readonly ingressNamespace: pulumi.Output<string>;
     /** Controller classes available: always "public"; "internal" when configured. */
     readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /** The controllers' listener for traffic whose TLS the load balancer ended: every VirtualServer's `listener.http`. */
+    readonly offloadedListener: string;
+    /** The labels of the app's and a tenant's namespace: the Pod Security Standard their pods must meet. */
+    readonly podSecurity: Readonly<Record<string, string>>;
     /**
      * What the app layer must wait for on a cluster this stack creates: the NGINX CRDs and the
      * ingress controllers that serve them (`customResources`), and the nodes plus CoreDNS that pods
@@ -45,6 +62,26 @@ export interface ClusterAccess {
     readonly platform: () => Promise<PlatformExports>;
     /** The labels and taints of the cluster's node groups, where pods can be placed. */
     readonly nodeGroups: readonly NodeGroupPlacement[];
+}
+
+/**
+ * What every cluster offers the app layer, whichever way it came to be: the controller classes
+ * (the configured ones, else the project's own, `internal` only where the stack serves an internal
+ * entry), the offloaded listener and the pod-security labels.
+ */
+export function clusterContract(args: {
+    readonly internal: boolean;
+    readonly ingressClasses?: ClusterAccess["ingressClasses"];
+}): Pick<ClusterAccess, "ingressClasses" | "offloadedListener" | "podSecurity"> {
+    return {
+        ingressClasses:
+            args.ingressClasses ??
+            (args.internal
+                ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal }
+                : { public: INGRESS_CLASSES.public }),
+        offloadedListener: OFFLOADED_LISTENER.name,
+        podSecurity: RESTRICTED_POD_SECURITY,
+    };
 }
 
 /** The stack outputs a cluster-owning stack exports, and a shared stack reads back. */
@@ -77,8 +114,12 @@ export interface ExternalClusterArgs {
     readonly context?: string;
     /** The kubeconfig itself, secret. @default the local kubeconfig */
     readonly kubeconfig?: pulumi.Output<string>;
-    readonly ingressClasses: { readonly public: string; readonly internal?: string };
-    readonly ingressNamespace: string;
+    /** The IngressClass names of the cluster's controllers. @default public, and internal where `internal` */
+    readonly ingressClasses?: { readonly public: string; readonly internal?: string };
+    /** Whether the stack serves an internal entry. */
+    readonly internal: boolean;
+    /** The namespace of the cluster's ingress controllers. @default nginx-ingress */
+    readonly ingressNamespace?: string;
     /** The cluster's IAM OIDC provider ARN. @default none: no IRSA */
     readonly oidcProviderArn?: string;
 }
@@ -102,8 +143,8 @@ export function externalClusterAccess(name: string, args: ExternalClusterArgs): 
         ...(args.oidcProviderArn && issuer
             ? { oidc: { providerArn: pulumi.output(args.oidcProviderArn), issuer: pulumi.output(issuer) } }
             : {}),
-        ingressNamespace: pulumi.output(args.ingressNamespace),
-        ingressClasses: args.ingressClasses,
+        ingressNamespace: pulumi.output(args.ingressNamespace ?? INGRESS_NAMESPACE),
+        ...clusterContract(args),
         // The controllers and their CRDs are the cluster's own; its nodes run pods already.
         readiness: { customResources: [], pods: [] },
         // Its node groups are not known here: placement is left to the cluster.
@@ -176,9 +217,7 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
             issuer: ref.requireOutput("oidcIssuer").apply(String),
         },
         ingressNamespace: ref.requireOutput("ingressNamespace").apply(String),
-        ingressClasses: args.internal
-            ? { public: INGRESS_CLASSES.public, internal: INGRESS_CLASSES.internal }
-            : { public: INGRESS_CLASSES.public },
+        ...clusterContract({ internal: args.internal }),
         // The owning stack's update installed the controllers and has nodes; nothing to wait for here.
         readiness: { customResources: [], pods: [] },
         platform: async () => {

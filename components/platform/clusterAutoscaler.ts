@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
 import { autoDiscoveryTags } from "../aws/nodeGroup";
-import { CHARTS, clusterAutoscalerImageTag } from "./versions";
+import { CHARTS, clusterAutoscalerImageTag } from "../config/versions";
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
 

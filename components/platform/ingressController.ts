@@ -7,7 +7,7 @@ import {
     offloadedDefaultServer,
 } from "./controllerEdge";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
-import { CHARTS } from "./versions";
+import { CHARTS } from "../config/versions";
 
 export interface IngressControllerArgs {
     /** The controller class (`public` or `internal`): the IngressClass name VirtualServers use. */
@@ -37,6 +37,27 @@ export interface IngressControllerArgs {
     readonly chartVersion?: string;
 }
 
+/** The offloaded listener (plain http on 8443, for what the load balancer decrypted) and the default servers. */
+function listenerValues(): Record<string, unknown> {
+    return {
+        customPorts: [{ name: OFFLOADED_LISTENER.name, containerPort: OFFLOADED_LISTENER.port, protocol: "TCP" }],
+        globalConfiguration: {
+            create: true,
+            spec: {
+                listeners: [{ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, protocol: "HTTP" }],
+            },
+        },
+        config: {
+            entries: {
+                "default-server-return": "301 https://$host$request_uri",
+                "http-snippets": offloadedDefaultServer(),
+                "proxy-protocol": "False",
+                "server-tokens": "False",
+            },
+        },
+    };
+}
+
 /**
  * The Helm values of one controller class. NGINX's own TLS port is off: TLS ends at the load
  * balancer. Port 80 reaches only the default server, which redirects to https; the custom listener
@@ -60,21 +81,7 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             enableSnippets: false,
             healthStatus: true,
             healthStatusURI: HEALTH_STATUS_PATH,
-            customPorts: [{ name: OFFLOADED_LISTENER.name, containerPort: OFFLOADED_LISTENER.port, protocol: "TCP" }],
-            globalConfiguration: {
-                create: true,
-                spec: {
-                    listeners: [{ name: OFFLOADED_LISTENER.name, port: OFFLOADED_LISTENER.port, protocol: "HTTP" }],
-                },
-            },
-            config: {
-                entries: {
-                    "default-server-return": "301 https://$host$request_uri",
-                    "http-snippets": offloadedDefaultServer(),
-                    "proxy-protocol": "False",
-                    "server-tokens": "False",
-                },
-            },
+            ...listenerValues(),
             // The Service is `controllerService`, declared by IngressController.
             service: { create: false },
             reportIngressStatus: { enable: false },

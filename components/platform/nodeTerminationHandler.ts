@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
 import { awsNames } from "../config";
-import { CHARTS } from "./versions";
+import { CHARTS } from "../config/versions";
 
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = {
     namespace: "kube-system",

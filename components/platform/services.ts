@@ -59,18 +59,43 @@ export function sniEntries(ingress: IngressConfig, ownsCluster: boolean): EntryC
         .filter((cls) => !ownsCluster || ingress[cls]?.certificateArn !== undefined);
 }
 
-/** The entries with `certificateArn` defaulting to the stack's own certificate (capstan:dns), for the load balancers a stack owns. */
-export function withDefaultCertificate(ingress: IngressConfig, certificateArn: pulumi.Input<string>) {
-    const entry = <T extends { certificateArn?: string }>(e: T) => ({
-        ...e,
-        certificateArn: e.certificateArn ?? certificateArn,
-    });
-    return { public: entry(ingress.public), ...(ingress.internal ? { internal: entry(ingress.internal) } : {}) };
+/**
+ * The entries with `certificateArn` defaulting to the stack's own certificate (capstan:dns), for the
+ * load balancers a stack owns. The config checks refuse an entry with neither.
+ */
+export function withDefaultCertificate(ingress: IngressConfig, certificateArn: pulumi.Input<string> | undefined) {
+    const entry = <T extends { certificateArn?: string }>(e: T, cls: string) => {
+        const arn = e.certificateArn ?? certificateArn;
+        if (arn === undefined)
+            throw new Error(`capstan:ingress.${cls}.certificateArn: no certificate and no capstan:dns`);
+        return { ...e, certificateArn: arn };
+    };
+    return {
+        public: entry(ingress.public, "public"),
+        ...(ingress.internal ? { internal: entry(ingress.internal, "internal") } : {}),
+    };
 }
 
 /** Egress to every private subnet on `port`: where a database or cache in them has its addresses. */
 export function egressTo(cidrs: readonly string[], port: number): EgressRule[] {
     return cidrs.map((cidr) => ({ cidr, ports: [port] }));
+}
+
+/** An alias record per host to its entry's load balancer, and the stack's certificate where the listener needs it. */
+function createHostRecords(
+    name: string,
+    args: StackServicesArgs,
+    dns: NonNullable<StackServicesArgs["dns"]>,
+): Record<string, unknown> {
+    const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
+        const lb = args.platform.entries[cls];
+        if (!lb) throw new Error(`capstan:ingress.${cls} has hosts, but the platform has no ${cls} load balancer`);
+        return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
+    });
+    const records = new HostRecords(`${name}-dns`, { zoneId: dns.zoneId, entries: served });
+    for (const cls of sniEntries(args.ingress, args.ownsCluster))
+        dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
+    return { certificateArn: dns.certificate.arn, records: records.hosts };
 }
 
 /**
@@ -133,16 +158,6 @@ export function createStackServices(name: string, args: StackServicesArgs): Stac
             port: cache.port,
         };
     }
-    if (args.dns) {
-        const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
-            const lb = args.platform.entries[cls];
-            if (!lb) throw new Error(`capstan:ingress.${cls} has hosts, but the platform has no ${cls} load balancer`);
-            return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
-        });
-        const records = new HostRecords(`${name}-dns`, { zoneId: args.dns.zoneId, entries: served });
-        for (const cls of sniEntries(args.ingress, args.ownsCluster))
-            args.dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
-        outputs.dns = { certificateArn: args.dns.certificate.arn, records: records.hosts };
-    }
+    if (args.dns) outputs.dns = createHostRecords(name, args, args.dns);
     return { secretEnv, egress, outputs };
 }

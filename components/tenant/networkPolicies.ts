@@ -16,6 +16,29 @@ export interface PolicySpec {
 const ALL_PODS = {};
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
+/** Egress to the cluster DNS (CoreDNS in kube-system), UDP and TCP. */
+const ALLOW_DNS: PolicySpec = {
+    name: "allow-dns",
+    spec: {
+        podSelector: ALL_PODS,
+        policyTypes: ["Egress"],
+        egress: [
+            {
+                to: [
+                    {
+                        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
+                        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                    },
+                ],
+                ports: [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
+            },
+        ],
+    },
+};
+
 /**
  * The tenant's NetworkPolicies. Policies add up: a pod may receive or send what any of them
  * allows. `default-deny` selects every pod for both directions, so nothing flows unless another
@@ -53,27 +76,7 @@ export function tenantNetworkPolicies(
                 egress: [{ to: [{ podSelector: ALL_PODS }] }],
             },
         },
-        {
-            name: "allow-dns",
-            spec: {
-                podSelector: ALL_PODS,
-                policyTypes: ["Egress"],
-                egress: [
-                    {
-                        to: [
-                            {
-                                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
-                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                            },
-                        ],
-                        ports: [
-                            { protocol: "UDP", port: 53 },
-                            { protocol: "TCP", port: 53 },
-                        ],
-                    },
-                ],
-            },
-        },
+        ALLOW_DNS,
     ];
     if (egress.length > 0) {
         policies.push({

@@ -2,9 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type EgressRule, tenantNetworkPolicies } from "./networkPolicies";
 
-/** The Pod Security Standard every tenant namespace enforces, warns about and audits. */
-export const POD_SECURITY_LEVEL = "restricted";
-
 export interface TenantArgs {
     /** The tenant's name, for labels. */
     readonly tenant: string;
@@ -16,18 +13,15 @@ export interface TenantArgs {
     readonly limits: { readonly cpuRequest: string; readonly memoryRequest: string; readonly memoryLimit: string };
     /** The NGINX Ingress Controllers' namespace: the only other namespace allowed in. */
     readonly ingressNamespace: pulumi.Input<string>;
+    /** The Pod Security Standard labels of the namespace, as the cluster's access gives them. */
+    readonly podSecurity: Readonly<Record<string, string>>;
     /** TCP ports per network the pods may connect to, besides DNS and their own namespace. @default none */
     readonly egress?: readonly EgressRule[];
 }
 
-/** The namespace's labels: the restricted Pod Security Standard in all three modes, and the tenant. */
-export function namespaceLabels(tenant: string): Record<string, string> {
-    const labels: Record<string, string> = { "capstan.io/tenant": tenant };
-    for (const mode of ["enforce", "warn", "audit"]) {
-        labels[`pod-security.kubernetes.io/${mode}`] = POD_SECURITY_LEVEL;
-        labels[`pod-security.kubernetes.io/${mode}-version`] = "latest";
-    }
-    return labels;
+/** The namespace's labels: the Pod Security Standard's, and the tenant. */
+export function namespaceLabels(tenant: string, podSecurity: Readonly<Record<string, string>>): Record<string, string> {
+    return { "capstan.io/tenant": tenant, ...podSecurity };
 }
 
 /** The ResourceQuota's hard limits. A tenant opens no load balancer and no NodePort of its own. */
@@ -43,7 +37,7 @@ export function quotaHard(quota: TenantArgs["quota"]): Record<string, string> {
 }
 
 /**
- * A tenant's own corner of the shared cluster: its namespace (restricted Pod Security Standard),
+ * A tenant's own corner of the shared cluster: its namespace (the cluster's Pod Security Standard),
  * a ResourceQuota, a LimitRange and NetworkPolicies that deny all ingress but from the ingress
  * controllers and the namespace itself, and all egress but DNS, the namespace and `egress`.
  *
@@ -61,7 +55,7 @@ export class Tenant extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(
             name,
-            { metadata: { name: args.namespace, labels: namespaceLabels(args.tenant) } },
+            { metadata: { name: args.namespace, labels: namespaceLabels(args.tenant, args.podSecurity) } },
             { parent: this },
         );
         const namespace = ns.metadata.name;

@@ -18,6 +18,8 @@ export interface RecordedResource {
     provider?: string;
     /** URNs of the explicit `dependsOn` option. */
     dependsOn: string[];
+    /** The `aliases` option, each as the old URN it names; aliases inherited from a parent are the engine's to derive. */
+    aliases: string[];
     readonly protect: boolean;
     readonly ignoreChanges: readonly string[];
     /** How long the engine waits for a create, update or delete, as declared (e.g. `"20m"`). */
@@ -65,6 +67,35 @@ async function flattenDependsOn(value: unknown): Promise<pulumi.Resource[]> {
     if (pulumi.Output.isInstance(value) || value instanceof Promise)
         return flattenDependsOn(await resolveOutput(value as pulumi.Input<unknown>));
     return [];
+}
+
+/**
+ * The old URN an alias names, as the engine collapses an alias spec (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, collapseAliasToUrn): name, type and parent default to the
+ * resource's own; a parent given as undefined (`pulumi.rootStackResource`) or as the stack means none.
+ */
+async function aliasUrn(
+    alias: pulumi.Input<string | pulumi.Alias>,
+    own: { name: string; type: string; parentChain?: string },
+    chainOf: (parent: pulumi.Resource) => string | undefined,
+    where: { project: string; stack: string },
+): Promise<string> {
+    const a = await resolveOutput(alias);
+    if (typeof a === "string") return a;
+    let parentChain = own.parentChain;
+    if (Object.prototype.hasOwnProperty.call(a, "parent")) {
+        const p = a.parent;
+        if (p === undefined) parentChain = undefined;
+        else if (pulumi.Resource.isInstance(p)) parentChain = chainOf(p);
+        else {
+            const chain = (await resolveOutput(p)).split("::")[2];
+            parentChain = chain === "pulumi:pulumi:Stack" ? undefined : chain;
+        }
+    }
+    const field = async (v: pulumi.Input<string> | undefined, fallback: string) =>
+        v === undefined ? fallback : resolveOutput(v);
+    const type = await field(a.type, own.type);
+    return `urn:pulumi:${await field(a.stack, where.stack)}::${await field(a.project, where.project)}::${parentChain ? `${parentChain}$` : ""}${type}::${await field(a.name, own.name)}`;
 }
 
 /** The custom timeouts as declared, without the keys left unset; null when none are. */
@@ -116,6 +147,7 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
     const byResource = new Map<pulumi.Resource, { rec: RecordedResource; typeChain: string }>();
     const byTypeName = new Map<string, RecordedResource[]>();
     const pendingDependsOn: [RecordedResource, unknown][] = [];
+    const pendingAliases: [RecordedResource, pulumi.Input<string | pulumi.Alias>[], string | undefined][] = [];
     const failures: string[] = [];
 
     const lookup = (type: string, name: string) => byTypeName.get(`${type}::${name}`) ?? [];
@@ -194,6 +226,7 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
                 custom: false,
                 parent: parentEntry?.rec.urn ?? stackUrn,
                 dependsOn: [],
+                aliases: [],
                 protect: args.opts.protect === true,
                 ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
                 customTimeouts: declaredTimeouts(args.opts.customTimeouts),
@@ -208,6 +241,7 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
             const key = `${args.type}::${args.name}`;
             byTypeName.set(key, [...(byTypeName.get(key) ?? []), rec]);
             if (args.opts.dependsOn !== undefined) pendingDependsOn.push([rec, args.opts.dependsOn]);
+            if (args.opts.aliases?.length) pendingAliases.push([rec, args.opts.aliases, parentEntry?.typeChain]);
             return undefined;
         });
         try {
@@ -228,6 +262,13 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
     for (const [rec, dependsOn] of pendingDependsOn) {
         const resources = await flattenDependsOn(dependsOn);
         rec.dependsOn = resources.map((r) => byResource.get(r)?.rec.urn ?? "<unknown>");
+    }
+
+    const chainOf = (r: pulumi.Resource) => byResource.get(r)?.typeChain;
+    for (const [rec, aliases, parentChain] of pendingAliases) {
+        const own = { name: rec.name, type: rec.type, parentChain };
+        // An SDK class adds its own aliases to those given, so a replay that passes them back names some twice.
+        rec.aliases = [...new Set(await Promise.all(aliases.map((a) => aliasUrn(a, own, chainOf, opts))))];
     }
 
     // Resource references in inputs become what a provider receives for them: the resource's id.

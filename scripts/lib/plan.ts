@@ -12,6 +12,8 @@ export interface PlanResource {
     readonly parent: string;
     readonly provider: string | null;
     readonly dependsOn: readonly string[];
+    /** The old URNs the resource declares it had (its `aliases` option); inherited ones are left to the engine. */
+    readonly aliases: readonly string[];
     readonly protect: boolean;
     readonly ignoreChanges: readonly string[];
     readonly customTimeouts: RecordedResource["customTimeouts"];
@@ -51,6 +53,7 @@ export function toPlan(project: string, stack: string, result: RunResult): Plan 
             parent: r.parent,
             provider: r.provider ?? null,
             dependsOn: [...r.dependsOn],
+            aliases: [...r.aliases],
             protect: r.protect,
             ignoreChanges: [...r.ignoreChanges],
             customTimeouts: r.customTimeouts,

@@ -1,0 +1,44 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One entry's load balancer. */
+export interface EntryArgs {
+    /** The TLS listener's certificate: the configured ARN, or the stack's own from capstan:dns. */
+    readonly certificateArn: pulumi.Input<string>;
+    readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
+}
+
+export interface PlatformArgs {
+    /** The EKS cluster name, also the prefix of every resource name. */
+    readonly clusterName: string;
+    readonly region: string;
+    readonly network: {
+        readonly cidrBlock: string;
+        readonly availabilityZones: readonly string[];
+        readonly natGateways: "perZone" | "single";
+    };
+    readonly cluster: {
+        readonly version: string;
+        /** The EKS AMI release of every node group. @default the release pinned for the version in versions.ts */
+        readonly amiRelease?: string;
+        readonly publicAccessCidrs: readonly string[];
+        readonly adminRoleArns: readonly string[];
+        readonly addons: { readonly vpcCni?: string; readonly coreDns?: string; readonly kubeProxy?: string };
+    };
+    readonly nodeGroups: readonly {
+        readonly name: string;
+        readonly instanceTypes: readonly string[];
+        readonly minSize: number;
+        readonly maxSize: number;
+        readonly labels: Readonly<Record<string, string>>;
+        readonly taints: readonly {
+            key: string;
+            value: string;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+        }[];
+        readonly volumeSizeGiB: number;
+    }[];
+    readonly ingress: { readonly public: EntryArgs; readonly internal?: EntryArgs };
+    /** The load balancers' deregistration delay; the controllers shut down more slowly than this. @default 30 */
+    readonly deregistrationDelaySeconds?: number;
+    readonly tags?: Record<string, string>;
+}

@@ -1,0 +1,58 @@
+/**
+ * The layer direction is checked by ESLint (eslint.layers.mjs, part of eslint.config.mjs): an
+ * import that points up or sideways between the component layers is an error, with the layers
+ * the file may import in the message.
+ */
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+import { describe, expect, it } from "vitest";
+import { PROJECT_DIR } from "./harness";
+// @ts-expect-error: a plain ES module without types; its only export is the flat-config blocks.
+import { layerRules } from "../eslint.layers.mjs";
+
+/** ESLint with only the layer rules (the type-aware rules need files on disk; these do not). */
+const eslint = new ESLint({
+    cwd: PROJECT_DIR,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser } }, ...layerRules],
+});
+
+async function problems(file: string, source: string): Promise<string[]> {
+    const [result] = await eslint.lintText(`${source}\nexport const used = x;\n`, { filePath: file });
+    return result.messages.map((m) => `${m.ruleId ?? "parse"}: ${m.message}`);
+}
+
+describe("the layer rule", () => {
+    it.each([
+        ["components/config/x.ts", `import { x } from "../platform/versions";`],
+        ["components/config/x.ts", `import { x } from "../aws/network";`],
+        ["components/aws/x.ts", `import { x } from "../platform/access";`],
+        ["components/aws/x.ts", `import type { x } from "../app";`],
+        ["components/platform/x.ts", `import { x } from "../app/routes";`],
+        ["components/platform/x.ts", `import { x } from "../tenant";`],
+        ["components/app/x.ts", `import { x } from "../platform/ingressContract";`],
+        ["components/app/x.ts", `import { x } from "../aws/appData";`],
+        ["components/app/x.ts", `import { x } from "../tenant/tenant";`],
+        ["components/tenant/x.ts", `import { x } from "../app";`],
+        ["components/tenant/x.ts", `export { x } from "../platform/access";`],
+        ["components/tenant/x.ts", `import { x } from "../../components/aws/dns";`],
+        ["components/app/x.ts", `import { x } from "../../index";`],
+    ])("refuses in %s: %s", async (file, source) => {
+        const found = await problems(file, source);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(/^no-restricted-imports: .*may import only/);
+    });
+
+    it.each([
+        ["components/config/x.ts", `import { x } from "./schema";`],
+        ["components/aws/x.ts", `import { x } from "../config";`],
+        ["components/platform/x.ts", `import { x } from "../aws/cluster";`],
+        ["components/platform/x.ts", `import { x } from "../config/versions";`],
+        ["components/app/x.ts", `import { x } from "../config";`],
+        ["components/tenant/x.ts", `import { x } from "../config/names";`],
+        ["index.ts", `import { x } from "./components/platform/platform";`],
+        ["scripts/x.ts", `import { x } from "../components/app";`],
+    ])("allows in %s: %s", async (file, source) => {
+        expect(await problems(file, source)).toEqual([]);
+    });
+});
