@@ -330,7 +330,7 @@ describe("WorkerPool", () => {
             expect(workerGracePeriod(timeout)).toBeGreaterThan(timeout);
             expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
             expect(spec.tolerations?.length ?? 0).toBe(tolerations.length);
-            expect(spec.containers[0].ports).toEqual([]);
+            expect(spec.containers[0].ports).toBeUndefined();
         },
     );
 });
