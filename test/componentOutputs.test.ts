@@ -56,7 +56,7 @@ async function undefinedOutputs(): Promise<string[]> {
 
 it("an app environment without secrets registers no secret name", async () => {
     registrations.length = 0;
-    await runComponents(() => new AppEnv("env", { namespace: "app", labels: {}, env: { A: "1" } }));
+    await runComponents(() => ({ env: new AppEnv("env", { namespace: "app", labels: {}, env: { A: "1" } }) }));
     expect(registrations.map((r) => r.type)).toEqual(["capstan:app:AppEnv"]);
     expect(await undefinedOutputs()).toEqual([]);
 });
