@@ -16,11 +16,49 @@ export default tseslint.config(
             "@pulumi/no-output-in-template-literal": "error",
             "@pulumi/no-output-instance-in-template-literal": "error",
             "@typescript-eslint/no-floating-promises": "error",
-            "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         },
     },
     ...layerRules,
+    {
+        // Rules that read the types: an `any` or an unchecked value is an error outside the tests.
+        files: ["**/*.ts", "**/*.mts"],
+        extends: [tseslint.configs.recommendedTypeChecked],
+        rules: { "@typescript-eslint/no-explicit-any": "error" },
+    },
+    {
+        // Modules being reworked elsewhere; each comes off this list once it passes the rules above.
+        files: [
+            "scripts/lib/engine.ts",
+            "scripts/lib/mockstate.ts",
+            "scripts/lib/tenantScaffold.ts",
+            "scripts/lib/deploy/flow.ts",
+            "components/config/load.ts",
+        ],
+        rules: {
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unsafe-argument": "off",
+            "@typescript-eslint/no-unsafe-assignment": "off",
+            "@typescript-eslint/no-unsafe-member-access": "off",
+            "@typescript-eslint/no-base-to-string": "off",
+            "@typescript-eslint/no-unnecessary-type-assertion": "off",
+            "@typescript-eslint/unbound-method": "off",
+        },
+    },
+    {
+        // Tests read rendered manifests and plans, loosely typed JSON, and assert on their shape; their
+        // fakes implement async interfaces with answers they already hold, so they need no await.
+        files: ["test/**"],
+        rules: {
+            "@typescript-eslint/require-await": "off",
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unsafe-argument": "off",
+            "@typescript-eslint/no-unsafe-assignment": "off",
+            "@typescript-eslint/no-unsafe-call": "off",
+            "@typescript-eslint/no-unsafe-member-access": "off",
+            "@typescript-eslint/no-unsafe-return": "off",
+        },
+    },
     {
         // The `capstan` bin is plain CommonJS, run by node before any TypeScript is loaded.
         files: ["**/*.js"],

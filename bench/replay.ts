@@ -139,12 +139,12 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
 
 /** The floor program for a replay: registers each resource directly and returns the same outputs. */
 export function replayProgram(replay: Replay): Program {
-    return async () => {
+    return () => {
         const byUrn = new Map<string, pulumi.Resource>();
         for (const r of replay.resources) byUrn.set(r.urn, register(r, byUrn));
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(replay.outputs))
             outputs[k] = v === SECRET_PLACEHOLDER ? pulumi.secret(v) : v;
-        return outputs;
+        return Promise.resolve(outputs);
     };
 }

@@ -8,6 +8,7 @@
 // The package index re-exports internal names its published typings lack; import the module itself.
 import { PolicyPack, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy/policy";
 import { checkResource, resourceRules, stackRules, type StackRule } from "./rules";
+import type { Obj } from "./rules/types";
 
 const resourcePolicies: ResourceValidationPolicy[] = resourceRules.map((rule) => ({
     name: rule.name,
@@ -32,7 +33,7 @@ const resourcePolicies: ResourceValidationPolicy[] = resourceRules.map((rule) =>
  * process), and its stack validation runs the rule on those inputs.
  */
 function stackPolicy(rule: StackRule): ResourceValidationPolicy & StackValidationPolicy {
-    const inputs = new Map<string, Record<string, any>>();
+    const inputs = new Map<string, Obj>();
     return {
         name: rule.name,
         description: rule.description,

@@ -76,7 +76,7 @@ async function bootCluster(ports: Ports): Promise<string[]> {
     await start("kube-scheduler", ports);
     await start("kwok", ports);
     kubectl(["apply", "-f", "-"], nodeList());
-    const wanted = JSON.parse(nodeList()).items.length as number;
+    const wanted = (JSON.parse(nodeList()) as { items: unknown[] }).items.length;
     await waitFor("the simulated Nodes to become Ready", 60_000, () => readyNodes().length === wanted);
     // Pods can only be created once the default ServiceAccount exists.
     await waitFor("the default ServiceAccount", 60_000, () => {

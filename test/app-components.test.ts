@@ -369,7 +369,7 @@ describe("WorkerPool", () => {
             expect(spec.terminationGracePeriodSeconds).toBe(grace);
             expect(spec.nodeSelector).toEqual(Object.keys(nodeSelector).length ? nodeSelector : undefined);
             expect(spec.tolerations).toEqual(expectedTolerations);
-            expect(spec.containers[0].ports).toEqual([]);
+            expect(spec.containers[0].ports).toBeUndefined();
         },
     );
 });

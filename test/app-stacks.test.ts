@@ -229,7 +229,7 @@ describe("an env change", () => {
         const base = await render("staging");
         const changedApp = { ...values["capstan:app"], env: { ...values["capstan:app"].env, FEATURE_X: "on" } };
         const next = await render("staging", { overrides: { "capstan:app": changedApp } });
-        const cm = (r: Rendered) => byKind(r.manifests as Obj[], "ConfigMap")[0].metadata.name;
+        const cm = (r: Rendered) => byKind(r.manifests, "ConfigMap")[0].metadata.name;
         expect(cm(next)).not.toBe(cm(base));
         const workloads = (r: Rendered) => (r.manifests as Obj[]).filter((o) => WORKLOAD_KINDS.includes(o.kind));
         const after = workloads(next);

@@ -96,7 +96,7 @@ describe("the IRSA role", () => {
             .map((q) => q.state.arn);
         const doc = json(policy, "policy");
         const resourcesNamed = doc.Statement.flatMap((s: { Resource: string[] }) => s.Resource).sort();
-        expect(resourcesNamed).toEqual([bucket.state.arn, `${bucket.state.arn}/*`, ...queueArns].sort());
+        expect(resourcesNamed).toEqual([bucket.state.arn, `${bucket.state.arn as string}/*`, ...queueArns].sort());
         for (const s of doc.Statement) {
             expect(s.Effect).toBe("Allow");
             for (const a of s.Action) expect(a).toMatch(/^(s3|sqs):[A-Za-z]+$/);

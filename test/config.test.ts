@@ -410,7 +410,7 @@ describe("a valid config is read once into one typed, frozen object", () => {
         const values = staging();
         values["capstan:app"].web.port = 0;
         await expect(load(values)).rejects.toSatisfy(
-            (e: unknown) => pulumi.RunError.isInstance(e) && (e as Error).message.includes("capstan:app.web.port"),
+            (e: unknown) => pulumi.RunError.isInstance(e) && e.message.includes("capstan:app.web.port"),
         );
     });
 });

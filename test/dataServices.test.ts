@@ -116,7 +116,7 @@ describe("the database", () => {
         expect(isSecretValue(run.outputs.url)).toBe(true);
         const cluster = one(run, "aws:rds/cluster:Cluster");
         expect(unwrap(run.outputs.url)).toBe(
-            `postgres://app:${password}@${cluster.state.endpoint}:5432/app?sslmode=require`,
+            `postgres://app:${password}@${cluster.state.endpoint as string}:5432/app?sslmode=require`,
         );
         expect(isSecretValue(inputs(cluster).masterPassword)).toBe(true);
         const rendered = JSON.stringify(toPlan("capstan", "test", run)) + toManifestsYaml(toManifestObjects(run));
@@ -180,7 +180,9 @@ describe("the cache", () => {
         const token = String(one(run, "random:index/randomPassword:RandomPassword").state.result);
         const group = one(run, "aws:elasticache/replicationGroup:ReplicationGroup");
         expect(isSecretValue(run.outputs.url)).toBe(true);
-        expect(unwrap(run.outputs.url)).toBe(`rediss://:${token}@${group.state.primaryEndpointAddress}:6379/0`);
+        expect(unwrap(run.outputs.url)).toBe(
+            `rediss://:${token}@${group.state.primaryEndpointAddress as string}:6379/0`,
+        );
         expect(JSON.stringify(toPlan("capstan", "test", run))).not.toContain(token);
     });
 

@@ -74,7 +74,7 @@ describe.each(["staging", "prod", "tenant-acme"])("the app's AWS data in %s", (s
         const resourcesNamed = JSON.parse(String(policies[0].inputs.policy)).Statement.flatMap(
             (s: Obj) => s.Resource,
         ) as string[];
-        expect(new Set(resourcesNamed)).toEqual(new Set([...bucketArns, `${bucketArns[0]}/*`, ...queueArns]));
+        expect(new Set(resourcesNamed)).toEqual(new Set([...bucketArns, `${bucketArns[0] as string}/*`, ...queueArns]));
     });
 
     it("the IRSA role trusts only the app's ServiceAccount in the app's namespace, which carries its ARN", () => {

@@ -129,9 +129,11 @@ describe("the committed tenant acme, scaffolded from prod", () => {
         expect(isSecretValue(inputs(s).stringData)).toBe(true);
         const data = unwrap(inputs(s).stringData) as Record<string, string>;
         expect(Object.keys(data).sort()).toEqual(["DATABASE_URL", "REDIS_URL", "SECRET_KEY_BASE"]);
-        expect(new URL(data.DATABASE_URL).host).toBe(`${of(tenant, "aws:rds/cluster:Cluster")[0].state.endpoint}:5432`);
+        expect(new URL(data.DATABASE_URL).host).toBe(
+            `${of(tenant, "aws:rds/cluster:Cluster")[0].state.endpoint as string}:5432`,
+        );
         expect(new URL(data.REDIS_URL).host).toBe(
-            `${of(tenant, "aws:elasticache/replicationGroup:ReplicationGroup")[0].state.primaryEndpointAddress}:6379`,
+            `${of(tenant, "aws:elasticache/replicationGroup:ReplicationGroup")[0].state.primaryEndpointAddress as string}:6379`,
         );
         expect(new URL(data.REDIS_URL).protocol).toBe("rediss:");
         const manifest = (tenant.manifests as Any[]).find((o) => o.kind === "Secret");

@@ -353,7 +353,11 @@ describe("the policy pack", () => {
             if (r.urn === "urn:deployment")
                 return {
                     ...r,
-                    props: { ...r.props, metadata: { namespace: "phraseapp" }, spec: { ...r.props.spec, replicas: 3 } },
+                    props: {
+                        ...r.props,
+                        metadata: { namespace: "phraseapp" },
+                        spec: { ...(r.props.spec as object), replicas: 3 },
+                    },
                 };
             if (r.urn === "urn:hpa")
                 return {
@@ -361,7 +365,7 @@ describe("the policy pack", () => {
                     props: {
                         ...r.props,
                         spec: {
-                            ...r.props.spec,
+                            ...(r.props.spec as object),
                             scaleTargetRef: { kind: "Deployment", name: "phraseapp-web-1a2b3c4d" },
                         },
                     },

@@ -115,10 +115,12 @@ describe("a stack that owns its cluster, with database, cache and dns", () => {
         const cluster = of(own, "aws:rds/cluster:Cluster")[0];
         const group = of(own, "aws:elasticache/replicationGroup:ReplicationGroup")[0];
         expect(data.DATABASE_URL).toMatch(
-            new RegExp(`^postgres://app:[A-Za-z0-9]{40}@${cluster.state.endpoint}:5432/app\\?sslmode=require$`),
+            new RegExp(
+                `^postgres://app:[A-Za-z0-9]{40}@${cluster.state.endpoint as string}:5432/app\\?sslmode=require$`,
+            ),
         );
         expect(data.REDIS_URL).toMatch(
-            new RegExp(`^rediss://:[A-Za-z0-9]{64}@${group.state.primaryEndpointAddress}:6379/0$`),
+            new RegExp(`^rediss://:[A-Za-z0-9]{64}@${group.state.primaryEndpointAddress as string}:6379/0$`),
         );
     });
 

@@ -52,6 +52,9 @@ export class AppEnv extends pulumi.ComponentResource {
             );
             this.secretName = secret.metadata.name;
         }
-        this.registerOutputs({ configMapName: this.configMapName, secretName: this.secretName });
+        this.registerOutputs({
+            configMapName: this.configMapName,
+            ...(this.secretName ? { secretName: this.secretName } : {}),
+        });
     }
 }

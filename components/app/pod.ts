@@ -208,7 +208,19 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
         volumes: args.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
         containers: [appContainer(args)],
     };
-    return new kx.PodBuilder(spec).podSpec;
+    // PodBuilder writes `env`, `ports`, `volumeMounts` and `initContainers` even when a pod has none.
+    return pulumi.output(new kx.PodBuilder(spec).podSpec).apply((built): PodSpec => ({
+        ...withoutEmptyLists(built),
+        containers: built.containers.map((c) => withoutEmptyLists(c)),
+    }));
+}
+
+/**
+ * `o` without its empty lists. Kubernetes reads an empty list as an absent one (its API types omit
+ * both), so they are only noise in the manifests and in every diff.
+ */
+function withoutEmptyLists<T extends object>(o: T): T {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
 }
 
 /** What every pod of the app shares, whatever its role. */

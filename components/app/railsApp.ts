@@ -253,7 +253,7 @@ export class RailsApp extends pulumi.ComponentResource {
             serviceAccountName: this.serviceAccountName,
             workloadNames: this.workloadNames,
             virtualServerNames: this.virtualServerNames,
-            canaryDeploymentName: this.canaryDeploymentName,
+            ...(this.canaryDeploymentName ? { canaryDeploymentName: this.canaryDeploymentName } : {}),
         });
     }
 }

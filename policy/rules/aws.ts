@@ -2,14 +2,14 @@
  * Rules for the AWS layer: node launch templates, the EKS control plane, and who may reach the
  * Kubernetes NodePorts.
  */
-import { AWS, type ResourceRule } from "./types";
+import { at, AWS, listAt, objAt, objectsAt, shown, type ResourceRule } from "./types";
 
 export const launchTemplateImdsv2: ResourceRule = {
     name: "launch-template-imdsv2",
     description: "Launch templates require IMDSv2 (metadataOptions.httpTokens: required).",
     types: [AWS.launchTemplate],
     check: (_type, props) => {
-        const tokens = props.metadataOptions?.httpTokens;
+        const tokens = at(props, "metadataOptions", "httpTokens");
         return tokens === "required"
             ? []
             : [
@@ -23,14 +23,21 @@ export const launchTemplateEncryptedVolumes: ResourceRule = {
     description: "Launch templates declare their volumes, every one encrypted.",
     types: [AWS.launchTemplate],
     check: (_type, props) => {
-        const mappings: any[] = Array.isArray(props.blockDeviceMappings) ? props.blockDeviceMappings : [];
+        const mappings = listAt(props, "blockDeviceMappings");
         if (mappings.length === 0)
             return [
                 "declares no blockDeviceMappings, so the root volume follows the AMI and may be unencrypted; declare it with ebs.encrypted: true",
             ];
         return mappings
-            .filter((m) => m?.ebs && m.ebs.encrypted !== true && m.ebs.encrypted !== "true")
-            .map((m) => `volume ${m.deviceName ?? "(no device name)"} is not encrypted; set ebs.encrypted: true`);
+            .filter((m) => {
+                const ebs = at(m, "ebs");
+                const encrypted = at(ebs, "encrypted");
+                return Boolean(ebs) && encrypted !== true && encrypted !== "true";
+            })
+            .map(
+                (m) =>
+                    `volume ${shown(at(m, "deviceName") ?? "(no device name)")} is not encrypted; set ebs.encrypted: true`,
+            );
     },
 };
 
@@ -48,12 +55,12 @@ function coversNodePorts(protocol: unknown, from: unknown, to: unknown): boolean
 
 export function worldIn(...lists: unknown[]): string[] {
     return lists
-        .flatMap((l) => (Array.isArray(l) ? l : l === undefined ? [] : [l]))
+        .flatMap((l): unknown[] => (Array.isArray(l) ? (l as unknown[]) : l === undefined ? [] : [l]))
         .filter((c): c is string => WORLD.includes(c as string));
 }
 
 function describe(from: unknown, to: unknown, cidrs: string[]): string {
-    const ports = from === undefined ? "all ports" : `ports ${from}-${to}`;
+    const ports = from === undefined ? "all ports" : `ports ${shown(from)}-${shown(to)}`;
     return `ingress from ${cidrs.join(", ")} on ${ports} opens the Kubernetes NodePorts (${NODE_PORTS.from}-${NODE_PORTS.to}) to the internet; allow only the load balancer (its security group or the VPC's CIDR)`;
 }
 
@@ -63,9 +70,8 @@ export const noWorldOpenNodePorts: ResourceRule = {
     types: [AWS.securityGroup, AWS.securityGroupRule, AWS.securityGroupIngressRule],
     check: (type, props) => {
         if (type === AWS.securityGroup) {
-            const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
-            return rules.flatMap((r) => {
-                const world = worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks);
+            return objectsAt(props, "ingress").flatMap((r) => {
+                const world = worldIn(r.cidrBlocks, r.ipv6CidrBlocks);
                 return world.length && coversNodePorts(r.protocol, r.fromPort, r.toPort)
                     ? [describe(r.fromPort, r.toPort, world)]
                     : [];
@@ -97,7 +103,11 @@ function span(cidr: string): [bigint, bigint, number] | undefined {
         const [head, tail = ""] = addr.split("::");
         const groups = (s: string) => (s === "" ? [] : s.split(":"));
         const parts = addr.includes("::")
-            ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)]
+            ? [
+                  ...groups(head),
+                  ...Array<string>(8 - groups(head).length - groups(tail).length).fill("0"),
+                  ...groups(tail),
+              ]
             : groups(addr);
         if (parts.length !== 8 || parts.some((p) => !/^[0-9a-fA-F]{1,4}$/.test(p))) return undefined;
         for (const p of parts) value = (value << 16n) + BigInt(parseInt(p, 16));
@@ -129,10 +139,10 @@ export const eksEndpointNotWorldPublic: ResourceRule = {
     description: "The EKS API endpoint is private, or public only to listed networks.",
     types: [AWS.eksCluster],
     check: (_type, props) => {
-        const vpc = props.vpcConfig ?? {};
+        const vpc = objAt(props, "vpcConfig");
         // AWS makes the endpoint public (to 0.0.0.0/0) unless told otherwise.
         if (vpc.endpointPublicAccess === false || vpc.endpointPublicAccess === "false") return [];
-        const cidrs: unknown[] = Array.isArray(vpc.publicAccessCidrs) ? vpc.publicAccessCidrs : [];
+        const cidrs = listAt(vpc, "publicAccessCidrs");
         if (cidrs.length === 0)
             return [
                 "the API endpoint is public and vpcConfig.publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0; list the networks that may reach it, or set endpointPublicAccess: false",
@@ -154,7 +164,7 @@ export const eksControlPlaneLogging: ResourceRule = {
     description: `The EKS control plane logs ${REQUIRED_CLUSTER_LOGS.join(", ")} to CloudWatch.`,
     types: [AWS.eksCluster],
     check: (_type, props) => {
-        const enabled: unknown[] = Array.isArray(props.enabledClusterLogTypes) ? props.enabledClusterLogTypes : [];
+        const enabled = listAt(props, "enabledClusterLogTypes");
         const missing = REQUIRED_CLUSTER_LOGS.filter((t) => !enabled.includes(t));
         return missing.length
             ? [

@@ -2,7 +2,7 @@
  * Rules for a stack's own data stores: RDS and Aurora databases and ElastiCache replication groups
  * are encrypted, never public, and a database cannot be lost by one careless delete.
  */
-import type { ResourceRule } from "./types";
+import { listAt, objectsAt, type ResourceRule } from "./types";
 import { worldIn } from "./aws";
 
 export const DATA = {
@@ -83,7 +83,7 @@ export const cacheEncrypted: ResourceRule = {
             problems.push("the cache stores its data unencrypted; set atRestEncryptionEnabled: true");
         if (!isTrue(props.transitEncryptionEnabled))
             problems.push("the cache speaks plain text on the network; set transitEncryptionEnabled: true");
-        const userGroups: unknown[] = Array.isArray(props.userGroupIds) ? props.userGroupIds : [];
+        const userGroups = listAt(props, "userGroupIds");
         if (!props.authToken && !props.authTokenWo && userGroups.length === 0)
             problems.push("the cache answers anyone who reaches it; set an authToken or userGroupIds");
         return problems;
@@ -112,9 +112,8 @@ export const noWorldOpenDataPorts: ResourceRule = {
             return ports.length ? [message(cidrs, ports)] : [];
         };
         if (type === DATA.securityGroup) {
-            const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
-            return rules.flatMap((r) =>
-                judge(worldIn(r?.cidrBlocks, r?.ipv6CidrBlocks), r?.protocol, r?.fromPort, r?.toPort),
+            return objectsAt(props, "ingress").flatMap((r) =>
+                judge(worldIn(r.cidrBlocks, r.ipv6CidrBlocks), r.protocol, r.fromPort, r.toPort),
             );
         }
         if (type === DATA.securityGroupRule)

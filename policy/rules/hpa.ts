@@ -2,11 +2,11 @@
  * A Deployment an HPA scales must not set `spec.replicas`: every update would reset the count the
  * HPA chose, scaling the app down in the middle of a traffic peak.
  */
-import { K8S, type PolicyInput, type StackRule, type StackViolation } from "./types";
+import { at, K8S, objAt, type PolicyInput, type StackRule, type StackViolation } from "./types";
 
 /** Whether `target` (an HPA's scaleTargetRef.name) names this Deployment, auto-named or not. */
 export function namesDeployment(target: string, deployment: PolicyInput): boolean {
-    const explicit = deployment.props.metadata?.name;
+    const explicit = at(deployment.props, "metadata", "name");
     if (typeof explicit === "string") return explicit === target;
     // Auto-naming appends a random 8-character suffix to the logical name.
     const logical = deployment.name;
@@ -18,8 +18,8 @@ export function namesDeployment(target: string, deployment: PolicyInput): boolea
 }
 
 function sameNamespace(a: PolicyInput, b: PolicyInput): boolean {
-    const na = a.props.metadata?.namespace;
-    const nb = b.props.metadata?.namespace;
+    const na = at(a.props, "metadata", "namespace");
+    const nb = at(b.props, "metadata", "namespace");
     return na === undefined || nb === undefined || na === nb;
 }
 
@@ -30,14 +30,16 @@ export const hpaOwnsReplicas: StackRule = {
         const deployments = resources.filter((r) => r.type === K8S.deployment);
         const violations: StackViolation[] = [];
         for (const hpa of resources.filter((r) => r.type === K8S.hpa)) {
-            const ref = hpa.props.spec?.scaleTargetRef;
-            if (ref?.kind !== "Deployment" || typeof ref.name !== "string") continue;
+            const ref = objAt(hpa.props, "spec", "scaleTargetRef");
+            const target = ref.name;
+            if (ref.kind !== "Deployment" || typeof target !== "string") continue;
             for (const d of deployments) {
-                if (!namesDeployment(ref.name, d) || !sameNamespace(hpa, d)) continue;
-                if (d.props.spec?.replicas !== undefined && d.props.spec?.replicas !== null) {
+                if (!namesDeployment(target, d) || !sameNamespace(hpa, d)) continue;
+                const replicas = at(d.props, "spec", "replicas");
+                if (replicas !== undefined && replicas !== null) {
                     violations.push({
                         urn: d.urn,
-                        message: `${ref.name}: spec.replicas is ${JSON.stringify(d.props.spec.replicas)} but a HorizontalPodAutoscaler scales it; remove spec.replicas (every update would reset the HPA's count)`,
+                        message: `${target}: spec.replicas is ${JSON.stringify(replicas)} but a HorizontalPodAutoscaler scales it; remove spec.replicas (every update would reset the HPA's count)`,
                     });
                 }
             }

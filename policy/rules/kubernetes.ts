@@ -2,11 +2,22 @@
  * Rules for the Kubernetes workloads: what every pod template of the platform must satisfy.
  */
 import { unpinnedImageProblem } from "./images";
-import { containersOf, K8S, objectName, podSpecOf, WORKLOAD_TYPES, type ResourceRule } from "./types";
+import {
+    at,
+    containersOf,
+    K8S,
+    listAt,
+    objAt,
+    objectName,
+    podSpecOf,
+    WORKLOAD_TYPES,
+    type Obj,
+    type ResourceRule,
+} from "./types";
 import { restrictedViolations } from "./podSecurity";
 
-function perContainer(check: (c: Record<string, any>, spec: Record<string, any>) => string[]) {
-    return (type: string, props: Record<string, any>): string[] => {
+function perContainer(check: (c: Obj, spec: Obj) => string[]) {
+    return (type: string, props: Obj): string[] => {
         const spec = podSpecOf(type, props);
         if (!spec) return [];
         return containersOf(spec).flatMap(({ where, container }) =>
@@ -31,13 +42,12 @@ export const containerResources: ResourceRule = {
     description: "Every container requests CPU and memory and limits its memory.",
     types: WORKLOAD_TYPES,
     check: perContainer((c) => {
-        const missing = [
-            ["requests.cpu", c.resources?.requests?.cpu],
-            ["requests.memory", c.resources?.requests?.memory],
-            ["limits.memory", c.resources?.limits?.memory],
-        ]
-            .filter(([, v]) => v === undefined || v === null || v === "")
-            .map(([k]) => k);
+        const fields: [string, unknown][] = [
+            ["requests.cpu", at(c, "resources", "requests", "cpu")],
+            ["requests.memory", at(c, "resources", "requests", "memory")],
+            ["limits.memory", at(c, "resources", "limits", "memory")],
+        ];
+        const missing = fields.filter(([, v]) => v === undefined || v === null || v === "").map(([k]) => k);
         return missing.length
             ? [`sets no resources ${missing.join(", ")}; the scheduler and the autoscalers need them`]
             : [];
@@ -49,7 +59,7 @@ export const webProbes: ResourceRule = {
     description: "Every Deployment container that serves a port has a readiness and a liveness probe.",
     types: [K8S.deployment],
     check: perContainer((c) => {
-        if (!Array.isArray(c.ports) || c.ports.length === 0) return [];
+        if (listAt(c, "ports").length === 0) return [];
         const missing = ["readinessProbe", "livenessProbe"].filter((p) => !c[p]);
         return missing.length
             ? [
@@ -69,12 +79,12 @@ export const zeroMaxUnavailable: ResourceRule = {
     description: "Deployments roll with maxUnavailable 0: a new pod is ready before an old one goes.",
     types: [K8S.deployment],
     check: (_type, props) => {
-        const strategy = props.spec?.strategy ?? {};
+        const strategy = objAt(props, "spec", "strategy");
         if (strategy.type === "Recreate")
             return [
                 `${objectName(props)}: strategy Recreate stops every pod before starting new ones; use RollingUpdate with maxUnavailable: 0`,
             ];
-        const value = strategy.rollingUpdate?.maxUnavailable;
+        const value = at(strategy, "rollingUpdate", "maxUnavailable");
         if (isZero(value)) return [];
         const shown = value === undefined ? "unset (Kubernetes defaults to 25%)" : JSON.stringify(value);
         return [`${objectName(props)}: spec.strategy.rollingUpdate.maxUnavailable is ${shown}; set it to 0`];
@@ -86,7 +96,7 @@ export const cronJobsForbidConcurrency: ResourceRule = {
     description: "CronJobs run one at a time (concurrencyPolicy: Forbid).",
     types: [K8S.cronJob],
     check: (_type, props) => {
-        const policy = props.spec?.concurrencyPolicy;
+        const policy = at(props, "spec", "concurrencyPolicy");
         if (policy === "Forbid") return [];
         return [
             `${objectName(props)}: spec.concurrencyPolicy is ${policy === undefined ? "unset (Kubernetes defaults to Allow)" : JSON.stringify(policy)}; set it to Forbid so that runs never overlap`,

@@ -89,11 +89,14 @@ function timestamp(s: string): Timestamp | undefined {
     );
 }
 
+/** What an unquoted scalar resolves to; a timestamp keeps its text. */
+export type PlainValue = null | boolean | number | string | Timestamp;
+
 /**
  * The value yaml.v3 gives an untagged, unquoted scalar (its `resolve`): null, a boolean, an
  * integer, a float, a timestamp, or the text itself.
  */
-export function resolvePlain(text: string): unknown {
+export function resolvePlain(text: string): PlainValue {
     if (NULLS.has(text)) return null;
     if (text in BOOLS) return BOOLS[text];
     if (SPECIAL_FLOATS.has(text))
@@ -123,7 +126,7 @@ function asText(value: unknown): string {
 }
 
 /** Whether the program receives the scalar's text unchanged. */
-function sameText(written: string, passed: unknown): boolean {
+function sameText(written: string, passed: Exclude<PlainValue, Timestamp>): boolean {
     return passed === null || (typeof passed === "string" ? passed === written : String(passed) === written);
 }
 
@@ -146,7 +149,7 @@ function scalarValue(node: YAML.Scalar, path: (string | number)[], w: Walk): unk
 
 function toValue(node: Node | null | undefined, path: (string | number)[], w: Walk): unknown {
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return toValue(node.resolve(w.doc) as Node | undefined, path, w);
+    if (isAlias(node)) return toValue(node.resolve(w.doc), path, w);
     if (isScalar(node)) return scalarValue(node, path, w);
     if (isSeq(node)) return node.items.map((item, i) => toValue(item as Node, [...path, i], w));
     if (isMap(node)) {
