@@ -35,7 +35,6 @@ export default tseslint.config(
             "components/aws/cache.ts",
             "components/aws/network.ts",
             "components/aws/nodeDrain.ts",
-            "components/aws/securityGroups.ts",
             "components/config/checks.ts",
             "components/config/load.ts",
             "components/config/nameChecks.ts",
