@@ -32,7 +32,6 @@ export default tseslint.config(
             "components/app/railsApp.ts",
             "components/app/web.ts",
             "components/aws/appData.ts",
-            "components/aws/cache.ts",
             "components/aws/network.ts",
             "components/aws/nodeDrain.ts",
             "components/config/checks.ts",

@@ -7,6 +7,7 @@ import {
     rdsInstanceArgs,
     type DatabaseArgs,
 } from "../components/aws/database";
+import { replicationGroupArgs, type CacheArgs } from "../components/aws/cache";
 
 const base: DatabaseArgs = {
     identifier: "capstan-test",
@@ -73,5 +74,43 @@ describe("database arguments", () => {
             multiAz: false,
             port: 3306,
         });
+    });
+});
+
+describe("cache arguments", () => {
+    const cache: CacheArgs = {
+        identifier: "capstan-test",
+        engine: "valkey",
+        vpcId: "vpc-1",
+        subnetIds: ["subnet-a"],
+        clientSecurityGroupId: "sg-nodes",
+    };
+    const group = (args: CacheArgs) =>
+        replicationGroupArgs(args, { id: "g", subnetGroupName: "s", securityGroupId: "sg", authToken: "t" }) as any;
+
+    it("is encrypted at rest and in transit, behind the auth token", () => {
+        expect(group(cache)).toMatchObject({
+            atRestEncryptionEnabled: true,
+            transitEncryptionEnabled: true,
+            authToken: "t",
+        });
+    });
+
+    it("without replicas is one node with no failover; with replicas fails over across zones", () => {
+        expect(group(cache)).toMatchObject({
+            numCacheClusters: 1,
+            automaticFailoverEnabled: false,
+            multiAzEnabled: false,
+        });
+        expect(group({ ...cache, replicas: 2 })).toMatchObject({
+            numCacheClusters: 3,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+        });
+    });
+
+    it("keeps one day of snapshots and runs a cache.t4g.small unless set", () => {
+        expect(group(cache)).toMatchObject({ snapshotRetentionLimit: 1, nodeType: "cache.t4g.small" });
+        expect(group({ ...cache, snapshotRetentionDays: 0 }).snapshotRetentionLimit).toBe(0);
     });
 });
