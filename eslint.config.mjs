@@ -33,7 +33,6 @@ export default tseslint.config(
             "components/app/web.ts",
             "components/aws/appData.ts",
             "components/aws/network.ts",
-            "components/aws/nodeDrain.ts",
             "components/config/checks.ts",
             "components/config/load.ts",
             "components/config/nameChecks.ts",
