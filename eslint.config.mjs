@@ -60,6 +60,35 @@ export default tseslint.config(
         },
     },
     {
+        // A function longer than a screen hides what it does: split it into named steps.
+        files: ["**/*.ts", "**/*.mts"],
+        ignores: ["test/**"],
+        rules: { "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }] },
+    },
+    {
+        // Files whose long functions are not split yet; an entry goes when its file is.
+        files: [
+            "bench/bench.ts",
+            "components/app/railsApp.ts",
+            "components/app/web.ts",
+            "components/aws/appData.ts",
+            "components/aws/network.ts",
+            "components/config/checks.ts",
+            "components/config/load.ts",
+            "components/config/nameChecks.ts",
+            "components/platform/ingressController.ts",
+            "components/platform/platform.ts",
+            "components/platform/services.ts",
+            "components/tenant/networkPolicies.ts",
+            "index.ts",
+            "scripts/lib/deploy/flow.ts",
+            "scripts/lib/engine.ts",
+            "scripts/lib/render.ts",
+            "scripts/lib/tenantScaffold.ts",
+        ],
+        rules: { "max-lines-per-function": "off" },
+    },
+    {
         // The `capstan` bin is plain CommonJS, run by node before any TypeScript is loaded.
         files: ["**/*.js"],
         languageOptions: {

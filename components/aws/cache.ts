@@ -58,7 +58,6 @@ export class Cache extends pulumi.ComponentResource {
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:Cache", name, {}, opts);
-        const replicas = args.replicas ?? 0;
         const tags = args.tags ?? {};
         const id = awsName(args.identifier, AWS_NAME_LIMITS.elastiCacheReplicationGroup);
 
@@ -86,25 +85,12 @@ export class Cache extends pulumi.ComponentResource {
         );
         const group = new aws.elasticache.ReplicationGroup(
             name,
-            {
-                replicationGroupId: id,
-                description: `cache of ${args.identifier}`,
-                engine: args.engine,
-                engineVersion: args.engineVersion,
-                nodeType: args.nodeType ?? "cache.t4g.small",
-                port: CACHE_PORT,
-                numCacheClusters: 1 + replicas,
-                automaticFailoverEnabled: replicas > 0,
-                multiAzEnabled: replicas > 0,
+            replicationGroupArgs(args, {
+                id,
                 subnetGroupName: subnetGroup.name,
-                securityGroupIds: [sg.id],
-                atRestEncryptionEnabled: true,
-                transitEncryptionEnabled: true,
+                securityGroupId: sg.id,
                 authToken: secretToken,
-                snapshotRetentionLimit: args.snapshotRetentionDays ?? 1,
-                autoMinorVersionUpgrade: true,
-                tags,
-            },
+            }),
             { parent: this, deleteBeforeReplace: true },
         );
 
@@ -124,4 +110,39 @@ export class Cache extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
+
+/**
+ * The replication group: encrypted at rest and in transit behind the auth token; with replicas,
+ * spread over zones with automatic failover.
+ */
+export function replicationGroupArgs(
+    args: CacheArgs,
+    on: {
+        id: string;
+        subnetGroupName: pulumi.Input<string>;
+        securityGroupId: pulumi.Input<string>;
+        authToken: pulumi.Input<string>;
+    },
+): aws.elasticache.ReplicationGroupArgs {
+    const replicas = args.replicas ?? 0;
+    return {
+        replicationGroupId: on.id,
+        description: `cache of ${args.identifier}`,
+        engine: args.engine,
+        engineVersion: args.engineVersion,
+        nodeType: args.nodeType ?? "cache.t4g.small",
+        port: CACHE_PORT,
+        numCacheClusters: 1 + replicas,
+        automaticFailoverEnabled: replicas > 0,
+        multiAzEnabled: replicas > 0,
+        subnetGroupName: on.subnetGroupName,
+        securityGroupIds: [on.securityGroupId],
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        authToken: on.authToken,
+        snapshotRetentionLimit: args.snapshotRetentionDays ?? 1,
+        autoMinorVersionUpgrade: true,
+        tags: args.tags ?? {},
+    };
 }

@@ -83,15 +83,8 @@ export class Database extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:Database", name, {}, opts);
-        const engine = DATABASE_ENGINES[args.engine];
-        const serverless = args.instanceClass === "serverless";
-        const username = args.username ?? "app";
-        const databaseName = args.databaseName ?? "app";
-        const backupRetentionPeriod = args.backupRetentionDays ?? 7;
-        const tags = args.tags ?? {};
-        const id = awsName(args.identifier, AWS_NAME_LIMITS.rdsIdentifier);
-        // Deleting the database (after `protect` and deletion protection are lifted) leaves this snapshot.
-        const finalSnapshotIdentifier = `${id}-final`;
+        const settings = databaseSettings(args);
+        const { engine, id, tags } = settings;
 
         const password = new random.RandomPassword(
             `${name}-password`,
@@ -115,85 +108,10 @@ export class Database extends pulumi.ComponentResource {
             { subnetIds: args.subnetIds, description: `database ${id}: cluster private subnets`, tags },
             { parent: this },
         );
-        const common = {
-            engineVersion: args.engineVersion,
-            port: engine.port,
-            dbSubnetGroupName: subnetGroup.name,
-            vpcSecurityGroupIds: [sg.id],
-            storageEncrypted: true,
-            backupRetentionPeriod,
-            copyTagsToSnapshot: true,
-            deletionProtection: true,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier,
-            tags,
-        };
-
-        let host: pulumi.Output<string>;
-        if (serverless) {
-            const cluster = new aws.rds.Cluster(
-                name,
-                {
-                    ...common,
-                    clusterIdentifier: id,
-                    engine: engine.aurora,
-                    engineMode: "provisioned",
-                    databaseName,
-                    masterUsername: username,
-                    masterPassword: secretPassword,
-                    serverlessv2ScalingConfiguration: {
-                        minCapacity: args.minCapacity ?? 0.5,
-                        maxCapacity: args.maxCapacity ?? 4,
-                    },
-                },
-                { parent: this, protect: true },
-            );
-            const zones = args.availabilityZones.slice(0, args.multiAz ? 2 : 1);
-            const instances = zones.map(
-                (zone, i) =>
-                    new aws.rds.ClusterInstance(
-                        `${name}-${i + 1}`,
-                        {
-                            identifier: awsName(`${args.identifier}-${i + 1}`, AWS_NAME_LIMITS.rdsIdentifier),
-                            clusterIdentifier: cluster.id,
-                            engine: engine.aurora,
-                            engineVersion: cluster.engineVersion,
-                            instanceClass: "db.serverless",
-                            availabilityZone: zone,
-                            dbSubnetGroupName: subnetGroup.name,
-                            publiclyAccessible: false,
-                            promotionTier: i,
-                            copyTagsToSnapshot: true,
-                            tags,
-                        },
-                        { parent: cluster, protect: true },
-                    ),
-            );
-            // The cluster endpoint follows the writer through a failover; waiting for the
-            // instances means the URL is there only once something answers at it.
-            host = pulumi.all([cluster.endpoint, ...instances.map((i) => i.id)]).apply(([endpoint]) => endpoint);
-        } else {
-            const instance = new aws.rds.Instance(
-                name,
-                {
-                    ...common,
-                    identifier: id,
-                    engine: engine.rds,
-                    instanceClass: args.instanceClass,
-                    allocatedStorage: args.storageGiB ?? 20,
-                    maxAllocatedStorage: (args.storageGiB ?? 20) * 4,
-                    storageType: "gp3",
-                    dbName: databaseName,
-                    username,
-                    password: secretPassword,
-                    multiAz: args.multiAz ?? false,
-                    publiclyAccessible: false,
-                    autoMinorVersionUpgrade: true,
-                },
-                { parent: this, protect: true },
-            );
-            host = instance.address;
-        }
+        const common = commonDatabaseArgs(args, settings, subnetGroup.name, sg.id);
+        const host = settings.serverless
+            ? createAurora(name, args, { settings, common, password: secretPassword, parent: this })
+            : createRdsInstance(name, args, { settings, common, password: secretPassword, parent: this });
 
         this.identifier = id;
         this.host = host;
@@ -202,11 +120,11 @@ export class Database extends pulumi.ComponentResource {
         this.url = pulumi.secret(
             pulumi.all([host, secretPassword]).apply(([h, p]) =>
                 databaseUrl(args.engine, {
-                    username,
+                    username: settings.username,
                     password: p,
                     host: h,
                     port: engine.port,
-                    database: databaseName,
+                    database: settings.databaseName,
                 }),
             ),
         );
@@ -217,4 +135,146 @@ export class Database extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
+
+/** A database's settings with every default resolved. */
+export interface DatabaseSettings {
+    readonly engine: (typeof DATABASE_ENGINES)[keyof typeof DATABASE_ENGINES];
+    /** Aurora Serverless v2 rather than one RDS instance. */
+    readonly serverless: boolean;
+    readonly username: string;
+    readonly databaseName: string;
+    /** The cluster or instance identifier, within RDS's limit. */
+    readonly id: string;
+    readonly tags: Record<string, string>;
+}
+
+export function databaseSettings(args: DatabaseArgs): DatabaseSettings {
+    return {
+        engine: DATABASE_ENGINES[args.engine],
+        serverless: args.instanceClass === "serverless",
+        username: args.username ?? "app",
+        databaseName: args.databaseName ?? "app",
+        id: awsName(args.identifier, AWS_NAME_LIMITS.rdsIdentifier),
+        tags: args.tags ?? {},
+    };
+}
+
+/**
+ * What an Aurora cluster and an RDS instance share: encrypted storage, backups, deletion
+ * protection and a final snapshot, in the private subnets behind the database's security group.
+ */
+export function commonDatabaseArgs(
+    args: DatabaseArgs,
+    settings: DatabaseSettings,
+    dbSubnetGroupName: pulumi.Input<string>,
+    securityGroupId: pulumi.Input<string>,
+) {
+    return {
+        engineVersion: args.engineVersion,
+        port: settings.engine.port,
+        dbSubnetGroupName,
+        vpcSecurityGroupIds: [securityGroupId],
+        storageEncrypted: true,
+        backupRetentionPeriod: args.backupRetentionDays ?? 7,
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        // Deleting the database (after `protect` and deletion protection are lifted) leaves this snapshot.
+        finalSnapshotIdentifier: `${settings.id}-final`,
+        tags: settings.tags,
+    };
+}
+
+/** What the functions that declare the database itself are given. */
+interface DatabaseParts {
+    readonly settings: DatabaseSettings;
+    readonly common: ReturnType<typeof commonDatabaseArgs>;
+    readonly password: pulumi.Input<string>;
+    readonly parent: pulumi.Resource;
+}
+
+/** The Aurora Serverless v2 cluster: its own arguments beside the common ones. */
+export function auroraClusterArgs(
+    args: DatabaseArgs,
+    parts: Pick<DatabaseParts, "settings" | "common" | "password">,
+): aws.rds.ClusterArgs {
+    return {
+        ...parts.common,
+        clusterIdentifier: parts.settings.id,
+        engine: parts.settings.engine.aurora,
+        engineMode: "provisioned",
+        databaseName: parts.settings.databaseName,
+        masterUsername: parts.settings.username,
+        masterPassword: parts.password,
+        serverlessv2ScalingConfiguration: { minCapacity: args.minCapacity ?? 0.5, maxCapacity: args.maxCapacity ?? 4 },
+    };
+}
+
+/**
+ * Aurora's instances: the writer in the first zone and, with `multiAz`, a reader in the second
+ * that takes over (promotion tier 1).
+ */
+export function auroraInstanceArgs(
+    args: DatabaseArgs,
+    settings: DatabaseSettings,
+    cluster: { id: pulumi.Input<string>; engineVersion: pulumi.Input<string>; dbSubnetGroupName: pulumi.Input<string> },
+): aws.rds.ClusterInstanceArgs[] {
+    const zones = args.availabilityZones.slice(0, args.multiAz ? 2 : 1);
+    return zones.map((zone, i) => ({
+        identifier: awsName(`${args.identifier}-${i + 1}`, AWS_NAME_LIMITS.rdsIdentifier),
+        clusterIdentifier: cluster.id,
+        engine: settings.engine.aurora,
+        engineVersion: cluster.engineVersion,
+        instanceClass: "db.serverless",
+        availabilityZone: zone,
+        dbSubnetGroupName: cluster.dbSubnetGroupName,
+        publiclyAccessible: false,
+        promotionTier: i,
+        copyTagsToSnapshot: true,
+        tags: settings.tags,
+    }));
+}
+
+/** One RDS instance; its storage grows by itself up to four times the given size. */
+export function rdsInstanceArgs(
+    args: DatabaseArgs,
+    parts: Pick<DatabaseParts, "settings" | "common" | "password">,
+): aws.rds.InstanceArgs {
+    const storage = args.storageGiB ?? 20;
+    return {
+        ...parts.common,
+        identifier: parts.settings.id,
+        engine: parts.settings.engine.rds,
+        instanceClass: args.instanceClass,
+        allocatedStorage: storage,
+        maxAllocatedStorage: storage * 4,
+        storageType: "gp3",
+        dbName: parts.settings.databaseName,
+        username: parts.settings.username,
+        password: parts.password,
+        multiAz: args.multiAz ?? false,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+    };
+}
+
+/** The Aurora cluster (under `parent`) and its instances (under the cluster), all protected; returns the host. */
+export function createAurora(name: string, args: DatabaseArgs, parts: DatabaseParts): pulumi.Output<string> {
+    const cluster = new aws.rds.Cluster(name, auroraClusterArgs(args, parts), { parent: parts.parent, protect: true });
+    const instances = auroraInstanceArgs(args, parts.settings, {
+        id: cluster.id,
+        engineVersion: cluster.engineVersion,
+        dbSubnetGroupName: parts.common.dbSubnetGroupName,
+    }).map(
+        (instance, i) => new aws.rds.ClusterInstance(`${name}-${i + 1}`, instance, { parent: cluster, protect: true }),
+    );
+    // The cluster endpoint follows the writer through a failover; waiting for the
+    // instances means the URL is there only once something answers at it.
+    return pulumi.all([cluster.endpoint, ...instances.map((i) => i.id)]).apply(([endpoint]) => endpoint);
+}
+
+/** One protected RDS instance under `parent`; returns its address. */
+export function createRdsInstance(name: string, args: DatabaseArgs, parts: DatabaseParts): pulumi.Output<string> {
+    return new aws.rds.Instance(name, rdsInstanceArgs(args, parts), { parent: parts.parent, protect: true }).address;
 }

@@ -94,20 +94,9 @@ export class NodeDrainEvents extends pulumi.ComponentResource {
             `${name}-drain`,
             {
                 queueUrl: queue.url,
-                policy: pulumi.all([queue.arn, ...rules.map((r) => r.arn)]).apply(([queueArn, ...ruleArns]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Effect: "Allow",
-                                Principal: { Service: "events.amazonaws.com" },
-                                Action: "sqs:SendMessage",
-                                Resource: queueArn,
-                                Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-                            },
-                        ],
-                    }),
-                ),
+                policy: pulumi
+                    .all([queue.arn, ...rules.map((r) => r.arn)])
+                    .apply(([queueArn, ...ruleArns]) => drainQueuePolicy(queueArn, ruleArns)),
             },
             { parent: queue },
         );
@@ -132,4 +121,20 @@ export class NodeDrainEvents extends pulumi.ComponentResource {
         this.heartbeatTimeoutSeconds = heartbeatTimeout;
         this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn });
     }
+}
+
+/** The queue's policy: EventBridge may send to it, and only on behalf of the drain rules. */
+export function drainQueuePolicy(queueArn: string, ruleArns: readonly string[]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+            },
+        ],
+    });
 }

@@ -77,129 +77,13 @@ export class NodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:NodeGroup", name, {}, opts);
-        const tags = args.tags ?? {};
-        const labels = args.labels ?? {};
-        const taints = args.taints ?? [];
-        const volumeSizeGiB = args.volumeSizeGiB ?? 50;
-        const minHealthyPercentage = args.minHealthyPercentage ?? 90;
-
-        const role = new aws.iam.Role(
-            `${name}-node`,
-            {
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-                    ],
-                }),
-                tags,
-            },
-            { parent: this },
-        );
-        const policies = {
-            worker: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-            ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-            ssm: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        };
-        for (const [id, policyArn] of Object.entries(policies)) {
-            new aws.iam.RolePolicyAttachment(`${name}-node-${id}`, { role: role.name, policyArn }, { parent: role });
-        }
-        const profile = new aws.iam.InstanceProfile(`${name}-node`, { role: role.name, tags }, { parent: role });
-        const access = new aws.eks.AccessEntry(
-            `${name}-node`,
-            { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags },
-            { parent: this },
-        );
-
-        const template = new aws.ec2.LaunchTemplate(
-            name,
-            {
-                description: `EKS ${args.version} nodes of ${name}`,
-                imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
-                iamInstanceProfile: { arn: profile.arn },
-                userData: nodeUserData({
-                    clusterName: args.clusterName,
-                    endpoint: args.endpoint,
-                    certificateAuthority: args.certificateAuthority,
-                    serviceCidr: args.serviceCidr,
-                    labels,
-                    taints,
-                }),
-                metadataOptions: {
-                    httpEndpoint: "enabled",
-                    httpTokens: "required",
-                    httpPutResponseHopLimit: 1,
-                    instanceMetadataTags: "disabled",
-                },
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        ebs: {
-                            volumeSize: volumeSizeGiB,
-                            volumeType: "gp3",
-                            encrypted: "true",
-                            deleteOnTermination: "true",
-                        },
-                    },
-                ],
-                networkInterfaces: [
-                    {
-                        associatePublicIpAddress: "false",
-                        securityGroups: [args.securityGroupId],
-                        deleteOnTermination: "true",
-                    },
-                ],
-                monitoring: { enabled: true },
-                tagSpecifications: [
-                    { resourceType: "instance", tags: { ...tags, Name: name } },
-                    { resourceType: "volume", tags: { ...tags, Name: name } },
-                ],
-                tags,
-            },
-            { parent: this },
-        );
-
-        const asgTags = {
-            ...tags,
-            Name: name,
-            [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
-            ...autoDiscoveryTags(args.clusterName),
-            ...nodeTemplateTags(labels, taints),
-            // Terminations of this group's instances wait for the node to be drained (see NodeDrainEvents).
-            ...drainTags(),
-        };
+        const { role, profile, access } = createNodeIdentity(name, args, this);
+        const template = new aws.ec2.LaunchTemplate(name, launchTemplateArgs(name, args, profile.arn), {
+            parent: this,
+        });
         const group = new aws.autoscaling.Group(
             name,
-            {
-                vpcZoneIdentifiers: args.subnetIds,
-                minSize: args.minSize,
-                maxSize: args.maxSize,
-                // Only the initial size: afterwards cluster-autoscaler owns it (see ignoreChanges).
-                desiredCapacity: args.minSize,
-                mixedInstancesPolicy: {
-                    launchTemplate: {
-                        launchTemplateSpecification: {
-                            launchTemplateId: template.id,
-                            version: template.latestVersion.apply(String),
-                        },
-                        overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
-                    },
-                    instancesDistribution: {
-                        onDemandBaseCapacity: 0,
-                        onDemandPercentageAboveBaseCapacity: 100,
-                        onDemandAllocationStrategy: "prioritized",
-                    },
-                },
-                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage } },
-                // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
-                // balances the zones itself); every other termination waits for a drain.
-                suspendedProcesses: ["AZRebalance"],
-                targetGroupArns: args.targetGroupArns,
-                healthCheckType: "EC2",
-                // Give nodeadm and the kubelet time to join before health checks count.
-                healthCheckGracePeriod: 300,
-                tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-            },
+            autoScalingGroupArgs(name, args, { id: template.id, version: template.latestVersion.apply(String) }),
             { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: [access] },
         );
 
@@ -207,4 +91,150 @@ export class NodeGroup extends pulumi.ComponentResource {
         this.roleArn = role.arn;
         this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName, roleArn: this.roleArn });
     }
+}
+
+/** The managed policies of the node role: the kubelet's, pulling from ECR, and SSM sessions (no SSH key). */
+export const NODE_POLICIES = {
+    worker: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    ssm: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+} as const;
+
+/**
+ * The node role (under `parent`) with its policies and instance profile (under the role), and the
+ * EC2_LINUX access entry that lets its instances join the cluster (under `parent`).
+ */
+export function createNodeIdentity(
+    name: string,
+    args: NodeGroupArgs,
+    parent: pulumi.Resource,
+): { role: aws.iam.Role; profile: aws.iam.InstanceProfile; access: aws.eks.AccessEntry } {
+    const tags = args.tags ?? {};
+    const role = new aws.iam.Role(
+        `${name}-node`,
+        {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        },
+        { parent },
+    );
+    for (const [id, policyArn] of Object.entries(NODE_POLICIES)) {
+        new aws.iam.RolePolicyAttachment(`${name}-node-${id}`, { role: role.name, policyArn }, { parent: role });
+    }
+    const profile = new aws.iam.InstanceProfile(`${name}-node`, { role: role.name, tags }, { parent: role });
+    const access = new aws.eks.AccessEntry(
+        `${name}-node`,
+        { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags },
+        { parent },
+    );
+    return { role, profile, access };
+}
+
+/**
+ * The launch template: the pinned AMI release, IMDSv2 with a hop limit of 1 (a pod, one hop
+ * further, cannot reach the node's credentials), an encrypted gp3 root volume, no public IP.
+ */
+export function launchTemplateArgs(
+    name: string,
+    args: NodeGroupArgs,
+    instanceProfileArn: pulumi.Input<string>,
+): aws.ec2.LaunchTemplateArgs {
+    const tags = args.tags ?? {};
+    return {
+        description: `EKS ${args.version} nodes of ${name}`,
+        imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
+        iamInstanceProfile: { arn: instanceProfileArn },
+        userData: nodeUserData({
+            clusterName: args.clusterName,
+            endpoint: args.endpoint,
+            certificateAuthority: args.certificateAuthority,
+            serviceCidr: args.serviceCidr,
+            labels: args.labels ?? {},
+            taints: args.taints ?? [],
+        }),
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            instanceMetadataTags: "disabled",
+        },
+        blockDeviceMappings: [
+            {
+                deviceName: "/dev/xvda",
+                ebs: {
+                    volumeSize: args.volumeSizeGiB ?? 50,
+                    volumeType: "gp3",
+                    encrypted: "true",
+                    deleteOnTermination: "true",
+                },
+            },
+        ],
+        networkInterfaces: [
+            { associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true" },
+        ],
+        monitoring: { enabled: true },
+        tagSpecifications: [
+            { resourceType: "instance", tags: { ...tags, Name: name } },
+            { resourceType: "volume", tags: { ...tags, Name: name } },
+        ],
+        tags,
+    };
+}
+
+/** The ASG's tags, every one propagated to its instances. */
+export function autoScalingGroupTags(name: string, args: NodeGroupArgs): Record<string, string> {
+    return {
+        ...(args.tags ?? {}),
+        Name: name,
+        [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
+        ...autoDiscoveryTags(args.clusterName),
+        ...nodeTemplateTags(args.labels ?? {}, args.taints ?? []),
+        // Terminations of this group's instances wait for the node to be drained (see NodeDrainEvents).
+        ...drainTags(),
+    };
+}
+
+/** The Auto Scaling group: on-demand instances of the listed types, in preference order, rolled on a template change. */
+export function autoScalingGroupArgs(
+    name: string,
+    args: NodeGroupArgs,
+    template: { id: pulumi.Input<string>; version: pulumi.Input<string> },
+): aws.autoscaling.GroupArgs {
+    return {
+        vpcZoneIdentifiers: args.subnetIds,
+        minSize: args.minSize,
+        maxSize: args.maxSize,
+        // Only the initial size: afterwards cluster-autoscaler owns it (see ignoreChanges).
+        desiredCapacity: args.minSize,
+        mixedInstancesPolicy: {
+            launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: template.id, version: template.version },
+                overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
+            },
+            instancesDistribution: {
+                onDemandBaseCapacity: 0,
+                onDemandPercentageAboveBaseCapacity: 100,
+                onDemandAllocationStrategy: "prioritized",
+            },
+        },
+        instanceRefresh: {
+            strategy: "Rolling",
+            preferences: { minHealthyPercentage: args.minHealthyPercentage ?? 90 },
+        },
+        // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
+        // balances the zones itself); every other termination waits for a drain.
+        suspendedProcesses: ["AZRebalance"],
+        targetGroupArns: args.targetGroupArns,
+        healthCheckType: "EC2",
+        // Give nodeadm and the kubelet time to join before health checks count.
+        healthCheckGracePeriod: 300,
+        tags: Object.entries(autoScalingGroupTags(name, args)).map(([key, value]) => ({
+            key,
+            value,
+            propagateAtLaunch: true,
+        })),
+    };
 }

@@ -40,58 +40,7 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const rule = (
-            id: string,
-            securityGroupId: pulumi.Input<string>,
-            from: pulumi.Input<string>,
-            ports: [number, number] | "all",
-            description: string,
-        ) =>
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-${id}`,
-                {
-                    securityGroupId,
-                    referencedSecurityGroupId: from,
-                    ipProtocol: ports === "all" ? "-1" : "tcp",
-                    fromPort: ports === "all" ? undefined : ports[0],
-                    toPort: ports === "all" ? undefined : ports[1],
-                    description,
-                },
-                { parent: this },
-            );
-        rule("node-to-node", nodes.id, nodes.id, "all", "node to node: pod traffic, DNS, kubelet");
-        rule(
-            "control-plane-to-kubelet",
-            nodes.id,
-            controlPlane.id,
-            [10250, 10250],
-            "control plane to kubelet (logs, exec)",
-        );
-        rule(
-            "control-plane-to-pods",
-            nodes.id,
-            controlPlane.id,
-            [443, 443],
-            "control plane to webhooks and aggregated APIs",
-        );
-        rule("nodes-to-api", controlPlane.id, nodes.id, [443, 443], "nodes to the Kubernetes API");
-        // Egress: nodes pull images and call AWS APIs through the NAT gateways; the control plane
-        // reaches the nodes. Both are stateful groups, so replies need no rule.
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-nodes-egress`,
-            { securityGroupId: nodes.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "nodes to anywhere" },
-            { parent: this },
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-control-plane-egress`,
-            {
-                securityGroupId: controlPlane.id,
-                referencedSecurityGroupId: nodes.id,
-                ipProtocol: "-1",
-                description: "control plane to nodes",
-            },
-            { parent: this },
-        );
+        createClusterRules(name, { controlPlane: controlPlane.id, nodes: nodes.id }, this);
         this.controlPlaneSecurityGroupId = controlPlane.id;
         this.nodeSecurityGroupId = nodes.id;
         this.registerOutputs({
@@ -124,4 +73,72 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
             );
         }
     }
+}
+
+/** The ids of the cluster's two security groups. */
+export interface ClusterGroupIds {
+    readonly controlPlane: pulumi.Input<string>;
+    readonly nodes: pulumi.Input<string>;
+}
+
+/** A rule's resource name suffix and arguments. */
+export interface ClusterRule<T> {
+    readonly id: string;
+    readonly args: T;
+}
+
+/** Who may reach whom inside the cluster, between the two groups; `undefined` ports: every protocol. */
+export function clusterIngressRules(g: ClusterGroupIds): ClusterRule<aws.vpc.SecurityGroupIngressRuleArgs>[] {
+    const table: [string, pulumi.Input<string>, pulumi.Input<string>, number | undefined, string][] = [
+        ["node-to-node", g.nodes, g.nodes, undefined, "node to node: pod traffic, DNS, kubelet"],
+        ["control-plane-to-kubelet", g.nodes, g.controlPlane, 10250, "control plane to kubelet (logs, exec)"],
+        ["control-plane-to-pods", g.nodes, g.controlPlane, 443, "control plane to webhooks and aggregated APIs"],
+        ["nodes-to-api", g.controlPlane, g.nodes, 443, "nodes to the Kubernetes API"],
+    ];
+    return table.map(([id, securityGroupId, from, port, description]) => ({
+        id,
+        args: {
+            securityGroupId,
+            referencedSecurityGroupId: from,
+            ipProtocol: port === undefined ? "-1" : "tcp",
+            fromPort: port,
+            toPort: port,
+            description,
+        },
+    }));
+}
+
+/**
+ * Egress: nodes pull images and call AWS APIs through the NAT gateways; the control plane
+ * reaches the nodes. Both are stateful groups, so replies need no rule.
+ */
+export function clusterEgressRules(g: ClusterGroupIds): ClusterRule<aws.vpc.SecurityGroupEgressRuleArgs>[] {
+    return [
+        {
+            id: "nodes-egress",
+            args: {
+                securityGroupId: g.nodes,
+                ipProtocol: "-1",
+                cidrIpv4: "0.0.0.0/0",
+                description: "nodes to anywhere",
+            },
+        },
+        {
+            id: "control-plane-egress",
+            args: {
+                securityGroupId: g.controlPlane,
+                referencedSecurityGroupId: g.nodes,
+                ipProtocol: "-1",
+                description: "control plane to nodes",
+            },
+        },
+    ];
+}
+
+/** The rules between the control plane's and the nodes' groups, under `parent`. */
+export function createClusterRules(name: string, groups: ClusterGroupIds, parent: pulumi.Resource): void {
+    for (const rule of clusterIngressRules(groups))
+        new aws.vpc.SecurityGroupIngressRule(`${name}-${rule.id}`, rule.args, { parent });
+    for (const rule of clusterEgressRules(groups))
+        new aws.vpc.SecurityGroupEgressRule(`${name}-${rule.id}`, rule.args, { parent });
 }
