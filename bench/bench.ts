@@ -166,50 +166,48 @@ function pulumiVersion(): string {
     return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-    const line = readCommandLine({ name: "bench", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
-        parseArgs(argv),
-    );
-    if ("exitCode" in line) return line.exitCode;
-    const opts = line.args;
+/** The stacks to measure: every one, or those `--only` names; undefined (after saying why) for an unknown name. */
+function selectStacks(only: readonly string[] | undefined): BenchStack[] | undefined {
     const project = loadProjectFile(PROJECT_DIR);
     const base = COMMITTED[0];
-    let stacks = benchStacks(
+    const stacks = benchStacks(
         COMMITTED,
         { stack: base, values: loadStackFile(PROJECT_DIR, project.name, base) },
         SYNTHETIC_SIZES,
     );
-    if (opts.only) {
-        const unknown = opts.only.filter((l) => !stacks.some((s) => s.label === l));
-        if (unknown.length > 0) {
-            process.stderr.write(
-                `bench: unknown stack ${unknown.join(", ")}; choose from ${stacks.map((s) => s.label).join(", ")}\n`,
-            );
-            return 2;
-        }
-        stacks = stacks.filter((s) => opts.only?.includes(s.label));
+    if (!only) return stacks;
+    const unknown = only.filter((l) => !stacks.some((s) => s.label === l));
+    if (unknown.length > 0) {
+        process.stderr.write(
+            `bench: unknown stack ${unknown.join(", ")}; choose from ${stacks.map((s) => s.label).join(", ")}\n`,
+        );
+        return undefined;
     }
+    return stacks.filter((s) => only.includes(s.label));
+}
 
-    const program = loadProgram(PROJECT_DIR);
+/** Measures each stack in turn, in a scratch folder removed afterwards. */
+async function benchAll(stacks: readonly BenchStack[], program: Program, samples: number): Promise<StackResult[]> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-bench-"));
-    const started = Date.now();
-    const loadBefore = os.loadavg()[0];
     const results: StackResult[] = [];
     try {
         for (const s of stacks)
-            results.push(await benchStack(s, program, work, opts.samples, (t) => process.stderr.write(t)));
+            results.push(await benchStack(s, program, work, samples, (t) => process.stderr.write(t)));
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }
+    return results;
+}
 
-    const judged = targets(results);
-    const report = {
+/** The results file: the machine, the versions, the method, every stack's figures and the targets. */
+function resultsReport(results: StackResult[], samples: number, started: number, loadBefore: number) {
+    return {
         date: new Date().toISOString(),
         machine: { ...machine(), loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]) } },
         node: process.version,
         pulumi: pulumiVersion(),
         method: {
-            samples: opts.samples,
+            samples,
             warmup: "one program and one floor sample, discarded",
             order: "program and floor samples alternate",
             statistic: "median per figure over the samples, each sample a fresh node process",
@@ -217,24 +215,43 @@ export async function main(argv: readonly string[]): Promise<number> {
                 "evaluation / evaluation: module loading differs by design (the floor loads only @pulumi/pulumi)",
         },
         stacks: results,
-        targets: judged,
+        targets: targets(results),
         benchSeconds: Math.round((Date.now() - started) / 1000),
     };
-    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+}
 
+/** The table, the targets met or missed, and where the results went. */
+function summaryText(report: ReturnType<typeof resultsReport>, opts: Options): string {
     const out: string[] = [
         `Capstan render benchmark: node ${process.version}, @pulumi/pulumi ${report.pulumi}, ${report.machine.cpus} x ${report.machine.cpuModel}, load average ${report.machine.loadAverage.before} -> ${report.machine.loadAverage.after}`,
         `Medians of ${opts.samples} fresh processes after a warm-up; times in ms. program/floor ms: wall time of the process; load: module loading; eval: the render.`,
         "",
-        textTable(results),
+        textTable(report.stacks),
         "",
-        targetLines(judged),
+        targetLines(report.targets),
         "",
         `Wrote ${path.relative(process.cwd(), opts.out)} (${report.benchSeconds} s).`,
     ];
-    if (opts.markdown) out.push("", markdownTable(results));
-    process.stdout.write(`${out.join("\n")}\n`);
+    if (opts.markdown) out.push("", markdownTable(report.stacks));
+    return `${out.join("\n")}\n`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    const line = readCommandLine({ name: "bench", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
+        parseArgs(argv),
+    );
+    if ("exitCode" in line) return line.exitCode;
+    const opts = line.args;
+    const stacks = selectStacks(opts.only);
+    if (!stacks) return 2;
+    const program = loadProgram(PROJECT_DIR);
+    const started = Date.now();
+    const loadBefore = os.loadavg()[0];
+    const results = await benchAll(stacks, program, opts.samples);
+    const report = resultsReport(results, opts.samples, started, loadBefore);
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(summaryText(report, opts));
     return 0;
 }
 

@@ -1,13 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, canaryTagProblem, workloadNames } from "../config";
+import { type AppConfig, type CanaryConfig, canaryTagProblem } from "../config";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
 import { Migration } from "./migration";
-import { imageRef, type PodBase } from "./pod";
-import type { WebRoutesArgs } from "./routes";
-import { WebService, type WebServiceArgs } from "./web";
+import {
+    canaryArgs,
+    cronArgs,
+    envArgs,
+    migrationArgs,
+    podBase,
+    serviceAccountArgs,
+    webArgs,
+    workerArgs,
+    type WorkloadBase,
+} from "./railsAppArgs";
+import { WebService } from "./web";
 import { SHUTDOWN_TIMEOUT_ENV, WorkerPool } from "./worker";
 
 export interface RailsAppArgs {
@@ -86,151 +95,21 @@ export class RailsApp extends pulumi.ComponentResource {
         super("capstan:app:RailsApp", name, {}, opts);
         const problems = railsAppProblems(args);
         if (problems.length > 0) throw new Error(`RailsApp ${name}: ${problems.join("; ")}`);
-        const app = args.app;
-        const ns = args.namespace;
-        const labels = { "app.kubernetes.io/name": app.name };
-
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            name,
-            {
-                metadata: {
-                    name: workloadNames.serviceAccount(app.name),
-                    namespace: ns,
-                    labels,
-                    annotations: args.serviceAccountAnnotations ?? {},
-                },
-                automountServiceAccountToken: args.automountServiceAccountToken ?? false,
-            },
-            { parent: this },
-        );
-        const extraSecretEnv = args.extraSecretEnv ?? {};
-        const env = new AppEnv(
-            `${name}-env`,
-            {
-                namespace: ns,
-                labels,
-                env: { ...app.env, ...(args.extraEnv ?? {}) },
-                secretEnv: [...app.secretEnv, ...Object.keys(extraSecretEnv)],
-                secretValues: pulumi
-                    .all([args.secrets ?? {}, extraSecretEnv])
-                    .apply(([configured, composed]) => ({ ...configured, ...composed })),
-            },
-            { parent: this },
-        );
-        const pod: PodBase = {
-            env: { configMapName: env.configMapName, secretName: env.secretName },
-            serviceAccountName: serviceAccount.metadata.name,
-            runAsUser: app.runAsUser,
-            writablePaths: app.writablePaths,
-        };
-        const migrationArgs = {
-            app: app.name,
-            namespace: ns,
-            image: app.image,
-            command: app.migrate.command,
-            pod,
-            resources: app.web.resources,
-            activeDeadlineSeconds: app.migrate.activeDeadlineSeconds,
-            backoffLimit: app.migrate.backoffLimit,
-        };
-        const migration = new Migration(
-            `${name}-migrate`,
-            { ...migrationArgs, imageTag: args.imageTag },
-            { parent: this },
-        );
-        const gate = [migration.job];
-        const image = imageRef(app.image, args.imageTag);
-
-        const web = app.web;
-        const webArgs: Omit<WebServiceArgs, "image" | "dependsOn" | "routes" | "workload"> = {
-            app: app.name,
-            namespace: ns,
-            command: web.command,
-            port: web.port,
-            healthPath: web.healthPath,
-            livenessPath: web.livenessPath,
-            scaling: web,
-            resources: web.resources,
-            preStopSleepSeconds: web.preStopSleepSeconds,
-            drainSeconds: web.drainSeconds,
-            pod,
-        };
+        const serviceAccount = new k8s.core.v1.ServiceAccount(name, serviceAccountArgs(args), { parent: this });
+        const env = new AppEnv(`${name}-env`, envArgs(args), { parent: this });
+        const pod = podBase(args.app, env, serviceAccount.metadata.name);
+        const migration = new Migration(`${name}-migrate`, migrationArgs(args, pod), { parent: this });
+        const base: WorkloadBase = { pod, gate: [migration.job] };
         const canary = args.canary
-            ? new Canary(
-                  `${name}-canary`,
-                  {
-                      web: { ...webArgs, workload: workloadNames.canary(app.name) },
-                      migration: migrationArgs,
-                      image: app.image,
-                      imageTag: args.canary.imageTag,
-                  },
-                  { parent: this },
-              )
+            ? new Canary(`${name}-canary`, canaryArgs(args, args.canary, pod), { parent: this })
             : undefined;
-        const routes: WebRoutesArgs = {
-            hosts: args.hosts,
-            ingressClasses: args.ingressClasses,
-            offloadedListener: args.offloadedListener,
-            policies: args.routePolicies,
-            canary:
-                canary && args.canary
-                    ? {
-                          serviceName: canary.serviceName,
-                          deployment: canary.web.deployment,
-                          cookie: args.canary.cookie,
-                          header: args.canary.header,
-                          weight: args.canary.weight,
-                      }
-                    : undefined,
-        };
-        const webService = new WebService(
-            `${name}-web`,
-            { ...webArgs, workload: workloadNames.web(app.name), image, dependsOn: gate, routes },
-            { parent: this },
+        const canaryTarget = canary && { serviceName: canary.serviceName, deployment: canary.web.deployment };
+        const webService = new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent: this });
+        const workers = args.app.workers.map(
+            (w) => new WorkerPool(`${name}-worker-${w.name}`, workerArgs(args, w, base), { parent: this }),
         );
-
-        const workers = app.workers.map(
-            (w) =>
-                new WorkerPool(
-                    `${name}-worker-${w.name}`,
-                    {
-                        app: app.name,
-                        workload: workloadNames.worker(app.name, w.name),
-                        namespace: ns,
-                        image,
-                        command: w.command,
-                        scaling: w,
-                        resources: w.resources,
-                        shutdownTimeoutSeconds: w.shutdownTimeoutSeconds,
-                        nodeSelector: w.nodeSelector,
-                        tolerations: w.tolerations,
-                        pod,
-                        dependsOn: gate,
-                    },
-                    { parent: this },
-                ),
-        );
-        const crons = app.cron.map(
-            (c) =>
-                new CronTask(
-                    `${name}-cron-${c.name}`,
-                    {
-                        app: app.name,
-                        workload: workloadNames.cron(app.name, c.name),
-                        namespace: ns,
-                        image,
-                        schedule: c.schedule,
-                        command: c.command,
-                        timeZone: c.timeZone,
-                        startingDeadlineSeconds: c.startingDeadlineSeconds,
-                        activeDeadlineSeconds: c.activeDeadlineSeconds,
-                        backoffLimit: c.backoffLimit,
-                        resources: c.resources,
-                        pod,
-                        dependsOn: gate,
-                    },
-                    { parent: this },
-                ),
+        const crons = args.app.cron.map(
+            (c) => new CronTask(`${name}-cron-${c.name}`, cronArgs(args, c, base), { parent: this }),
         );
 
         this.migrationJob = migration.job;

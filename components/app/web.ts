@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
+    type AppPodArgs,
     type PodBase,
     podReadyBudgetSeconds,
     podTemplate,
@@ -63,6 +64,38 @@ export function webProblems(
     return problems;
 }
 
+/** The web pod: the app's container on its port, probed over HTTP, sleeping on stop while routes drain. */
+export function webPodArgs(args: Omit<WebServiceArgs, "dependsOn" | "routes" | "scaling" | "namespace">): AppPodArgs {
+    return {
+        ...args.pod,
+        role: "web",
+        image: args.image,
+        command: args.command,
+        resources: args.resources,
+        restartPolicy: "Always",
+        port: args.port,
+        probes: { port: args.port, healthPath: args.healthPath, livenessPath: args.livenessPath },
+        preStopSleepSeconds: args.preStopSleepSeconds,
+        terminationGracePeriodSeconds: webGracePeriod(args.preStopSleepSeconds, args.drainSeconds),
+        spreadLabels: selectorLabels(args.app, args.workload),
+    };
+}
+
+/** The ClusterIP Service the VirtualServers route to: port WEB_SERVICE_PORT to the pods' `http` port. */
+export function clusterIpServiceArgs(
+    args: Pick<WebServiceArgs, "app" | "workload" | "namespace">,
+    labels: Record<string, string>,
+): k8s.core.v1.ServiceArgs {
+    return {
+        metadata: { name: args.workload, namespace: args.namespace, labels },
+        spec: {
+            type: "ClusterIP",
+            selector: selectorLabels(args.app, args.workload),
+            ports: [{ name: "http", port: WEB_SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+    };
+}
+
 /**
  * The app's web pods: a Deployment (HPA-owned replicas, surge-only rollouts, probes, preStop
  * sleep, zone spread), its ClusterIP Service, HorizontalPodAutoscaler and PodDisruptionBudget,
@@ -81,19 +114,7 @@ export class WebService extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`WebService ${name}: ${problems.join("; ")}`);
         const labels = workloadLabels(args.app, args.workload, "web");
         const selector = selectorLabels(args.app, args.workload);
-        const template = podTemplate(labels, {
-            ...args.pod,
-            role: "web",
-            image: args.image,
-            command: args.command,
-            resources: args.resources,
-            restartPolicy: "Always",
-            port: args.port,
-            probes: { port: args.port, healthPath: args.healthPath, livenessPath: args.livenessPath },
-            preStopSleepSeconds: args.preStopSleepSeconds,
-            terminationGracePeriodSeconds: webGracePeriod(args.preStopSleepSeconds, args.drainSeconds),
-            spreadLabels: selector,
-        });
+        const template = podTemplate(labels, webPodArgs(args));
         const { deployment } = autoscaledDeployment(
             name,
             {
@@ -109,18 +130,7 @@ export class WebService extends pulumi.ComponentResource {
             this,
         );
         this.deployment = deployment;
-        this.service = new k8s.core.v1.Service(
-            name,
-            {
-                metadata: { name: args.workload, namespace: args.namespace, labels },
-                spec: {
-                    type: "ClusterIP",
-                    selector,
-                    ports: [{ name: "http", port: WEB_SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
-                },
-            },
-            { parent: this },
-        );
+        this.service = new k8s.core.v1.Service(name, clusterIpServiceArgs(args, labels), { parent: this });
         this.deploymentName = deployment.metadata.name;
         this.serviceName = this.service.metadata.name;
         const servers = args.routes

@@ -4,13 +4,16 @@ import { ConfigError } from "../../components/config";
 import { describeCliProblem, stackConfigProblems } from "./cliConfig";
 import { diffPlans } from "./diff";
 import { stackFileProblems, unsetSecrets } from "./fileChecks";
-import { runProgram, type Program, type RunResult } from "./engine";
+import { runProgram, type Program, type RunOptions, type RunResult } from "./engine";
+import type { StackOutputs } from "./mocks";
 import { planJson, toManifestObjects, toManifestsYaml, toPlan, type Plan } from "./plan";
 import { isSecretValue } from "./secret";
 import {
     loadProjectFile,
+    type ProjectFile,
     readStackFile,
     SECRET_PLACEHOLDER,
+    type StackFile,
     StackFileError,
     toRuntimeConfig,
     withSecrets,
@@ -48,67 +51,104 @@ function sharedStackOf(values: Record<string, unknown>, project: string): string
 }
 
 /**
- * Renders one stack under the mock engine. A stack that runs on another stack's cluster gets that
- * stack's outputs by rendering it first, when its stack file is in this project.
+ * The values a stack renders with: the file's, with the overrides applied (an undefined override
+ * removes the key); and what the file itself says, without the overridden keys, for its own checks.
  */
-export async function renderStack(stack: string, opts: RenderOptions, seen: string[] = []): Promise<Rendered> {
-    const project = loadProjectFile(opts.dir);
-    const file = readStackFile(opts.dir, project.name, stack);
-    const values: Record<string, unknown> = { ...file.values, ...(opts.overrides ?? {}) };
-    // What the file itself says wrong; overridden keys are not the file's.
+function effectiveValues(
+    file: StackFile,
+    overrides: Readonly<Record<string, unknown>> = {},
+): { values: Record<string, unknown>; written: StackFile } {
+    const values: Record<string, unknown> = { ...file.values, ...overrides };
     const written = {
-        values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in (opts.overrides ?? {})))),
-        changed: file.changed.filter((c) => !(String(c.path[0]) in (opts.overrides ?? {}))),
+        values: Object.fromEntries(Object.entries(file.values).filter(([k]) => !(k in overrides))),
+        changed: file.changed.filter((c) => !(String(c.path[0]) in overrides)),
     };
-    for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k]; // an undefined override removes the key
-    const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
-    const shared = sharedStackOf(values, project.name);
-    if (shared) {
-        const local = shared.split("/").pop() as string;
-        if (seen.includes(local) || local === stack)
+    for (const [k, v] of Object.entries(values)) if (v === undefined) delete values[k];
+    return { values, written };
+}
+
+/**
+ * The outputs of the stack whose cluster `stack` runs on, as a StackReference receives them:
+ * plain values, with the names of the secret ones. Renders that stack from its file here.
+ */
+async function sharedStackOutputs(
+    stack: string,
+    shared: string,
+    opts: RenderOptions,
+    seen: string[],
+): Promise<StackOutputs[string]> {
+    const local = shared.split("/").pop() as string;
+    if (seen.includes(local) || local === stack)
+        throw new StackFileError(
+            `stack ${stack}: cluster.sharedStack ${shared} refers back to ${[...seen, stack].join(" -> ")}`,
+        );
+    let upstream: Rendered;
+    try {
+        upstream = await renderStack(local, { dir: opts.dir, program: opts.program }, [...seen, stack]);
+    } catch (err) {
+        if (err instanceof StackFileError && !fs.existsSync(path.join(opts.dir, `Pulumi.${local}.yaml`))) {
             throw new StackFileError(
-                `stack ${stack}: cluster.sharedStack ${shared} refers back to ${[...seen, stack].join(" -> ")}`,
+                `stack ${stack} runs on the cluster of ${shared}, whose stack file Pulumi.${local}.yaml is not in this project, so its outputs are unknown offline`,
             );
-        let upstream: Rendered;
-        try {
-            upstream = await renderStack(local, { dir: opts.dir, program: opts.program }, [...seen, stack]);
-        } catch (err) {
-            if (err instanceof StackFileError && !fs.existsSync(path.join(opts.dir, `Pulumi.${local}.yaml`))) {
-                throw new StackFileError(
-                    `stack ${stack} runs on the cluster of ${shared}, whose stack file Pulumi.${local}.yaml is not in this project, so its outputs are unknown offline`,
-                );
-            }
-            throw err;
         }
-        const outputs: Record<string, unknown> = {};
-        const secretOutputNames: string[] = [];
-        for (const [k, v] of Object.entries(upstream.result.outputs)) {
-            outputs[k] = isSecretValue(v) ? v.value : v;
-            if (isSecretValue(v)) secretOutputNames.push(k);
-        }
-        stackOutputs[shared] = { outputs, secretOutputNames };
+        throw err;
     }
-    // What the CLI refuses before the program starts, the render refuses too.
+    const outputs: Record<string, unknown> = {};
+    const secretOutputNames: string[] = [];
+    for (const [k, v] of Object.entries(upstream.result.outputs)) {
+        outputs[k] = isSecretValue(v) ? v.value : v;
+        if (isSecretValue(v)) secretOutputNames.push(k);
+    }
+    return { outputs, secretOutputNames };
+}
+
+/** What the CLI refuses before the program starts, the render refuses too. */
+function refuseWhatTheCliRefuses(project: ProjectFile, stack: string, values: Record<string, unknown>): void {
     const cliProblems = stackConfigProblems(project, stack, values);
     if (cliProblems.length > 0)
         throw new StackFileError(
             `stack ${stack}: invalid stack configuration (${cliProblems.length} problem${cliProblems.length === 1 ? "" : "s"}):\n  - ${cliProblems.map(describeCliProblem).join("\n  - ")}`,
         );
-    const unset = unsetSecrets(values, project, stack, SECRET_PLACEHOLDER);
-    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), {
-        ...unset.secrets,
-        ...(opts.secrets ?? {}),
-    });
-    const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
+}
+
+/** Runs the program; a config error names the stack file's own lines where it can. */
+async function runStack(
+    opts: RenderOptions,
+    run: RunOptions,
+    written: StackFile,
+    project: ProjectFile,
+): Promise<RunResult> {
     let result: RunResult;
     try {
-        result = await runProgram(opts.program, { project: project.name, stack, config, secretKeys, stackOutputs });
+        result = await runProgram(opts.program, run);
     } catch (err) {
         if (ConfigError.is(err)) throw new ConfigError(stackFileProblems(err.problems, written, project));
         throw err;
     }
     const fileProblems = stackFileProblems([], written, project);
     if (fileProblems.length > 0) throw new ConfigError(fileProblems);
+    return result;
+}
+
+/**
+ * Renders one stack under the mock engine. A stack that runs on another stack's cluster gets that
+ * stack's outputs by rendering it first, when its stack file is in this project.
+ */
+export async function renderStack(stack: string, opts: RenderOptions, seen: string[] = []): Promise<Rendered> {
+    const project = loadProjectFile(opts.dir);
+    const { values, written } = effectiveValues(readStackFile(opts.dir, project.name, stack), opts.overrides);
+    const stackOutputs: Record<string, StackOutputs[string]> = {};
+    const shared = sharedStackOf(values, project.name);
+    if (shared) stackOutputs[shared] = await sharedStackOutputs(stack, shared, opts, seen);
+    refuseWhatTheCliRefuses(project, stack, values);
+    const unset = unsetSecrets(values, project, stack, SECRET_PLACEHOLDER);
+    const { config, secretKeys } = withSecrets(toRuntimeConfig(project, values), {
+        ...unset.secrets,
+        ...(opts.secrets ?? {}),
+    });
+    const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
+    const run = { project: project.name, stack, config, secretKeys, stackOutputs };
+    const result = await runStack(opts, run, written, project);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
     return {

@@ -76,42 +76,29 @@ function validate(values: Values, project: string, stack: string): ConfigProblem
     return validateConfig(asRoot(values, project), {}, { project, stack }).problems;
 }
 
-/**
- * The stack file of a new tenant: the source stack's region, environment, image tag and app; the
- * source's cluster as a shared one; the tenant's own hosts and namespace; a database, cache and
- * DNS of its own where the source has them; no secrets. Refuses a name that is not a DNS-1123
- * label, a tenant that already exists, and a result that would not pass the config checks.
- */
-export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
-    const nameProblem = dnsLabelProblem(opts.name);
-    if (nameProblem) throw new ScaffoldError(`tenant name ${nameProblem}`);
-    const project = loadProjectFile(opts.dir);
-    const p = (key: string) => `${project.name}:${key}`;
-    const stack = `tenant-${opts.name}`;
-    const file = stackFilePath(opts.dir, stack);
+/** Refuses a tenant that already has a stack: a stack file of its name, or a stack of that tenant. */
+function refuseExistingTenant(opts: ScaffoldOptions, project: string, stack: string, file: string): void {
     if (fs.existsSync(file))
         throw new ScaffoldError(
             `tenant ${opts.name} already exists: ${stack} has a stack file; pick another name or edit that file`,
         );
-    const existing = stacksOfTenant(opts.dir, project.name, opts.name);
+    const existing = stacksOfTenant(opts.dir, project, opts.name);
     if (existing.length > 0)
         throw new ScaffoldError(
             `tenant ${opts.name} already exists in stack ${existing.join(", ")}; pick another name`,
         );
+}
 
-    const src = loadStackFile(opts.dir, project.name, opts.from) as Values;
-    const srcCluster = (src[p("cluster")] ?? {}) as Values;
-    const sharedStack =
-        srcCluster.mode === "shared"
-            ? srcCluster.sharedStack
-            : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
-    const srcIngress = src[p("ingress")] as Values | undefined;
+/**
+ * The tenant's ingress: its own hosts per entry of the source's, the internal basic auth as the
+ * source has it; and each source host mapped to the tenant's first host of that entry.
+ */
+function tenantIngress(tenant: string, from: string, srcIngress: Values | undefined) {
     if (!srcIngress?.public?.hosts?.length)
-        throw new ScaffoldError(`stack ${opts.from} has no ingress.public.hosts to derive the tenant's hosts from`);
-
+        throw new ScaffoldError(`stack ${from} has no ingress.public.hosts to derive the tenant's hosts from`);
     const hostMap = new Map<string, string>();
     const entry = (e: Values) => {
-        const hosts = tenantHosts(opts.name, e.hosts);
+        const hosts = tenantHosts(tenant, e.hosts);
         for (const h of e.hosts as string[]) hostMap.set(h, hosts[0]);
         return hosts;
     };
@@ -120,11 +107,17 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         ingress.internal = { hosts: entry(srcIngress.internal) };
         if (srcIngress.internal.basicAuth !== undefined) ingress.internal.basicAuth = srcIngress.internal.basicAuth;
     }
+    return { ingress, hostMap };
+}
+
+/** The tenant's `config:` values, keys fully qualified, taken from the source stack's. */
+function tenantValues(opts: ScaffoldOptions, project: string, src: Values, sharedStack: string): Values {
+    const p = (key: string) => `${project}:${key}`;
+    const { ingress, hostMap } = tenantIngress(opts.name, opts.from, src[p("ingress")] as Values | undefined);
     const app: Values = structuredClone(src[p("app")] ?? {});
     delete app.namespace;
     if (app.env) app.env = rewriteEnv(app.env, hostMap);
     const tenant = tenantSchema.parse({ name: opts.name });
-
     const values: Values = {
         "aws:region": src["aws:region"],
         [p("environment")]: src[p("environment")],
@@ -140,27 +133,24 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         if (src[p(key)] && Object.keys(src[p(key)]).length > 0) values[p(key)] = structuredClone(src[p(key)]);
     }
     values[p("tenant")] = tenant;
+    return values;
+}
 
-    const problems = validate(values, project.name, stack);
-    if (problems.length > 0) {
-        throw new ScaffoldError(
-            `the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`,
-        );
-    }
-
-    const secretCommands = [
-        ...((app.secretEnv ?? []) as string[]).map(
+/** The commands that set the secrets a tenant's stack file leaves out: the app's and the basic-auth passwords. */
+function secretCommandsFor(stack: string, project: string, values: Values): string[] {
+    const p = (key: string) => `${project}:${key}`;
+    return [
+        ...((values[p("app")].secretEnv ?? []) as string[]).map(
             (n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`,
         ),
         ...((values[p("staging")]?.basicAuth?.users ?? []) as string[]).map(
             (u) => `pulumi config set --stack ${stack} --secret --path 'basicAuthPasswords.${u}' <password>`,
         ),
     ];
-    const header = [
-        `Tenant ${opts.name}: the app of stack ${opts.from}, in its own namespace on the cluster of ${sharedStack}.`,
-        `Written by: npm run tenant -- new ${opts.name} --from ${opts.from}. Set its secrets with:`,
-        ...secretCommands.map((c) => `  ${c}`),
-    ];
+}
+
+/** The stack file's text: the values under `config:`, with the header as its opening comment. */
+function stackFileText(values: Values, header: readonly string[]): string {
     const doc = new YAML.Document({ config: values });
     // Lists of plain values on one line, as the other stack files write them.
     YAML.visit(doc, {
@@ -173,5 +163,40 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
         },
     });
     doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
-    return { stack, file, text: doc.toString({ lineWidth: 0 }), values, secretCommands, sharedStack };
+    return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * The stack file of a new tenant: the source stack's region, environment, image tag and app; the
+ * source's cluster as a shared one; the tenant's own hosts and namespace; a database, cache and
+ * DNS of its own where the source has them; no secrets. Refuses a name that is not a DNS-1123
+ * label, a tenant that already exists, and a result that would not pass the config checks.
+ */
+export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
+    const nameProblem = dnsLabelProblem(opts.name);
+    if (nameProblem) throw new ScaffoldError(`tenant name ${nameProblem}`);
+    const project = loadProjectFile(opts.dir);
+    const stack = `tenant-${opts.name}`;
+    const file = stackFilePath(opts.dir, stack);
+    refuseExistingTenant(opts, project.name, stack, file);
+    const src = loadStackFile(opts.dir, project.name, opts.from) as Values;
+    const srcCluster = (src[`${project.name}:cluster`] ?? {}) as Values;
+    const sharedStack =
+        srcCluster.mode === "shared"
+            ? srcCluster.sharedStack
+            : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
+    const values = tenantValues(opts, project.name, src, sharedStack);
+    const problems = validate(values, project.name, stack);
+    if (problems.length > 0) {
+        throw new ScaffoldError(
+            `the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`,
+        );
+    }
+    const secretCommands = secretCommandsFor(stack, project.name, values);
+    const header = [
+        `Tenant ${opts.name}: the app of stack ${opts.from}, in its own namespace on the cluster of ${sharedStack}.`,
+        `Written by: npm run tenant -- new ${opts.name} --from ${opts.from}. Set its secrets with:`,
+        ...secretCommands.map((c) => `  ${c}`),
+    ];
+    return { stack, file, text: stackFileText(values, header), values, secretCommands, sharedStack };
 }

@@ -67,34 +67,68 @@ async function deployTag(
         if (current !== undefined) await stack.setImageTag(current);
     };
     io.stdout(`Previewing stack ${stack.name}: image tag ${current ?? "(unset)"} -> ${tag}\n`);
-    let report: GuardReport;
-    try {
-        const steps = await stack.preview();
-        report = checkDeployPreview(steps, current, tag);
-        io.stdout(`\nChanges: ${changeSummary(steps)}\n`);
-    } catch (err) {
-        await restore();
-        io.stderr(`deploy: the preview failed, nothing was changed:\n${(err as Error).message}\n`);
-        return EXIT.failed;
-    }
+    const report = await previewReport(stack, current, tag, io, restore);
+    if (!report) return EXIT.failed;
     printPlan(report, io);
-    if (report.others.length > 0) {
-        if (!args.allowInfraChanges) {
-            await restore();
-            io.stderr(
-                `\ndeploy: stopped: besides the image tag, this update would change:\n${describeOtherChanges(report.others)}\n`,
-            );
-            io.stderr(
-                "A deploy never changes infrastructure by surprise. Review the change with `pulumi preview`, apply it with `pulumi up`, or pass --allow-infra-changes to deploy it together with the tag.\n",
-            );
-            return EXIT.refused;
-        }
-        io.stdout(`\nAlso changing (--allow-infra-changes):\n${describeOtherChanges(report.others)}\n`);
-    }
+    if (!(await infraChangesAllowed(report, args, io, restore))) return EXIT.refused;
     if (!(await confirmed(stack.name, tag, args, io))) {
         await restore();
         return EXIT.refused;
     }
+    return update(stack, current, tag, report, io, restore);
+}
+
+/** The preview, judged by the deploy's guard; undefined (and the tag restored) when it failed. */
+async function previewReport(
+    stack: DeployStack,
+    current: string | undefined,
+    tag: string,
+    io: DeployIo,
+    restore: () => Promise<void>,
+): Promise<GuardReport | undefined> {
+    try {
+        const steps = await stack.preview();
+        const report = checkDeployPreview(steps, current, tag);
+        io.stdout(`\nChanges: ${changeSummary(steps)}\n`);
+        return report;
+    } catch (err) {
+        await restore();
+        io.stderr(`deploy: the preview failed, nothing was changed:\n${(err as Error).message}\n`);
+        return undefined;
+    }
+}
+
+/** Whether the update may go on: it changes nothing besides the tag, or --allow-infra-changes says so. */
+async function infraChangesAllowed(
+    report: GuardReport,
+    args: DeployArgs,
+    io: DeployIo,
+    restore: () => Promise<void>,
+): Promise<boolean> {
+    if (report.others.length === 0) return true;
+    if (args.allowInfraChanges) {
+        io.stdout(`\nAlso changing (--allow-infra-changes):\n${describeOtherChanges(report.others)}\n`);
+        return true;
+    }
+    await restore();
+    io.stderr(
+        `\ndeploy: stopped: besides the image tag, this update would change:\n${describeOtherChanges(report.others)}\n`,
+    );
+    io.stderr(
+        "A deploy never changes infrastructure by surprise. Review the change with `pulumi preview`, apply it with `pulumi up`, or pass --allow-infra-changes to deploy it together with the tag.\n",
+    );
+    return false;
+}
+
+/** The update itself, streamed line by line; reports what rolled, or restores the tag and says what failed. */
+async function update(
+    stack: DeployStack,
+    current: string | undefined,
+    tag: string,
+    report: GuardReport,
+    io: DeployIo,
+    restore: () => Promise<void>,
+): Promise<number> {
     io.stdout(`\nUpdating stack ${stack.name}...\n`);
     const lines = lineWriter(io.stdout);
     let outcome: UpOutcome;
