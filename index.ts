@@ -41,15 +41,14 @@ async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | 
         return new Platform(clusterName, {
             clusterName,
             region: cfg.region,
-            // The config checks guarantee network and version in create mode.
-            network: cfg.network!,
-            cluster: { ...cfg.cluster, version: cfg.cluster.version! },
-            nodeGroups: cfg.nodeGroups,
+            network: cfg.cluster.network,
+            cluster: cfg.cluster,
+            nodeGroups: cfg.cluster.nodeGroups,
             ingress: withDefaultCertificate(cfg.ingress, certificate?.arn),
             tags,
         }).access;
     return sharedClusterAccess("cluster", {
-        sharedStack: cfg.cluster.sharedStack!,
+        sharedStack: cfg.cluster.sharedStack,
         internal: cfg.ingress.internal !== undefined,
         workloads: workloadPlacements(cfg.app),
     });

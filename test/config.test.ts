@@ -371,7 +371,7 @@ describe("a valid config is read once into one typed, frozen object", () => {
         expect(cfg.app.workers[0].shutdownTimeoutSeconds).toBe(25);
         expect(cfg.app.cron[0].startingDeadlineSeconds).toBe(300);
         expect(cfg.ingress.public.nodePorts).toEqual({ http: 30080, https: 30443, healthCheck: 30090 });
-        expect(cfg.cluster.adminRoleArns).toEqual([]);
+        expect(cfg.cluster).toMatchObject({ mode: "create", adminRoleArns: [] });
         expect(cfg.canary).toBeUndefined();
         expect(cfg.tenant).toBeUndefined();
         expect(cfg.region).toBe("eu-central-1");

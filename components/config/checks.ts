@@ -153,37 +153,51 @@ function externalServicesChecks(cfg: RootConfig): ConfigProblem[] {
 }
 
 function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
-    const c = cfg.cluster;
-    if (c.mode === "external") return externalClusterChecks(cfg, secrets);
+    if (cfg.cluster.mode === "external") return externalClusterChecks(cfg, secrets);
+    return [
+        ...notExternalChecks(cfg, secrets),
+        ...(cfg.cluster.mode === "shared" ? sharedClusterChecks(cfg) : createClusterChecks(cfg)),
+    ];
+}
+
+/** The keys of a cluster managed elsewhere, set on a cluster this project creates or shares. */
+function notExternalChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const key of EXTERNAL_ONLY)
-        if (c[key] !== undefined) problems.push(at(`cluster.${key}`, "is only used with mode: external; remove it"));
+        if (cfg.cluster[key] !== undefined)
+            problems.push(at(`cluster.${key}`, "is only used with mode: external; remove it"));
     if (secrets.kubeconfig)
         problems.push({
             path: "capstan:kubeconfig",
             message: "is only used with cluster mode external; remove it with: pulumi config rm kubeconfig",
         });
-    if (c.mode === "shared") {
-        if (!c.sharedStack)
-            problems.push(
-                at(
-                    "cluster.sharedStack",
-                    "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod",
-                ),
-            );
-        if (cfg.network)
-            problems.push(
-                at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"),
-            );
-        if (cfg.nodeGroups.length > 0)
-            problems.push(
-                at(
-                    "nodeGroups",
-                    "are set but mode is shared: node groups belong to the cluster's own stack; remove them",
-                ),
-            );
-        return problems;
-    }
+    return problems;
+}
+
+function sharedClusterChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (!cfg.cluster.sharedStack)
+        problems.push(
+            at(
+                "cluster.sharedStack",
+                "is required with mode: shared; name the stack that owns the cluster, e.g. acme/capstan/prod",
+            ),
+        );
+    if (cfg.network)
+        problems.push(
+            at("network", "is set but mode is shared: the network belongs to the cluster's own stack; remove it"),
+        );
+    if (cfg.nodeGroups.length > 0)
+        problems.push(
+            at("nodeGroups", "are set but mode is shared: node groups belong to the cluster's own stack; remove them"),
+        );
+    return problems;
+}
+
+/** What a cluster this stack creates needs: a version, an API endpoint that is not open to all, certificates, a network and nodes. */
+function createClusterChecks(cfg: RootConfig): ConfigProblem[] {
+    const c = cfg.cluster;
+    const problems: ConfigProblem[] = [];
     if (c.sharedStack)
         problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it or set mode: shared"));
     if (!c.version) problems.push(at("cluster.version", 'is required with mode: create, e.g. "1.34"'));
@@ -198,6 +212,20 @@ function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
             );
         }
     });
+    problems.push(...tlsCertificateChecks(cfg));
+    if (!cfg.network) {
+        problems.push(at("network", "is required with cluster mode create: set cidrBlock and availabilityZones"));
+    } else {
+        problems.push(...networkChecks(cfg, cfg.network));
+    }
+    if (cfg.nodeGroups.length === 0)
+        problems.push(at("nodeGroups", "needs at least one node group with cluster mode create"));
+    return problems;
+}
+
+/** The load balancers of a created cluster terminate TLS, so each entry needs a certificate. */
+function tlsCertificateChecks(cfg: RootConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     for (const [cls, entry] of [
         ["public", cfg.ingress.public],
         ["internal", cfg.ingress.internal],
@@ -211,13 +239,6 @@ function clusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
             );
         }
     }
-    if (!cfg.network) {
-        problems.push(at("network", "is required with cluster mode create: set cidrBlock and availabilityZones"));
-    } else {
-        problems.push(...networkChecks(cfg, cfg.network));
-    }
-    if (cfg.nodeGroups.length === 0)
-        problems.push(at("nodeGroups", "needs at least one node group with cluster mode create"));
     return problems;
 }
 

@@ -5,11 +5,23 @@ import type { StackName } from "./nameChecks";
 import { appNamespace } from "./names";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
-import { CONFIG_KEYS, type ConfigKey, type RootConfig, rootSchema } from "./schema";
+import {
+    CONFIG_KEYS,
+    type ConfigKey,
+    type LoadedClusterConfig,
+    loadedClusterSchema,
+    type RootConfig,
+    rootSchema,
+} from "./schema";
 
 /** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
 export type CapstanConfig = Readonly<
-    RootConfig & {
+    Omit<RootConfig, "cluster" | "network" | "nodeGroups"> & {
+        /**
+         * The cluster, one member per `cluster.mode`: narrow on `mode` to read a mode's keys. The
+         * `create` member also holds `capstan:network` and `capstan:nodeGroups`.
+         */
+        cluster: LoadedClusterConfig;
         /** The Pulumi project and stack, for naming and tags. */
         project: string;
         stack: string;
@@ -289,9 +301,11 @@ export function loadConfig(): CapstanConfig {
     );
     problems.push(...validated.problems);
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
-    const cfg = validated.config;
-    const { namespace } = appNamespace(cfg);
-    const frozen = deepFreeze({ ...cfg, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
+    const { network, nodeGroups, ...cfg } = validated.config;
+    const { namespace } = appNamespace(validated.config);
+    // The checks have passed, so the cluster parses as its mode's member; a failure here is a bug in checks.ts.
+    const cluster = loadedClusterSchema.parse({ ...cfg.cluster, network, nodeGroups });
+    const frozen = deepFreeze({ ...cfg, cluster, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
     return Object.freeze({
         ...frozen,
         secrets: {

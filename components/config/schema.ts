@@ -45,60 +45,66 @@ export const networkSchema = z.strictObject({
     natGateways: z.enum(["perZone", "single"]).default("perZone"),
 });
 
-export const clusterSchema = z
-    .strictObject({
-        /**
-         * `create`: this stack owns network, cluster and node groups. `shared`: it runs on another
-         * stack's cluster. `external`: it runs on a cluster managed elsewhere (Terraform, eksctl, a
-         * local cluster), reached through a kubeconfig context or the secret `capstan:kubeconfig`.
-         */
-        mode: z.enum(["create", "shared", "external"]).default("create"),
-        /** `external`: the kubeconfig context to use (of $KUBECONFIG, or ~/.kube/config). */
-        context: z.string().min(1).optional(),
-        /** `external`: the IngressClass names of the cluster's NGINX Ingress Controllers. @default public, internal */
-        ingressClasses: z.strictObject({ public: label(), internal: label().optional() }).optional(),
-        /** `external`: the namespace of the cluster's ingress controllers. @default nginx-ingress */
-        ingressNamespace: label().optional(),
-        /** `external`: the cluster's IAM OIDC provider; the app's AWS data (bucket, queues, IRSA role) is created only when it is given. */
-        oidcProviderArn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, {
-                message: "must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer>",
-            })
-            .optional(),
-        /** `org/project/stack` of the stack that owns the cluster, for `mode: shared`. */
-        sharedStack: z
-            .string()
-            .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-                message: "must be a fully qualified stack name, org/project/stack",
-            })
-            .optional(),
-        /** Kubernetes minor version, e.g. "1.34". */
-        version: z
-            .string()
-            .regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' })
-            .optional(),
-        /** The EKS AMI release of the nodes, e.g. "v20260930". @default the release pinned for `version` in components/platform/versions.ts */
-        amiRelease: z
-            .string()
-            .regex(/^v\d{8}$/, { message: 'must be an EKS AMI release such as "v20260930"' })
-            .optional(),
-        /** Networks allowed to reach the public API endpoint. Empty: the endpoint is private only. @default [] */
-        publicAccessCidrs: z.array(cidr).default([]),
-        /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */
-        addons: z
-            .strictObject({
-                vpcCni: addonVersion.optional(),
-                coreDns: addonVersion.optional(),
-                kubeProxy: addonVersion.optional(),
-            })
-            .default({}),
-        /** IAM principals (role ARNs) given cluster-admin through EKS access entries. @default [] */
-        adminRoleArns: z
-            .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" }))
-            .default([]),
-    })
-    .default({ mode: "create", publicAccessCidrs: [], addons: {}, adminRoleArns: [] });
+/** The `cluster` key as written: one flat map, so that a key of another mode gets its own message in checks.ts. */
+const clusterFields = z.strictObject({
+    /**
+     * `create`: this stack owns network, cluster and node groups. `shared`: it runs on another
+     * stack's cluster. `external`: it runs on a cluster managed elsewhere (Terraform, eksctl, a
+     * local cluster), reached through a kubeconfig context or the secret `capstan:kubeconfig`.
+     */
+    mode: z.enum(["create", "shared", "external"]).default("create"),
+    /** `external`: the kubeconfig context to use (of $KUBECONFIG, or ~/.kube/config). */
+    context: z.string().min(1).optional(),
+    /** `external`: the IngressClass names of the cluster's NGINX Ingress Controllers. @default public, internal */
+    ingressClasses: z.strictObject({ public: label(), internal: label().optional() }).optional(),
+    /** `external`: the namespace of the cluster's ingress controllers. @default nginx-ingress */
+    ingressNamespace: label().optional(),
+    /** `external`: the cluster's IAM OIDC provider; the app's AWS data (bucket, queues, IRSA role) is created only when it is given. */
+    oidcProviderArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, {
+            message: "must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer>",
+        })
+        .optional(),
+    /** `org/project/stack` of the stack that owns the cluster, for `mode: shared`. */
+    sharedStack: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+            message: "must be a fully qualified stack name, org/project/stack",
+        })
+        .optional(),
+    /** Kubernetes minor version, e.g. "1.34". */
+    version: z
+        .string()
+        .regex(/^1\.\d{2}$/, { message: 'must be a Kubernetes minor version such as "1.34" (quote it in YAML)' })
+        .optional(),
+    /** The EKS AMI release of the nodes, e.g. "v20260930". @default the release pinned for `version` in components/platform/versions.ts */
+    amiRelease: z
+        .string()
+        .regex(/^v\d{8}$/, { message: 'must be an EKS AMI release such as "v20260930"' })
+        .optional(),
+    /** Networks allowed to reach the public API endpoint. Empty: the endpoint is private only. @default [] */
+    publicAccessCidrs: z.array(cidr).default([]),
+    /** EKS add-on versions; an omitted one gets EKS's default for the cluster version. */
+    addons: z
+        .strictObject({
+            vpcCni: addonVersion.optional(),
+            coreDns: addonVersion.optional(),
+            kubeProxy: addonVersion.optional(),
+        })
+        .default({}),
+    /** IAM principals (role ARNs) given cluster-admin through EKS access entries. @default [] */
+    adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" }))
+        .default([]),
+});
+
+export const clusterSchema = clusterFields.default({
+    mode: "create",
+    publicAccessCidrs: [],
+    addons: {},
+    adminRoleArns: [],
+});
 
 export const nodeGroupSchema = z.strictObject({
     name: label(),
@@ -458,9 +464,34 @@ export const rootSchema = z.strictObject({
     dns: dnsSchema.optional(),
 });
 
+/**
+ * The cluster as the program reads it once the config checks have passed: one member per mode,
+ * each carrying only the keys of its mode, and with what that mode needs required. Create mode
+ * also carries the network and node groups, which exist only there. Members strip the keys of
+ * other modes rather than reject them: checks.ts has already reported those with their own fix.
+ */
+export const loadedClusterSchema = z.discriminatedUnion("mode", [
+    z.object({
+        ...clusterFields.pick({ amiRelease: true, publicAccessCidrs: true, addons: true, adminRoleArns: true }).shape,
+        mode: z.literal("create"),
+        version: clusterFields.shape.version.unwrap(),
+        network: networkSchema,
+        nodeGroups: z.array(nodeGroupSchema).min(1),
+    }),
+    z.object({ mode: z.literal("shared"), sharedStack: clusterFields.shape.sharedStack.unwrap() }),
+    z.object({
+        ...clusterFields.pick({ context: true, ingressClasses: true, ingressNamespace: true, oidcProviderArn: true })
+            .shape,
+        mode: z.literal("external"),
+    }),
+]);
+
 export type RootConfig = z.infer<typeof rootSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type LoadedClusterConfig = z.infer<typeof loadedClusterSchema>;
+/** The cluster of a stack that creates it: its version, network and node groups. */
+export type CreatedClusterConfig = Extract<LoadedClusterConfig, { mode: "create" }>;
 export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
 export type IngressConfig = z.infer<typeof ingressSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
