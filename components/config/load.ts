@@ -259,9 +259,7 @@ export function validateConfig(
             parts[key] = parsed.data;
             continue;
         }
-        problems.push(
-            ...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] } as z.core.$ZodIssue)),
-        );
+        problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] })));
         // The rest of the key still gets its cross-field checks.
         const partial = salvage(key, schema, raw[key], parsed.error.issues);
         if (partial) {

@@ -163,7 +163,7 @@ function printPlan(report: GuardReport, io: DeployIo): void {
     }
     io.stdout("Workloads that will roll:\n");
     for (const r of report.rolls) {
-        const images = r.changes.map((c) => (c.to === undefined ? c.path : `${String(c.from)} -> ${String(c.to)}`));
+        const images = r.changes.map((c) => (c.to === undefined ? c.path : `${shown(c.from)} -> ${shown(c.to)}`));
         io.stdout(`  ${r.step.type.split(":").pop()} ${r.name}${images.length ? `: ${images.join(", ")}` : ""}\n`);
     }
 }
@@ -198,4 +198,9 @@ function printFailure(
         `The previous version${current ? ` (${current})` : ""} is still serving: ${migration ? "the migration failed, so no workload was rolled" : "a rollout that does not become ready keeps the old pods (maxUnavailable: 0)"}.\n`,
     );
     io.stderr(`The stack file is back at ${current ?? "its previous tag"}; fix the cause and deploy again.\n`);
+}
+
+/** An image value as the preview reported it: a tag as written, anything else as JSON. */
+function shown(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
 }
