@@ -160,6 +160,7 @@ describe("the web pods", () => {
         expect(webArgs(args, base).routes).toEqual({
             hosts: args.hosts,
             ingressClasses: args.ingressClasses,
+            offloadedListener: "tls-offloaded",
             policies: { internal: ["basic-auth"] },
             canary: undefined,
         });
