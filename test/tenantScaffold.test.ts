@@ -127,6 +127,16 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         expect(fs.existsSync(path.join(dir, "Pulumi.tenant-acme.yaml"))).toBe(false);
     });
 
+    it("refuses a source on a shared cluster that does not name the cluster's owner", () => {
+        const dir = scratch();
+        const file = path.join(dir, "Pulumi.tenant-acme.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^ +sharedStack: .*\n/m, ""));
+        const { code, stderr } = run(dir, ["new", "globex", "--from", "tenant-acme"]);
+        expect(code).toBe(1);
+        expect(stderr).toContain("stack tenant-acme has cluster.mode shared but no cluster.sharedStack");
+        expect(fs.existsSync(path.join(dir, "Pulumi.tenant-globex.yaml"))).toBe(false);
+    });
+
     it("refuses a name that would make the namespace too long, naming the key", () => {
         const dir = scratch();
         const { code, stderr } = run(dir, ["new", "t".repeat(60), "--from", "prod"]);

@@ -32,12 +32,31 @@ export interface MockContext {
     readonly region: string;
 }
 
-type StateFn = (
-    name: string,
-    inputs: Record<string, any>,
-    ctx: MockContext,
-    physical: string,
-) => Record<string, unknown>;
+/** A resource's inputs as the engine passes them: untyped, so each value is narrowed where it is read. */
+export type Inputs = Record<string, unknown>;
+
+type StateFn = (name: string, inputs: Inputs, ctx: MockContext, physical: string) => Record<string, unknown>;
+
+/** An object input, or none: what a spread of an optional object input reads. */
+function asRecord(value: unknown): Record<string, unknown> {
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** A list input, or none. */
+function asList(value: unknown): unknown[] {
+    return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
+/**
+ * An input as a template literal prints it, or `fallback` when it is unset. Names, ids and ports are
+ * text or numbers; anything else prints as its kind, never its content (it may be a wrapped secret).
+ */
+function printed(value: unknown, fallback?: string): string {
+    const v = value ?? fallback;
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean" || v === undefined || v === null) return String(v);
+    return Object.prototype.toString.call(v);
+}
 
 const arn = (ctx: MockContext, service: string, resource: string) =>
     `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
@@ -45,7 +64,7 @@ const arn = (ctx: MockContext, service: string, resource: string) =>
 /** Outputs of the stack's database, cache, certificate and records: endpoints as AWS spells them. */
 const DATA_STATE: Record<string, StateFn> = {
     "aws:rds/cluster:Cluster": (name, inputs, ctx) => {
-        const id = inputs.clusterIdentifier ?? `${name}-cluster`;
+        const id = printed(inputs.clusterIdentifier, `${name}-cluster`);
         return {
             arn: arn(ctx, "rds", `cluster:${id}`),
             endpoint: `${id}.cluster-${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`,
@@ -53,23 +72,23 @@ const DATA_STATE: Record<string, StateFn> = {
         };
     },
     "aws:rds/clusterInstance:ClusterInstance": (name, inputs, ctx) => {
-        const id = inputs.identifier ?? name;
+        const id = printed(inputs.identifier, name);
         return {
             arn: arn(ctx, "rds", `db:${id}`),
             endpoint: `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`,
         };
     },
     "aws:rds/instance:Instance": (name, inputs, ctx) => {
-        const id = inputs.identifier ?? name;
+        const id = printed(inputs.identifier, name);
         const address = `${id}.${shortHash(name, 12)}.${ctx.region}.rds.amazonaws.com`;
-        return { arn: arn(ctx, "rds", `db:${id}`), address, endpoint: `${address}:${inputs.port}` };
+        return { arn: arn(ctx, "rds", `db:${id}`), address, endpoint: `${address}:${printed(inputs.port)}` };
     },
     "aws:rds/subnetGroup:SubnetGroup": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical }),
     "aws:elasticache/subnetGroup:SubnetGroup": (_n, inputs, _c, physical) => ({ name: inputs.name ?? physical }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, ctx) => {
-        const host = `${inputs.replicationGroupId}.${shortHash(name, 6)}.${ctx.region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;
+        const host = `${printed(inputs.replicationGroupId)}.${shortHash(name, 6)}.${ctx.region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;
         return {
-            arn: arn(ctx, "elasticache", `replicationgroup:${inputs.replicationGroupId}`),
+            arn: arn(ctx, "elasticache", `replicationgroup:${printed(inputs.replicationGroupId)}`),
             primaryEndpointAddress: `master.${host}`,
             readerEndpointAddress: `replica.${host}`,
         };
@@ -80,14 +99,12 @@ const DATA_STATE: Record<string, StateFn> = {
             "acm",
             `certificate/${shortHash(name, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`,
         ),
-        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
-            (domainName: string) => ({
-                domainName,
-                resourceRecordName: `_${shortHash([domainName, "name"], 32)}.${domainName}.`,
-                resourceRecordType: "CNAME",
-                resourceRecordValue: `_${shortHash([domainName, "value"], 32)}.acm-validations.aws.`,
-            }),
-        ),
+        domainValidationOptions: [inputs.domainName, ...asList(inputs.subjectAlternativeNames)].map((domainName) => ({
+            domainName,
+            resourceRecordName: `_${shortHash([domainName, "name"], 32)}.${printed(domainName)}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${shortHash([domainName, "value"], 32)}.acm-validations.aws.`,
+        })),
     }),
     "aws:route53/record:Record": (_n, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
     // Generated secrets: a fixed, recognisable value, so that a test can prove it never reaches a rendered file.
@@ -102,30 +119,30 @@ const AWS_STATE: Record<string, StateFn> = {
         const id = shortHash([name, inputs.version], 32).toUpperCase();
         return {
             name: inputs.name ?? physical,
-            arn: arn(ctx, "eks", `cluster/${inputs.name ?? physical}`),
+            arn: arn(ctx, "eks", `cluster/${printed(inputs.name, physical)}`),
             endpoint: `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`,
             certificateAuthority: { data: Buffer.from(`mock-ca-${name}`).toString("base64") },
             identities: [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${id}` }] }],
             vpcConfig: {
-                ...(inputs.vpcConfig ?? {}),
+                ...asRecord(inputs.vpcConfig),
                 clusterSecurityGroupId: `sg-${shortHash([name, "cluster-sg"], 17)}`,
             },
         };
     },
     "aws:iam/role:Role": (_n, inputs, _c, physical) => ({
         name: inputs.name ?? physical,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physical}`,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${printed(inputs.name, physical)}`,
     }),
     "aws:iam/policy:Policy": (_n, inputs, _c, physical) => ({
         name: inputs.name ?? physical,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physical}`,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${printed(inputs.name, physical)}`,
     }),
     "aws:iam/instanceProfile:InstanceProfile": (_n, inputs, _c, physical) => ({
         name: inputs.name ?? physical,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physical}`,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${printed(inputs.name, physical)}`,
     }),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_n, inputs) => ({
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${printed(inputs.url, "").replace(/^https:\/\//, "")}`,
     }),
     "aws:kms/key:Key": (name, _i, ctx) => {
         const keyId = shortHash([name, "kms"], 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
@@ -133,16 +150,20 @@ const AWS_STATE: Record<string, StateFn> = {
     },
     "aws:lb/loadBalancer:LoadBalancer": (name, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
-        arn: arn(ctx, "elasticloadbalancing", `loadbalancer/net/${inputs.name ?? physical}/${shortHash(name, 16)}`),
-        dnsName: `${inputs.name ?? physical}-${shortHash(name, 16)}.elb.${ctx.region}.amazonaws.com`,
+        arn: arn(
+            ctx,
+            "elasticloadbalancing",
+            `loadbalancer/net/${printed(inputs.name, physical)}/${shortHash(name, 16)}`,
+        ),
+        dnsName: `${printed(inputs.name, physical)}-${shortHash(name, 16)}.elb.${ctx.region}.amazonaws.com`,
         zoneId: "Z3F0SRJ5LGBH90",
     }),
     "aws:lb/targetGroup:TargetGroup": (name, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
-        arn: arn(ctx, "elasticloadbalancing", `targetgroup/${inputs.name ?? physical}/${shortHash(name, 16)}`),
+        arn: arn(ctx, "elasticloadbalancing", `targetgroup/${printed(inputs.name, physical)}/${shortHash(name, 16)}`),
     }),
     "aws:sqs/queue:Queue": (_n, inputs, ctx, physical) => {
-        const queue = inputs.name ?? physical;
+        const queue = printed(inputs.name, physical);
         return {
             name: queue,
             arn: arn(ctx, "sqs", queue),
@@ -151,11 +172,11 @@ const AWS_STATE: Record<string, StateFn> = {
     },
     "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({
         bucket: inputs.bucket ?? physical,
-        arn: `arn:aws:s3:::${inputs.bucket ?? physical}`,
+        arn: `arn:aws:s3:::${printed(inputs.bucket, physical)}`,
     }),
     "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({
         bucket: inputs.bucket ?? physical,
-        arn: `arn:aws:s3:::${inputs.bucket ?? physical}`,
+        arn: `arn:aws:s3:::${printed(inputs.bucket, physical)}`,
     }),
     "aws:ec2/launchTemplate:LaunchTemplate": (_n, inputs, _c, physical) => ({
         name: inputs.name ?? physical,
@@ -168,14 +189,14 @@ const AWS_STATE: Record<string, StateFn> = {
     ...DATA_STATE,
     "aws:cloudwatch/eventRule:EventRule": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
-        arn: arn(ctx, "events", `rule/${inputs.name ?? physical}`),
+        arn: arn(ctx, "events", `rule/${printed(inputs.name, physical)}`),
     }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
         arn: arn(
             ctx,
             "autoscaling",
-            `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${inputs.name ?? physical}`,
+            `autoScalingGroup:${shortHash(physical, 8)}:autoScalingGroupName/${printed(inputs.name, physical)}`,
         ),
     }),
 };
@@ -211,8 +232,8 @@ function withoutName(metadata: Record<string, unknown> | undefined) {
  * the object's content, so a ConfigMap or Secret with new data gets a new name, as it would when
  * the provider replaces it.
  */
-export function kubernetesName(name: string, inputs: Record<string, any>): string {
-    return `${name}-${shortHash(withoutSecrets({ ...inputs, metadata: withoutName(inputs.metadata) }))}`;
+export function kubernetesName(name: string, inputs: Inputs): string {
+    return `${name}-${shortHash(withoutSecrets({ ...inputs, metadata: withoutName(asRecord(inputs.metadata)) }))}`;
 }
 
 /**
@@ -233,16 +254,18 @@ export interface MockResult {
     readonly state: Record<string, unknown>;
 }
 
-export function mockState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): MockResult {
+export function mockState(type: string, name: string, inputs: Inputs, ctx: MockContext): MockResult {
     if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/") && inputs.kind !== undefined) {
-        const metadata = { ...(inputs.metadata ?? {}) };
+        const metadata = { ...asRecord(inputs.metadata) };
         metadata.name ??= kubernetesName(name, inputs);
-        const id = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : String(metadata.name);
+        const id = metadata.namespace
+            ? `${printed(metadata.namespace)}/${printed(metadata.name)}`
+            : printed(metadata.name);
         return { id, state: { ...inputs, metadata } };
     }
     if (type.startsWith("kubernetes:helm.sh/")) {
         return {
-            id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`,
+            id: `${printed(inputs.namespace, "default")}/${printed(inputs.name, name)}`,
             state: { ...inputs, name: inputs.name ?? name, status: { status: "deployed" } },
         };
     }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import YAML from "yaml";
-import { dnsLabelProblem, tenantSchema, validateConfig, type ConfigProblem } from "../../components/config";
+import { dnsLabelProblem, tenantSchema, validateConfig } from "../../components/config";
 import { resolvePlain } from "./cliYaml";
 import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "./stackfile";
 
@@ -36,7 +36,19 @@ export interface Scaffold {
     readonly sharedStack: string;
 }
 
-type Values = Record<string, any>;
+/** Stack file values: YAML as read, narrowed where the scaffold reads into them. */
+type Values = Record<string, unknown>;
+
+/** A mapping of the stack file, or undefined when the value is not one. */
+function mapping(value: unknown): Values | undefined {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Values) : undefined;
+}
+
+/** The source's section `key` when it sets anything, copied so the tenant's edits stay its own. */
+function section(src: Values, key: string): Values | undefined {
+    const value = mapping(src[key]);
+    return value && Object.keys(value).length > 0 ? structuredClone(value) : undefined;
+}
 
 /** `<tenant>.<domain>` for each host, where the domain is the host without its first label. */
 export function tenantHosts(tenant: string, hosts: readonly string[]): string[] {
@@ -56,9 +68,7 @@ function rewriteEnv(env: Record<string, unknown>, hostMap: ReadonlyMap<string, s
 
 /** Stacks of the project whose `capstan:tenant.name` is `name`. */
 function stacksOfTenant(dir: string, project: string, name: string): string[] {
-    return listStacks(dir).filter(
-        (s) => (loadStackFile(dir, project, s)[`${project}:tenant`] as { name?: unknown } | undefined)?.name === name,
-    );
+    return listStacks(dir).filter((s) => mapping(loadStackFile(dir, project, s)[`${project}:tenant`])?.name === name);
 }
 
 /** The stack file's values in the shape the schema reads. */
@@ -72,8 +82,8 @@ function asRoot(values: Values, project: string): Record<string, unknown> {
  * Every problem of the generated config, as loadConfig would report it. Its secrets are not set
  * yet (the scaffold prints the commands), so the checks that need their names are left out.
  */
-function validate(values: Values, project: string, stack: string): ConfigProblem[] {
-    return validateConfig(asRoot(values, project), {}, { project, stack }).problems;
+function validate(values: Values, project: string, stack: string): ReturnType<typeof validateConfig> {
+    return validateConfig(asRoot(values, project), {}, { project, stack });
 }
 
 /** Refuses a tenant that already has a stack: a stack file of its name, or a stack of that tenant. */
@@ -93,19 +103,25 @@ function refuseExistingTenant(opts: ScaffoldOptions, project: string, stack: str
  * The tenant's ingress: its own hosts per entry of the source's, the internal basic auth as the
  * source has it; and each source host mapped to the tenant's first host of that entry.
  */
-function tenantIngress(tenant: string, from: string, srcIngress: Values | undefined) {
-    if (!srcIngress?.public?.hosts?.length)
+function tenantIngress(tenant: string, from: string, srcIngress: unknown) {
+    const pub = mapping(mapping(srcIngress)?.public);
+    if (!Array.isArray(pub?.hosts) || pub.hosts.length === 0)
         throw new ScaffoldError(`stack ${from} has no ingress.public.hosts to derive the tenant's hosts from`);
     const hostMap = new Map<string, string>();
-    const entry = (e: Values) => {
-        const hosts = tenantHosts(tenant, e.hosts);
-        for (const h of e.hosts as string[]) hostMap.set(h, hosts[0]);
+    const entry = (e: Values, key: string) => {
+        const srcHosts = e.hosts;
+        if (!Array.isArray(srcHosts) || !srcHosts.every((h) => typeof h === "string"))
+            throw new ScaffoldError(`stack ${from}: ingress.${key}.hosts must be a list of host names`);
+        const hosts = tenantHosts(tenant, srcHosts);
+        for (const h of srcHosts) hostMap.set(h, hosts[0]);
         return hosts;
     };
-    const ingress: Values = { public: { hosts: entry(srcIngress.public) } };
-    if (srcIngress.internal) {
-        ingress.internal = { hosts: entry(srcIngress.internal) };
-        if (srcIngress.internal.basicAuth !== undefined) ingress.internal.basicAuth = srcIngress.internal.basicAuth;
+    const ingress: Values = { public: { hosts: entry(pub, "public") } };
+    const internal = mapping(mapping(srcIngress)?.internal);
+    if (internal) {
+        const tenantInternal: Values = { hosts: entry(internal, "internal") };
+        if (internal.basicAuth !== undefined) tenantInternal.basicAuth = internal.basicAuth;
+        ingress.internal = tenantInternal;
     }
     return { ingress, hostMap };
 }
@@ -113,10 +129,11 @@ function tenantIngress(tenant: string, from: string, srcIngress: Values | undefi
 /** The tenant's `config:` values, keys fully qualified, taken from the source stack's. */
 function tenantValues(opts: ScaffoldOptions, project: string, src: Values, sharedStack: string): Values {
     const p = (key: string) => `${project}:${key}`;
-    const { ingress, hostMap } = tenantIngress(opts.name, opts.from, src[p("ingress")] as Values | undefined);
-    const app: Values = structuredClone(src[p("app")] ?? {});
+    const { ingress, hostMap } = tenantIngress(opts.name, opts.from, src[p("ingress")]);
+    const app = structuredClone(mapping(src[p("app")]) ?? {});
     delete app.namespace;
-    if (app.env) app.env = rewriteEnv(app.env, hostMap);
+    const env = mapping(app.env);
+    if (env) app.env = rewriteEnv(env, hostMap);
     const tenant = tenantSchema.parse({ name: opts.name });
     const values: Values = {
         "aws:region": src["aws:region"],
@@ -126,27 +143,40 @@ function tenantValues(opts: ScaffoldOptions, project: string, src: Values, share
         [p("ingress")]: ingress,
         [p("app")]: app,
     };
-    if (src[p("staging")] && Object.keys(src[p("staging")]).length > 0)
-        values[p("staging")] = structuredClone(src[p("staging")]);
+    const staging = section(src, p("staging"));
+    if (staging) values[p("staging")] = staging;
     // The tenant's own database, cache and DNS, sized like the source's; its identifiers and hosts are its own.
     for (const key of ["database", "cache", "dns"]) {
-        if (src[p(key)] && Object.keys(src[p(key)]).length > 0) values[p(key)] = structuredClone(src[p(key)]);
+        const own = section(src, p(key));
+        if (own) values[p(key)] = own;
     }
     values[p("tenant")] = tenant;
     return values;
 }
 
 /** The commands that set the secrets a tenant's stack file leaves out: the app's and the basic-auth passwords. */
-function secretCommandsFor(stack: string, project: string, values: Values): string[] {
-    const p = (key: string) => `${project}:${key}`;
+function secretCommandsFor(
+    stack: string,
+    secretEnv: readonly string[],
+    basicAuthUsers: readonly string[] = [],
+): string[] {
     return [
-        ...((values[p("app")].secretEnv ?? []) as string[]).map(
-            (n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`,
-        ),
-        ...((values[p("staging")]?.basicAuth?.users ?? []) as string[]).map(
+        ...secretEnv.map((n) => `pulumi config set --stack ${stack} --secret --path 'appSecrets.${n}' <value>`),
+        ...basicAuthUsers.map(
             (u) => `pulumi config set --stack ${stack} --secret --path 'basicAuthPasswords.${u}' <password>`,
         ),
     ];
+}
+
+/** The stack that owns the cluster: the source's own owner when it runs on a shared cluster, else the source. */
+function ownerStack(opts: ScaffoldOptions, project: string, src: Values): string {
+    const cluster = mapping(src[`${project}:cluster`]);
+    if (cluster?.mode !== "shared") return `${opts.org ?? "organization"}/${project}/${opts.from}`;
+    if (typeof cluster.sharedStack !== "string")
+        throw new ScaffoldError(
+            `stack ${opts.from} has cluster.mode shared but no cluster.sharedStack; set it to the stack that owns the cluster`,
+        );
+    return cluster.sharedStack;
 }
 
 /** The stack file's text: the values under `config:`, with the header as its opening comment. */
@@ -179,20 +209,16 @@ export function scaffoldTenant(opts: ScaffoldOptions): Scaffold {
     const stack = `tenant-${opts.name}`;
     const file = stackFilePath(opts.dir, stack);
     refuseExistingTenant(opts, project.name, stack, file);
-    const src = loadStackFile(opts.dir, project.name, opts.from) as Values;
-    const srcCluster = (src[`${project.name}:cluster`] ?? {}) as Values;
-    const sharedStack =
-        srcCluster.mode === "shared"
-            ? srcCluster.sharedStack
-            : `${opts.org ?? "organization"}/${project.name}/${opts.from}`;
+    const src = loadStackFile(opts.dir, project.name, opts.from);
+    const sharedStack = ownerStack(opts, project.name, src);
     const values = tenantValues(opts, project.name, src, sharedStack);
-    const problems = validate(values, project.name, stack);
-    if (problems.length > 0) {
+    const { config, problems } = validate(values, project.name, stack);
+    if (!config) {
         throw new ScaffoldError(
             `the tenant's config would be invalid:\n${problems.map((q) => `  - ${q.path}: ${q.message}`).join("\n")}`,
         );
     }
-    const secretCommands = secretCommandsFor(stack, project.name, values);
+    const secretCommands = secretCommandsFor(stack, config.app.secretEnv, config.staging?.basicAuth?.users);
     const header = [
         `Tenant ${opts.name}: the app of stack ${opts.from}, in its own namespace on the cluster of ${sharedStack}.`,
         `Written by: npm run tenant -- new ${opts.name} --from ${opts.from}. Set its secrets with:`,
