@@ -61,7 +61,7 @@ export default tseslint.config(
     },
     {
         // Files whose long functions are not split yet; an entry goes when its file is.
-        files: ["components/config/checks.ts", "components/config/load.ts"],
+        files: ["components/config/load.ts"],
         rules: { "max-lines-per-function": "off" },
     },
     {
