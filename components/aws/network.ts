@@ -1,27 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { splitSubnets } from "../config/cidr";
+import { splitSubnets, type ZoneSubnets } from "../config/cidr";
+import { natIndexOfZone, natZones, subnetArgs, vpcArgs, type NetworkArgs } from "./networkArgs";
 
-export interface NetworkArgs {
-    /** The VPC's IPv4 block; every subnet is carved from it (see `splitSubnets`). */
-    readonly cidrBlock: string;
-    /** The zones to spread over; one public and one private subnet each. */
-    readonly availabilityZones: readonly string[];
-    /**
-     * `perZone`: a NAT gateway in every zone, each private subnet routing through its own zone's,
-     * so that losing one zone does not cut the others off the internet (ECR pulls, AWS APIs).
-     * `single`: one for the whole VPC, cheaper, for stacks that can live with that risk.
-     */
-    readonly natGateways: "perZone" | "single";
-    /**
-     * The EKS cluster name the subnets are tagged for (`kubernetes.io/cluster/<name>: shared`).
-     * The subnets also carry the role tags the load balancers look for:
-     * `kubernetes.io/role/elb` on public and `kubernetes.io/role/internal-elb` on private subnets.
-     */
-    readonly clusterName: string;
-    /** Tags of every resource. @default none */
-    readonly tags?: Record<string, string>;
-}
+export { clusterSubnetTag, natIndexOfZone, natZones, subnetArgs, vpcArgs, type NetworkArgs } from "./networkArgs";
 
 /**
  * The VPC: per zone a public subnet (internet gateway route, NAT gateway) and a private subnet
@@ -36,110 +18,12 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:Network", name, {}, opts);
-        const tags = args.tags ?? {};
-        const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
         const layout = splitSubnets(args.cidrBlock, args.availabilityZones);
 
-        const vpc = new aws.ec2.Vpc(
-            name,
-            {
-                cidrBlock: args.cidrBlock,
-                // EKS needs both: nodes register by private DNS name, and the endpoint resolves privately.
-                enableDnsHostnames: true,
-                enableDnsSupport: true,
-                tags: { ...tags, Name: name },
-            },
-            { parent: this },
-        );
-        const igw = new aws.ec2.InternetGateway(
-            `${name}-igw`,
-            { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } },
-            { parent: vpc },
-        );
-        const publicRoutes = new aws.ec2.RouteTable(
-            `${name}-public`,
-            {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-                tags: { ...tags, Name: `${name}-public` },
-            },
-            { parent: vpc },
-        );
-
-        const publicSubnets = layout.map((l) => {
-            const subnet = new aws.ec2.Subnet(
-                `${name}-public-${l.zone}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock: l.public,
-                    availabilityZone: l.zone,
-                    // Nothing launched here needs a public address by default: NAT and NLB bring their own.
-                    mapPublicIpOnLaunch: false,
-                    tags: { ...tags, ...clusterTag, Name: `${name}-public-${l.zone}`, "kubernetes.io/role/elb": "1" },
-                },
-                { parent: vpc },
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-public-${l.zone}`,
-                { subnetId: subnet.id, routeTableId: publicRoutes.id },
-                { parent: subnet },
-            );
-            return subnet;
-        });
-
-        const natZones = args.natGateways === "perZone" ? layout.map((l) => l.zone) : [layout[0].zone];
-        const nats = natZones.map((zone) => {
-            const eip = new aws.ec2.Eip(
-                `${name}-nat-${zone}`,
-                { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${zone}` } },
-                { parent: vpc, dependsOn: [igw] },
-            );
-            const subnet = publicSubnets[layout.findIndex((l) => l.zone === zone)];
-            return new aws.ec2.NatGateway(
-                `${name}-nat-${zone}`,
-                {
-                    allocationId: eip.id,
-                    subnetId: subnet.id,
-                    tags: { ...tags, Name: `${name}-nat-${zone}` },
-                },
-                { parent: subnet, dependsOn: [igw] },
-            );
-        });
-
-        const privateSubnets = layout.map((l, i) => {
-            const subnet = new aws.ec2.Subnet(
-                `${name}-private-${l.zone}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock: l.private,
-                    availabilityZone: l.zone,
-                    mapPublicIpOnLaunch: false,
-                    tags: {
-                        ...tags,
-                        ...clusterTag,
-                        Name: `${name}-private-${l.zone}`,
-                        "kubernetes.io/role/internal-elb": "1",
-                    },
-                },
-                { parent: vpc },
-            );
-            const nat = nats[args.natGateways === "perZone" ? i : 0];
-            const routes = new aws.ec2.RouteTable(
-                `${name}-private-${l.zone}`,
-                {
-                    vpcId: vpc.id,
-                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-                    tags: { ...tags, Name: `${name}-private-${l.zone}` },
-                },
-                { parent: subnet },
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-private-${l.zone}`,
-                { subnetId: subnet.id, routeTableId: routes.id },
-                { parent: subnet },
-            );
-            return subnet;
-        });
+        const vpc = new aws.ec2.Vpc(name, vpcArgs(name, args.cidrBlock, args.tags), { parent: this });
+        const { igw, subnets: publicSubnets } = createPublicSubnets(name, args, layout, vpc);
+        const nats = createNatGateways(name, args, { layout, publicSubnets, igw, vpc });
+        const privateSubnets = createPrivateSubnets(name, args, { layout, nats, vpc });
 
         this.vpcId = vpc.id;
         this.cidrBlock = args.cidrBlock;
@@ -151,4 +35,107 @@ export class Network extends pulumi.ComponentResource {
             privateSubnetIds: this.privateSubnetIds,
         });
     }
+}
+
+/** The internet gateway, the public route table and a public subnet per zone, under the VPC. */
+export function createPublicSubnets(
+    name: string,
+    args: NetworkArgs,
+    layout: readonly ZoneSubnets[],
+    vpc: aws.ec2.Vpc,
+): { igw: aws.ec2.InternetGateway; subnets: aws.ec2.Subnet[] } {
+    const tags = args.tags ?? {};
+    const igw = new aws.ec2.InternetGateway(
+        `${name}-igw`,
+        { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } },
+        { parent: vpc },
+    );
+    const publicRoutes = new aws.ec2.RouteTable(
+        `${name}-public`,
+        {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: { ...tags, Name: `${name}-public` },
+        },
+        { parent: vpc },
+    );
+    const subnets = layout.map((l) => {
+        const subnet = new aws.ec2.Subnet(
+            `${name}-public-${l.zone}`,
+            subnetArgs(name, "public", l, args.clusterName, vpc.id, tags),
+            { parent: vpc },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-public-${l.zone}`,
+            { subnetId: subnet.id, routeTableId: publicRoutes.id },
+            { parent: subnet },
+        );
+        return subnet;
+    });
+    return { igw, subnets };
+}
+
+/** A NAT gateway with its Elastic IP in the public subnet of each NAT zone (see `natZones`). */
+export function createNatGateways(
+    name: string,
+    args: NetworkArgs,
+    parts: {
+        layout: readonly ZoneSubnets[];
+        publicSubnets: aws.ec2.Subnet[];
+        igw: aws.ec2.InternetGateway;
+        vpc: aws.ec2.Vpc;
+    },
+): aws.ec2.NatGateway[] {
+    const tags = args.tags ?? {};
+    const { layout, publicSubnets, igw, vpc } = parts;
+    const zones = natZones(
+        args.natGateways,
+        layout.map((l) => l.zone),
+    );
+    return zones.map((zone) => {
+        const eip = new aws.ec2.Eip(
+            `${name}-nat-${zone}`,
+            { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${zone}` } },
+            { parent: vpc, dependsOn: [igw] },
+        );
+        const subnet = publicSubnets[layout.findIndex((l) => l.zone === zone)];
+        return new aws.ec2.NatGateway(
+            `${name}-nat-${zone}`,
+            { allocationId: eip.id, subnetId: subnet.id, tags: { ...tags, Name: `${name}-nat-${zone}` } },
+            { parent: subnet, dependsOn: [igw] },
+        );
+    });
+}
+
+/** A private subnet per zone, with its own route table to the internet through a NAT gateway. */
+export function createPrivateSubnets(
+    name: string,
+    args: NetworkArgs,
+    parts: { layout: readonly ZoneSubnets[]; nats: aws.ec2.NatGateway[]; vpc: aws.ec2.Vpc },
+): aws.ec2.Subnet[] {
+    const tags = args.tags ?? {};
+    const { layout, nats, vpc } = parts;
+    return layout.map((l, i) => {
+        const subnet = new aws.ec2.Subnet(
+            `${name}-private-${l.zone}`,
+            subnetArgs(name, "private", l, args.clusterName, vpc.id, tags),
+            { parent: vpc },
+        );
+        const nat = nats[natIndexOfZone(args.natGateways, i)];
+        const routes = new aws.ec2.RouteTable(
+            `${name}-private-${l.zone}`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: { ...tags, Name: `${name}-private-${l.zone}` },
+            },
+            { parent: subnet },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-private-${l.zone}`,
+            { subnetId: subnet.id, routeTableId: routes.id },
+            { parent: subnet },
+        );
+        return subnet;
+    });
 }

@@ -360,44 +360,67 @@ function nameLength(path: string, name: string, limit: number, what: string): Co
         : [];
 }
 
+type App = RootConfig["app"];
+
+/** The app's own rules, in the order their problems are reported. */
 function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const app = cfg.app;
+    return [
+        ...workloadChecks(app),
+        ...duplicateChecks(app),
+        ...secretEnvChecks(app, secrets),
+        ...generatedEnvChecks(app),
+        ...livenessChecks(app),
+    ];
+}
+
+/** Replica ranges, and the Kubernetes names of the app's workloads against their length limits. */
+function workloadChecks(app: App): ConfigProblem[] {
     const problems: ConfigProblem[] = [...replicaChecks("app.web", app.web)];
     problems.push(...nameLength("app.name", workloadNames.canary(app.name), NAME_LIMITS.label, "canary Deployment"));
-    problems.push(
-        ...nameLength(
-            "app.name",
-            workloadNames.migration(app.name, "x".repeat(NAME_LIMITS.migrationHash)),
-            NAME_LIMITS.label,
-            "migration Job",
-        ),
-    );
+    const migration = workloadNames.migration(app.name, "x".repeat(NAME_LIMITS.migrationHash));
+    problems.push(...nameLength("app.name", migration, NAME_LIMITS.label, "migration Job"));
     app.workers.forEach((w, i) => {
         problems.push(...replicaChecks(`app.workers[${i}]`, w));
-        problems.push(
-            ...nameLength(
-                `app.workers[${i}].name`,
-                workloadNames.worker(app.name, w.name),
-                NAME_LIMITS.label,
-                "worker Deployment",
-            ),
-        );
+        const worker = workloadNames.worker(app.name, w.name);
+        problems.push(...nameLength(`app.workers[${i}].name`, worker, NAME_LIMITS.label, "worker Deployment"));
     });
     app.cron.forEach((c, i) => {
-        problems.push(
-            ...nameLength(`app.cron[${i}].name`, workloadNames.cron(app.name, c.name), NAME_LIMITS.cronJob, "CronJob"),
-        );
+        const cron = workloadNames.cron(app.name, c.name);
+        problems.push(...nameLength(`app.cron[${i}].name`, cron, NAME_LIMITS.cronJob, "CronJob"));
     });
-    for (const d of duplicates(app.workers.map((w) => w.name)))
-        problems.push(at("app.workers", `name ${JSON.stringify(d)} is used twice; worker names must be unique`));
-    for (const d of duplicates(app.cron.map((c) => c.name)))
-        problems.push(at("app.cron", `name ${JSON.stringify(d)} is used twice; cron names must be unique`));
-    for (const d of duplicates(app.queues)) problems.push(at("app.queues", `${JSON.stringify(d)} is listed twice`));
-    for (const d of duplicates(app.secretEnv))
-        problems.push(at("app.secretEnv", `${JSON.stringify(d)} is listed twice`));
-    for (const d of duplicates(app.writablePaths))
-        problems.push(at("app.writablePaths", `${JSON.stringify(d)} is listed twice`));
-    app.secretEnv.forEach((name, i) => {
+    return problems;
+}
+
+const listedTwice = (d: string) => `${JSON.stringify(d)} is listed twice`;
+
+/** The app's lists whose entries must be unique: the key, its entries, the message for a repeat. */
+const UNIQUE_LISTS: readonly (readonly [string, (app: App) => readonly string[], (d: string) => string])[] = [
+    [
+        "app.workers",
+        (app) => app.workers.map((w) => w.name),
+        (d) => `name ${JSON.stringify(d)} is used twice; worker names must be unique`,
+    ],
+    [
+        "app.cron",
+        (app) => app.cron.map((c) => c.name),
+        (d) => `name ${JSON.stringify(d)} is used twice; cron names must be unique`,
+    ],
+    ["app.queues", (app) => app.queues, listedTwice],
+    ["app.secretEnv", (app) => app.secretEnv, listedTwice],
+    ["app.writablePaths", (app) => app.writablePaths, listedTwice],
+];
+
+function duplicateChecks(app: App): ConfigProblem[] {
+    return UNIQUE_LISTS.flatMap(([path, entries, message]) =>
+        duplicates(entries(app)).map((d) => at(path, message(d))),
+    );
+}
+
+/** A secret variable is not also a plain one, and has a value in capstan:appSecrets (when readable). */
+function secretEnvChecks(app: App, secrets: SecretKeys): ConfigProblem[] {
+    return app.secretEnv.flatMap((name, i) => {
+        const problems: ConfigProblem[] = [];
         if (name in app.env)
             problems.push(
                 at(`app.secretEnv[${i}]`, `${name} is also set in app.env; a variable is either plain or secret`),
@@ -410,35 +433,38 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
                 ),
             );
         }
+        return problems;
     });
+}
+
+/** The variables Capstan sets itself (the bucket, the queue URLs) are set by nothing else. */
+function generatedEnvChecks(app: App): ConfigProblem[] {
     const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
+    const what = (name: string) => (name === appDataEnvNames.bucket ? "bucket" : "queue URL");
+    const problems: ConfigProblem[] = [];
     for (const name of Object.keys(app.env)) {
         if (generated.has(name))
             problems.push(
-                at(
-                    `app.env.${name}`,
-                    `is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; remove it or use another name`,
-                ),
+                at(`app.env.${name}`, `is set by Capstan to the app's ${what(name)}; remove it or use another name`),
             );
     }
     app.secretEnv.forEach((name, i) => {
         if (generated.has(name))
             problems.push(
-                at(
-                    `app.secretEnv[${i}]`,
-                    `${name} is set by Capstan to the app's ${name === appDataEnvNames.bucket ? "bucket" : "queue URL"}; use another name`,
-                ),
+                at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${what(name)}; use another name`),
             );
     });
-    if (app.web.livenessPath !== undefined && app.web.livenessPath === app.web.healthPath) {
-        problems.push(
-            at(
-                "app.web.livenessPath",
-                `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`,
-            ),
-        );
-    }
     return problems;
+}
+
+function livenessChecks(app: App): ConfigProblem[] {
+    if (app.web.livenessPath === undefined || app.web.livenessPath !== app.web.healthPath) return [];
+    return [
+        at(
+            "app.web.livenessPath",
+            `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`,
+        ),
+    ];
 }
 
 function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {

@@ -57,52 +57,15 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
         case "invalid_type":
-            if (input === undefined) {
-                const hint = HINTS[path];
-                return [{ path, message: `is required${hint ? `; ${hint}` : ""}` }];
-            }
-            if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
-                return [
-                    {
-                        path,
-                        message: notTextMessage(issue.path[issue.path.length - 1] as string | number, input),
-                        kind: "not-text",
-                    },
-                ];
-            }
-            return [
-                {
-                    path,
-                    message: `${shown(input)} is not ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`,
-                },
-            ];
+            return [invalidTypeProblem(issue, path, input)];
         case "unrecognized_keys":
             return issue.keys.map((k) => ({
                 path: configPath([...issue.path, k]),
                 message: "is not a known key (a typo?); see the config reference in README.md",
             }));
         case "too_small":
-            return [
-                {
-                    path,
-                    message:
-                        issue.origin === "array"
-                            ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
-                            : issue.origin === "string"
-                              ? "must not be empty"
-                              : `${shown(input)} is less than the minimum ${issue.minimum}`,
-                },
-            ];
         case "too_big":
-            return [
-                {
-                    path,
-                    message:
-                        issue.origin === "string"
-                            ? `is longer than ${issue.maximum} characters`
-                            : `${shown(input)} is greater than the maximum ${issue.maximum}`,
-                },
-            ];
+            return [{ path, message: sizeMessage(issue, input) }];
         case "invalid_value":
             return [
                 {
@@ -126,6 +89,33 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
                 },
             ];
     }
+}
+
+/** A missing key (with its hint), a number or boolean where text belongs, or a value of another type. */
+function invalidTypeProblem(issue: z.core.$ZodIssueInvalidType, path: string, input: unknown): ConfigProblem {
+    if (input === undefined) {
+        const hint = HINTS[path];
+        return { path, message: `is required${hint ? `; ${hint}` : ""}` };
+    }
+    if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+        const key = issue.path[issue.path.length - 1] as string | number;
+        return { path, message: notTextMessage(key, input), kind: "not-text" };
+    }
+    const expected =
+        issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+    return { path, message: `${shown(input)} is not ${expected}` };
+}
+
+/** A list with too few entries, an empty or too long text, a number out of range. */
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, input: unknown): string {
+    if (issue.code === "too_big")
+        return issue.origin === "string"
+            ? `is longer than ${issue.maximum} characters`
+            : `${shown(input)} is greater than the maximum ${issue.maximum}`;
+    if (issue.origin === "array") return `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
+    return issue.origin === "string"
+        ? "must not be empty"
+        : `${shown(input)} is less than the minimum ${issue.minimum}`;
 }
 
 /** The names in a secret map, without its values; undefined when it is not a readable map. */
