@@ -4,7 +4,7 @@
  * of the project, `mergeConfig` and `validateStackConfigValue`). The render applies them too, so
  * that it never accepts a stack file the CLI refuses. Messages are the CLI's own.
  */
-import type { ConfigDeclaration, ProjectFile } from "./stackfile";
+import { isSecure as isSecureLeaf, type ConfigDeclaration, type ProjectFile } from "./stackfile";
 
 /** One refusal: the key, the CLI's own message, and how to fix it. */
 export interface CliConfigProblem {
@@ -16,16 +16,6 @@ export interface CliConfigProblem {
 /** The line the render prints for a refusal: key path, fix, and the CLI's words. */
 export function describeCliProblem(p: CliConfigProblem): string {
     return `${p.key}: ${p.fix} (the Pulumi CLI refuses the stack before the program runs: "${p.cli}")`;
-}
-
-function isSecureLeaf(value: unknown): boolean {
-    return (
-        typeof value === "object" &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.keys(value).length === 1 &&
-        "secure" in value
-    );
 }
 
 /** Whether the CLI's config value is secure: a `secure:` value, or an object with one inside. */

@@ -4,7 +4,7 @@
  */
 import { CONFIG_KEYS, notTextMessage, secretNamesNeeded, type ConfigProblem } from "../../components/config";
 import type { ChangedScalar } from "./cliYaml";
-import type { ProjectFile, StackFile } from "./stackfile";
+import { isSecure as isSecureEntry, type ProjectFile, type StackFile } from "./stackfile";
 
 /** A key path as config problems spell it: `capstan:app.workers[0].name`. */
 function problemPath(p: readonly (string | number)[]): string {
@@ -50,15 +50,9 @@ function inWrittenText(
     return out;
 }
 
-/** Whether a stack-file value is one encrypted secret: `{ secure: v1:... }`. */
+/** Whether a stack-file value is one encrypted secret, with its ciphertext as text: `{ secure: v1:... }`. */
 function isSecure(value: unknown): boolean {
-    return (
-        typeof value === "object" &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.keys(value).length === 1 &&
-        typeof (value as { secure?: unknown }).secure === "string"
-    );
+    return isSecureEntry(value) && typeof value.secure === "string";
 }
 
 /**

@@ -125,7 +125,8 @@ export function loadStackFile(dir: string, project: string, stack: string): Reco
     return readStackFile(dir, project, stack).values;
 }
 
-function isSecure(value: unknown): value is { secure: string } {
+/** Whether a stack-file value is one encrypted entry, `{ secure: ... }`, as the CLI writes it. */
+export function isSecure(value: unknown): value is { secure: string } {
     return (
         typeof value === "object" &&
         value !== null &&
