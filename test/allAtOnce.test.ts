@@ -1,10 +1,6 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { renderCli } from "../scripts/render";
-import { capstanProgram, problemsOf, PROJECT_DIR, stackValues } from "./harness";
+import { problemsOf, renderCliIn, scratchProject, stackValues } from "./harness";
 
 type Root = Record<string, any>;
 
@@ -68,24 +64,13 @@ describe("cross-field checks still run when another value of the same key has a 
 
 describe("checks that components made are config problems with key paths, never a stack trace", () => {
     /** Renders `stack` changed by `change`, beside the prod stack (the tenants' owner) changed by `owner`. */
-    async function renderWith(stack: string, change: (v: Root) => void, owner: (v: Root) => void = () => undefined) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-once-"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        const write = (name: string, base: string, edit: (v: Root) => void) => {
+    function renderWith(stack: string, change: (v: Root) => void, owner: (v: Root) => void = () => undefined) {
+        const edited = (base: string, edit: (v: Root) => void) => {
             const values = stackValues(base);
             edit(values);
-            fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), YAML.stringify({ config: values }));
+            return YAML.stringify({ config: values });
         };
-        write("prod", "prod", owner);
-        write("bad", stack, change);
-        let stderr = "";
-        const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
-            dir,
-            program: capstanProgram,
-            stdout: () => undefined,
-            stderr: (t) => (stderr += t),
-        });
-        return { code, stderr };
+        return renderCliIn(scratchProject({ prod: edited("prod", owner), bad: edited(stack, change) }), "bad");
     }
 
     it.each<[string, string, (v: Root) => void, (v: Root) => void, string]>([

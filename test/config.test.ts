@@ -1,11 +1,7 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../components/config";
-import { renderCli } from "../scripts/render";
-import { capstanProgram, loadConfigOf, PROJECT_DIR, stackValues } from "./harness";
+import { loadConfigOf, PROJECT_DIR, renderCliIn, scratchProject, stackValues } from "./harness";
 
 type Values = Record<string, any>;
 type Mutation = (v: Values) => void;
@@ -280,24 +276,8 @@ const BAD_INPUTS: [string, () => Values, Mutation, string][] = [
 ];
 
 /** Writes a throwaway project: the real Pulumi.yaml plus one stack file with the given values. */
-function scratchProject(values: Values): { dir: string; out: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-config-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), YAML.stringify({ config: values }));
-    return { dir, out: path.join(dir, "out") };
-}
-
-async function renderBad(values: Values) {
-    const { dir, out } = scratchProject(values);
-    let stderr = "";
-    let stdout = "";
-    const code = await renderCli(["bad", "--out", out], {
-        dir,
-        program: capstanProgram,
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-    });
-    return { code, stderr, stdout, wrote: fs.existsSync(out) };
+function renderBad(values: Values) {
+    return renderCliIn(scratchProject({ bad: YAML.stringify({ config: values }) }), "bad");
 }
 
 describe("an invalid stack config is refused before anything renders", () => {

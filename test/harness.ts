@@ -2,12 +2,15 @@
  * Runs Capstan, or any part of it, under Pulumi's mock engine and returns what was registered.
  * The mock engine fails the run on any invoke it was not told to expect.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadConfig, validateConfig, type CapstanConfig } from "../components/config";
 import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine";
 import { runProgram } from "../scripts/lib/engine";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
 import { renderStack, type Rendered } from "../scripts/lib/render";
+import { renderCli } from "../scripts/render";
 import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig, withSecrets } from "../scripts/lib/stackfile";
 
 export { PROJECT_DIR };
@@ -119,4 +122,30 @@ export function ofType(resources: readonly RecordedResource[], type: string): Re
 /** The relative path of a project file, for messages. */
 export function rel(file: string): string {
     return path.relative(PROJECT_DIR, file);
+}
+
+/** A scratch project folder: this project's Pulumi.yaml beside the given stack files (stack name to file text). */
+export function scratchProject(stackFiles: Readonly<Record<string, string>>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-scratch-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const [stack, text] of Object.entries(stackFiles))
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+    return dir;
+}
+
+/** `npm run render -- <stack> --out <dir>/out` in a project folder: its exit code, what it printed, whether it wrote. */
+export async function renderCliIn(
+    dir: string,
+    stack: string,
+): Promise<{ code: number; stdout: string; stderr: string; wrote: boolean }> {
+    const out = path.join(dir, "out");
+    let stdout = "";
+    let stderr = "";
+    const code = await renderCli([stack, "--out", out], {
+        dir,
+        program: capstanProgram,
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+    });
+    return { code, stdout, stderr, wrote: fs.existsSync(out) };
 }

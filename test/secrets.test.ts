@@ -1,25 +1,11 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { renderCli } from "../scripts/render";
-import { capstanProgram, PROJECT_DIR, stackValues } from "./harness";
+import { renderCliIn, scratchProject, stackValues } from "./harness";
 
 const SECURE = { secure: "v1:Yx2pQm8Rk3tWbN0c:8bFzJ1vL0aQm3sXw5yT9uE2rK7pH4dG6cV1nB8mZ0xA" };
 
-async function renderValues(values: Record<string, unknown>) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-secrets-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), YAML.stringify({ config: values }));
-    let stderr = "";
-    const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
-        dir,
-        program: capstanProgram,
-        stdout: () => undefined,
-        stderr: (t) => (stderr += t),
-    });
-    return { code, stderr, wrote: fs.existsSync(path.join(dir, "out")) };
+function renderValues(values: Record<string, unknown>) {
+    return renderCliIn(scratchProject({ bad: YAML.stringify({ config: values }) }), "bad");
 }
 
 describe("a secret map must be encrypted entry by entry", () => {

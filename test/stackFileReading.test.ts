@@ -1,10 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { readConfigLikeCli, resolvePlain } from "../scripts/lib/cliYaml";
-import { renderCli } from "../scripts/render";
-import { capstanProgram, loadConfigOf, PROJECT_DIR, stackValues } from "./harness";
+import { loadConfigOf, PROJECT_DIR, renderCliIn, scratchProject, stackValues } from "./harness";
 
 describe("an unquoted scalar is typed as the Pulumi CLI's YAML reader (yaml.v3) types it", () => {
     it.each<[string, unknown]>([
@@ -81,19 +79,9 @@ describe("a program receives a stack file's values as the CLI passes them", () =
 });
 
 /** Renders a stack whose file is the staging file with some lines replaced, exactly as written. */
-async function renderText(edit: (text: string) => string) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-yaml-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+function renderText(edit: (text: string) => string) {
     const text = edit(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8"));
-    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), text);
-    let stderr = "";
-    const code = await renderCli(["bad", "--out", path.join(dir, "out")], {
-        dir,
-        program: capstanProgram,
-        stdout: () => undefined,
-        stderr: (t) => (stderr += t),
-    });
-    return { code, stderr, wrote: fs.existsSync(path.join(dir, "out")) };
+    return renderCliIn(scratchProject({ bad: text }), "bad");
 }
 
 describe("where the CLI changes unquoted text, the render says to quote it, with what was written", () => {
