@@ -3,6 +3,7 @@
  * CLI with the Automation API (automation.ts); the tests use a fake, so every decision the command
  * makes (guard, confirmation, history walk, exit codes, messages) is tested without the CLI.
  */
+import { USAGE_EXIT } from "../cli";
 
 /** One resource step of a preview, as the engine reports it. */
 export interface PreviewStep {
@@ -76,8 +77,8 @@ export const EXIT = {
     ok: 0,
     /** The update failed (the previous version is still serving), or the command could not run. */
     failed: 1,
-    /** Called wrong. */
-    usage: 2,
+    /** Called wrong: the exit code of every Capstan command called wrong. */
+    usage: USAGE_EXIT,
     /** Stopped before changing anything: the guard, no confirmation, or no terminal to ask on. */
     refused: 3,
     /** The Pulumi CLI is not installed. */
