@@ -87,14 +87,18 @@ function createHostRecords(
     args: StackServicesArgs,
     dns: NonNullable<StackServicesArgs["dns"]>,
 ): Record<string, unknown> {
-    const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
+    const loadBalancer = (cls: EntryClass) => {
         const lb = args.platform.entries[cls];
         if (!lb) throw new Error(`capstan:ingress.${cls} has hosts, but the platform has no ${cls} load balancer`);
+        return lb;
+    };
+    const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
+        const lb = loadBalancer(cls);
         return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
     });
     const records = new HostRecords(`${name}-dns`, { zoneId: dns.zoneId, entries: served });
     for (const cls of sniEntries(args.ingress, args.ownsCluster))
-        dns.certificate.attachTo(cls, args.platform.entries[cls]!.tlsListenerArn);
+        dns.certificate.attachTo(cls, loadBalancer(cls).tlsListenerArn);
     return { certificateArn: dns.certificate.arn, records: records.hosts };
 }
 
