@@ -12,9 +12,14 @@ export function amiParameter(version: string, release: string): string {
     return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
 }
 
+/** The tag that marks an Auto Scaling group as one of this cluster's (value `owned`); IAM conditions scope to it. */
+export function ownedGroupTag(clusterName: string): string {
+    return `k8s.io/cluster-autoscaler/${clusterName}`;
+}
+
 /** The tags cluster-autoscaler's auto-discovery looks for (`--node-group-auto-discovery=asg:tag=...`). */
 export function autoDiscoveryTags(clusterName: string): Record<string, string> {
-    return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
+    return { "k8s.io/cluster-autoscaler/enabled": "true", [ownedGroupTag(clusterName)]: "owned" };
 }
 
 /**
