@@ -12,14 +12,21 @@ export function amiParameter(version: string, release: string): string {
     return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
 }
 
-/** The tag that marks an Auto Scaling group as one of this cluster's (value `owned`); IAM conditions scope to it. */
-export function ownedGroupTag(clusterName: string): string {
-    return `k8s.io/cluster-autoscaler/${clusterName}`;
+/** The tag, with its value, that marks an Auto Scaling group as one of this cluster's. */
+function ownedGroupTag(clusterName: string): [string, string] {
+    return [`k8s.io/cluster-autoscaler/${clusterName}`, "owned"];
 }
 
 /** The tags cluster-autoscaler's auto-discovery looks for (`--node-group-auto-discovery=asg:tag=...`). */
 export function autoDiscoveryTags(clusterName: string): Record<string, string> {
-    return { "k8s.io/cluster-autoscaler/enabled": "true", [ownedGroupTag(clusterName)]: "owned" };
+    const [owned, value] = ownedGroupTag(clusterName);
+    return { "k8s.io/cluster-autoscaler/enabled": "true", [owned]: value };
+}
+
+/** An IAM statement's Condition that limits it to the Auto Scaling groups this cluster owns. */
+export function ownedGroupsCondition(clusterName: string): Record<string, Record<string, string>> {
+    const [owned, value] = ownedGroupTag(clusterName);
+    return { StringEquals: { [`aws:ResourceTag/${owned}`]: value } };
 }
 
 /**

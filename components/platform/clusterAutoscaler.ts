@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
-import { autoDiscoveryTags, ownedGroupTag } from "../aws/nodeGroup";
+import { autoDiscoveryTags, ownedGroupsCondition } from "../aws/nodeGroup";
 import { CHARTS, clusterAutoscalerImageTag } from "../config/versions";
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
@@ -48,7 +48,7 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
                 Effect: "Allow",
                 Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
                 Resource: "*",
-                Condition: { StringEquals: { [`aws:ResourceTag/${ownedGroupTag(clusterName)}`]: "owned" } },
+                Condition: ownedGroupsCondition(clusterName),
             },
         ],
     });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
-import { ownedGroupTag } from "../aws/nodeGroup";
+import { ownedGroupsCondition } from "../aws/nodeGroup";
 import { awsNames } from "../config";
 import { CHARTS } from "../config/versions";
 
@@ -49,7 +49,7 @@ export function nodeTerminationHandlerPolicy(clusterName: string, queueArn: stri
                 Effect: "Allow",
                 Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
                 Resource: "*",
-                Condition: { StringEquals: { [`aws:ResourceTag/${ownedGroupTag(clusterName)}`]: "owned" } },
+                Condition: ownedGroupsCondition(clusterName),
             },
         ],
     });
