@@ -3,9 +3,8 @@
 #   pulumi, pulumi-language-nodejs, pulumi-analyzer-policy   (the @pulumi/pulumi release in package-lock.json)
 #   pulumi-resource-kubernetes, installed as a plugin         (the @pulumi/kubernetes release in package-lock.json)
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok
-#   controller-gen and the NGINX Ingress Controller CRDs it generates
 #
-# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok crds
+# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok
 # Everything lands in ${CAPSTAN_CACHE:-$HOME/.cache/capstan}/toolchain; a piece is rebuilt only when
 # its pins change. GOMODCACHE and GOCACHE are taken from the environment. To use the result:
 #   export PATH="$HOME/.cache/capstan/toolchain/bin:$PATH"
@@ -22,7 +21,6 @@ export GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
 export GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)} GOCACHE=${GOCACHE:-$(go env GOCACHE)}
 
 KWOK_VERSION=v0.8.0
-CONTROLLER_TOOLS_VERSION=v0.23.0
 
 log() { printf '[toolchain] %s\n' "$*"; }
 die() { printf 'toolchain: %s\n' "$*" >&2; exit 1; }
@@ -73,12 +71,12 @@ main() {
   WORK=$(mktemp -d)
   trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
   local pieces=("$@")
-  [ ${#pieces[@]} -gt 0 ] || pieces=(pulumi kubernetes-provider kubernetes etcd kwok crds)
+  [ ${#pieces[@]} -gt 0 ] || pieces=(pulumi kubernetes-provider kubernetes etcd kwok)
   local total=$SECONDS piece failed=()
   for piece in "${pieces[@]}"; do
     case $piece in
-      pulumi|kubernetes-provider|kubernetes|etcd|kwok|crds) ;;
-      *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok crds)" ;;
+      pulumi|kubernetes-provider|kubernetes|etcd|kwok) ;;
+      *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok)" ;;
     esac
     # A subshell per piece: one that fails is reported and the others still build.
     local start=$SECONDS

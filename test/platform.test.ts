@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CHARTS, EKS_AMI_RELEASES } from "../components/config/versions";
+import type { ResourceTransformArgs } from "@pulumi/pulumi";
+import { adoptAndRetain } from "../components/platform/nginxCrds";
 import { ofType, render } from "./harness";
 import { inputs, prodConfig, useProdRender, type Any } from "./prodRender";
 
@@ -146,8 +148,7 @@ describe("the cluster", () => {
             byType("pulumi:providers:kubernetes").find((p) => p.name === n)!,
         );
         expect(JSON.stringify(inputs(crds).kubeconfig)).toBe(JSON.stringify(inputs(main).kubeconfig));
-        expect(inputs(crds)).toMatchObject({ upsertExistingObjects: "true", enablePatchForce: "true" });
-        expect(inputs(main).upsertExistingObjects).toBeUndefined();
+        expect(inputs(crds)).toMatchObject({ enableServerSideApply: "true" });
         const k8s = all().filter((r) => r.type.startsWith("kubernetes:"));
         expect(k8s.length).toBeGreaterThan(0);
         for (const r of k8s)
@@ -393,5 +394,34 @@ describe("the VPC CNI", () => {
             .map(inputs)
             .find((a) => a.addonName === "vpc-cni")!;
         expect(JSON.parse(cni.configurationValues)).toMatchObject({ enableNetworkPolicy: "true" });
+    });
+});
+
+describe("the NGINX CRDs' transform", () => {
+    const crd = {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: {
+            name: "virtualservers.k8s.nginx.org",
+            annotations: { "controller-gen.kubebuilder.io/version": "v0.16" },
+        },
+    };
+    const applied = adoptAndRetain({
+        type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+        name: "virtualservers.k8s.nginx.org",
+        props: crd,
+        opts: {},
+    } as unknown as ResourceTransformArgs) as { props: typeof crd; opts: { retainOnDelete?: boolean } };
+
+    it("forces the apply over Helm's field manager, keeping the CRD's own annotations", () => {
+        expect(applied.props.metadata.annotations).toEqual({
+            "controller-gen.kubebuilder.io/version": "v0.16",
+            "pulumi.com/patchForce": "true",
+        });
+        expect(applied.props.metadata.name).toBe("virtualservers.k8s.nginx.org");
+    });
+
+    it("never deletes a CRD", () => {
+        expect(applied.opts.retainOnDelete).toBe(true);
     });
 });

@@ -16,11 +16,25 @@ export interface NginxCrdsArgs {
  * none (`skipCrds`) and wait for these: a chart bump changes the file's version, and the update
  * applies the new CRDs before the new controller starts.
  *
- * The CRDs have a provider of their own, which adopts CRDs that already exist (a cluster whose
- * first chart install put them there) and takes over the fields Helm wrote; the stack's main
- * provider keeps refusing to overwrite objects it did not create. Pulumi never deletes them
+ * The CRDs have a provider of their own. A CRD that already exists (a cluster whose first chart
+ * install put it there) is adopted: server-side apply turns the create into a patch, and the
+ * `pulumi.com/patchForce` annotation takes over the fields Helm wrote, which the stack's other
+ * objects never force. Pulumi never deletes them
  * (`retainOnDelete`): deleting a CRD deletes every VirtualServer and Policy of every tenant.
  */
+/** The annotation with which pulumi-kubernetes forces a server-side apply over other field managers. */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+/** Each CRD of the file: forced over Helm's field manager, and never deleted by Pulumi. */
+export function adoptAndRetain(t: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult {
+    const metadata = (t.props.metadata ?? {}) as { annotations?: Record<string, string> };
+    const annotations = { ...metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" };
+    return {
+        props: { ...t.props, metadata: { ...metadata, annotations } },
+        opts: pulumi.mergeOptions(t.opts, { retainOnDelete: true }),
+    };
+}
+
 export class NginxCrds extends pulumi.ComponentResource {
     /** The applied file, with the controller version in its URL. */
     public readonly file: string;
@@ -33,8 +47,6 @@ export class NginxCrds extends pulumi.ComponentResource {
             {
                 kubeconfig: args.kubeconfig,
                 enableServerSideApply: true,
-                upsertExistingObjects: true,
-                enablePatchForce: true,
             },
             { parent: this },
         );
@@ -44,7 +56,7 @@ export class NginxCrds extends pulumi.ComponentResource {
             {
                 parent: this,
                 provider,
-                transforms: [(t) => ({ props: t.props, opts: pulumi.mergeOptions(t.opts, { retainOnDelete: true }) })],
+                transforms: [adoptAndRetain],
             },
         );
         this.registerOutputs({ file: this.file });

@@ -76,11 +76,16 @@ build_pulumi() {
 
 # --- pulumi-kubernetes provider, installed as a plugin ------------------------------------------
 
-# The provider module has no version tags of its own: CAPSTAN_KUBERNETES_PROVIDER_REF names the
-# release commit (a hash or pseudo-version) when the proxy cannot resolve the release tag.
+# The provider module has no version tags of its own: the proxy knows the release by the
+# pseudo-version of its commit. KUBERNETES_PROVIDER_REFS maps each @pulumi/kubernetes release this
+# project has pinned to that commit; CAPSTAN_KUBERNETES_PROVIDER_REF overrides it.
+declare -A KUBERNETES_PROVIDER_REFS=(
+  [4.25.0]=v4.0.0-20260115033456-f47bc2d6f199 # the commit tagged v4.25.0
+)
+
 piece_kubernetes_provider() {
   PROVIDER_VERSION=$(locked_npm_version @pulumi/kubernetes)
-  PROVIDER_REF=${CAPSTAN_KUBERNETES_PROVIDER_REF:-v$PROVIDER_VERSION}
+  PROVIDER_REF=${CAPSTAN_KUBERNETES_PROVIDER_REF:-${KUBERNETES_PROVIDER_REFS[$PROVIDER_VERSION]:-v$PROVIDER_VERSION}}
   [ -x "$BIN/pulumi" ] || die "kubernetes-provider needs the pulumi piece first"
   run_piece kubernetes-provider "$(piece_key kubernetes-provider "$PROVIDER_VERSION" "$PROVIDER_REF")" \
     build_kubernetes_provider
@@ -106,30 +111,11 @@ build_kubernetes_provider() {
     # The SDK replace points outside the module; the published sdk/v4 it requires stands in.
     go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4
     VERSION=$PROVIDER_VERSION GONOSUMDB=github.com/pulumi nice -n 10 go generate ./cmd/pulumi-resource-kubernetes
-    GONOSUMDB=github.com/pulumi gobuild -o "$BIN/pulumi-resource-kubernetes" \
+    GONOSUMDB=github.com/pulumi gobuild -o "$WORK/pulumi-resource-kubernetes" \
       -ldflags "-s -w -X $module/pkg/version.Version=$PROVIDER_VERSION" ./cmd/pulumi-resource-kubernetes
   )
-  "$BIN/pulumi" plugin install resource kubernetes "$PROVIDER_VERSION" --file "$BIN/pulumi-resource-kubernetes"
-}
-
-# --- controller-gen and the NGINX Ingress Controller CRDs ---------------------------------------
-
-# The controller release that chart nginx-ingress 2.7.2 (components/platform/versions.ts) ships.
-# github.com/nginx/kubernetes-ingress tags v5.x without a /v5 module path, so the proxy only knows
-# its commits: CAPSTAN_NGINX_INGRESS_REF names the commit of that release.
-NGINX_INGRESS_VERSION=5.6.2
-
-piece_crds() {
-  NGINX_INGRESS_REF=${CAPSTAN_NGINX_INGRESS_REF:-v$NGINX_INGRESS_VERSION}
-  run_piece crds "$(piece_key crds "$CONTROLLER_TOOLS_VERSION" "$NGINX_INGRESS_REF")" build_crds
-}
-
-build_crds() {
-  GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath -ldflags "-s -w" \
-    "sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_TOOLS_VERSION"
-  local module=github.com/nginx/kubernetes-ingress src
-  src=$(module_dir "$module" "$NGINX_INGRESS_REF") ||
-    die "cannot download $module@$NGINX_INGRESS_REF (set CAPSTAN_NGINX_INGRESS_REF to the v$NGINX_INGRESS_VERSION release commit)"
-  rm -rf "$CACHE/crds" && mkdir -p "$CACHE/crds"
-  (cd "$src" && "$BIN/controller-gen" crd paths=./pkg/apis/... output:crd:artifacts:config="$CACHE/crds")
+  # Installed in PULUMI_HOME only: a copy on PATH would be run instead, with a warning on every
+  # operation, whatever version the program asks for.
+  rm -f "$BIN/pulumi-resource-kubernetes"
+  "$BIN/pulumi" plugin install resource kubernetes "$PROVIDER_VERSION" --file "$WORK/pulumi-resource-kubernetes"
 }
