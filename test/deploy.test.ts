@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,7 +14,7 @@ import {
     type PreviewStep,
     type UpOutcome,
 } from "../scripts/lib/deploy/types";
-import { PROJECT_DIR } from "./harness";
+import { runCommand } from "./harness";
 
 const REPO = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";
 const urn = (type: string, name: string) => `urn:pulumi:staging::capstan::capstan:app:RailsApp$${type}::${name}`;
@@ -300,7 +299,7 @@ describe("npm run deploy", () => {
         ];
         const f = fake({ tag: "v3", history });
         expect(await runDeploy(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
-        expect(f.stdout()).toContain("Rolling back stack staging from v3 to v1 (update 4)");
+        expect(f.stdout()).toContain("Rolling back stack staging from v3 to v1 (the tag of update 4)");
         expect(f.calls).toEqual(["set v1", "preview", "up"]);
     });
 
@@ -341,18 +340,14 @@ describe("npm run deploy", () => {
         expect(f.calls).toEqual([]);
     });
 
-    it("npm run deploy on a machine without the CLI fails with an install hint", () => {
+    it("npm run deploy on a machine without the CLI fails with an install hint", async () => {
         const pathWithoutPulumi = (process.env.PATH ?? "")
             .split(path.delimiter)
             .filter((d) => !fs.existsSync(path.join(d, "pulumi")))
             .join(path.delimiter);
         const env = { ...process.env, PATH: pathWithoutPulumi };
         expect(findPulumiCli(env)).toBeUndefined();
-        const run = spawnSync("npm", ["run", "--silent", "deploy", "--", "staging", "abc123"], {
-            cwd: PROJECT_DIR,
-            encoding: "utf8",
-            env,
-        });
+        const run = await runCommand("npm", ["run", "--silent", "deploy", "--", "staging", "abc123"], { env });
         expect(run.status).toBe(EXIT.noCli);
         expect(run.stderr).toContain("the Pulumi CLI is not installed");
         expect(run.stderr).toContain("curl -fsSL https://get.pulumi.com | sh");
@@ -372,7 +367,60 @@ describe("the rollback target", () => {
             { version: 2, kind: "preview", result: "succeeded", imageTag: "x" },
             { version: 1, kind: "update", result: "succeeded", imageTag: "a" },
         ]);
-        expect(target).toEqual({ current: "b", previous: "a", version: 1 });
+        expect(target).toEqual({ current: "b", previous: "a", update: "update 1" });
+    });
+
+    it("on a file backend, where every version is 0 and start times tie, follows the history's own order, newest first", () => {
+        const at = "2026-12-04T10:00:00.000Z";
+        const target = findRollbackTarget([
+            { version: 0, kind: "update", result: "succeeded", imageTag: "t3", startTime: at },
+            { version: 0, kind: "update", result: "succeeded", imageTag: "t2", startTime: at },
+            { version: 0, kind: "update", result: "succeeded", imageTag: "t1", startTime: at },
+        ]);
+        expect(target).toEqual({ current: "t3", previous: "t2", update: `the update started ${at}` });
+    });
+});
+
+describe("the guard judges by the provider's property diff", () => {
+    const service = (diffKeys: string[] | undefined): PreviewStep => ({
+        op: "update",
+        urn: urn("kubernetes:core/v1:Service", "phraseapp-web"),
+        type: "kubernetes:core/v1:Service",
+        oldInputs: { spec: { ports: [{ port: 80, targetPort: 3000 }] } },
+        newInputs: { spec: { ports: [{ port: 80, targetPort: "http" }] } },
+        diffKeys,
+    });
+
+    it("lets a tag deploy through when an update reports no changed property (after a refresh)", async () => {
+        const steps = (from: string, to: string) => [...deploySteps(from, to), service([])];
+        const f = fake({ steps });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.stdout()).toContain("3 unchanged");
+    });
+
+    it("stops at a property the provider reports, with its path", async () => {
+        const steps = (from: string, to: string) => [...deploySteps(from, to), service(["spec.ports[0].targetPort"])];
+        const f = fake({ steps });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(f.stderr()).toContain("kubernetes:core/v1:Service phraseapp-web: spec.ports[0].targetPort");
+    });
+
+    it("reads the old and new image at each path of the diff, quoted keys included", async () => {
+        const steps = (from: string, to: string) =>
+            deploySteps(from, to).map((s) =>
+                s.type === "kubernetes:apps/v1:Deployment"
+                    ? {
+                          ...s,
+                          diffKeys: [
+                              "spec.template.spec.containers[0].image",
+                              'metadata.labels["app.kubernetes.io/version"]',
+                          ],
+                      }
+                    : s,
+            );
+        const f = fake({ steps });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.stdout()).toContain(`Deployment phraseapp-web: ${REPO}:v1 -> ${REPO}:v2`);
     });
 });
 

@@ -1,10 +1,11 @@
 /**
- * The real DeployBackend: the Pulumi Automation API on this project's directory. Loaded only once
- * the CLI is known to be installed.
+ * The real DeployBackend: the Pulumi CLI through the Automation API, running this project's program
+ * inline. Loaded only once the CLI is known to be installed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { loadProgram } from "../program";
 import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewStep, UpOutcome } from "./types";
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";
@@ -122,14 +123,26 @@ class AutomationStack implements DeployStack {
     }
 }
 
-export function automationBackend(projectDir: string): DeployBackend {
+/**
+ * The deploy's backend: the Automation API's inline mode. The program (index.ts, loaded as the
+ * language host would) runs inside this process, which serves the CLI as its language runtime, so
+ * the CLI needs no Node.js language host and the program is not type-checked again (`npm test`
+ * does that). The CLI reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` from `stackDir`: the project
+ * directory, or `CAPSTAN_STACK_DIR` for stack files kept elsewhere.
+ */
+export function automationBackend(
+    projectDir: string,
+    stackDir: string = process.env.CAPSTAN_STACK_DIR ?? projectDir,
+): DeployBackend {
     return {
         cliAvailable: () => findPulumiCli() !== undefined,
         async open(stackName: string): Promise<DeployStack> {
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-            // npm test type-checks the program; the language host need not do it again.
-            const envVars = { PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true" };
-            const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, { envVars });
+            const program = loadProgram(projectDir);
+            const stack = await LocalWorkspace.selectStack(
+                { stackName, projectName: "capstan", program: () => program() },
+                { workDir: path.resolve(stackDir) },
+            );
             return new AutomationStack(stackName, stack, [path.join(projectDir, "policy")]);
         },
     };

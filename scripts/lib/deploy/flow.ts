@@ -39,7 +39,7 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
                 return EXIT.failed;
             }
             io.stdout(
-                `Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (update ${target.version}).\n`,
+                `Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (the tag of ${target.update}).\n`,
             );
             tag = target.previous;
         }

@@ -69,10 +69,44 @@ function isTagChange(path: string, from: unknown, to: unknown, fromTag: string |
     return to.endsWith(`:${toTag}`) && from.slice(0, from.lastIndexOf(":")) === to.slice(0, to.lastIndexOf(":"));
 }
 
-/** What a step changes, from its inputs when reported, else the paths of the provider's diff. */
+/**
+ * The segments of a Pulumi property path: `spec.containers[0].image` or
+ * `metadata.labels["app.kubernetes.io/version"]`.
+ */
+export function pathSegments(path: string): (string | number)[] {
+    const segments: (string | number)[] = [];
+    const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.[\]]+)/g;
+    for (let m = re.exec(path); m; m = re.exec(path)) {
+        if (m[1] !== undefined) segments.push(Number(m[1]));
+        else if (m[2] !== undefined) segments.push(JSON.parse(`"${m[2]}"`) as string);
+        else segments.push(m[3]);
+    }
+    return segments;
+}
+
+/** The value at a property path, or undefined. */
+export function valueAt(tree: unknown, path: string): unknown {
+    let v = tree;
+    for (const segment of pathSegments(path)) {
+        if (typeof v !== "object" || v === null) return undefined;
+        v = (v as Record<string | number, unknown>)[segment];
+    }
+    return v;
+}
+
+/**
+ * What a step changes. The provider's diff is the judge: the paths it reports, each with its old
+ * and new input value. Only when the engine reports no diff at all are the inputs compared.
+ */
 function changesOf(step: PreviewStep): ImageChange[] {
+    if (step.diffKeys)
+        return step.diffKeys.map((path) => ({
+            path,
+            from: valueAt(step.oldInputs, path),
+            to: valueAt(step.newInputs, path),
+        }));
     if (step.oldInputs && step.newInputs) return changedLeaves(step.oldInputs, step.newInputs);
-    return (step.diffKeys ?? []).map((path) => ({ path }));
+    return [];
 }
 
 /** Sorts every step of a deploy preview into workloads that roll, migrations, and anything else. */
@@ -96,7 +130,12 @@ export function checkDeployPreview(
             continue;
         }
         const changes = changesOf(step);
-        if (step.op === "update" && WORKLOAD_TYPES.includes(step.type) && changes.length > 0) {
+        // An update in which no property changes (the provider re-applies what is there) changes nothing.
+        if (step.op === "update" && changes.length === 0) {
+            unchanged++;
+            continue;
+        }
+        if (step.op === "update" && WORKLOAD_TYPES.includes(step.type)) {
             if (changes.every((c) => isTagChange(c.path, c.from, c.to, fromTag, toTag))) {
                 rolls.push({ step, name, changes: changes.filter((c) => IMAGE_PATH.test(c.path)) });
                 continue;
@@ -128,7 +167,7 @@ export function changeSummary(steps: readonly PreviewStep[]): string {
     const counts = new Map<string, number>();
     let unchanged = 0;
     for (const s of steps) {
-        if (NO_CHANGE.includes(s.op)) unchanged++;
+        if (NO_CHANGE.includes(s.op) || (s.op === "update" && changesOf(s).length === 0)) unchanged++;
         else counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
     }
     const parts = [...counts.entries()].map(([op, n]) => `${n} to ${op}`);

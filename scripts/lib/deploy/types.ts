@@ -14,7 +14,10 @@ export interface PreviewStep {
     /** Inputs before and after the change, when the engine reports them. */
     readonly oldInputs?: Record<string, unknown>;
     readonly newInputs?: Record<string, unknown>;
-    /** Property paths the provider says differ (detailed diff), when inputs are not reported. */
+    /**
+     * The property paths the provider says differ (its detailed diff, or the engine's top-level
+     * keys when there is none); undefined when the engine reports neither.
+     */
     readonly diffKeys?: readonly string[];
 }
 
