@@ -38,6 +38,20 @@ export default tseslint.config(
             "@typescript-eslint/no-unsafe-call": "off",
             "@typescript-eslint/no-unsafe-member-access": "off",
             "@typescript-eslint/no-unsafe-return": "off",
+            // A test that waits on a child synchronously blocks its worker's event loop; the test
+            // runner's calls to it then time out and fail the run even when every test passed.
+            "no-restricted-imports": [
+                "error",
+                {
+                    paths: [
+                        {
+                            name: "child_process",
+                            importNames: ["spawnSync", "execSync", "execFileSync"],
+                            message: "Use runCommand from test/harness.ts: a blocked worker fails the test run.",
+                        },
+                    ],
+                },
+            ],
         },
     },
     {

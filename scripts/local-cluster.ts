@@ -1,17 +1,28 @@
 /**
  * A local Kubernetes control plane for testing against a real API server:
  *
- *   npm run local-cluster -- up       etcd, kube-apiserver, kube-controller-manager, kube-scheduler
+ *   npm run local-cluster -- up [--crds FILE|URL]
+ *                                     etcd, kube-apiserver, kube-controller-manager, kube-scheduler
  *                                     and kwok on 127.0.0.1, simulated EKS-like Nodes in three zones,
  *                                     the NGINX Ingress CRDs; kubeconfig in .capstan/local/kubeconfig
- *   npm run local-cluster -- status   which processes run, and the API server's health
+ *   npm run local-cluster -- status   which processes run, the API server's health, and whether
+ *                                     every node is Ready with a fresh heartbeat Lease
  *   npm run local-cluster -- down     stops everything and removes .capstan/local
  *
- * The binaries come from scripts/toolchain.sh.
+ * The binaries come from scripts/toolchain.sh. CAPSTAN_LOCAL_CLUSTER_DIR moves the state folder.
  */
 import * as fs from "fs";
 import { componentArgs } from "./lib/localCluster/components";
-import { crdFiles, installCrds, isApiserverReady, kubectl, readyNodes } from "./lib/localCluster/kube";
+import { CHARTS, nginxCrdsUrl } from "../components/config/versions";
+import { readCommandLine, UsageError } from "./lib/cli";
+import {
+    installCrds,
+    installKwokStages,
+    isApiserverReady,
+    kubectl,
+    nodeHealth,
+    readyNodes,
+} from "./lib/localCluster/kube";
 import {
     COMPONENTS,
     Component,
@@ -28,7 +39,35 @@ import { nodeList } from "./lib/localCluster/nodes";
 import { IDENTITIES, createPki, kubeconfigFor } from "./lib/localCluster/pki";
 import { freePort, logTail, runningPid, startProcess, stopProcess, waitFor } from "./lib/localCluster/processes";
 
-const USAGE = "usage: npm run local-cluster -- up|down|status";
+const USAGE = [
+    "usage: npm run local-cluster -- up [--crds FILE|URL]   start a cluster (default CRDs: the pinned NGINX release's)",
+    "       npm run local-cluster -- status                 processes, API server, node and lease health",
+    "       npm run local-cluster -- down                   stop it and remove its state",
+].join("\n");
+
+/** The NGINX Ingress Controller's CRDs of the release the program pins (components/config/versions.ts). */
+export const DEFAULT_CRDS = nginxCrdsUrl(CHARTS.nginxIngress.appVersion);
+
+type Args = { command: "up"; crds: string } | { command: "down" } | { command: "status" };
+
+export function parseArgs(argv: readonly string[]): Args {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === "-h" || command === "--help") throw new UsageError("");
+    if (command === "down" || command === "status") {
+        if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+        return { command };
+    }
+    if (command !== "up") throw new UsageError(`unknown command ${command}`);
+    let crds = DEFAULT_CRDS;
+    for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === "--crds" && rest[i + 1]) crds = rest[++i];
+        else if (rest[i].startsWith("--crds=")) crds = rest[i].slice("--crds=".length);
+        else if (rest[i] === "--crds") throw new UsageError("--crds needs a file or URL");
+        else throw new UsageError(`unexpected argument ${rest[i]}`);
+    }
+    if (!/^https?:\/\//.test(crds) && !fs.existsSync(crds)) throw new UsageError(`--crds: no file ${crds}`);
+    return { command, crds };
+}
 
 async function choosePorts(): Promise<Ports> {
     return {
@@ -69,9 +108,10 @@ async function etcdHealthy(ports: Ports): Promise<boolean> {
     }
 }
 
-async function bootCluster(ports: Ports): Promise<string[]> {
+async function bootCluster(ports: Ports, crdSource: string): Promise<string[]> {
     await start("etcd", ports, () => etcdHealthy(ports));
     await start("kube-apiserver", ports, isApiserverReady);
+    installKwokStages();
     await start("kube-controller-manager", ports);
     await start("kube-scheduler", ports);
     await start("kwok", ports);
@@ -87,11 +127,17 @@ async function bootCluster(ports: Ports): Promise<string[]> {
             return false;
         }
     });
-    const crds = crdFiles();
-    return crds.length > 0 ? installCrds(crds) : [];
+    try {
+        return installCrds(crdSource);
+    } catch (err) {
+        throw new Error(
+            `cannot apply the NGINX CRDs from ${crdSource}: ${(err as Error).message}\n` +
+                "Pass --crds FILE with a copy of the controller release's deploy/crds.yaml.",
+        );
+    }
 }
 
-async function up(): Promise<void> {
+async function up(crdSource: string): Promise<void> {
     const running = COMPONENTS.filter((c) => runningPid(c) !== undefined);
     if (running.length === COMPONENTS.length) {
         console.log(`local cluster already running; kubeconfig: ${paths.kubeconfig}`);
@@ -106,13 +152,13 @@ async function up(): Promise<void> {
     binary("kubectl");
     fs.rmSync(STATE_DIR, { recursive: true, force: true });
     fs.mkdirSync(STATE_DIR, { recursive: true });
-    const state: ClusterState = { ports: await choosePorts(), startedAt: new Date().toISOString() };
+    const state: ClusterState = { ports: await choosePorts(), startedAt: new Date().toISOString(), crds: crdSource };
     writeState(state);
     createPki();
     writeKubeconfigs(state.ports);
     let crds: string[];
     try {
-        crds = await bootCluster(state.ports);
+        crds = await bootCluster(state.ports, crdSource);
     } catch (err) {
         await stopAll(true);
         throw new Error(`${(err as Error).message}\n(stopped again; logs are in ${paths.logs})`);
@@ -124,13 +170,8 @@ function printSummary(state: ClusterState, crds: string[]): void {
     console.log(`local cluster up at ${apiserverUrl(state.ports)} (Kubernetes ${kubectlServerVersion()})`);
     console.log(`  kubeconfig  ${paths.kubeconfig}`);
     console.log(`  nodes       ${readyNodes().length} Ready (kwok), zones eu-central-1a/b/c`);
-    console.log(
-        `  crds        ${
-            crds.length > 0
-                ? crds.join(", ")
-                : "none: the NGINX CRDs are not in the toolchain cache (scripts/toolchain.sh crds)"
-        }`,
-    );
+    console.log(`  crds        ${crds.join(", ")}`);
+    console.log(`              from ${state.crds}`);
     console.log(`  logs        ${paths.logs}`);
     console.log(`  try         kubectl --kubeconfig ${paths.kubeconfig} get nodes`);
 }
@@ -157,35 +198,56 @@ async function down(): Promise<void> {
     console.log(`local cluster stopped; removed ${STATE_DIR}`);
 }
 
-function status(): void {
+/** Prints the cluster's health; false when something is down or a node is not Ready. */
+function status(): boolean {
     const state = readState();
     if (!state) {
         console.log("local cluster is not running");
-        return;
+        return false;
     }
+    let healthy = true;
     for (const component of COMPONENTS) {
         const pid = runningPid(component);
+        if (pid === undefined) healthy = false;
         console.log(`  ${component.padEnd(24)} ${pid === undefined ? "not running" : `running (pid ${pid})`}`);
     }
     const ready = isApiserverReady();
     console.log(`  api server ${apiserverUrl(state.ports)}: ${ready ? "ready" : "not ready"}`);
-    if (ready) console.log(`  nodes Ready: ${readyNodes().length}`);
+    if (!ready) return false;
+    const health = nodeHealth();
+    const readyCount = health.nodes - health.notReady.length;
+    console.log(`  nodes Ready: ${readyCount} of ${health.nodes}; heartbeat leases fresh: ${health.freshLeases}`);
+    for (const n of health.notReady) console.log(`    NOT READY ${n.name}: ${n.reason}`);
+    if (health.freshLeases < health.nodes)
+        console.log(
+            `    ${health.nodes - health.freshLeases} node(s) without a fresh lease in kube-node-lease: kwok is not renewing them (see ${paths.log("kwok")}), so the controller manager will mark them NotReady`,
+        );
+    return healthy && health.notReady.length === 0 && health.freshLeases >= health.nodes;
 }
 
-async function main(command: string | undefined): Promise<void> {
-    switch (command) {
+export async function main(argv: readonly string[]): Promise<number> {
+    const line = readCommandLine({ name: "local-cluster", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
+        parseArgs(argv),
+    );
+    if ("exitCode" in line) return line.exitCode;
+    switch (line.args.command) {
         case "up":
-            return up();
+            await up(line.args.crds);
+            return 0;
         case "down":
-            return down();
+            await down();
+            return 0;
         case "status":
-            return status();
-        default:
-            throw new Error(USAGE);
+            return status() ? 0 : 1;
     }
 }
 
-main(process.argv[2]).catch((err: Error) => {
-    console.error(`local-cluster: ${err.message}`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: Error) => {
+            console.error(`local-cluster: ${err.message}`);
+            process.exit(1);
+        },
+    );
+}

@@ -2,6 +2,7 @@
  * Runs Capstan, or any part of it, under Pulumi's mock engine and returns what was registered.
  * The mock engine fails the run on any invoke it was not told to expect.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -148,4 +149,32 @@ export async function renderCliIn(
         stderr: (t) => (stderr += t),
     });
     return { code, stdout, stderr, wrote: fs.existsSync(out) };
+}
+
+/** What a finished child process gave: its exit code and its output. */
+export interface Finished {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/**
+ * Runs a command to its end without blocking this process. A test must never wait on a child
+ * synchronously: the blocked event loop cannot answer the test runner's calls, which then time
+ * out and fail the run even though every test passed.
+ */
+export function runCommand(
+    command: string,
+    args: readonly string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd: opts.cwd ?? PROJECT_DIR, env: opts.env ?? process.env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+        child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
 }

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
-import { committedStacks, PROJECT_DIR, render, runComponents, stackValues } from "./harness";
+import { committedStacks, PROJECT_DIR, render, runCommand, runComponents, stackValues } from "./harness";
 
 const PLAN_KEYS = [
     "urn",
@@ -30,18 +29,18 @@ function tmpdir(): string {
 }
 
 function cli(args: string[]) {
-    return spawnSync("npm", ["run", "--silent", "render", "--", ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+    return runCommand("npm", ["run", "--silent", "render", "--", ...args]);
 }
 
 describe("npm run render", () => {
-    it("writes plan.json, manifests.yaml and a summary, with identical bytes on a second run", () => {
+    it("writes plan.json, manifests.yaml and a summary, with identical bytes on a second run", async () => {
         const a = tmpdir();
         const b = tmpdir();
-        const first = cli(["staging", "--out", a]);
+        const first = await cli(["staging", "--out", a]);
         expect(first.status, first.stderr).toBe(0);
         expect(first.stdout).toMatch(/Stack capstan\/staging: \d+ resources/);
         expect(first.stdout).toContain("TYPE");
-        const second = cli(["staging", "--out", b]);
+        const second = await cli(["staging", "--out", b]);
         expect(second.status, second.stderr).toBe(0);
         for (const file of ["plan.json", "manifests.yaml"]) {
             const bytesA = fs.readFileSync(path.join(a, "staging", file));
@@ -50,28 +49,32 @@ describe("npm run render", () => {
         }
     });
 
-    it("refuses an unknown stack, naming the stacks there are, and writes nothing", () => {
+    it("refuses an unknown stack, naming the stacks there are, and writes nothing", async () => {
         const out = tmpdir();
-        const run = cli(["nosuchstack", "--out", out]);
+        const run = await cli(["nosuchstack", "--out", out]);
         expect(run.status).toBe(1);
         expect(run.stderr).toContain('unknown stack "nosuchstack"');
         expect(run.stderr).toContain("staging");
         expect(fs.readdirSync(out)).toEqual([]);
     });
 
-    it("says how to call it when called wrong", () => {
-        const run = cli([]);
+    it("says how to call it when called wrong", async () => {
+        const run = await cli([]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("usage: npm run render -- <stack>");
     });
 
-    it("is also the capstan command", () => {
+    it("is also the capstan command", async () => {
         const out = tmpdir();
-        const stdout = execFileSync(
-            "node",
-            [path.join(PROJECT_DIR, "scripts", "capstan.js"), "render", "staging", "--out", out],
-            { cwd: PROJECT_DIR, encoding: "utf8" },
-        );
+        const run = await runCommand("node", [
+            path.join(PROJECT_DIR, "scripts", "capstan.js"),
+            "render",
+            "staging",
+            "--out",
+            out,
+        ]);
+        expect(run.status, run.stderr).toBe(0);
+        const stdout = run.stdout;
         expect(stdout).toContain("Stack capstan/staging");
         expect(fs.existsSync(path.join(out, "staging", "plan.json"))).toBe(true);
     });

@@ -42,16 +42,19 @@ build_kwok() {
   GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath \
     -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}" \
     "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  # kwok runs no stage unless given one: keep the release's defaults (the ones kwokctl loads) and
-  # its stage that fails a running pod labelled pod-container-running-failed.stage.kwok.x-k8s.io=true
-  # beside the binary, for scripts/local-cluster.ts to pass with --config.
+  # kwok runs no stage unless given one. scripts/local-cluster.ts runs it with the Stage API
+  # (--enable-crds=Stage) and applies, as Stage objects, the release's defaults (the ones kwokctl
+  # loads) and its stage that fails a running pod labelled
+  # pod-container-running-failed.stage.kwok.x-k8s.io=true, so that tests can add stages of their own
+  # to a running cluster. Kept beside the binary: the stages, and the Stage CRD.
   local src stage; src=$(module_dir sigs.k8s.io/kwok "$KWOK_VERSION")
-  rm -rf "$CACHE/kwok-stages" && mkdir -p "$CACHE/kwok-stages"
+  rm -rf "$CACHE/kwok-stages" "$CACHE/kwok-crds" && mkdir -p "$CACHE/kwok-stages" "$CACHE/kwok-crds"
   for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
     pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete pod/chaos/pod-container-running-failed; do
     cp "$src/kustomize/stage/$stage.yaml" "$CACHE/kwok-stages/"
   done
-  chmod u+w "$CACHE/kwok-stages"/*
+  cp "$src/kustomize/crd/bases/kwok.x-k8s.io_stages.yaml" "$CACHE/kwok-crds/"
+  chmod u+w "$CACHE/kwok-stages"/* "$CACHE/kwok-crds"/*
 }
 
 # --- Pulumi CLI and the Node.js policy-pack analyzer --------------------------------------------

@@ -2,9 +2,7 @@
  * The command line of each control-plane process. Everything listens on 127.0.0.1 only; etcd
  * speaks plain HTTP because only the API server, on the same loopback, talks to it.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { Component, KWOK_STAGES_DIR, Ports, paths } from "./layout";
+import { Component, Ports, paths } from "./layout";
 import { pkiFile } from "./pki";
 
 const SERVICE_CIDR = "10.96.0.0/16";
@@ -75,19 +73,23 @@ function schedulerArgs(ports: Ports): string[] {
     return [...delegatedArgs("kube-scheduler", ports.scheduler), "--profiling=false"];
 }
 
-/** kwok plays the kubelet of every Node: it loads the default stages that scripts/toolchain.sh kept. */
+/**
+ * How long a simulated node's heartbeat Lease lasts: kwok renews it at a quarter of this. Without a
+ * Lease the controller manager sees every node stop reporting after its grace period, marks them
+ * NotReady and evicts their pods' readiness.
+ */
+export const NODE_LEASE_SECONDS = 40;
+
+/**
+ * kwok plays the kubelet of every Node. Its stages are Stage objects in the API server (see
+ * installKwokStages), so tests can add their own while it runs.
+ */
 function kwokArgs(): string[] {
-    if (!fs.existsSync(KWOK_STAGES_DIR)) {
-        throw new Error(`kwok stages not found in ${KWOK_STAGES_DIR}: run scripts/toolchain.sh kwok`);
-    }
-    const stages = fs
-        .readdirSync(KWOK_STAGES_DIR)
-        .filter((f) => f.endsWith(".yaml"))
-        .sort();
     return [
         `--kubeconfig=${paths.componentKubeconfig("kwok")}`,
         "--manage-all-nodes=true",
-        ...stages.map((f) => `--config=${path.join(KWOK_STAGES_DIR, f)}`),
+        "--enable-crds=Stage",
+        `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
     ];
 }
 

@@ -7,7 +7,10 @@ import * as os from "os";
 import * as path from "path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-export const STATE_DIR = path.join(REPO_ROOT, ".capstan", "local");
+/** Where a cluster keeps its state: `.capstan/local/`, or `CAPSTAN_LOCAL_CLUSTER_DIR` (the e2e suite's own). */
+export const STATE_DIR = process.env.CAPSTAN_LOCAL_CLUSTER_DIR
+    ? path.resolve(process.env.CAPSTAN_LOCAL_CLUSTER_DIR)
+    : path.join(REPO_ROOT, ".capstan", "local");
 
 export const TOOLCHAIN_DIR = path.join(
     process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"),
@@ -15,7 +18,8 @@ export const TOOLCHAIN_DIR = path.join(
 );
 export const BIN_DIR = path.join(TOOLCHAIN_DIR, "bin");
 export const KWOK_STAGES_DIR = path.join(TOOLCHAIN_DIR, "kwok-stages");
-export const CRD_DIR = path.join(TOOLCHAIN_DIR, "crds");
+/** kwok's own CRDs (Stage), which it reads its stages from. */
+export const KWOK_CRD_DIR = path.join(TOOLCHAIN_DIR, "kwok-crds");
 
 /** The processes of the cluster, in start order; `down` stops them in reverse. */
 export const COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
@@ -45,6 +49,8 @@ export interface Ports {
 export interface ClusterState {
     ports: Ports;
     startedAt: string;
+    /** The NGINX CRDs applied at `up`: the file or URL they came from. */
+    crds?: string;
 }
 
 export function readState(): ClusterState | undefined {
