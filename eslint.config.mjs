@@ -27,9 +27,10 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-explicit-any": "error" },
     },
     {
-        // Tests read rendered manifests and plans, loosely typed JSON, and assert on their shape; their
-        // fakes implement async interfaces with answers they already hold, so they need no await.
-        files: ["test/**"],
+        // Tests read rendered manifests and plans, and the e2e suite the API server's objects: loosely
+        // typed JSON whose shape they assert on. The tests' fakes implement async interfaces with
+        // answers they already hold, so they need no await.
+        files: ["test/**", "e2e/**"],
         rules: {
             "@typescript-eslint/require-await": "off",
             "@typescript-eslint/no-explicit-any": "off",

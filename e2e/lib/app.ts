@@ -1,0 +1,144 @@
+/**
+ * What the scenarios check on the cluster: which image the app runs, whether its rollouts are
+ * complete, whether the migration finished before any new ReplicaSet was created, and which
+ * objects a step left untouched.
+ */
+import { kubectl, list, type KubeObject, type WatchEvent } from "./kube";
+
+export class Failure extends Error {}
+
+/** Fails the scenario with `message` unless `ok`. */
+export function check(ok: boolean, message: string): asserts ok {
+    if (!ok) throw new Failure(message);
+}
+
+/** Each Deployment of the namespace with the images of its pod template, and whether its rollout is complete. */
+export async function deployments(
+    ns: string,
+): Promise<{ name: string; images: string[]; complete: boolean; status: string }[]> {
+    return (await list(["deployments", "-n", ns])).map((d) => {
+        const s = d.status ?? {};
+        const want = d.spec?.replicas ?? 1;
+        const complete =
+            (s.observedGeneration ?? 0) >= ((d.metadata as { generation?: number }).generation ?? 0) &&
+            s.updatedReplicas === want &&
+            s.availableReplicas === want &&
+            s.readyReplicas === want &&
+            (s.replicas ?? 0) === want;
+        return {
+            name: d.metadata.name,
+            images: (d.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image),
+            complete,
+            status: `${s.updatedReplicas ?? 0} updated, ${s.readyReplicas ?? 0} ready, ${s.availableReplicas ?? 0} available of ${want}`,
+        };
+    });
+}
+
+/** Every Deployment and CronJob of the namespace (canary ones aside) runs `tag`, and every rollout is complete. */
+export async function checkRunning(ns: string, tag: string): Promise<void> {
+    const deps = (await deployments(ns)).filter((d) => !d.name.includes("canary"));
+    check(deps.length > 0, `no Deployment in namespace ${ns}`);
+    for (const d of deps) {
+        check(
+            d.images.every((i) => i.endsWith(`:${tag}`)),
+            `Deployment ${d.name} runs ${d.images.join(", ")}, not ${tag}`,
+        );
+        check(d.complete, `Deployment ${d.name}'s rollout is not complete: ${d.status}`);
+    }
+    for (const c of await list(["cronjobs", "-n", ns])) {
+        const images = (c.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map(
+            (x: { image: string }) => x.image,
+        );
+        check(
+            images.every((i: string) => i.endsWith(`:${tag}`)),
+            `CronJob ${c.metadata.name} runs ${images.join(", ")}, not ${tag}`,
+        );
+    }
+    const pods = await list(["pods", "-n", ns]);
+    const app = pods.filter(
+        (p) => p.metadata.ownerReferences?.some((o) => o.kind === "ReplicaSet") && !p.metadata.name.includes("canary"),
+    );
+    for (const p of app) {
+        const ready = (p.status?.conditions ?? []).some(
+            (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+        );
+        const images = (p.spec?.containers ?? []).map((x: { image: string }) => x.image);
+        if (ready)
+            check(
+                images.every((i: string) => i.endsWith(`:${tag}`)),
+                `ready pod ${p.metadata.name} runs ${images.join(", ")}, not ${tag}`,
+            );
+    }
+}
+
+function conditionTrue(o: KubeObject, type: string): boolean {
+    return (o.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === type && c.status === "True",
+    );
+}
+
+/**
+ * The migration Job `job` completed before any ReplicaSet created during the watch (and not in
+ * `before`) was created: compared by the resource versions of the watch events, which the API
+ * server takes from one etcd revision counter, so they order writes even within one second.
+ */
+export function checkMigrationFirst(
+    ns: string,
+    job: string,
+    jobEvents: readonly WatchEvent[],
+    rsEvents: readonly WatchEvent[],
+    before: ReadonlySet<string>,
+): string {
+    const complete = jobEvents.filter(
+        (e) =>
+            e.object.metadata.namespace === ns && e.object.metadata.name === job && conditionTrue(e.object, "Complete"),
+    );
+    check(complete.length > 0, `the migration Job ${job} was never seen complete`);
+    const completedAt = Math.min(...complete.map((e) => e.revision));
+    const created = rsEvents.filter(
+        (e) => e.type === "ADDED" && e.object.metadata.namespace === ns && !before.has(e.object.metadata.name),
+    );
+    check(created.length > 0, "no new ReplicaSet was created");
+    const early = created.filter((e) => e.revision <= completedAt);
+    check(
+        early.length === 0,
+        `ReplicaSet(s) created before the migration Job completed (revision ${completedAt}): ${early.map((e) => `${e.object.metadata.name}@${e.revision}`).join(", ")}`,
+    );
+    return `migration complete at revision ${completedAt}, ${created.length} new ReplicaSet(s) from revision ${Math.min(...created.map((e) => e.revision))}`;
+}
+
+/** The kinds whose objects a tag deploy must leave untouched. */
+const STEADY_KINDS = [
+    "services",
+    "configmaps",
+    "secrets",
+    "serviceaccounts",
+    "horizontalpodautoscalers",
+    "poddisruptionbudgets",
+    "networkpolicies",
+    "resourcequotas",
+    "limitranges",
+    "virtualservers.k8s.nginx.org",
+    "policies.k8s.nginx.org",
+];
+
+/** `kind/name -> resourceVersion` of the namespace's objects of `kinds`. */
+export async function snapshot(ns: string, kinds: readonly string[] = STEADY_KINDS): Promise<Map<string, string>> {
+    const items = (
+        JSON.parse(await kubectl(["get", kinds.join(","), "-n", ns, "-o", "json"])) as { items: KubeObject[] }
+    ).items;
+    return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion ?? ""]));
+}
+
+/** Every kind a deploy could touch, workloads included. */
+export const ALL_KINDS = [...STEADY_KINDS, "deployments", "replicasets", "cronjobs", "jobs"];
+
+/** What differs between two snapshots, one line per object. */
+export function snapshotDiff(before: Map<string, string>, after: Map<string, string>): string[] {
+    const lines: string[] = [];
+    for (const [k, v] of before)
+        if (!after.has(k)) lines.push(`deleted ${k}`);
+        else if (after.get(k) !== v) lines.push(`changed ${k}`);
+    for (const k of after.keys()) if (!before.has(k)) lines.push(`created ${k}`);
+    return lines;
+}

@@ -1,0 +1,69 @@
+/**
+ * What the scenarios share: the workspace, the log, the local stack once it is up, and the tags
+ * they deploy.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { check } from "./app";
+import { REPO, type Workspace } from "./env";
+import { run, type Finished } from "./kube";
+import type { SuiteStack } from "./stacks";
+
+export interface Context {
+    readonly ws: Workspace;
+    readonly log: (text: string) => void;
+    /** Whether the cluster is the suite's own local cluster (kwok: its Stage API can fail pods). */
+    readonly ownCluster: boolean;
+    /** The kubeconfig context the stacks use. */
+    readonly kubeContext: string;
+    /** The `local` stack, once scenario b has brought it up. */
+    local?: SuiteStack;
+}
+
+/** The tags the scenarios deploy: the committed one first. */
+export const TAGS = {
+    second: "2026.12.04-e2e0002",
+    guarded: "2026.12.04-e2e0003",
+    failing: "2026.12.04-e2efail",
+    canary: "2026.12.04-e2ecanary",
+};
+
+export type Scenario = {
+    readonly id: string;
+    readonly title: string;
+    /** Returns a line of what was seen (for the log), or throws a Failure. */
+    readonly run: (ctx: Context) => Promise<string | void>;
+};
+
+/** Pulumi.local.yaml as committed, pointed at the suite's cluster context. */
+export function localStackText(ctx: Context): string {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8"));
+    doc.setIn(["config", "capstan:cluster", "context"], ctx.kubeContext);
+    return String(doc);
+}
+
+/** The local stack, or a failure saying that scenario b has not brought it up. */
+export function localStack(ctx: Context): SuiteStack {
+    check(ctx.local !== undefined, "needs the local stack, which scenario b did not bring up");
+    return ctx.local;
+}
+
+/** `npm run deploy -- <args>` as a person runs it, on the suite's stack files; logged whole. */
+export async function deploy(ctx: Context, args: readonly string[]): Promise<Finished> {
+    ctx.log(`$ npm run deploy -- ${args.join(" ")}`);
+    const r = await run("npm", ["run", "--silent", "deploy", "--", ...args], { cwd: REPO });
+    ctx.log(`exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    return r;
+}
+
+/** The namespace and the migration Job of the stack's outputs. */
+export async function appOutputs(stack: SuiteStack): Promise<{ namespace: string; migrationJob: string }> {
+    const out = await stack.outputs();
+    const app = out.app as { migrationJob?: string } | undefined;
+    check(
+        typeof out.namespace === "string" && typeof app?.migrationJob === "string",
+        `unexpected outputs ${JSON.stringify(out)}`,
+    );
+    return { namespace: out.namespace, migrationJob: app.migrationJob };
+}

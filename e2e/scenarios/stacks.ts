@@ -1,0 +1,217 @@
+/**
+ * Stacks other than the local one's life: every committed stack through the CLI, a bad config,
+ * the policy pack, a tenant, and the canary's phases.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { check } from "../lib/app";
+import { appOutputs, localStack, localStackText, TAGS, type Context, type Scenario } from "../lib/context";
+import { REPO } from "../lib/env";
+import { existing, get, list } from "../lib/kube";
+import { SuiteStack } from "../lib/stacks";
+
+const PLACEHOLDER = "e2e-placeholder-secret";
+
+/** The committed stack files' names: Pulumi.<stack>.yaml in the project. */
+function committedStacks(): string[] {
+    return fs
+        .readdirSync(REPO)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The config paths (`capstan:appSecrets.X`) of a stack file's `secure:` values. */
+function securePaths(node: unknown, prefix: string): string[] {
+    if (!YAML.isMap(node)) return [];
+    if (node.has("secure")) return [prefix];
+    return node.items.flatMap((pair) =>
+        securePaths(pair.value, prefix ? `${prefix}.${String(pair.key)}` : String(pair.key)),
+    );
+}
+
+/**
+ * A committed stack file as a newcomer sets it up (README, "With the Pulumi CLI"): its `secure:`
+ * values, encrypted for their authors, are removed and set again with `pulumi config set --secret`.
+ */
+async function newcomersCopy(ctx: Context, stack: string): Promise<SuiteStack> {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8"));
+    if (stack === "local") doc.setIn(["config", "capstan:cluster", "context"], ctx.kubeContext);
+    const secrets = securePaths(doc.get("config"), "");
+    for (const p of secrets) doc.deleteIn(["config", ...p.split(".")]);
+    doc.delete("encryptionsalt");
+    const s = await SuiteStack.create(ctx.ws.stackDir, `committed-${stack}`, String(doc));
+    for (const p of secrets) await s.stack.setConfig(p, { value: PLACEHOLDER, secret: true }, true);
+    return s;
+}
+
+const committed: Scenario = {
+    id: "a",
+    title: "every committed stack passes the CLI's config validation and loads; stacks with AWS resources stop at the missing AWS plugin alone",
+    async run(ctx) {
+        const seen: string[] = [];
+        for (const name of committedStacks()) {
+            const s = await newcomersCopy(ctx, name);
+            const preview = await s.preview();
+            await s.stack.workspace.removeStack(s.name, { force: true });
+            fs.rmSync(s.file, { force: true });
+            if (name === "local") {
+                check(
+                    preview.ok,
+                    `local: the preview failed: ${preview.errors.map((e) => e.message).join("\n") || preview.error}`,
+                );
+                seen.push(`local: ${preview.steps.length} steps`);
+                continue;
+            }
+            check(!preview.ok, `${name}: the preview passed without the AWS plugin`);
+            const aws = /no resource plugin 'pulumi-resource-aws'|plugin.*\baws\b/;
+            const others = preview.errors.filter((e) => !aws.test(e.message));
+            check(
+                preview.errors.length > 0 && others.length === 0,
+                `${name}: failed other than at the AWS plugin:\n${(others.length ? others : preview.errors).map((e) => e.message).join("\n") || preview.error}`,
+            );
+            const registered = preview.steps.filter((st) => st.type !== "pulumi:pulumi:Stack").length;
+            seen.push(`${name}: stopped at the AWS plugin after ${registered} steps`);
+        }
+        return seen.join("; ");
+    },
+};
+
+const badConfig: Scenario = {
+    id: "l",
+    title: "a stack with an invalid value fails before any resource is registered, with key path and fix and no stack trace",
+    async run(ctx) {
+        const doc = YAML.parseDocument(localStackText(ctx));
+        doc.setIn(["config", "capstan:app", "web", "minReplicas"], 9);
+        const s = await SuiteStack.create(ctx.ws.stackDir, "bad-config", String(doc));
+        try {
+            const preview = await s.preview();
+            check(!preview.ok, "the preview passed");
+            const text = `${preview.output}\n${preview.errors.map((e) => e.message).join("\n")}`;
+            check(
+                text.includes("capstan:app.web.minReplicas: 9 is greater than maxReplicas"),
+                `no key path and value in:\n${text}`,
+            );
+            check(text.includes("set minReplicas <= maxReplicas"), `no fix in:\n${text}`);
+            check(!/^\s+at .+:\d+:\d+\)?$/m.test(text), `a stack trace was printed:\n${text}`);
+            const registered = preview.steps.filter((st) => st.type !== "pulumi:pulumi:Stack");
+            check(registered.length === 0, `resources were registered: ${registered.map((st) => st.urn).join(", ")}`);
+        } finally {
+            await s.stack.workspace.removeStack(s.name, { force: true });
+            fs.rmSync(s.file, { force: true });
+        }
+    },
+};
+
+const policy: Scenario = {
+    id: "g",
+    title: "the policy pack through the engine: a preview with it passes, and a violating edit is refused with the policy's name",
+    async run(ctx) {
+        const stack = localStack(ctx);
+        const pack = [path.join(REPO, "policy")];
+        const clean = await stack.preview(pack);
+        check(clean.ok, `the preview with the policy pack failed:\n${clean.output.slice(-2000)}`);
+        const tag = stack.read(["capstan:imageTag"]);
+        stack.edit((c) => c.set("capstan:imageTag", "latest"));
+        try {
+            const violating = await stack.preview(pack);
+            check(!violating.ok, "a preview with the image tag latest passed the policy pack");
+            check(
+                /pinned-image-tags/.test(violating.output),
+                `the refusal does not name pinned-image-tags:\n${violating.output.slice(-2000)}`,
+            );
+        } finally {
+            stack.edit((c) => c.set("capstan:imageTag", tag));
+        }
+    },
+};
+
+const tenant: Scenario = {
+    id: "h",
+    title: "a tenant-shaped stack in its own namespace: restricted Pod Security, quota, LimitRange and NetworkPolicies accepted, pods admitted under the quota",
+    async run(ctx) {
+        const doc = YAML.parseDocument(localStackText(ctx));
+        doc.setIn(["config", "capstan:tenant"], { name: "e2e", quota: { cpu: "8", memory: "16Gi", pods: 40 } });
+        doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["e2e.local.example.com"]);
+        doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["e2e.internal.local.example.com"]);
+        const s = await SuiteStack.create(ctx.ws.stackDir, "tenant-e2e", String(doc));
+        const res = await s.up();
+        try {
+            check(
+                res.ok,
+                `pulumi up of the tenant failed:\n${res.errors.map((e) => e.message).join("\n") || res.error}`,
+            );
+            const { namespace } = await appOutputs(s);
+            const ns = await get(["namespace", namespace]);
+            check(
+                ns?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted",
+                `namespace ${namespace} is not restricted`,
+            );
+            const [quotas, limits, policies] = await Promise.all(
+                ["resourcequotas", "limitranges", "networkpolicies"].map((k) => list([k, "-n", namespace])),
+            );
+            check(
+                quotas.length > 0 && limits.length > 0 && policies.length > 0,
+                `quota ${quotas.length}, LimitRange ${limits.length}, NetworkPolicies ${policies.length}`,
+            );
+            const used = Number(quotas[0].status?.used?.pods ?? 0);
+            const pods = (await list(["pods", "-n", namespace])).filter((p) => p.status?.phase === "Running");
+            check(used > 0 && pods.length > 0, `no pod admitted under the quota (used pods ${used})`);
+            return `${namespace}: ${policies.length} NetworkPolicies, quota used pods ${used}/${quotas[0].spec?.hard?.pods}`;
+        } finally {
+            const gone = await s.destroy();
+            await s.stack.workspace.removeStack(s.name, { force: true });
+            check(gone.ok, `destroying the tenant failed: ${gone.error}`);
+        }
+    },
+};
+
+/** The VirtualServers of the namespace as JSON text, for the routes a phase must show. */
+async function routes(ns: string): Promise<string> {
+    return JSON.stringify((await list(["virtualservers.k8s.nginx.org", "-n", ns])).map((v) => v.spec));
+}
+
+const canary: Scenario = {
+    id: "i",
+    title: "canary: the cookie phase and the weight phase are accepted by the VirtualServer CRD; promotion deletes every canary object",
+    async run(ctx) {
+        const stack = localStack(ctx);
+        const { namespace } = await appOutputs(stack);
+        stack.edit((c) =>
+            c.set("capstan:canary", { imageTag: TAGS.canary, cookie: { name: "_AUSER_TYPE", value: "canary" } }),
+        );
+        const cookie = await stack.up();
+        check(cookie.ok, `the cookie phase failed:\n${cookie.errors.map((e) => e.message).join("\n") || cookie.error}`);
+        check(
+            (await routes(namespace)).includes('"cookie":"_AUSER_TYPE"'),
+            "no VirtualServer routes the canary cookie",
+        );
+        const canaryObjects = (await stack.kubernetesObjects()).filter((o) =>
+            o.object.metadata.name.includes("canary"),
+        );
+        check(
+            canaryObjects.some((o) => o.object.kind === "Deployment"),
+            "no canary Deployment",
+        );
+        stack.edit((c) => c.setIn(["capstan:canary", "weight"], 10));
+        const weight = await stack.up();
+        check(weight.ok, `the weight phase failed:\n${weight.errors.map((e) => e.message).join("\n") || weight.error}`);
+        check(/"weight":10\b/.test(await routes(namespace)), "no VirtualServer splits 10% to the canary");
+        stack.edit((c) => {
+            c.set("capstan:imageTag", TAGS.canary);
+            c.delete("capstan:canary");
+        });
+        const promote = await stack.up();
+        check(promote.ok, `promotion failed:\n${promote.errors.map((e) => e.message).join("\n") || promote.error}`);
+        const left = await existing(canaryObjects.map((o) => o.object));
+        check(
+            left.length === 0,
+            `canary objects left after promotion: ${left.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`,
+        );
+        check(!(await routes(namespace)).includes("canary"), "a VirtualServer still routes to the canary");
+        return `${canaryObjects.length} canary objects created and deleted`;
+    },
+};
+
+export const STACK_SCENARIOS = { committed, badConfig, policy, tenant, canary };
