@@ -141,8 +141,9 @@ describe("npm run deploy", () => {
         expect(f.stdout()).toContain("CronJob phraseapp-cron-cleanup");
         expect(f.stdout()).toContain("Migration: create phraseapp-migrate-v2, delete phraseapp-migrate-v1");
         expect(f.stdout()).toContain("Changes: 2 to update, 1 to create, 1 to delete, 2 unchanged");
-        expect(f.stdout()).toContain(
-            "Deployed v2 to stack staging: 2 workloads rolled (phraseapp-web, phraseapp-cron-cleanup)",
+        expect(f.stdout()).toMatch(/\(preview: \d+\.\d s\)/);
+        expect(f.stdout()).toMatch(
+            /Deployed v2 to stack staging in \d+\.\d s: 2 workloads rolled \(phraseapp-web, phraseapp-cron-cleanup\)/,
         );
         expect(f.out).toContain("  ~ phraseapp-web updating\n"); // a line split across chunks arrives whole
         expect(f.tag()).toBe("v2");

@@ -87,9 +87,10 @@ async function previewReport(
     restore: () => Promise<void>,
 ): Promise<GuardReport | undefined> {
     try {
+        const started = Date.now();
         const steps = await stack.preview();
         const report = checkDeployPreview(steps, current, tag);
-        io.stdout(`\nChanges: ${changeSummary(steps)}\n`);
+        io.stdout(`\nChanges: ${changeSummary(steps)} (preview: ${seconds(started)})\n`);
         return report;
     } catch (err) {
         await restore();
@@ -130,6 +131,7 @@ async function update(
     restore: () => Promise<void>,
 ): Promise<number> {
     io.stdout(`\nUpdating stack ${stack.name}...\n`);
+    const started = Date.now();
     const lines = lineWriter(io.stdout);
     let outcome: UpOutcome;
     try {
@@ -145,7 +147,7 @@ async function update(
     }
     const rolled = report.rolls.map((r) => r.name);
     io.stdout(
-        `\nDeployed ${tag} to stack ${stack.name}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`,
+        `\nDeployed ${tag} to stack ${stack.name} in ${seconds(started)}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`,
     );
     io.stdout(`To undo: npm run deploy -- ${stack.name} --rollback\n`);
     return EXIT.ok;
@@ -198,6 +200,11 @@ function printFailure(
         `The previous version${current ? ` (${current})` : ""} is still serving: ${migration ? "the migration failed, so no workload was rolled" : "a rollout that does not become ready keeps the old pods (maxUnavailable: 0)"}.\n`,
     );
     io.stderr(`The stack file is back at ${current ?? "its previous tag"}; fix the cause and deploy again.\n`);
+}
+
+/** The time since `started`, as "12.3 s". */
+function seconds(started: number): string {
+    return `${((Date.now() - started) / 1000).toFixed(1)} s`;
 }
 
 /** An image value as the preview reported it: a tag as written, anything else as JSON. */
