@@ -14,6 +14,7 @@ import { planJson } from "../scripts/lib/plan";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
 import { renderStack } from "../scripts/lib/render";
 import { loadProjectFile, loadStackFile } from "../scripts/lib/stackfile";
+import { engineBench, type EngineOptions } from "./engine";
 import { runPairedSeries } from "./measure";
 import { toReplay } from "./replay";
 import { derived, markdownTable, targetLines, targets, textTable, type ImageBump, type StackResult } from "./report";
@@ -33,7 +34,34 @@ export interface Options {
     markdown: boolean;
 }
 
-const USAGE = "usage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]";
+const USAGE = [
+    "usage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]",
+    "       npm run bench -- --engine [--crds FILE|URL] [--sizes N,...] [--out FILE]   (needs npm run toolchain)",
+].join("\n");
+
+/** Where the real engine's figures go. */
+export const ENGINE_RESULTS = path.join(PROJECT_DIR, "bench", "engine-results.json");
+
+export function parseEngineArgs(argv: readonly string[]): EngineOptions {
+    const opts: EngineOptions = { sizes: [...SYNTHETIC_SIZES], out: ENGINE_RESULTS };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new UsageError(`${a} needs a value`);
+            return v;
+        };
+        if (a === "--engine") continue;
+        else if (a === "--crds") opts.crds = value();
+        else if (a === "--out") opts.out = path.resolve(value());
+        else if (a === "--sizes") {
+            opts.sizes = value().split(",").map(Number);
+            if (opts.sizes.some((n) => !Number.isInteger(n) || n < 1))
+                throw new UsageError("--sizes needs whole numbers >= 1");
+        } else throw new UsageError(`unknown argument ${a} with --engine`);
+    }
+    return opts;
+}
 
 /** Where a full run's results are committed; a partial run (`--only`) goes to PARTIAL_RESULTS instead. */
 export const FULL_RESULTS = path.join(PROJECT_DIR, "bench", "results.json");
@@ -237,6 +265,12 @@ function summaryText(report: ReturnType<typeof resultsReport>, opts: Options): s
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+    if (argv.includes("--engine")) {
+        const engine = readCommandLine({ name: "bench", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
+            parseEngineArgs(argv),
+        );
+        return "exitCode" in engine ? engine.exitCode : engineBench(engine.args);
+    }
     const line = readCommandLine({ name: "bench", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
         parseArgs(argv),
     );

@@ -1,3 +1,4 @@
+import { UsageError } from "../scripts/lib/cli";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -160,6 +161,28 @@ describe("npm run bench: where the results go", () => {
         const { parseArgs } = await import("../bench/bench");
         expect(parseArgs(argv).out).toBe(path.isAbsolute(where) ? where : path.join(PROJECT_DIR, where));
     });
+});
+
+describe("npm run bench -- --engine", () => {
+    it("deploys stacks of 10, 50 and 200 workloads unless told otherwise, and writes bench/engine-results.json", async () => {
+        const { parseEngineArgs } = await import("../bench/bench");
+        expect(parseEngineArgs(["--engine"])).toEqual({
+            sizes: [10, 50, 200],
+            out: path.join(PROJECT_DIR, "bench", "engine-results.json"),
+        });
+        expect(parseEngineArgs(["--engine", "--sizes", "10", "--crds", "crds.yaml"])).toMatchObject({
+            sizes: [10],
+            crds: "crds.yaml",
+        });
+    });
+
+    it.each([[["--engine", "--sizes", "ten"]], [["--engine", "--samples", "3"]], [["--engine", "--crds"]]])(
+        "refuses %j",
+        async (argv) => {
+            const { parseEngineArgs } = await import("../bench/bench");
+            expect(() => parseEngineArgs(argv)).toThrow(UsageError);
+        },
+    );
 });
 
 describe("a benchmark series reports every figure its samples report", () => {

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench -- --engine [--crds FILE|URL] [--sizes 10,50,200]`: what the real engine costs.
+ * On a fresh local cluster (the toolchain of `npm run toolchain`), with kwok's pod delays set to a
+ * known value, it measures the local stack's `up` and `preview`, the program's start (inline, and
+ * under the language host's type-check for comparison), and a tag deploy of stacks of 10, 50 and
+ * 200 workloads against its critical path: the migration plus the slowest rollout.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { logger, makeWorkspace, missingToolchain, REPO, suiteEnv, type Workspace } from "../e2e/lib/env";
+import { kubectl, list, run } from "../e2e/lib/kube";
+import { SuiteStack } from "../e2e/lib/stacks";
+import { syntheticWorkloads } from "./synthetic";
+
+/** kwok's delay before a pod becomes ready, and before a Job's pod completes. */
+export const POD_DELAY_MS = 3000;
+/** Deploy goals over the critical path, at 10 and at 200 workloads. */
+export const GOALS = { small: { workloads: 10, seconds: 10 }, large: { workloads: 200, seconds: 30 } };
+
+export interface EngineOptions {
+    crds?: string;
+    sizes: number[];
+    out: string;
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+async function timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number }> {
+    const started = Date.now();
+    const value = await step();
+    return { value, ms: Date.now() - started };
+}
+
+/**
+ * index.ts loaded as the CLI's Node.js language host loads it (the same ts-node registration as
+ * test/languageHost.test.ts), in a fresh process: its wall time from start to the program function.
+ */
+const LOAD_PROGRAM = `
+const started = process.hrtime.bigint();
+const path = require("path");
+const fs = require("fs");
+const req = require("module").createRequire(path.join(process.cwd(), "index.ts"));
+const tsutils = req("@pulumi/pulumi/tsutils");
+const tsConfigPath = "tsconfig.pulumi.json";
+const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+req(tsnodeRequire).register({
+    compiler: typescriptRequire,
+    transpileOnly: process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true",
+    project: tsConfigPath,
+    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+});
+if (typeof req(path.join(process.cwd(), "index.ts")) !== "function") process.exit(1);
+console.log(Number(process.hrtime.bigint() - started) / 1e6);
+`;
+
+async function programStart(transpileOnly: boolean): Promise<number> {
+    process.env.PULUMI_NODEJS_TRANSPILE_ONLY = String(transpileOnly);
+    const r = await run(process.execPath, ["-e", LOAD_PROGRAM], { cwd: REPO });
+    delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    if (r.code !== 0) throw new Error(`loading index.ts failed: ${r.stderr}`);
+    return Number(r.stdout.trim());
+}
+
+/** Sets the delay of kwok's pod-ready and pod-complete stages to POD_DELAY_MS, without jitter. */
+async function setPodDelays(): Promise<void> {
+    const delay = { delay: { durationMilliseconds: POD_DELAY_MS, jitterDurationMilliseconds: POD_DELAY_MS } };
+    for (const stage of ["pod-ready", "pod-complete"])
+        await kubectl(["patch", "stage", stage, "--type", "merge", "-p", JSON.stringify({ spec: delay })]);
+}
+
+/** Three large simulated nodes, one per zone, so that 200 workloads fit. */
+async function addCapacity(): Promise<void> {
+    const zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
+    const items = zones.map((zone, i) => ({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+            name: `bench-${i + 1}`,
+            annotations: { "kwok.x-k8s.io/node": "fake" },
+            labels: {
+                "kubernetes.io/hostname": `bench-${i + 1}`,
+                "kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64",
+                "topology.kubernetes.io/zone": zone,
+                "eks.amazonaws.com/nodegroup": "general",
+            },
+        },
+        status: {
+            allocatable: { cpu: "64", memory: "256Gi", pods: "250" },
+            capacity: { cpu: "64", memory: "256Gi", pods: "250" },
+        },
+    }));
+    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+}
+
+/** Pulumi.local.yaml in its own namespace and hosts, with `workloads` generated workers and cron tasks. */
+function benchStackText(workloads: number, kubeContext: string): string {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8"));
+    const name = `bench-${workloads}`;
+    doc.setIn(["config", "capstan:cluster", "context"], kubeContext);
+    doc.setIn(["config", "capstan:app", "namespace"], name);
+    doc.setIn(["config", "capstan:ingress", "public", "hosts"], [`${name}.local.example.com`]);
+    doc.setIn(["config", "capstan:ingress", "internal", "hosts"], [`${name}.internal.local.example.com`]);
+    const generated = syntheticWorkloads(workloads);
+    doc.setIn(["config", "capstan:app", "workers"], generated.workers);
+    doc.setIn(["config", "capstan:app", "cron"], generated.cron);
+    return String(doc);
+}
+
+/**
+ * The critical path of a tag deploy with kwok's delays: the migration Job's pod (ready, then
+ * complete) and then the slowest Deployment, one wave of `maxSurge` new pods at a time, each wave
+ * a pod delay.
+ */
+async function criticalPathMs(ns: string): Promise<{ ms: number; slowest: string }> {
+    const waves = (await list(["deployments", "-n", ns])).map((d) => {
+        const spec = d.spec as { replicas?: number; strategy?: { rollingUpdate?: { maxSurge?: string | number } } };
+        const replicas = spec.replicas ?? 1;
+        const surge = String(spec.strategy?.rollingUpdate?.maxSurge ?? "25%");
+        const perWave = Math.max(
+            1,
+            surge.endsWith("%") ? Math.ceil((replicas * parseFloat(surge)) / 100) : Number(surge),
+        );
+        return { name: d.metadata.name, waves: Math.ceil(replicas / perWave) };
+    });
+    const slowest = waves.reduce((a, b) => (b.waves > a.waves ? b : a));
+    return {
+        ms: 2 * POD_DELAY_MS + slowest.waves * POD_DELAY_MS,
+        slowest: `${slowest.name}: ${slowest.waves} wave(s)`,
+    };
+}
+
+export interface DeployFigure {
+    workloads: number;
+    resources: number;
+    upSeconds: number;
+    deploySeconds: number;
+    previewSeconds: number;
+    updateSeconds: number;
+    criticalPathSeconds: number;
+    overSeconds: number;
+    slowest: string;
+}
+
+/** Deploys a new tag to a stack of `workloads` workloads and sets its wall time beside its critical path. */
+async function deployFigure(
+    ws: Workspace,
+    workloads: number,
+    kubeContext: string,
+    log: (t: string) => void,
+): Promise<DeployFigure> {
+    const stack = await SuiteStack.create(ws.stackDir, `bench-${workloads}`, benchStackText(workloads, kubeContext));
+    const up = await timed(() => stack.up());
+    if (!up.value.ok)
+        throw new Error(
+            `bench-${workloads}: up failed: ${up.value.errors.map((e) => e.message).join("\n") || up.value.error}`,
+        );
+    const ns = `bench-${workloads}`;
+    const path_ = await criticalPathMs(ns);
+    const deploy = await timed(() =>
+        run("npm", ["run", "--silent", "deploy", "--", stack.name, `bench-${workloads}-2`, "--yes"], { cwd: REPO }),
+    );
+    log(`bench-${workloads} deploy:\n${deploy.value.stdout}\n${deploy.value.stderr}`);
+    if (deploy.value.code !== 0)
+        throw new Error(`bench-${workloads}: deploy exited ${deploy.value.code}: ${deploy.value.stderr}`);
+    const preview = /\(preview: ([\d.]+) s\)/.exec(deploy.value.stdout)?.[1];
+    const update = / in ([\d.]+) s: /.exec(deploy.value.stdout)?.[1];
+    const resources = up.value.changes?.create ?? 0;
+    await stack.destroy();
+    return {
+        workloads,
+        resources,
+        upSeconds: seconds(up.ms),
+        deploySeconds: seconds(deploy.ms),
+        previewSeconds: Number(preview),
+        updateSeconds: Number(update),
+        criticalPathSeconds: seconds(path_.ms),
+        overSeconds: seconds(deploy.ms - path_.ms),
+        slowest: path_.slowest,
+    };
+}
+
+/** The local stack: up from nothing, a preview with nothing to do, a tag deploy. */
+async function localFigures(ws: Workspace, kubeContext: string, log: (t: string) => void) {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8"));
+    doc.setIn(["config", "capstan:cluster", "context"], kubeContext);
+    const stack = await SuiteStack.create(ws.stackDir, "local", String(doc));
+    const up = await timed(() => stack.up());
+    if (!up.value.ok) throw new Error(`local: up failed: ${up.value.error}`);
+    const preview = await timed(() => stack.preview());
+    const deploy = await timed(() =>
+        run("npm", ["run", "--silent", "deploy", "--", "local", "bench-local-2", "--yes"], { cwd: REPO }),
+    );
+    log(`local deploy:\n${deploy.value.stdout}\n${deploy.value.stderr}`);
+    await stack.destroy();
+    return {
+        upSeconds: seconds(up.ms),
+        previewSeconds: seconds(preview.ms),
+        deploySeconds: seconds(deploy.ms),
+        deployPreviewSeconds: Number(/\(preview: ([\d.]+) s\)/.exec(deploy.value.stdout)?.[1]),
+        deployUpdateSeconds: Number(/ in ([\d.]+) s: /.exec(deploy.value.stdout)?.[1]),
+    };
+}
+
+function report(figures: {
+    local: Awaited<ReturnType<typeof localFigures>>;
+    start: { inline: number; typeChecked: number };
+    deploys: DeployFigure[];
+}): string {
+    const l = figures.local;
+    const lines = [
+        `Real engine, local cluster (kwok pod delay ${POD_DELAY_MS / 1000} s); times in seconds`,
+        `local stack: up from nothing ${l.upSeconds}, preview with nothing to do ${l.previewSeconds}, tag deploy ${l.deploySeconds} (preview ${l.deployPreviewSeconds}, update ${l.deployUpdateSeconds})`,
+        `program start: inline ${seconds(figures.start.inline)}, under the language host's type-check ${seconds(figures.start.typeChecked)}`,
+        "",
+        "workloads  resources  up      deploy  preview  update  critical path  over   slowest rollout",
+        ...figures.deploys.map(
+            (d) =>
+                `${String(d.workloads).padEnd(10)} ${String(d.resources).padEnd(10)} ${String(d.upSeconds).padEnd(7)} ${String(d.deploySeconds).padEnd(7)} ${String(d.previewSeconds).padEnd(8)} ${String(d.updateSeconds).padEnd(7)} ${String(d.criticalPathSeconds).padEnd(14)} ${String(d.overSeconds).padEnd(6)} ${d.slowest}`,
+        ),
+        "",
+        ...figures.deploys
+            .filter((d) => d.workloads === GOALS.small.workloads || d.workloads === GOALS.large.workloads)
+            .map((d) => {
+                const goal = d.workloads === GOALS.small.workloads ? GOALS.small.seconds : GOALS.large.seconds;
+                return `goal at ${d.workloads} workloads: deploy within the critical path + ${goal} s: ${d.overSeconds <= goal ? "met" : "missed"} (+${d.overSeconds} s)`;
+            }),
+    ];
+    return `${lines.join("\n")}\n`;
+}
+
+export async function engineBench(opts: EngineOptions): Promise<number> {
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+    };
+    const missing = missingToolchain(lock.packages["node_modules/@pulumi/kubernetes"].version, true);
+    if (missing.length) {
+        process.stderr.write(
+            `bench: the toolchain is not built; missing:\n  ${missing.join("\n  ")}\nBuild it with: npm run toolchain\n`,
+        );
+        return 1;
+    }
+    const ws = makeWorkspace();
+    Object.assign(process.env, suiteEnv(ws));
+    const log = logger(ws);
+    process.stdout.write(`bench: working in ${ws.dir}; details in ${ws.logFile}\n`);
+    const up = await run(
+        "npm",
+        ["run", "--silent", "local-cluster", "--", "up", ...(opts.crds ? ["--crds", opts.crds] : [])],
+        { cwd: REPO },
+    );
+    if (up.code !== 0) throw new Error(`the local cluster did not start: ${up.stderr}`);
+    try {
+        const kubeContext = (await kubectl(["config", "current-context"])).trim();
+        await setPodDelays();
+        await addCapacity();
+        const start = { inline: await programStart(true), typeChecked: await programStart(false) };
+        process.stdout.write("bench: the local stack...\n");
+        const local = await localFigures(ws, kubeContext, log);
+        const deploys: DeployFigure[] = [];
+        for (const n of opts.sizes) {
+            process.stdout.write(`bench: ${n} workloads...\n`);
+            deploys.push(await deployFigure(ws, n, kubeContext, log));
+        }
+        const figures = { local, start, deploys };
+        fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+        fs.writeFileSync(
+            opts.out,
+            `${JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, podDelayMs: POD_DELAY_MS, ...figures }, null, 2)}\n`,
+        );
+        process.stdout.write(report(figures));
+        process.stdout.write(`Wrote ${path.relative(process.cwd(), opts.out)}.\n`);
+        return 0;
+    } finally {
+        await run("npm", ["run", "--silent", "local-cluster", "--", "down"], { cwd: REPO });
+    }
+}
