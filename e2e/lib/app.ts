@@ -122,12 +122,20 @@ const STEADY_KINDS = [
     "policies.k8s.nginx.org",
 ];
 
-/** `kind/name -> resourceVersion` of the namespace's objects of `kinds`. */
+/**
+ * `kind/name -> version` of the namespace's objects of `kinds`: the generation where the kind has
+ * one (it counts changes of the spec, not the status that controllers keep writing), else the
+ * resource version.
+ */
 export async function snapshot(ns: string, kinds: readonly string[] = STEADY_KINDS): Promise<Map<string, string>> {
     const items = (
         JSON.parse(await kubectl(["get", kinds.join(","), "-n", ns, "-o", "json"])) as { items: KubeObject[] }
     ).items;
-    return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion ?? ""]));
+    const version = (o: KubeObject) => {
+        const generation = (o.metadata as { generation?: number }).generation;
+        return generation === undefined ? `resourceVersion ${o.metadata.resourceVersion}` : `generation ${generation}`;
+    };
+    return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, version(o)]));
 }
 
 /** Every kind a deploy could touch, workloads included. */
