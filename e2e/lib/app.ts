@@ -3,6 +3,7 @@
  * complete, whether the migration finished before any new ReplicaSet was created, and which
  * objects a step left untouched.
  */
+import { createHash } from "crypto";
 import { kubectl, list, type KubeObject, type WatchEvent } from "./kube";
 
 export class Failure extends Error {}
@@ -123,19 +124,20 @@ const STEADY_KINDS = [
 ];
 
 /**
- * `kind/name -> version` of the namespace's objects of `kinds`: the generation where the kind has
- * one (it counts changes of the spec, not the status that controllers keep writing), else the
- * resource version.
+ * `kind/name -> content` of the namespace's objects of `kinds`: what a person or Pulumi declares
+ * (labels, annotations, spec, data), not the status that controllers keep writing, which moves
+ * resource versions on its own.
  */
 export async function snapshot(ns: string, kinds: readonly string[] = STEADY_KINDS): Promise<Map<string, string>> {
     const items = (
         JSON.parse(await kubectl(["get", kinds.join(","), "-n", ns, "-o", "json"])) as { items: KubeObject[] }
     ).items;
-    const version = (o: KubeObject) => {
-        const generation = (o.metadata as { generation?: number }).generation;
-        return generation === undefined ? `resourceVersion ${o.metadata.resourceVersion}` : `generation ${generation}`;
+    const declared = (o: KubeObject) => {
+        const { labels, annotations } = o.metadata as { labels?: unknown; annotations?: unknown };
+        const { spec, data } = o as { spec?: unknown; data?: unknown };
+        return createHash("sha256").update(JSON.stringify({ labels, annotations, spec, data })).digest("hex");
     };
-    return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, version(o)]));
+    return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, declared(o)]));
 }
 
 /** Every kind a deploy could touch, workloads included. */
