@@ -156,6 +156,7 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             ingressClasses: i.cluster.ingressClasses,
             offloadedListener: i.cluster.offloadedListener,
             canary: cfg.canary,
+            clientMaxBodySize: cfg.ingress.clientMaxBodySize,
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
             serviceAccountAnnotations: i.data?.serviceAccountAnnotations,

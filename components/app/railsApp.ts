@@ -42,6 +42,8 @@ export interface RailsAppArgs {
     readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
     readonly routePolicies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
+    /** The largest request body NGINX passes to the app, in NGINX's size syntax (`100m`). @default the controller's (1m) */
+    readonly clientMaxBodySize?: string;
     /** A canary release (`capstan:canary`). @default none: no canary object exists */
     readonly canary?: CanaryConfig;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */

@@ -162,6 +162,20 @@ export const ingressSchema = z.strictObject({
             basicAuth: z.boolean().default(false),
         })
         .optional(),
+    /**
+     * The largest request body NGINX passes to the app, on every VirtualServer: a number of bytes
+     * with an optional unit `k` or `m` (NGINX's size syntax as the controller accepts it); `0`
+     * turns the check off. Larger requests get 413. @default 100m, room for a Rails app's uploads
+     */
+    clientMaxBodySize: z
+        .preprocess(
+            (v) => (typeof v === "number" ? String(v) : v),
+            z.string().regex(/^\d+[kKmM]?$/, {
+                message:
+                    "is not a size NGINX accepts here: digits with an optional unit k or m, e.g. 100m (the controller refuses g)",
+            }),
+        )
+        .default("100m"),
 });
 
 export const webSchema = z.strictObject({
