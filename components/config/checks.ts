@@ -1,4 +1,13 @@
-import { cidrsOverlap, parseCidr, SERVICE_CIDR, SMALLEST_SUBNET, subnetPrefixes } from "./cidr";
+import {
+    type Cidr,
+    cidrsOverlap,
+    coverWholeInternet,
+    formatCidr,
+    parseCidr,
+    SERVICE_CIDR,
+    SMALLEST_SUBNET,
+    subnetPrefixes,
+} from "./cidr";
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
@@ -55,6 +64,7 @@ export function crossChecks(
         ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
         ...when(["ingress"], ingressChecks),
+        ...when(["ingress", "cluster"], internalSourceChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["app"], appResourceChecks),
         ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
@@ -335,6 +345,40 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
     ] as const) {
         for (const d of duplicates(hosts)) problems.push(at(k, `${JSON.stringify(d)} is listed twice`));
     }
+    return problems;
+}
+
+/** The internal entry's sources: only on a load balancer this stack creates, and never the whole internet. */
+function internalSourceChecks(cfg: RootConfig): ConfigProblem[] {
+    const sources = cfg.ingress.internal?.sourceCidrs;
+    if (!sources) return [];
+    if (cfg.cluster.mode !== "create")
+        return [
+            at(
+                "ingress.internal.sourceCidrs",
+                `is only used with cluster mode create: the internal load balancer of a ${cfg.cluster.mode} cluster is not this stack's; remove it`,
+            ),
+        ];
+    const problems: ConfigProblem[] = [];
+    const blocks = sources.map(parseCidr).filter((b): b is Cidr => b !== undefined);
+    sources.forEach((cidr, i) => {
+        if (parseCidr(cidr)?.prefix === 0)
+            problems.push(
+                at(
+                    `ingress.internal.sourceCidrs[${i}]`,
+                    `${JSON.stringify(cidr)} opens the VPN-only entry to the whole internet; list the VPN's client range (and the VPC's block if clients inside it use the entry)`,
+                ),
+            );
+    });
+    if (problems.length === 0 && coverWholeInternet(blocks))
+        problems.push(
+            at(
+                "ingress.internal.sourceCidrs",
+                `${blocks.map(formatCidr).join(" + ")} together cover the whole internet, as open as 0.0.0.0/0; list the VPN's client range (and the VPC's block if clients inside it use the entry)`,
+            ),
+        );
+    for (const d of duplicates(sources))
+        problems.push(at("ingress.internal.sourceCidrs", `${JSON.stringify(d)} is listed twice`));
     return problems;
 }
 

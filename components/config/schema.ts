@@ -160,6 +160,13 @@ export const ingressSchema = z.strictObject({
         .extend({
             /** Whether staging basic auth also guards the internal entry. @default false: the VPN is the guard */
             basicAuth: z.boolean().default(false),
+            /**
+             * The networks that may connect to the internal load balancer: the VPN's client range
+             * where the VPN does not translate its clients into the VPC, and the VPC's block if
+             * clients inside it use the entry too. Never the whole internet. Cluster mode create
+             * only. @default the VPC's block
+             */
+            sourceCidrs: z.array(cidr).min(1).optional(),
         })
         .optional(),
     /**
