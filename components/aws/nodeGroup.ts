@@ -67,11 +67,12 @@ export interface NodeGroupArgs {
     /** Load balancer target groups every node of the group is registered in. @default none */
     readonly targetGroupArns?: pulumi.Input<string>[];
     /**
-     * Instance refresh: the share of the group that stays in service while nodes are replaced
-     * after a launch-template change (new AMI, new user data). @default 90: one node at a time in a
-     * group of ten, so capacity barely dips
+     * How the group replaces nodes (an instance refresh after a launch-template change, an unhealthy
+     * node): the share of the desired capacity that stays in service (`min`, 0–100) and the most it
+     * may grow to meanwhile (`max`, 100–200, at most 100 above `min`). @default min 100, max 110:
+     * launch before terminating, one node at a time in a group of up to ten, so capacity never dips
      */
-    readonly minHealthyPercentage?: number;
+    readonly healthyPercentage?: { readonly min: number; readonly max: number };
     readonly tags?: Record<string, string>;
 }
 
@@ -209,12 +210,16 @@ export function autoScalingGroupTags(name: string, args: NodeGroupArgs): Record<
     };
 }
 
+/** Replace nodes by launching first: nothing leaves service before its replacement is in it. */
+export const LAUNCH_BEFORE_TERMINATE = { min: 100, max: 110 } as const;
+
 /** The Auto Scaling group: on-demand instances of the listed types, in preference order, rolled on a template change. */
 export function autoScalingGroupArgs(
     name: string,
     args: NodeGroupArgs,
     template: { id: pulumi.Input<string>; version: pulumi.Input<string> },
 ): aws.autoscaling.GroupArgs {
+    const healthy = args.healthyPercentage ?? LAUNCH_BEFORE_TERMINATE;
     return {
         vpcZoneIdentifiers: args.subnetIds,
         minSize: args.minSize,
@@ -232,9 +237,12 @@ export function autoScalingGroupArgs(
                 onDemandAllocationStrategy: "prioritized",
             },
         },
+        // A replacement joins (and the old node is drained by the termination hook) before the old
+        // node goes: for an instance refresh and for any other replacement, such as a failed health check.
+        instanceMaintenancePolicy: { minHealthyPercentage: healthy.min, maxHealthyPercentage: healthy.max },
         instanceRefresh: {
             strategy: "Rolling",
-            preferences: { minHealthyPercentage: args.minHealthyPercentage ?? 90 },
+            preferences: { minHealthyPercentage: healthy.min, maxHealthyPercentage: healthy.max },
         },
         // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
         // balances the zones itself); every other termination waits for a drain.
