@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { type Architecture, architectureWarning, groupArchitecture } from "../config";
 import { drainTags } from "./nodeDrain";
 import { nodeUserData, type Taint } from "./userData";
 
@@ -8,8 +9,16 @@ import { nodeUserData, type Taint } from "./userData";
  * value never changes, unlike the `recommended` parameter's: a node launched months later runs the
  * same AMI, and a new release is a new parameter, so a changed launch template that rolls the group.
  */
-export function amiParameter(version: string, release: string): string {
-    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
+export function amiParameter(version: string, release: string, architecture: Architecture = "x86_64"): string {
+    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/${architecture}/standard/amazon-eks-node-al2023-${architecture}-standard-${version}-${release}/image_id`;
+}
+
+/** The architecture of a group's AMI, from its instance types; a group that mixes them cannot have one. */
+export function nodeArchitecture(name: string, instanceTypes: readonly string[]): Architecture {
+    const architecture = groupArchitecture(instanceTypes);
+    if (!architecture)
+        throw new Error(`NodeGroup ${name}: instance types ${instanceTypes.join(", ")} mix architectures`);
+    return architecture;
 }
 
 /** The tag, with its value, that marks an Auto Scaling group as one of this cluster's. */
@@ -54,7 +63,7 @@ export interface NodeGroupArgs {
     /** The private subnets; nodes never get a public address. */
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupId: pulumi.Input<string>;
-    /** Instance types, most preferred first; the ASG launches the first one available. */
+    /** Instance types, most preferred first, all of one architecture (the AMI follows it); the ASG launches the first one available. */
     readonly instanceTypes: readonly string[];
     readonly minSize: number;
     readonly maxSize: number;
@@ -90,6 +99,8 @@ export class NodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:NodeGroup", name, {}, opts);
+        const warning = architectureWarning(name, nodeArchitecture(name, args.instanceTypes));
+        if (warning) void pulumi.log.warn(warning, this);
         const { role, profile, access } = createNodeIdentity(name, args, this);
         const template = new aws.ec2.LaunchTemplate(name, launchTemplateArgs(name, args, profile.arn), {
             parent: this,
@@ -158,7 +169,8 @@ export function launchTemplateArgs(
     const tags = args.tags ?? {};
     return {
         description: `EKS ${args.version} nodes of ${name}`,
-        imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
+        // The AMI of the instance types' architecture: Graviton types need the arm64 build.
+        imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease, nodeArchitecture(name, args.instanceTypes))}`,
         iamInstanceProfile: { arn: instanceProfileArn },
         userData: nodeUserData({
             clusterName: args.clusterName,

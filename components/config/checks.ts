@@ -8,6 +8,7 @@ import {
     SMALLEST_SUBNET,
     subnetPrefixes,
 } from "./cidr";
+import { architectureChecks } from "./architecture";
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
@@ -63,6 +64,7 @@ export function crossChecks(
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
         ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
+        ...when(["nodeGroups"], architectureChecks),
         ...when(["ingress"], ingressChecks),
         ...when(["ingress", "cluster"], internalSourceChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),

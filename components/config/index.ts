@@ -17,6 +17,8 @@ export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks, secretNamesNeeded } from "./checks";
+export { architectureWarning, groupArchitecture, instanceArchitecture } from "./architecture";
+export type { Architecture } from "./architecture";
 export { PLATFORM_NAMESPACES } from "./crossRefChecks";
 export { placementProblems, workloadPlacements } from "./placement";
 export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";
