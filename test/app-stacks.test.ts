@@ -8,7 +8,7 @@ import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
 import { changedPaths, diffPlans } from "../scripts/lib/diff";
 import type { Plan } from "../scripts/lib/plan";
 import { committedStacks, render, type Rendered, stackValues } from "./harness";
-import { podProblems, podTemplateOf, tolerationProblems, webPodProblems } from "./podRules";
+import { podProblems, podTemplateOf, spreadProblems, tolerationProblems, webPodProblems } from "./podRules";
 import { policyProblems, virtualServerProblems } from "./virtualServerShape";
 
 type Obj = Record<string, any>;
@@ -168,6 +168,12 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         );
         expect(web.length).toBeGreaterThan(0);
         for (const d of web) expect(webPodProblems(d.spec.template), d.metadata.name).toEqual([]);
+    });
+
+    it("spreads every Deployment's pods across zones and across the nodes within a zone", () => {
+        const deployments = byKind(m, "Deployment");
+        expect(deployments.length).toBeGreaterThan(1);
+        for (const d of deployments) expect(spreadProblems(d.spec.template), nameOf(d)).toEqual([]);
     });
 
     it("serves every VirtualServer only on the TLS-offloaded listener, telling the app the request was https", () => {

@@ -56,7 +56,23 @@ export function webPodProblems(template: Obj): string[] {
     if (!(sleep > 0)) p.push("no preStop sleep");
     if (!((spec.terminationGracePeriodSeconds ?? 30) > sleep + 1))
         p.push("grace period not longer than the preStop sleep");
-    if (!spec.topologySpreadConstraints?.some((t: Obj) => t.topologyKey === "topology.kubernetes.io/zone"))
-        p.push("not spread across zones");
+    p.push(...spreadProblems(template));
+    return p;
+}
+
+/**
+ * A Deployment's pods are spread across zones and across the nodes of a zone, never at the cost of
+ * leaving a pod pending (`ScheduleAnyway`), each constraint selecting the workload's own pods.
+ */
+export function spreadProblems(template: Obj): string[] {
+    const p: string[] = [];
+    const constraints: Obj[] = template.spec.topologySpreadConstraints ?? [];
+    for (const key of ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) {
+        const c = constraints.find((t) => t.topologyKey === key);
+        if (!c) p.push(`not spread by ${key}`);
+        else if (c.whenUnsatisfiable !== "ScheduleAnyway") p.push(`${key} spread may leave pods pending`);
+        else if (Object.entries(c.labelSelector?.matchLabels ?? {}).some(([k, v]) => template.metadata.labels[k] !== v))
+            p.push(`${key} spread does not select the workload's own pods`);
+    }
     return p;
 }

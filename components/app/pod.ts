@@ -77,7 +77,7 @@ export interface AppPodArgs {
     /** Node labels the pods must run on. @default {} */
     readonly nodeSelector?: Record<string, string>;
     readonly tolerations?: readonly { key: string; value: string; effect: string }[];
-    /** Pod labels to spread across zones by. @default no spread constraint */
+    /** Pod labels to spread across zones and nodes by. @default no spread constraint */
     readonly spreadLabels?: Record<string, string>;
 }
 
@@ -156,6 +156,22 @@ export function appContainer(args: AppPodArgs): Container {
 }
 
 /**
+ * Spread a workload's pods across zones and, within each zone, across nodes. Any constraint
+ * replaces the scheduler's default spreading, so the zone one alone would let several replicas
+ * share a node. Both are `ScheduleAnyway`: a lost zone, or a zone with one node, must not leave
+ * new pods pending. `pod-template-hash` keeps a rollout's new pods from counting the old ones.
+ */
+export function spreadConstraints(labels: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...labels } },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
+}
+
+/**
  * The pod spec of every pod of the app, built with `kx.PodBuilder`. It meets the restricted Pod
  * Security Standard: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp,
  * read-only root filesystem with emptyDirs where the app writes.
@@ -191,20 +207,7 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
                   })),
               }
             : {}),
-        ...(args.spreadLabels
-            ? {
-                  topologySpreadConstraints: [
-                      {
-                          maxSkew: 1,
-                          topologyKey: "topology.kubernetes.io/zone",
-                          // ScheduleAnyway: a lost zone must not leave new pods pending.
-                          whenUnsatisfiable: "ScheduleAnyway",
-                          labelSelector: { matchLabels: { ...args.spreadLabels } },
-                          matchLabelKeys: ["pod-template-hash"],
-                      },
-                  ],
-              }
-            : {}),
+        ...(args.spreadLabels ? { topologySpreadConstraints: spreadConstraints(args.spreadLabels) } : {}),
         volumes: args.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
         containers: [appContainer(args)],
     };
