@@ -33,7 +33,13 @@ const pod: PodBase = {
     runAsUser: 1000,
     writablePaths: ["/tmp", "/rails/tmp"],
 };
-const resources = { cpu: "250m", memory: "512Mi", memoryLimit: "512Mi" };
+const resources = {
+    cpu: "250m",
+    memory: "512Mi",
+    memoryLimit: "512Mi",
+    ephemeralStorage: "256Mi",
+    ephemeralStorageLimit: "2Gi",
+};
 const scaling = { minReplicas: 2, maxReplicas: 4, targetCPUUtilization: 60 };
 const routes: WebRoutesArgs = {
     hosts: { public: ["a.example.com", "b.example.com"], internal: ["i.example.com"] },

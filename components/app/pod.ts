@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
+import { parseQuantity } from "../config";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = kx.types.Container;
@@ -38,6 +39,20 @@ export interface Resources {
     readonly cpu: string;
     readonly memory: string;
     readonly memoryLimit: string;
+    /** Ephemeral-storage request. */
+    readonly ephemeralStorage: string;
+    /** Ephemeral-storage limit; every writable path gets an equal share of it as its size limit. */
+    readonly ephemeralStorageLimit: string;
+}
+
+/**
+ * The size limit of each writable path (emptyDir): an equal share of the container's
+ * ephemeral-storage limit, in whole MiB, so that no one directory can fill the node's disk and
+ * together they stay within the limit.
+ */
+export function writablePathSizeLimit(ephemeralStorageLimit: string, paths: number): string {
+    const bytes = parseQuantity(ephemeralStorageLimit) ?? 0;
+    return `${Math.floor(bytes / Math.max(1, paths) / 2 ** 20)}Mi`;
 }
 
 export interface HttpProbes {
@@ -143,8 +158,12 @@ export function appContainer(args: AppPodArgs): Container {
             : {}),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
-            requests: { cpu: args.resources.cpu, memory: args.resources.memory },
-            limits: { memory: args.resources.memoryLimit },
+            requests: {
+                cpu: args.resources.cpu,
+                memory: args.resources.memory,
+                "ephemeral-storage": args.resources.ephemeralStorage,
+            },
+            limits: { memory: args.resources.memoryLimit, "ephemeral-storage": args.resources.ephemeralStorageLimit },
         },
         ...(args.probes ? probes(args.probes) : {}),
         ...(args.preStopSleepSeconds
@@ -208,7 +227,12 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
               }
             : {}),
         ...(args.spreadLabels ? { topologySpreadConstraints: spreadConstraints(args.spreadLabels) } : {}),
-        volumes: args.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+        volumes: args.writablePaths.map((p) => ({
+            name: volumeName(p),
+            emptyDir: {
+                sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
+            },
+        })),
         containers: [appContainer(args)],
     };
     // PodBuilder writes `env`, `ports`, `volumeMounts` and `initContainers` even when a pod has none.

@@ -565,6 +565,15 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
             ),
         );
     }
+    const { ephemeralStorageRequest, ephemeralStorageLimit } = tenant.limits;
+    if ((parseQuantity(ephemeralStorageRequest) ?? 0) > (parseQuantity(ephemeralStorageLimit) ?? Infinity)) {
+        problems.push(
+            at(
+                "tenant.limits.ephemeralStorageRequest",
+                `${ephemeralStorageRequest} is more than ephemeralStorageLimit ${ephemeralStorageLimit}; a container's default request must fit in its default limit`,
+            ),
+        );
+    }
     if (!cfg.app.namespace) {
         problems.push(...nameLength("tenant.name", appNamespace(cfg).namespace, NAME_LIMITS.label, "tenant namespace"));
     }

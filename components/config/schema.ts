@@ -11,6 +11,7 @@ import {
     labelValue,
     memory,
     nodePort,
+    storage,
     port,
     resources,
     taint,
@@ -341,25 +342,36 @@ export const canarySchema = z.strictObject({
     weight: int(0, 100).default(0),
 });
 
-const LIMIT_DEFAULTS = { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" };
+const LIMIT_DEFAULTS = {
+    cpuRequest: "100m",
+    memoryRequest: "256Mi",
+    memoryLimit: "512Mi",
+    ephemeralStorageRequest: "256Mi",
+    ephemeralStorageLimit: "2Gi",
+};
+const QUOTA_DEFAULTS = { cpu: "16", memory: "32Gi", pods: 100, ephemeralStorage: "100Gi" };
 const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
 
 export const tenantSchema = z.strictObject({
     name: label(),
-    /** Resource quota of the tenant's namespace: the sum of its pods' requests (and memory limits). */
+    /** Resource quota of the tenant's namespace: the sum of its pods' requests (and memory and ephemeral-storage limits). */
     quota: z
         .strictObject({
-            cpu: cpu.default("16"),
-            memory: memory.default("32Gi"),
-            pods: int(1, 10000).default(100),
+            cpu: cpu.default(QUOTA_DEFAULTS.cpu),
+            memory: memory.default(QUOTA_DEFAULTS.memory),
+            pods: int(1, 10000).default(QUOTA_DEFAULTS.pods),
+            /** Ephemeral storage: the sum of the pods' requests, and of their limits. @default 100Gi */
+            ephemeralStorage: storage.default(QUOTA_DEFAULTS.ephemeralStorage),
         })
-        .default({ cpu: "16", memory: "32Gi", pods: 100 }),
+        .default(QUOTA_DEFAULTS),
     /** What a container that sets no resources of its own gets (LimitRange defaults). */
     limits: z
         .strictObject({
             cpuRequest: cpu.default(LIMIT_DEFAULTS.cpuRequest),
             memoryRequest: memory.default(LIMIT_DEFAULTS.memoryRequest),
             memoryLimit: memory.default(LIMIT_DEFAULTS.memoryLimit),
+            ephemeralStorageRequest: storage.default(LIMIT_DEFAULTS.ephemeralStorageRequest),
+            ephemeralStorageLimit: storage.default(LIMIT_DEFAULTS.ephemeralStorageLimit),
         })
         .default(LIMIT_DEFAULTS),
     /**
