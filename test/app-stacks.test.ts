@@ -170,6 +170,18 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         for (const d of web) expect(webPodProblems(d.spec.template), d.metadata.name).toEqual([]);
     });
 
+    it("restarts a hung worker: every worker has the liveness probe its config gives", () => {
+        const app = stackValues(stack)["capstan:app"];
+        expect(app.workers.length).toBeGreaterThan(0);
+        for (const w of app.workers as Obj[]) {
+            const d = byKind(m, "Deployment").find((d) => d.metadata.name === `${app.name}-worker-${w.name}`)!;
+            const probe = d.spec.template.spec.containers[0].livenessProbe;
+            expect(probe?.httpGet ?? probe?.exec, `${nameOf(d)} has no liveness probe`).toBeTruthy();
+            if (w.liveness.port !== undefined)
+                expect(probe.httpGet).toEqual({ path: w.liveness.path ?? "/", port: w.liveness.port });
+        }
+    });
+
     it("spreads every Deployment's pods across zones and across the nodes within a zone", () => {
         const deployments = byKind(m, "Deployment");
         expect(deployments.length).toBeGreaterThan(1);

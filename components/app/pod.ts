@@ -64,6 +64,34 @@ export interface HttpProbes {
     readonly livenessPath?: string;
 }
 
+/** A liveness check that is not an HTTP GET on the serving port: a command, or a GET on a port of its own. */
+export interface LivenessCheck {
+    /** Exec check: the argv run in the container. Exactly one of `command` and `port`. */
+    readonly command?: readonly string[];
+    /** HTTP check: the container port to GET. */
+    readonly port?: number;
+    /** HTTP check: the path. @default / */
+    readonly path?: string;
+    readonly initialDelaySeconds: number;
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+}
+
+/** The container's livenessProbe for a {@link LivenessCheck}. */
+export function livenessProbe(check: LivenessCheck): k8s.types.input.core.v1.Probe {
+    const handler = check.command
+        ? { exec: { command: [...check.command] } }
+        : { httpGet: { path: check.path ?? "/", port: check.port as number } };
+    return {
+        ...handler,
+        initialDelaySeconds: check.initialDelaySeconds,
+        periodSeconds: check.periodSeconds,
+        timeoutSeconds: check.timeoutSeconds,
+        failureThreshold: check.failureThreshold,
+    };
+}
+
 export interface AppPodArgs {
     readonly role: PodRole;
     /** The full image reference, repository and tag. */
@@ -87,6 +115,8 @@ export interface AppPodArgs {
     readonly port?: number;
     /** Readiness, liveness and startup probes over HTTP. @default none */
     readonly probes?: HttpProbes;
+    /** A liveness probe alone, for a container that serves no traffic (a worker). @default none */
+    readonly liveness?: LivenessCheck;
     /** Seconds the container sleeps on stop before it gets SIGTERM. @default 0: no preStop hook */
     readonly preStopSleepSeconds?: number;
     /** Node labels the pods must run on. @default {} */
@@ -166,6 +196,7 @@ export function appContainer(args: AppPodArgs): Container {
             limits: { memory: args.resources.memoryLimit, "ephemeral-storage": args.resources.ephemeralStorageLimit },
         },
         ...(args.probes ? probes(args.probes) : {}),
+        ...(args.liveness ? { livenessProbe: livenessProbe(args.liveness) } : {}),
         ...(args.preStopSleepSeconds
             ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
             : {}),

@@ -189,6 +189,7 @@ export function workerArgs(
         shutdownTimeoutSeconds: worker.shutdownTimeoutSeconds,
         nodeSelector: worker.nodeSelector,
         tolerations: worker.tolerations,
+        liveness: worker.liveness,
         pod: base.pod,
         dependsOn: base.gate,
     };

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
+    type LivenessCheck,
     type PodBase,
     podReadyBudgetSeconds,
     podTemplate,
@@ -32,6 +33,8 @@ export interface WorkerPoolArgs {
     readonly nodeSelector?: Record<string, string>;
     /** Taints to tolerate, e.g. a worker node group's. @default [] */
     readonly tolerations?: readonly { key: string; value: string; effect: string }[];
+    /** The check that restarts a hung worker. @default none: restarted only when it exits */
+    readonly liveness?: LivenessCheck;
     readonly pod: PodBase;
     /** The migration Job (and anything else) that must succeed before the pods roll. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -83,6 +86,7 @@ export class WorkerPool extends pulumi.ComponentResource {
             terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
             nodeSelector: args.nodeSelector,
             tolerations: args.tolerations,
+            liveness: args.liveness,
             spreadLabels: selector,
         });
         this.deployment = autoscaledDeployment(

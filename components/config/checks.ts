@@ -68,6 +68,7 @@ export function crossChecks(
         ...when(["ingress"], ingressChecks),
         ...when(["ingress", "cluster"], internalSourceChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
+        ...when(["app", "environment"], productionWorkerChecks),
         ...when(["app"], appResourceChecks),
         ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
         ...whenComplete(["app", "cluster", "nodeGroups", "ingress", "region", "tenant", "canary"], crossRefChecks),
@@ -417,6 +418,7 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
         ...secretEnvChecks(app, secrets),
         ...generatedEnvChecks(app),
         ...livenessChecks(app),
+        ...workerLivenessChecks(app),
     ];
 }
 
@@ -511,6 +513,49 @@ function livenessChecks(app: App): ConfigProblem[] {
             `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`,
         ),
     ];
+}
+
+/** A worker's liveness check is a command or an HTTP GET, never both and never neither. */
+function workerLivenessChecks(app: App): ConfigProblem[] {
+    return app.workers.flatMap((w, i) => {
+        const l = w.liveness;
+        const path = `app.workers[${i}].liveness`;
+        if (!l) return [];
+        if (l.command && l.port !== undefined)
+            return [
+                at(path, "sets both command and port; a check is either a command (exec) or an HTTP GET: keep one"),
+            ];
+        if (!l.command && l.port === undefined)
+            return [
+                at(
+                    path,
+                    "needs command (a check run in the container, e.g. [bundle, exec, sidekiqmon]) or port (an HTTP GET, e.g. 7433 of the sidekiq_alive gem)",
+                ),
+            ];
+        if (l.command && l.path !== undefined)
+            return [
+                at(`${path}.path`, "is only used with port (an HTTP check); remove it or set port instead of command"),
+            ];
+        return [];
+    });
+}
+
+/**
+ * In production a worker keeps a second pod: its disruption budget lets one pod go at a time, so a
+ * single pod stops the queue during every node drain (an AMI roll, a scale-down).
+ */
+function productionWorkerChecks(cfg: RootConfig): ConfigProblem[] {
+    if (cfg.environment !== "production") return [];
+    return cfg.app.workers.flatMap((w, i) =>
+        w.minReplicas < 2
+            ? [
+                  at(
+                      `app.workers[${i}].minReplicas`,
+                      `${w.minReplicas} in a production environment stops the ${JSON.stringify(w.name)} queue during every node drain (one pod is evicted at a time); set minReplicas: 2 or more`,
+                  ),
+              ]
+            : [],
+    );
 }
 
 function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {

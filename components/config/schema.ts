@@ -212,6 +212,31 @@ export const webSchema = z.strictObject({
     drainSeconds: int(1, 600).default(30),
 });
 
+/**
+ * How the kubelet tells that a worker is alive, and restarts it when it is not: either a command
+ * run in the container (exit 0: alive) or an HTTP GET on a port the worker serves (such as the
+ * sidekiq_alive gem's 7433). A hung worker takes no jobs but never exits on its own.
+ */
+export const workerLivenessSchema = z.strictObject({
+    /** Exec check: the argv run in the container; exit 0 means alive. */
+    command: command.optional(),
+    /** HTTP check: the container port to GET. */
+    port: port.optional(),
+    /** HTTP check: the path to GET; any 2xx or 3xx means alive. @default / */
+    path: z
+        .string()
+        .regex(/^\/\S*$/, { message: 'must be an absolute path such as "/"' })
+        .optional(),
+    /** Seconds after the container starts before the first check: the worker's boot. @default 30 */
+    initialDelaySeconds: int(0, 3600).default(30),
+    /** Seconds between checks. @default 30 */
+    periodSeconds: int(1, 3600).default(30),
+    /** Seconds a check may take. @default 5 */
+    timeoutSeconds: int(1, 600).default(5),
+    /** Failed checks in a row before the container is restarted. @default 3 */
+    failureThreshold: int(1, 100).default(3),
+});
+
 export const workerSchema = z.strictObject({
     name: label(),
     command,
@@ -225,6 +250,8 @@ export const workerSchema = z.strictObject({
     nodeSelector: z.record(labelKey, labelValue).default({}),
     /** Taints the worker tolerates, e.g. a worker node group's taints. @default [] */
     tolerations: z.array(taint).default([]),
+    /** The liveness check that restarts a hung worker. @default none: a worker is restarted only when it exits */
+    liveness: workerLivenessSchema.optional(),
 });
 
 export const cronSchema = z.strictObject({
@@ -530,6 +557,7 @@ export type IngressConfig = z.infer<typeof ingressSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
 export type WebConfig = z.infer<typeof webSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
+export type WorkerLivenessConfig = z.infer<typeof workerLivenessSchema>;
 export type CronConfig = z.infer<typeof cronSchema>;
 export type StagingConfig = z.infer<typeof stagingSchema>;
 export type CanaryConfig = z.infer<typeof canarySchema>;
