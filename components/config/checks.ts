@@ -75,6 +75,7 @@ export function crossChecks(
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
+        ...when(["tenant", "cluster", "app"], egressChecks),
         ...when(["cluster", "app"], awsDataChecks),
         ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
         ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
@@ -587,6 +588,32 @@ function internalAuthChecks(cfg: RootConfig): ConfigProblem[] {
               ),
           ]
         : [];
+}
+
+/**
+ * The app's egress: in a tenant stack the namespace is the tenant's, whose egress is
+ * `tenant.egress`; elsewhere a list without HTTPS would cut the app off from the AWS APIs its
+ * bucket, queues and role are reached through.
+ */
+function egressChecks(cfg: RootConfig): ConfigProblem[] {
+    const egress = cfg.app.egress;
+    if (!egress) return [];
+    if (cfg.tenant)
+        return [
+            at(
+                "app.egress",
+                "is set in a tenant stack, whose namespace is the tenant's: move these rules to capstan:tenant.egress",
+            ),
+        ];
+    const hasAwsData = cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn !== undefined;
+    if (hasAwsData && !egress.some((e) => e.ports.includes(443)))
+        return [
+            at(
+                "app.egress",
+                "has no HTTPS (443) rule, but the app reaches its bucket, queues and IAM role through the AWS APIs over HTTPS: add { cidr: 0.0.0.0/0, ports: [443] } (or the AWS ranges of the region)",
+            ),
+        ];
+    return [];
 }
 
 function tenantChecks(cfg: RootConfig): ConfigProblem[] {

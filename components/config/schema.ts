@@ -279,6 +279,12 @@ export const cronSchema = z.strictObject({
     resources: resources({ cpu: "250m", memory: "512Mi" }),
 });
 
+/** HTTPS anywhere: the AWS APIs (S3, SQS, STS), which have public addresses, and third parties. */
+export const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
+
+/** TCP ports per network that pods may connect to. */
+const egressRules = z.array(z.strictObject({ cidr, ports: z.array(port).min(1) }));
+
 export const appSchema = z.strictObject({
     /** The app's name: the prefix of every workload and the default namespace. */
     name: label(),
@@ -326,6 +332,12 @@ export const appSchema = z.strictObject({
         .default(["/tmp", "/rails/tmp"]),
     /** SQS queues the app uses; each gets a dead-letter queue. @default [] */
     queues: z.array(label(40)).default([]),
+    /**
+     * Where the pods of the app's own namespace may connect, besides the cluster DNS and the
+     * stack's own database and cache: TCP ports per network. Not in a tenant stack, whose
+     * namespace takes `tenant.egress`. @default HTTPS anywhere (the AWS APIs, third parties)
+     */
+    egress: egressRules.optional(),
 });
 
 export const stagingSchema = z.strictObject({
@@ -377,7 +389,6 @@ const LIMIT_DEFAULTS = {
     ephemeralStorageLimit: "2Gi",
 };
 const QUOTA_DEFAULTS = { cpu: "16", memory: "32Gi", pods: 100, ephemeralStorage: "100Gi" };
-const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
 
 export const tenantSchema = z.strictObject({
     name: label(),
@@ -405,7 +416,7 @@ export const tenantSchema = z.strictObject({
      * Where the tenant's pods may connect, besides DNS and their own namespace: TCP ports per
      * network. @default HTTPS anywhere (AWS APIs, third parties); add the database's and cache's networks and ports
      */
-    egress: z.array(z.strictObject({ cidr, ports: z.array(port).min(1) })).default(EGRESS_DEFAULT),
+    egress: egressRules.default(EGRESS_DEFAULT),
 });
 
 // ---------- the stack's own database, cache and DNS: capstan:database, capstan:cache, capstan:dns ----------
