@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SHUTDOWN_TIMEOUT_ENV } from "../config";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
     type LivenessCheck,
@@ -44,9 +45,10 @@ export interface WorkerPoolArgs {
  * The variable that tells a worker its shutdown timeout, in whole seconds. Kubernetes expands
  * `$(SHUTDOWN_TIMEOUT_SECONDS)` in a container's command, so a Sidekiq worker's command can be
  * `[bundle, exec, sidekiq, -q, default, -t, $(SHUTDOWN_TIMEOUT_SECONDS)]`; `config/sidekiq.yml` can
- * read it too (`:timeout: <%= ENV.fetch("SHUTDOWN_TIMEOUT_SECONDS", 25) %>`).
+ * read it too (`:timeout: <%= ENV.fetch("SHUTDOWN_TIMEOUT_SECONDS", 25) %>`). The config checks
+ * refuse it in `app.env`; set on the container, it would take precedence over the ConfigMap's anyway.
  */
-export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
+export { SHUTDOWN_TIMEOUT_ENV };
 
 /** Seconds between SIGTERM and SIGKILL: the worker's own timeout plus 10 to exit cleanly. */
 export function workerGracePeriod(shutdownTimeoutSeconds: number): number {

@@ -10,7 +10,7 @@ import {
 } from "./cidr";
 import { architectureChecks } from "./architecture";
 import type { ConfigProblem } from "./errors";
-import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
+import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { parseQuantity } from "./quantity";
@@ -486,22 +486,27 @@ function secretEnvChecks(app: App, secrets: SecretKeys): ConfigProblem[] {
     });
 }
 
-/** The variables Capstan sets itself (the bucket, the queue URLs) are set by nothing else. */
+/** The variables Capstan sets itself (the bucket, the queue URLs, the workers' shutdown timeout) are set by nothing else. */
 function generatedEnvChecks(app: App): ConfigProblem[] {
-    const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
-    const what = (name: string) => (name === appDataEnvNames.bucket ? "bucket" : "queue URL");
+    const generated = new Set([
+        appDataEnvNames.bucket,
+        ...app.queues.map(appDataEnvNames.queueUrl),
+        ...(app.workers.length > 0 ? [SHUTDOWN_TIMEOUT_ENV] : []),
+    ]);
+    const what = (name: string) =>
+        name === appDataEnvNames.bucket
+            ? "the app's bucket"
+            : name === SHUTDOWN_TIMEOUT_ENV
+              ? "each worker's shutdownTimeoutSeconds (set that instead)"
+              : "the app's queue URL";
     const problems: ConfigProblem[] = [];
     for (const name of Object.keys(app.env)) {
         if (generated.has(name))
-            problems.push(
-                at(`app.env.${name}`, `is set by Capstan to the app's ${what(name)}; remove it or use another name`),
-            );
+            problems.push(at(`app.env.${name}`, `is set by Capstan to ${what(name)}; remove it or use another name`));
     }
     app.secretEnv.forEach((name, i) => {
         if (generated.has(name))
-            problems.push(
-                at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${what(name)}; use another name`),
-            );
+            problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to ${what(name)}; use another name`));
     });
     return problems;
 }

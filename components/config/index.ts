@@ -9,6 +9,7 @@ export {
     awsNames,
     NAME_LIMITS,
     nodeTemplateTagKey,
+    SHUTDOWN_TIMEOUT_ENV,
     workloadNames,
 } from "./names";
 export type { StackName } from "./nameChecks";
