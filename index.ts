@@ -10,7 +10,14 @@ import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
-import { type CapstanConfig, loadConfig, stackHosts, workloadNames, workloadPlacements } from "./components/config";
+import {
+    type CapstanConfig,
+    EGRESS_DEFAULT,
+    loadConfig,
+    stackHosts,
+    workloadNames,
+    workloadPlacements,
+} from "./components/config";
 import {
     type ClusterAccess,
     clusterOutputs,
@@ -81,8 +88,16 @@ function appNamespace(
     services: StackServices | undefined,
     opts: pulumi.ComponentResourceOptions,
 ): pulumi.Output<string> {
-    if (!cfg.tenant)
-        return new AppNamespace(cfg.namespace, { name: cfg.namespace, podSecurity: cluster.podSecurity }, opts).name;
+    if (!cfg.tenant) {
+        const network = {
+            app: cfg.app.name,
+            webPort: cfg.app.web.port,
+            ingressNamespace: cluster.ingressNamespace,
+            egress: [...(cfg.app.egress ?? EGRESS_DEFAULT), ...(services?.egress ?? [])],
+        };
+        return new AppNamespace(cfg.namespace, { name: cfg.namespace, podSecurity: cluster.podSecurity, network }, opts)
+            .name;
+    }
     const tenant = {
         tenant: cfg.tenant.name,
         namespace: cfg.namespace,
@@ -156,6 +171,7 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             ingressClasses: i.cluster.ingressClasses,
             offloadedListener: i.cluster.offloadedListener,
             canary: cfg.canary,
+            clientMaxBodySize: cfg.ingress.clientMaxBodySize,
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
             serviceAccountAnnotations: i.data?.serviceAccountAnnotations,

@@ -8,7 +8,7 @@ import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
 import { changedPaths, diffPlans } from "../scripts/lib/diff";
 import type { Plan } from "../scripts/lib/plan";
 import { committedStacks, render, type Rendered, stackValues } from "./harness";
-import { podProblems, podTemplateOf, tolerationProblems, webPodProblems } from "./podRules";
+import { podProblems, podTemplateOf, spreadProblems, tolerationProblems, webPodProblems } from "./podRules";
 import { policyProblems, virtualServerProblems } from "./virtualServerShape";
 
 type Obj = Record<string, any>;
@@ -168,6 +168,24 @@ describe.each(committedStacks())("the app in the committed stack %s", (stack) =>
         );
         expect(web.length).toBeGreaterThan(0);
         for (const d of web) expect(webPodProblems(d.spec.template), d.metadata.name).toEqual([]);
+    });
+
+    it("restarts a hung worker: every worker has the liveness probe its config gives", () => {
+        const app = stackValues(stack)["capstan:app"];
+        expect(app.workers.length).toBeGreaterThan(0);
+        for (const w of app.workers as Obj[]) {
+            const d = byKind(m, "Deployment").find((d) => d.metadata.name === `${app.name}-worker-${w.name}`)!;
+            const probe = d.spec.template.spec.containers[0].livenessProbe;
+            expect(probe?.httpGet ?? probe?.exec, `${nameOf(d)} has no liveness probe`).toBeTruthy();
+            if (w.liveness.port !== undefined)
+                expect(probe.httpGet).toEqual({ path: w.liveness.path ?? "/", port: w.liveness.port });
+        }
+    });
+
+    it("spreads every Deployment's pods across zones and across the nodes within a zone", () => {
+        const deployments = byKind(m, "Deployment");
+        expect(deployments.length).toBeGreaterThan(1);
+        for (const d of deployments) expect(spreadProblems(d.spec.template), nameOf(d)).toEqual([]);
     });
 
     it("serves every VirtualServer only on the TLS-offloaded listener, telling the app the request was https", () => {

@@ -71,17 +71,17 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
             "tenant-acme",
             (r) => (r.tenant.quota = { pods: 8 }),
             "capstan:tenant.quota.pods",
-            "raise it to at least 10",
+            "raise it to at least 11",
         ],
         [
             "a canary that no longer fits the tenant's quota",
             "tenant-acme",
             (r) => {
-                r.tenant.quota = { pods: 10 };
+                r.tenant.quota = { pods: 11 };
                 r.canary = { imageTag: "2026.11.21-9a8b7c6", cookie: { name: "_AUSER_TYPE", value: "canary" } };
             },
             "capstan:tenant.quota.pods",
-            "at least 13",
+            "at least 14",
         ],
         [
             "the app in the ingress controllers' namespace",
@@ -249,7 +249,7 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
         [
             "a tenant quota that just fits",
             "tenant-acme",
-            (r) => (r.tenant.quota = { cpu: "3750m", memory: "7.5Gi", pods: 10 }),
+            (r) => (r.tenant.quota = { cpu: "4", memory: "8Gi", pods: 11 }),
         ],
         [
             "API access from blocks that leave part of the internet out",

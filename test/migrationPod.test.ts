@@ -30,7 +30,13 @@ async function migrationJob(): Promise<Record<string, any>> {
                 imageTag: "1.2",
                 command: ["rake", "db:migrate"],
                 pod,
-                resources: { cpu: "250m", memory: "512Mi", memoryLimit: "512Mi" },
+                resources: {
+                    cpu: "250m",
+                    memory: "512Mi",
+                    memoryLimit: "512Mi",
+                    ephemeralStorage: "256Mi",
+                    ephemeralStorageLimit: "2Gi",
+                },
                 activeDeadlineSeconds: 600,
             }),
     );

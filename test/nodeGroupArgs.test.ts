@@ -63,9 +63,13 @@ describe("Auto Scaling group", () => {
         });
     });
 
-    it("rolls a changed template keeping 90% in service unless set, and never rebalances zones itself", () => {
-        expect(asg().instanceRefresh).toEqual({ strategy: "Rolling", preferences: { minHealthyPercentage: 90 } });
-        expect(asg({ ...base, minHealthyPercentage: 50 }).instanceRefresh.preferences.minHealthyPercentage).toBe(50);
+    it("replaces nodes by launching before terminating, unless set otherwise, and never rebalances zones itself", () => {
+        // Launch before terminating: 100 % stays in service, up to 110 % meanwhile.
+        const launchFirst = { minHealthyPercentage: 100, maxHealthyPercentage: 110 };
+        expect(asg().instanceRefresh).toEqual({ strategy: "Rolling", preferences: launchFirst });
+        expect(asg().instanceMaintenancePolicy).toEqual(launchFirst);
+        const custom = asg({ ...base, healthyPercentage: { min: 90, max: 150 } });
+        expect(custom.instanceRefresh.preferences).toEqual({ minHealthyPercentage: 90, maxHealthyPercentage: 150 });
         expect(asg().suspendedProcesses).toEqual(["AZRebalance"]);
     });
 

@@ -67,12 +67,21 @@ describe.each(STACKS)("an update of the deployed %s stack", (stack) => {
         }
     });
 
-    it("creates nothing but the Platform component that now parents the cluster's resources", () => {
+    it("creates nothing but the Platform component that now parents the cluster's resources, and the app namespace's NetworkPolicies", () => {
         const { created } = pairings.get(stack)!;
         const ownsCluster = fixture(stack).urns.some((u) => u.includes("::capstan:aws:Cluster::"));
-        expect(created.map((urn) => urn.split("::")[2])).toEqual(ownsCluster ? ["capstan:platform:Platform"] : []);
+        // Added since the fixtures were taken, outside tenants (whose namespace had its own):
+        // default-deny, the web's ingress, DNS and egress.
+        const isTenant = fixture(stack).urns.some((u) => u.includes("::capstan:tenant:Tenant::"));
+        const policies = isTenant ? [] : Array<string>(4).fill(APP_NETWORK_POLICY);
+        expect(created.map((urn) => urn.split("::")[2]).sort()).toEqual(
+            [...(ownsCluster ? ["capstan:platform:Platform"] : []), ...policies].sort(),
+        );
     });
 });
+
+const APP_NETWORK_POLICY =
+    "capstan:app:AppNamespace$kubernetes:core/v1:Namespace$kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 describe("the protected resources of a stack that creates its cluster", () => {
     it.each(["staging", "prod"])("include the EKS cluster and its secrets KMS key in %s", (stack) => {

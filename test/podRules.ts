@@ -1,5 +1,6 @@
 /** The rules every pod of the app must meet, shared by the whole-stack and canary tests. */
 
+import { parseQuantity } from "../components/config/quantity";
 import { restrictedViolations } from "../policy/rules/podSecurity";
 
 type Obj = Record<string, any>;
@@ -24,9 +25,28 @@ export function podProblems(template: Obj): string[] {
         if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory)
             p.push(`${c.name}: no CPU and memory requests`);
         if (!c.resources?.limits?.memory) p.push(`${c.name}: no memory limit`);
+        p.push(...storageProblems(spec, c));
         if (!/^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(c.image) || /:latest$/.test(c.image))
             p.push(`${c.name}: image ${c.image} is not pinned to a tag`);
     }
+    return p;
+}
+
+/**
+ * A container's share of the node's disk: an ephemeral-storage request and limit, and every
+ * writable emptyDir with a size limit, all of them together within the container's limit.
+ */
+function storageProblems(spec: Obj, c: Obj): string[] {
+    const request = c.resources?.requests?.["ephemeral-storage"];
+    const limit = c.resources?.limits?.["ephemeral-storage"];
+    if (request === undefined || limit === undefined) return [`${c.name}: no ephemeral-storage request and limit`];
+    const p: string[] = [];
+    const emptyDirs: Obj[] = (spec.volumes ?? []).filter((v: Obj) => v.emptyDir);
+    const unbounded = emptyDirs.filter((v) => v.emptyDir.sizeLimit === undefined).map((v) => v.name);
+    if (unbounded.length > 0) p.push(`${c.name}: emptyDirs ${unbounded.join(", ")} have no sizeLimit`);
+    const total = emptyDirs.reduce((sum, v) => sum + (parseQuantity(String(v.emptyDir.sizeLimit ?? 0)) ?? Infinity), 0);
+    if (total > (parseQuantity(String(limit)) ?? 0))
+        p.push(`${c.name}: the emptyDirs' size limits add up to more than the ephemeral-storage limit ${limit}`);
     return p;
 }
 
@@ -56,7 +76,23 @@ export function webPodProblems(template: Obj): string[] {
     if (!(sleep > 0)) p.push("no preStop sleep");
     if (!((spec.terminationGracePeriodSeconds ?? 30) > sleep + 1))
         p.push("grace period not longer than the preStop sleep");
-    if (!spec.topologySpreadConstraints?.some((t: Obj) => t.topologyKey === "topology.kubernetes.io/zone"))
-        p.push("not spread across zones");
+    p.push(...spreadProblems(template));
+    return p;
+}
+
+/**
+ * A Deployment's pods are spread across zones and across the nodes of a zone, never at the cost of
+ * leaving a pod pending (`ScheduleAnyway`), each constraint selecting the workload's own pods.
+ */
+export function spreadProblems(template: Obj): string[] {
+    const p: string[] = [];
+    const constraints: Obj[] = template.spec.topologySpreadConstraints ?? [];
+    for (const key of ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) {
+        const c = constraints.find((t) => t.topologyKey === key);
+        if (!c) p.push(`not spread by ${key}`);
+        else if (c.whenUnsatisfiable !== "ScheduleAnyway") p.push(`${key} spread may leave pods pending`);
+        else if (Object.entries(c.labelSelector?.matchLabels ?? {}).some(([k, v]) => template.metadata.labels[k] !== v))
+            p.push(`${key} spread does not select the workload's own pods`);
+    }
     return p;
 }

@@ -122,7 +122,13 @@ describe("the migration and the canary", () => {
             imageTag: "1.0.0",
             command: ["rake", "db:migrate"],
             pod,
-            resources: { cpu: "700m", memory: "1500Mi", memoryLimit: "2Gi" },
+            resources: {
+                cpu: "700m",
+                memory: "1500Mi",
+                memoryLimit: "2Gi",
+                ephemeralStorage: "256Mi",
+                ephemeralStorageLimit: "2Gi",
+            },
             activeDeadlineSeconds: 1200,
             backoffLimit: 1,
         });

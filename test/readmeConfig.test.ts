@@ -8,7 +8,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, rootSchema } from "../components/config/schema";
+import { CONFIG_KEYS, EGRESS_DEFAULT, rootSchema } from "../components/config/schema";
 import { INGRESS_CLASSES } from "../components/platform/ingressContract";
 import { INGRESS_NAMESPACE } from "../components/platform/platform";
 import { PROJECT_DIR } from "./harness";
@@ -19,6 +19,7 @@ type Any = any;
 const PROGRAM_DEFAULTS: Record<string, unknown> = {
     "cluster.ingressClasses": INGRESS_CLASSES,
     "cluster.ingressNamespace": INGRESS_NAMESPACE,
+    "app.egress[]": EGRESS_DEFAULT,
 };
 
 interface Field {

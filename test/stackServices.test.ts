@@ -166,9 +166,7 @@ describe("the app's composed secret env", () => {
     it("may not also be set as plain env or configured secret env", async () => {
         const { railsAppProblems } = await import("../components/app/railsApp");
         const app = { ...stackValues("prod")["capstan:app"], env: { REDIS_URL: "x" }, secretEnv: ["DATABASE_URL"] };
-        expect(
-            railsAppProblems({ app, imageTag: "1", extraSecretEnv: { DATABASE_URL: "a", REDIS_URL: "b", OTHER: "c" } }),
-        ).toEqual([
+        expect(railsAppProblems({ app, extraSecretEnv: { DATABASE_URL: "a", REDIS_URL: "b", OTHER: "c" } })).toEqual([
             "extraSecretEnv.DATABASE_URL: is also in app.secretEnv",
             "extraSecretEnv.REDIS_URL: is also a plain variable",
         ]);

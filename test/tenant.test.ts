@@ -95,6 +95,9 @@ describe("a tenant stays in its namespace", () => {
             "requests.cpu": DEFAULTS.quota.cpu,
             "requests.memory": DEFAULTS.quota.memory,
             "limits.memory": DEFAULTS.quota.memory,
+            // One runaway tenant cannot fill the nodes' disks either.
+            "requests.ephemeral-storage": "100Gi",
+            "limits.ephemeral-storage": "100Gi",
             pods: String(DEFAULTS.quota.pods),
             "services.loadbalancers": "0",
             "services.nodeports": "0",
@@ -105,7 +108,11 @@ describe("a tenant stays in its namespace", () => {
         const { resources } = await tenantStack();
         const [limits] = ofType(resources, "kubernetes:core/v1:LimitRange");
         expect(spec(limits).limits).toEqual([
-            { type: "Container", defaultRequest: { cpu: "100m", memory: "256Mi" }, default: { memory: "512Mi" } },
+            {
+                type: "Container",
+                defaultRequest: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "256Mi" },
+                default: { memory: "512Mi", "ephemeral-storage": "2Gi" },
+            },
         ]);
     });
 });

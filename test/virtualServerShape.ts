@@ -119,6 +119,11 @@ const spec = z.strictObject({
                 service: dns1035Label,
                 port: z.number().int().min(1).max(65535),
                 keepalive: z.number().int().optional(),
+                // The controller's validateSize (sizeFmt): NGINX's size syntax without the g unit.
+                "client-max-body-size": z
+                    .string()
+                    .regex(/^\d+[kKmM]?$/)
+                    .optional(),
             }),
         )
         .min(1),

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type AppNetworkArgs, appNetworkPolicies } from "./networkPolicies";
 
 export interface AppNamespaceArgs {
     /** The namespace's name, e.g. the app's name. */
@@ -8,6 +9,11 @@ export interface AppNamespaceArgs {
     readonly labels?: Record<string, string>;
     /** The Pod Security Standard labels the cluster's admission enforces on the namespace (its access gives them). */
     readonly podSecurity: Readonly<Record<string, string>>;
+    /**
+     * The namespace's NetworkPolicies: all traffic denied but the web port from the ingress
+     * controllers, DNS and the listed egress. @default none: every pod open both ways
+     */
+    readonly network?: AppNetworkArgs;
 }
 
 /**
@@ -32,6 +38,15 @@ export class AppNamespace extends pulumi.ComponentResource {
             { parent: this },
         );
         this.name = this.namespace.metadata.name;
+        if (args.network) {
+            const labels = { "app.kubernetes.io/name": args.network.app };
+            for (const p of appNetworkPolicies(args.network))
+                new k8s.networking.v1.NetworkPolicy(
+                    `${name}-${p.name}`,
+                    { metadata: { name: p.name, namespace: this.name, labels }, spec: p.spec },
+                    { parent: this.namespace },
+                );
+        }
         this.registerOutputs({ name: this.name });
     }
 }

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
+import { parseQuantity } from "../config";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = kx.types.Container;
@@ -38,6 +39,20 @@ export interface Resources {
     readonly cpu: string;
     readonly memory: string;
     readonly memoryLimit: string;
+    /** Ephemeral-storage request. */
+    readonly ephemeralStorage: string;
+    /** Ephemeral-storage limit; every writable path gets an equal share of it as its size limit. */
+    readonly ephemeralStorageLimit: string;
+}
+
+/**
+ * The size limit of each writable path (emptyDir): an equal share of the container's
+ * ephemeral-storage limit, in whole MiB, so that no one directory can fill the node's disk and
+ * together they stay within the limit.
+ */
+export function writablePathSizeLimit(ephemeralStorageLimit: string, paths: number): string {
+    const bytes = parseQuantity(ephemeralStorageLimit) ?? 0;
+    return `${Math.floor(bytes / Math.max(1, paths) / 2 ** 20)}Mi`;
 }
 
 export interface HttpProbes {
@@ -47,6 +62,34 @@ export interface HttpProbes {
     readonly healthPath: string;
     /** Liveness path. @default healthPath */
     readonly livenessPath?: string;
+}
+
+/** A liveness check that is not an HTTP GET on the serving port: a command, or a GET on a port of its own. */
+export interface LivenessCheck {
+    /** Exec check: the argv run in the container. Exactly one of `command` and `port`. */
+    readonly command?: readonly string[];
+    /** HTTP check: the container port to GET. */
+    readonly port?: number;
+    /** HTTP check: the path. @default / */
+    readonly path?: string;
+    readonly initialDelaySeconds: number;
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+}
+
+/** The container's livenessProbe for a {@link LivenessCheck}. */
+export function livenessProbe(check: LivenessCheck): k8s.types.input.core.v1.Probe {
+    const handler = check.command
+        ? { exec: { command: [...check.command] } }
+        : { httpGet: { path: check.path ?? "/", port: check.port as number } };
+    return {
+        ...handler,
+        initialDelaySeconds: check.initialDelaySeconds,
+        periodSeconds: check.periodSeconds,
+        timeoutSeconds: check.timeoutSeconds,
+        failureThreshold: check.failureThreshold,
+    };
 }
 
 export interface AppPodArgs {
@@ -72,12 +115,14 @@ export interface AppPodArgs {
     readonly port?: number;
     /** Readiness, liveness and startup probes over HTTP. @default none */
     readonly probes?: HttpProbes;
+    /** A liveness probe alone, for a container that serves no traffic (a worker). @default none */
+    readonly liveness?: LivenessCheck;
     /** Seconds the container sleeps on stop before it gets SIGTERM. @default 0: no preStop hook */
     readonly preStopSleepSeconds?: number;
     /** Node labels the pods must run on. @default {} */
     readonly nodeSelector?: Record<string, string>;
     readonly tolerations?: readonly { key: string; value: string; effect: string }[];
-    /** Pod labels to spread across zones by. @default no spread constraint */
+    /** Pod labels to spread across zones and nodes by. @default no spread constraint */
     readonly spreadLabels?: Record<string, string>;
 }
 
@@ -143,16 +188,37 @@ export function appContainer(args: AppPodArgs): Container {
             : {}),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
-            requests: { cpu: args.resources.cpu, memory: args.resources.memory },
-            limits: { memory: args.resources.memoryLimit },
+            requests: {
+                cpu: args.resources.cpu,
+                memory: args.resources.memory,
+                "ephemeral-storage": args.resources.ephemeralStorage,
+            },
+            limits: { memory: args.resources.memoryLimit, "ephemeral-storage": args.resources.ephemeralStorageLimit },
         },
         ...(args.probes ? probes(args.probes) : {}),
+        ...(args.liveness ? { livenessProbe: livenessProbe(args.liveness) } : {}),
         ...(args.preStopSleepSeconds
             ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
             : {}),
         securityContext: RESTRICTED_CONTAINER,
         volumeMounts: args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
     };
+}
+
+/**
+ * Spread a workload's pods across zones and, within each zone, across nodes. Any constraint
+ * replaces the scheduler's default spreading, so the zone one alone would let several replicas
+ * share a node. Both are `ScheduleAnyway`: a lost zone, or a zone with one node, must not leave
+ * new pods pending. `pod-template-hash` keeps a rollout's new pods from counting the old ones.
+ */
+export function spreadConstraints(labels: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...labels } },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
 }
 
 /**
@@ -191,21 +257,13 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
                   })),
               }
             : {}),
-        ...(args.spreadLabels
-            ? {
-                  topologySpreadConstraints: [
-                      {
-                          maxSkew: 1,
-                          topologyKey: "topology.kubernetes.io/zone",
-                          // ScheduleAnyway: a lost zone must not leave new pods pending.
-                          whenUnsatisfiable: "ScheduleAnyway",
-                          labelSelector: { matchLabels: { ...args.spreadLabels } },
-                          matchLabelKeys: ["pod-template-hash"],
-                      },
-                  ],
-              }
-            : {}),
-        volumes: args.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+        ...(args.spreadLabels ? { topologySpreadConstraints: spreadConstraints(args.spreadLabels) } : {}),
+        volumes: args.writablePaths.map((p) => ({
+            name: volumeName(p),
+            emptyDir: {
+                sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
+            },
+        })),
         containers: [appContainer(args)],
     };
     // PodBuilder writes `env`, `ports`, `volumeMounts` and `initContainers` even when a pod has none.

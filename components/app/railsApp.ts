@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, canaryTagProblem } from "../config";
+import type { AppConfig, CanaryConfig } from "../config";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
@@ -17,7 +17,7 @@ import {
     type WorkloadBase,
 } from "./railsAppArgs";
 import { WebService } from "./web";
-import { SHUTDOWN_TIMEOUT_ENV, WorkerPool } from "./worker";
+import { WorkerPool } from "./worker";
 
 export interface RailsAppArgs {
     /** The validated `capstan:app`. */
@@ -42,16 +42,20 @@ export interface RailsAppArgs {
     readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
     readonly routePolicies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
+    /** The largest request body NGINX passes to the app, in NGINX's size syntax (`100m`). @default the controller's (1m) */
+    readonly clientMaxBodySize?: string;
     /** A canary release (`capstan:canary`). @default none: no canary object exists */
     readonly canary?: CanaryConfig;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
     readonly automountServiceAccountToken?: boolean;
 }
 
-/** Problems with the Args as a whole, each naming the field. */
-export function railsAppProblems(
-    args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv" | "canary" | "imageTag">,
-): string[] {
+/**
+ * Problems with how the app's env was composed: a variable the stack adds (the bucket, the queue
+ * URLs, DATABASE_URL, REDIS_URL) that is also set another way. The config checks refuse every such
+ * name in `app.env` and `app.secretEnv` first, with its key path; this guards the composition.
+ */
+export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv">): string[] {
     const problems: string[] = [];
     for (const k of Object.keys(args.extraEnv ?? {})) {
         if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
@@ -61,16 +65,6 @@ export function railsAppProblems(
         if (k in args.app.env || k in (args.extraEnv ?? {}))
             problems.push(`extraSecretEnv.${k}: is also a plain variable`);
         if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
-    }
-    const sameTag = args.canary && canaryTagProblem(args.canary.imageTag, args.imageTag);
-    if (sameTag) problems.push(`canary.imageTag: ${sameTag}`);
-    if (
-        args.app.workers.length > 0 &&
-        (SHUTDOWN_TIMEOUT_ENV in args.app.env || SHUTDOWN_TIMEOUT_ENV in (args.extraEnv ?? {}))
-    ) {
-        problems.push(
-            `app.env.${SHUTDOWN_TIMEOUT_ENV}: is set for every worker from its shutdownTimeoutSeconds; remove it here`,
-        );
     }
     return problems;
 }

@@ -136,7 +136,10 @@ export function canaryArgs(
 
 /** The VirtualServers' routes: the app's hosts and policies, and the canary's split when one runs. */
 export function routesArgs(
-    args: Pick<RailsAppArgs, "hosts" | "ingressClasses" | "offloadedListener" | "routePolicies" | "canary">,
+    args: Pick<
+        RailsAppArgs,
+        "hosts" | "ingressClasses" | "offloadedListener" | "routePolicies" | "canary" | "clientMaxBodySize"
+    >,
     canary?: CanaryTarget,
 ): WebRoutesArgs {
     return {
@@ -144,6 +147,7 @@ export function routesArgs(
         ingressClasses: args.ingressClasses,
         offloadedListener: args.offloadedListener,
         policies: args.routePolicies,
+        clientMaxBodySize: args.clientMaxBodySize,
         canary:
             canary && args.canary
                 ? {
@@ -185,6 +189,7 @@ export function workerArgs(
         shutdownTimeoutSeconds: worker.shutdownTimeoutSeconds,
         nodeSelector: worker.nodeSelector,
         tolerations: worker.tolerations,
+        liveness: worker.liveness,
         pod: base.pod,
         dependsOn: base.gate,
     };

@@ -54,6 +54,11 @@ export interface WebRoutesArgs {
     readonly policies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
     /** The canary, when one runs. @default none: every request reaches the stable pods */
     readonly canary?: CanaryRoute;
+    /**
+     * The largest request body NGINX passes on, in NGINX's size syntax (`100m`); larger ones get
+     * 413. @default the controller's own default (1m)
+     */
+    readonly clientMaxBodySize?: string;
 }
 
 /** Problems with routing Args, each naming the field, all at once. */
@@ -114,6 +119,8 @@ export interface VirtualServerInput {
     readonly serviceName: pulumi.Input<string>;
     readonly policies?: pulumi.Input<string>[];
     readonly canary?: CanaryRoute;
+    /** NGINX's `client-max-body-size` of every upstream. @default the controller's (1m) */
+    readonly clientMaxBodySize?: string;
 }
 
 /**
@@ -121,10 +128,12 @@ export interface VirtualServerInput {
  * TLS-offloaded listener; plain http reaches the controller's default server, which redirects.
  */
 export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown> {
+    const bodySize = v.clientMaxBodySize !== undefined ? { "client-max-body-size": v.clientMaxBodySize } : {};
     const upstreams: Record<string, unknown>[] = [
-        { name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT },
+        { name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT, ...bodySize },
     ];
-    if (v.canary) upstreams.push({ name: UPSTREAMS.canary, service: v.canary.serviceName, port: WEB_SERVICE_PORT });
+    if (v.canary)
+        upstreams.push({ name: UPSTREAMS.canary, service: v.canary.serviceName, port: WEB_SERVICE_PORT, ...bodySize });
     return {
         host: v.host,
         ingressClassName: v.ingressClassName,
@@ -170,6 +179,7 @@ export function createVirtualServers(
                             serviceName: args.serviceName,
                             policies: args.policies?.[cls],
                             canary: args.canary,
+                            clientMaxBodySize: args.clientMaxBodySize,
                         }),
                     },
                     { parent, dependsOn: args.canary?.deployment ? [args.canary.deployment] : [] },

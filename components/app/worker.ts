@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SHUTDOWN_TIMEOUT_ENV } from "../config";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
+    type LivenessCheck,
     type PodBase,
     podReadyBudgetSeconds,
     podTemplate,
@@ -32,6 +34,8 @@ export interface WorkerPoolArgs {
     readonly nodeSelector?: Record<string, string>;
     /** Taints to tolerate, e.g. a worker node group's. @default [] */
     readonly tolerations?: readonly { key: string; value: string; effect: string }[];
+    /** The check that restarts a hung worker. @default none: restarted only when it exits */
+    readonly liveness?: LivenessCheck;
     readonly pod: PodBase;
     /** The migration Job (and anything else) that must succeed before the pods roll. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -41,9 +45,10 @@ export interface WorkerPoolArgs {
  * The variable that tells a worker its shutdown timeout, in whole seconds. Kubernetes expands
  * `$(SHUTDOWN_TIMEOUT_SECONDS)` in a container's command, so a Sidekiq worker's command can be
  * `[bundle, exec, sidekiq, -q, default, -t, $(SHUTDOWN_TIMEOUT_SECONDS)]`; `config/sidekiq.yml` can
- * read it too (`:timeout: <%= ENV.fetch("SHUTDOWN_TIMEOUT_SECONDS", 25) %>`).
+ * read it too (`:timeout: <%= ENV.fetch("SHUTDOWN_TIMEOUT_SECONDS", 25) %>`). The config checks
+ * refuse it in `app.env`; set on the container, it would take precedence over the ConfigMap's anyway.
  */
-export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
+export { SHUTDOWN_TIMEOUT_ENV };
 
 /** Seconds between SIGTERM and SIGKILL: the worker's own timeout plus 10 to exit cleanly. */
 export function workerGracePeriod(shutdownTimeoutSeconds: number): number {
@@ -83,6 +88,7 @@ export class WorkerPool extends pulumi.ComponentResource {
             terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
             nodeSelector: args.nodeSelector,
             tolerations: args.tolerations,
+            liveness: args.liveness,
             spreadLabels: selector,
         });
         this.deployment = autoscaledDeployment(

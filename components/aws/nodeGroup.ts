@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { type Architecture, architectureWarning, groupArchitecture } from "../config";
 import { drainTags } from "./nodeDrain";
 import { nodeUserData, type Taint } from "./userData";
 
@@ -8,8 +9,16 @@ import { nodeUserData, type Taint } from "./userData";
  * value never changes, unlike the `recommended` parameter's: a node launched months later runs the
  * same AMI, and a new release is a new parameter, so a changed launch template that rolls the group.
  */
-export function amiParameter(version: string, release: string): string {
-    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
+export function amiParameter(version: string, release: string, architecture: Architecture = "x86_64"): string {
+    return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/${architecture}/standard/amazon-eks-node-al2023-${architecture}-standard-${version}-${release}/image_id`;
+}
+
+/** The architecture of a group's AMI, from its instance types; a group that mixes them cannot have one. */
+export function nodeArchitecture(name: string, instanceTypes: readonly string[]): Architecture {
+    const architecture = groupArchitecture(instanceTypes);
+    if (!architecture)
+        throw new Error(`NodeGroup ${name}: instance types ${instanceTypes.join(", ")} mix architectures`);
+    return architecture;
 }
 
 /** The tag, with its value, that marks an Auto Scaling group as one of this cluster's. */
@@ -54,7 +63,7 @@ export interface NodeGroupArgs {
     /** The private subnets; nodes never get a public address. */
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupId: pulumi.Input<string>;
-    /** Instance types, most preferred first; the ASG launches the first one available. */
+    /** Instance types, most preferred first, all of one architecture (the AMI follows it); the ASG launches the first one available. */
     readonly instanceTypes: readonly string[];
     readonly minSize: number;
     readonly maxSize: number;
@@ -67,11 +76,12 @@ export interface NodeGroupArgs {
     /** Load balancer target groups every node of the group is registered in. @default none */
     readonly targetGroupArns?: pulumi.Input<string>[];
     /**
-     * Instance refresh: the share of the group that stays in service while nodes are replaced
-     * after a launch-template change (new AMI, new user data). @default 90: one node at a time in a
-     * group of ten, so capacity barely dips
+     * How the group replaces nodes (an instance refresh after a launch-template change, an unhealthy
+     * node): the share of the desired capacity that stays in service (`min`, 0–100) and the most it
+     * may grow to meanwhile (`max`, 100–200, at most 100 above `min`). @default min 100, max 110:
+     * launch before terminating, one node at a time in a group of up to ten, so capacity never dips
      */
-    readonly minHealthyPercentage?: number;
+    readonly healthyPercentage?: { readonly min: number; readonly max: number };
     readonly tags?: Record<string, string>;
 }
 
@@ -89,6 +99,8 @@ export class NodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:aws:NodeGroup", name, {}, opts);
+        const warning = architectureWarning(name, nodeArchitecture(name, args.instanceTypes));
+        if (warning) void pulumi.log.warn(warning, this);
         const { role, profile, access } = createNodeIdentity(name, args, this);
         const template = new aws.ec2.LaunchTemplate(name, launchTemplateArgs(name, args, profile.arn), {
             parent: this,
@@ -157,7 +169,8 @@ export function launchTemplateArgs(
     const tags = args.tags ?? {};
     return {
         description: `EKS ${args.version} nodes of ${name}`,
-        imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease)}`,
+        // The AMI of the instance types' architecture: Graviton types need the arm64 build.
+        imageId: `resolve:ssm:${amiParameter(args.version, args.amiRelease, nodeArchitecture(name, args.instanceTypes))}`,
         iamInstanceProfile: { arn: instanceProfileArn },
         userData: nodeUserData({
             clusterName: args.clusterName,
@@ -209,12 +222,16 @@ export function autoScalingGroupTags(name: string, args: NodeGroupArgs): Record<
     };
 }
 
+/** Replace nodes by launching first: nothing leaves service before its replacement is in it. */
+export const LAUNCH_BEFORE_TERMINATE = { min: 100, max: 110 } as const;
+
 /** The Auto Scaling group: on-demand instances of the listed types, in preference order, rolled on a template change. */
 export function autoScalingGroupArgs(
     name: string,
     args: NodeGroupArgs,
     template: { id: pulumi.Input<string>; version: pulumi.Input<string> },
 ): aws.autoscaling.GroupArgs {
+    const healthy = args.healthyPercentage ?? LAUNCH_BEFORE_TERMINATE;
     return {
         vpcZoneIdentifiers: args.subnetIds,
         minSize: args.minSize,
@@ -232,9 +249,12 @@ export function autoScalingGroupArgs(
                 onDemandAllocationStrategy: "prioritized",
             },
         },
+        // A replacement joins (and the old node is drained by the termination hook) before the old
+        // node goes: for an instance refresh and for any other replacement, such as a failed health check.
+        instanceMaintenancePolicy: { minHealthyPercentage: healthy.min, maxHealthyPercentage: healthy.max },
         instanceRefresh: {
             strategy: "Rolling",
-            preferences: { minHealthyPercentage: args.minHealthyPercentage ?? 90 },
+            preferences: { minHealthyPercentage: healthy.min, maxHealthyPercentage: healthy.max },
         },
         // AZRebalance would move nodes between zones behind cluster-autoscaler's back (it
         // balances the zones itself); every other termination waits for a drain.

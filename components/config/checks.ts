@@ -1,6 +1,16 @@
-import { cidrsOverlap, parseCidr, SERVICE_CIDR, SMALLEST_SUBNET, subnetPrefixes } from "./cidr";
+import {
+    type Cidr,
+    cidrsOverlap,
+    coverWholeInternet,
+    formatCidr,
+    parseCidr,
+    SERVICE_CIDR,
+    SMALLEST_SUBNET,
+    subnetPrefixes,
+} from "./cidr";
+import { architectureChecks } from "./architecture";
 import type { ConfigProblem } from "./errors";
-import { appDataEnvNames, appNamespace, NAME_LIMITS, workloadNames } from "./names";
+import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { parseQuantity } from "./quantity";
@@ -54,14 +64,18 @@ export function crossChecks(
         ...when(["imageTag", "environment", "canary"], imageTagChecks),
         ...when(["cluster", "network", "nodeGroups", "region", "ingress", "dns"], (cfg) => clusterChecks(cfg, secrets)),
         ...when(["nodeGroups"], nodeGroupChecks),
+        ...when(["nodeGroups"], architectureChecks),
         ...when(["ingress"], ingressChecks),
+        ...when(["ingress", "cluster"], internalSourceChecks),
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
+        ...when(["app", "environment"], productionWorkerChecks),
         ...when(["app"], appResourceChecks),
         ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
         ...whenComplete(["app", "cluster", "nodeGroups", "ingress", "region", "tenant", "canary"], crossRefChecks),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),
         ...when(["staging", "ingress"], internalAuthChecks),
         ...when(["tenant", "cluster", "app"], tenantChecks),
+        ...when(["tenant", "cluster", "app"], egressChecks),
         ...when(["cluster", "app"], awsDataChecks),
         ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
         ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
@@ -338,6 +352,40 @@ function ingressChecks(cfg: RootConfig): ConfigProblem[] {
     return problems;
 }
 
+/** The internal entry's sources: only on a load balancer this stack creates, and never the whole internet. */
+function internalSourceChecks(cfg: RootConfig): ConfigProblem[] {
+    const sources = cfg.ingress.internal?.sourceCidrs;
+    if (!sources) return [];
+    if (cfg.cluster.mode !== "create")
+        return [
+            at(
+                "ingress.internal.sourceCidrs",
+                `is only used with cluster mode create: the internal load balancer of a ${cfg.cluster.mode} cluster is not this stack's; remove it`,
+            ),
+        ];
+    const problems: ConfigProblem[] = [];
+    const blocks = sources.map(parseCidr).filter((b): b is Cidr => b !== undefined);
+    sources.forEach((cidr, i) => {
+        if (parseCidr(cidr)?.prefix === 0)
+            problems.push(
+                at(
+                    `ingress.internal.sourceCidrs[${i}]`,
+                    `${JSON.stringify(cidr)} opens the VPN-only entry to the whole internet; list the VPN's client range (and the VPC's block if clients inside it use the entry)`,
+                ),
+            );
+    });
+    if (problems.length === 0 && coverWholeInternet(blocks))
+        problems.push(
+            at(
+                "ingress.internal.sourceCidrs",
+                `${blocks.map(formatCidr).join(" + ")} together cover the whole internet, as open as 0.0.0.0/0; list the VPN's client range (and the VPC's block if clients inside it use the entry)`,
+            ),
+        );
+    for (const d of duplicates(sources))
+        problems.push(at("ingress.internal.sourceCidrs", `${JSON.stringify(d)} is listed twice`));
+    return problems;
+}
+
 function replicaChecks(path: string, w: { minReplicas: number; maxReplicas: number }): ConfigProblem[] {
     return w.minReplicas > w.maxReplicas
         ? [
@@ -371,6 +419,7 @@ function appChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
         ...secretEnvChecks(app, secrets),
         ...generatedEnvChecks(app),
         ...livenessChecks(app),
+        ...workerLivenessChecks(app),
     ];
 }
 
@@ -437,22 +486,27 @@ function secretEnvChecks(app: App, secrets: SecretKeys): ConfigProblem[] {
     });
 }
 
-/** The variables Capstan sets itself (the bucket, the queue URLs) are set by nothing else. */
+/** The variables Capstan sets itself (the bucket, the queue URLs, the workers' shutdown timeout) are set by nothing else. */
 function generatedEnvChecks(app: App): ConfigProblem[] {
-    const generated = new Set([appDataEnvNames.bucket, ...app.queues.map(appDataEnvNames.queueUrl)]);
-    const what = (name: string) => (name === appDataEnvNames.bucket ? "bucket" : "queue URL");
+    const generated = new Set([
+        appDataEnvNames.bucket,
+        ...app.queues.map(appDataEnvNames.queueUrl),
+        ...(app.workers.length > 0 ? [SHUTDOWN_TIMEOUT_ENV] : []),
+    ]);
+    const what = (name: string) =>
+        name === appDataEnvNames.bucket
+            ? "the app's bucket"
+            : name === SHUTDOWN_TIMEOUT_ENV
+              ? "each worker's shutdownTimeoutSeconds (set that instead)"
+              : "the app's queue URL";
     const problems: ConfigProblem[] = [];
     for (const name of Object.keys(app.env)) {
         if (generated.has(name))
-            problems.push(
-                at(`app.env.${name}`, `is set by Capstan to the app's ${what(name)}; remove it or use another name`),
-            );
+            problems.push(at(`app.env.${name}`, `is set by Capstan to ${what(name)}; remove it or use another name`));
     }
     app.secretEnv.forEach((name, i) => {
         if (generated.has(name))
-            problems.push(
-                at(`app.secretEnv[${i}]`, `${name} is set by Capstan to the app's ${what(name)}; use another name`),
-            );
+            problems.push(at(`app.secretEnv[${i}]`, `${name} is set by Capstan to ${what(name)}; use another name`));
     });
     return problems;
 }
@@ -465,6 +519,49 @@ function livenessChecks(app: App): ConfigProblem[] {
             `equals healthPath; liveness should not depend on what readiness checks, or a slow database restarts every pod`,
         ),
     ];
+}
+
+/** A worker's liveness check is a command or an HTTP GET, never both and never neither. */
+function workerLivenessChecks(app: App): ConfigProblem[] {
+    return app.workers.flatMap((w, i) => {
+        const l = w.liveness;
+        const path = `app.workers[${i}].liveness`;
+        if (!l) return [];
+        if (l.command && l.port !== undefined)
+            return [
+                at(path, "sets both command and port; a check is either a command (exec) or an HTTP GET: keep one"),
+            ];
+        if (!l.command && l.port === undefined)
+            return [
+                at(
+                    path,
+                    "needs command (a check run in the container, e.g. [bundle, exec, sidekiqmon]) or port (an HTTP GET, e.g. 7433 of the sidekiq_alive gem)",
+                ),
+            ];
+        if (l.command && l.path !== undefined)
+            return [
+                at(`${path}.path`, "is only used with port (an HTTP check); remove it or set port instead of command"),
+            ];
+        return [];
+    });
+}
+
+/**
+ * In production a worker keeps a second pod: its disruption budget lets one pod go at a time, so a
+ * single pod stops the queue during every node drain (an AMI roll, a scale-down).
+ */
+function productionWorkerChecks(cfg: RootConfig): ConfigProblem[] {
+    if (cfg.environment !== "production") return [];
+    return cfg.app.workers.flatMap((w, i) =>
+        w.minReplicas < 2
+            ? [
+                  at(
+                      `app.workers[${i}].minReplicas`,
+                      `${w.minReplicas} in a production environment stops the ${JSON.stringify(w.name)} queue during every node drain (one pod is evicted at a time); set minReplicas: 2 or more`,
+                  ),
+              ]
+            : [],
+    );
 }
 
 function stagingChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
@@ -498,6 +595,32 @@ function internalAuthChecks(cfg: RootConfig): ConfigProblem[] {
         : [];
 }
 
+/**
+ * The app's egress: in a tenant stack the namespace is the tenant's, whose egress is
+ * `tenant.egress`; elsewhere a list without HTTPS would cut the app off from the AWS APIs its
+ * bucket, queues and role are reached through.
+ */
+function egressChecks(cfg: RootConfig): ConfigProblem[] {
+    const egress = cfg.app.egress;
+    if (!egress) return [];
+    if (cfg.tenant)
+        return [
+            at(
+                "app.egress",
+                "is set in a tenant stack, whose namespace is the tenant's: move these rules to capstan:tenant.egress",
+            ),
+        ];
+    const hasAwsData = cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn !== undefined;
+    if (hasAwsData && !egress.some((e) => e.ports.includes(443)))
+        return [
+            at(
+                "app.egress",
+                "has no HTTPS (443) rule, but the app reaches its bucket, queues and IAM role through the AWS APIs over HTTPS: add { cidr: 0.0.0.0/0, ports: [443] } (or the AWS ranges of the region)",
+            ),
+        ];
+    return [];
+}
+
 function tenantChecks(cfg: RootConfig): ConfigProblem[] {
     const tenant = cfg.tenant;
     if (!tenant) return [];
@@ -516,6 +639,15 @@ function tenantChecks(cfg: RootConfig): ConfigProblem[] {
             at(
                 "tenant.limits.memoryRequest",
                 `${memoryRequest} is more than memoryLimit ${memoryLimit}; a container's default request must fit in its default limit`,
+            ),
+        );
+    }
+    const { ephemeralStorageRequest, ephemeralStorageLimit } = tenant.limits;
+    if ((parseQuantity(ephemeralStorageRequest) ?? 0) > (parseQuantity(ephemeralStorageLimit) ?? Infinity)) {
+        problems.push(
+            at(
+                "tenant.limits.ephemeralStorageRequest",
+                `${ephemeralStorageRequest} is more than ephemeralStorageLimit ${ephemeralStorageLimit}; a container's default request must fit in its default limit`,
             ),
         );
     }

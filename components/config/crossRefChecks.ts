@@ -102,38 +102,42 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     const need = {
         cpu: sum((r) => r.cpu),
         memory: sum((r) => r.memoryLimit),
+        ephemeralStorage: sum((r) => r.ephemeralStorageLimit),
         pods: pods.reduce((n, p) => n + p.count, 0),
     };
     const have = {
         cpu: parseQuantity(tenant.quota.cpu) ?? Infinity,
         memory: parseQuantity(tenant.quota.memory) ?? Infinity,
+        ephemeralStorage: parseQuantity(tenant.quota.ephemeralStorage) ?? Infinity,
         pods: tenant.quota.pods,
     };
     const round = (v: number) => Math.round(v * 1000) / 1000;
-    const problems: ConfigProblem[] = [];
+    const gi = (bytes: number) => `${Math.ceil(bytes / 2 ** 30)}Gi`;
     const why = "the app at its minimum replicas, one rollout surge of every Deployment and the migration Job";
-    if (need.cpu > have.cpu)
-        problems.push(
-            at(
-                "tenant.quota.cpu",
-                `${JSON.stringify(tenant.quota.cpu)} is less than the ${round(need.cpu)} CPU requested by ${why}; raise it to at least ${Math.ceil(need.cpu)}`,
-            ),
-        );
-    if (need.memory > have.memory)
-        problems.push(
-            at(
-                "tenant.quota.memory",
-                `${JSON.stringify(tenant.quota.memory)} is less than the ${Math.ceil(need.memory / 2 ** 30)}Gi of memory limits of ${why}; raise it to at least ${Math.ceil(need.memory / 2 ** 30)}Gi`,
-            ),
-        );
-    if (need.pods > have.pods)
-        problems.push(
-            at(
-                "tenant.quota.pods",
-                `${have.pods} is less than the ${need.pods} pods of ${why}; raise it to at least ${need.pods}`,
-            ),
-        );
-    return problems;
+    const q = tenant.quota;
+    const shortfalls: [keyof typeof need, string, string][] = [
+        [
+            "cpu",
+            "tenant.quota.cpu",
+            `${JSON.stringify(q.cpu)} is less than the ${round(need.cpu)} CPU requested by ${why}; raise it to at least ${Math.ceil(need.cpu)}`,
+        ],
+        [
+            "memory",
+            "tenant.quota.memory",
+            `${JSON.stringify(q.memory)} is less than the ${gi(need.memory)} of memory limits of ${why}; raise it to at least ${gi(need.memory)}`,
+        ],
+        [
+            "ephemeralStorage",
+            "tenant.quota.ephemeralStorage",
+            `${JSON.stringify(q.ephemeralStorage)} is less than the ${gi(need.ephemeralStorage)} of ephemeral-storage limits of ${why}; raise it to at least ${gi(need.ephemeralStorage)}`,
+        ],
+        [
+            "pods",
+            "tenant.quota.pods",
+            `${have.pods} is less than the ${need.pods} pods of ${why}; raise it to at least ${need.pods}`,
+        ],
+    ];
+    return shortfalls.filter(([k]) => need[k] > have[k]).map(([, path, message]) => at(path, message));
 }
 
 /**

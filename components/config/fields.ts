@@ -38,6 +38,10 @@ export const quantity = (kind: QuantityKind) =>
     );
 export const cpu = quantity("CPU");
 export const memory = quantity("memory");
+export const storage = quantity("ephemeral storage");
+
+/** What a container gets of the node's disk (logs, the writable paths) unless its config says otherwise. */
+export const EPHEMERAL_STORAGE = { request: "256Mi", limit: "2Gi" } as const;
 /**
  * Env values are text. An unquoted number or boolean is refused rather than turned into text:
  * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
@@ -72,8 +76,20 @@ export const resources = (d: { cpu: string; memory: string }) =>
             memory: memory.default(d.memory),
             /** Memory limit. @default the memory request: a pod never uses more than it reserved. */
             memoryLimit: memory.optional(),
+            /** Ephemeral-storage request: the node disk the scheduler reserves (logs, writable paths). @default 256Mi */
+            ephemeralStorage: storage.default(EPHEMERAL_STORAGE.request),
+            /**
+             * Ephemeral-storage limit: the kubelet evicts a pod that writes more (its logs and its
+             * writable paths, each of which gets an equal share as its size limit). @default 2Gi
+             */
+            ephemeralStorageLimit: storage.default(EPHEMERAL_STORAGE.limit),
         })
-        .default({ cpu: d.cpu, memory: d.memory })
+        .default({
+            cpu: d.cpu,
+            memory: d.memory,
+            ephemeralStorage: EPHEMERAL_STORAGE.request,
+            ephemeralStorageLimit: EPHEMERAL_STORAGE.limit,
+        })
         .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
 
 export const taint = z.strictObject({

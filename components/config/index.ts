@@ -9,6 +9,7 @@ export {
     awsNames,
     NAME_LIMITS,
     nodeTemplateTagKey,
+    SHUTDOWN_TIMEOUT_ENV,
     workloadNames,
 } from "./names";
 export type { StackName } from "./nameChecks";
@@ -17,6 +18,8 @@ export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
 export { crossChecks, secretNamesNeeded } from "./checks";
+export { architectureWarning, groupArchitecture, instanceArchitecture } from "./architecture";
+export type { Architecture } from "./architecture";
 export { PLATFORM_NAMESPACES } from "./crossRefChecks";
 export { placementProblems, workloadPlacements } from "./placement";
 export type { NodeGroupPlacement, WorkloadPlacement } from "./placement";

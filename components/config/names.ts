@@ -116,3 +116,9 @@ export const appDataEnvNames = {
     /** The URL of one SQS queue: `SQS_<QUEUE>_URL`, upper case, `-` as `_`. */
     queueUrl: (queue: string) => `SQS_${queue.toUpperCase().replace(/-/g, "_")}_URL`,
 };
+
+/**
+ * The variable that tells a worker its shutdown timeout, in whole seconds, set on every worker
+ * container from `workers[].shutdownTimeoutSeconds`: so `app.env` and `app.secretEnv` may not set it.
+ */
+export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";

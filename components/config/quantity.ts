@@ -43,9 +43,13 @@ export function parseQuantity(text: string): number | undefined {
     return m[1] === "-" ? -value : value;
 }
 
-export type QuantityKind = "CPU" | "memory";
+export type QuantityKind = "CPU" | "memory" | "ephemeral storage";
 
-const EXAMPLES: Record<QuantityKind, string> = { CPU: "500m, 0.5 or 2", memory: "512Mi, 1Gi or 1e9" };
+const EXAMPLES: Record<QuantityKind, string> = {
+    CPU: "500m, 0.5 or 2",
+    memory: "512Mi, 1Gi or 1e9",
+    "ephemeral storage": "256Mi or 2Gi",
+};
 
 /** Why a requested amount of CPU or memory is not one Kubernetes accepts; undefined when it is. */
 export function quantityProblem(text: string, kind: QuantityKind): string | undefined {

@@ -54,12 +54,47 @@ export function resourceProblems(path: string, r: Resources, scaledOnCpu: boolea
     return problems;
 }
 
+/** The least disk each writable path (emptyDir) gets as its share of the ephemeral-storage limit. */
+const MIN_WRITABLE_PATH = 16 * 2 ** 20;
+
+/**
+ * A container's ephemeral storage: a limit the API server accepts (not below the request), and
+ * room in it for every writable path, each of which gets an equal share as its size limit.
+ */
+export function storageProblems(path: string, r: Resources, writablePaths: number): ConfigProblem[] {
+    const request = parseQuantity(r.ephemeralStorage);
+    const limit = parseQuantity(r.ephemeralStorageLimit);
+    if (request === undefined || limit === undefined) return [];
+    const problems: ConfigProblem[] = [];
+    if (limit < request)
+        problems.push(
+            at(
+                `${path}.ephemeralStorageLimit`,
+                `${showQuantity(r.ephemeralStorageLimit, "ephemeral storage")} is below the request ephemeralStorage ${showQuantity(r.ephemeralStorage, "ephemeral storage")}, which the API server refuses; set ephemeralStorageLimit >= ephemeralStorage`,
+            ),
+        );
+    const needed = writablePaths * MIN_WRITABLE_PATH;
+    if (limit < needed)
+        problems.push(
+            at(
+                `${path}.ephemeralStorageLimit`,
+                `${showQuantity(r.ephemeralStorageLimit, "ephemeral storage")} leaves less than 16Mi to each of the ${writablePaths} writable paths (app.writablePaths), which share it; raise it to at least ${needed / 2 ** 20}Mi`,
+            ),
+        );
+    return problems;
+}
+
 /** The resource problems of every container the app runs: web (and canary, migration), workers, cron. */
 export function appResourceChecks(cfg: RootConfig): ConfigProblem[] {
     const app = cfg.app;
+    const paths = app.writablePaths.length;
+    const both = (path: string, r: Resources, scaledOnCpu: boolean) => [
+        ...resourceProblems(path, r, scaledOnCpu),
+        ...storageProblems(path, r, paths),
+    ];
     return [
-        ...resourceProblems("app.web.resources", app.web.resources, true),
-        ...app.workers.flatMap((w, i) => resourceProblems(`app.workers[${i}].resources`, w.resources, true)),
-        ...app.cron.flatMap((c, i) => resourceProblems(`app.cron[${i}].resources`, c.resources, false)),
+        ...both("app.web.resources", app.web.resources, true),
+        ...app.workers.flatMap((w, i) => both(`app.workers[${i}].resources`, w.resources, true)),
+        ...app.cron.flatMap((c, i) => both(`app.cron[${i}].resources`, c.resources, false)),
     ];
 }

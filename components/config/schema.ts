@@ -11,6 +11,7 @@ import {
     labelValue,
     memory,
     nodePort,
+    storage,
     port,
     resources,
     taint,
@@ -160,8 +161,29 @@ export const ingressSchema = z.strictObject({
         .extend({
             /** Whether staging basic auth also guards the internal entry. @default false: the VPN is the guard */
             basicAuth: z.boolean().default(false),
+            /**
+             * The networks that may connect to the internal load balancer: the VPN's client range
+             * where the VPN does not translate its clients into the VPC, and the VPC's block if
+             * clients inside it use the entry too. Never the whole internet. Cluster mode create
+             * only. @default the VPC's block
+             */
+            sourceCidrs: z.array(cidr).min(1).optional(),
         })
         .optional(),
+    /**
+     * The largest request body NGINX passes to the app, on every VirtualServer: a number of bytes
+     * with an optional unit `k` or `m` (NGINX's size syntax as the controller accepts it); `0`
+     * turns the check off. Larger requests get 413. @default 100m, room for a Rails app's uploads
+     */
+    clientMaxBodySize: z
+        .preprocess(
+            (v) => (typeof v === "number" ? String(v) : v),
+            z.string().regex(/^\d+[kKmM]?$/, {
+                message:
+                    "is not a size NGINX accepts here: digits with an optional unit k or m, e.g. 100m (the controller refuses g)",
+            }),
+        )
+        .default("100m"),
 });
 
 export const webSchema = z.strictObject({
@@ -190,6 +212,31 @@ export const webSchema = z.strictObject({
     drainSeconds: int(1, 600).default(30),
 });
 
+/**
+ * How the kubelet tells that a worker is alive, and restarts it when it is not: either a command
+ * run in the container (exit 0: alive) or an HTTP GET on a port the worker serves (such as the
+ * sidekiq_alive gem's 7433). A hung worker takes no jobs but never exits on its own.
+ */
+export const workerLivenessSchema = z.strictObject({
+    /** Exec check: the argv run in the container; exit 0 means alive. */
+    command: command.optional(),
+    /** HTTP check: the container port to GET. */
+    port: port.optional(),
+    /** HTTP check: the path to GET; any 2xx or 3xx means alive. @default / */
+    path: z
+        .string()
+        .regex(/^\/\S*$/, { message: 'must be an absolute path such as "/"' })
+        .optional(),
+    /** Seconds after the container starts before the first check: the worker's boot. @default 30 */
+    initialDelaySeconds: int(0, 3600).default(30),
+    /** Seconds between checks. @default 30 */
+    periodSeconds: int(1, 3600).default(30),
+    /** Seconds a check may take. @default 5 */
+    timeoutSeconds: int(1, 600).default(5),
+    /** Failed checks in a row before the container is restarted. @default 3 */
+    failureThreshold: int(1, 100).default(3),
+});
+
 export const workerSchema = z.strictObject({
     name: label(),
     command,
@@ -203,6 +250,8 @@ export const workerSchema = z.strictObject({
     nodeSelector: z.record(labelKey, labelValue).default({}),
     /** Taints the worker tolerates, e.g. a worker node group's taints. @default [] */
     tolerations: z.array(taint).default([]),
+    /** The liveness check that restarts a hung worker. @default none: a worker is restarted only when it exits */
+    liveness: workerLivenessSchema.optional(),
 });
 
 export const cronSchema = z.strictObject({
@@ -229,6 +278,12 @@ export const cronSchema = z.strictObject({
     backoffLimit: int(0, 10).default(0),
     resources: resources({ cpu: "250m", memory: "512Mi" }),
 });
+
+/** HTTPS anywhere: the AWS APIs (S3, SQS, STS), which have public addresses, and third parties. */
+export const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
+
+/** TCP ports per network that pods may connect to. */
+const egressRules = z.array(z.strictObject({ cidr, ports: z.array(port).min(1) }));
 
 export const appSchema = z.strictObject({
     /** The app's name: the prefix of every workload and the default namespace. */
@@ -277,6 +332,12 @@ export const appSchema = z.strictObject({
         .default(["/tmp", "/rails/tmp"]),
     /** SQS queues the app uses; each gets a dead-letter queue. @default [] */
     queues: z.array(label(40)).default([]),
+    /**
+     * Where the pods of the app's own namespace may connect, besides the cluster DNS and the
+     * stack's own database and cache: TCP ports per network. Not in a tenant stack, whose
+     * namespace takes `tenant.egress`. @default HTTPS anywhere (the AWS APIs, third parties)
+     */
+    egress: egressRules.optional(),
 });
 
 export const stagingSchema = z.strictObject({
@@ -320,32 +381,42 @@ export const canarySchema = z.strictObject({
     weight: int(0, 100).default(0),
 });
 
-const LIMIT_DEFAULTS = { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" };
-const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
+const LIMIT_DEFAULTS = {
+    cpuRequest: "100m",
+    memoryRequest: "256Mi",
+    memoryLimit: "512Mi",
+    ephemeralStorageRequest: "256Mi",
+    ephemeralStorageLimit: "2Gi",
+};
+const QUOTA_DEFAULTS = { cpu: "16", memory: "32Gi", pods: 100, ephemeralStorage: "100Gi" };
 
 export const tenantSchema = z.strictObject({
     name: label(),
-    /** Resource quota of the tenant's namespace: the sum of its pods' requests (and memory limits). */
+    /** Resource quota of the tenant's namespace: the sum of its pods' requests (and memory and ephemeral-storage limits). */
     quota: z
         .strictObject({
-            cpu: cpu.default("16"),
-            memory: memory.default("32Gi"),
-            pods: int(1, 10000).default(100),
+            cpu: cpu.default(QUOTA_DEFAULTS.cpu),
+            memory: memory.default(QUOTA_DEFAULTS.memory),
+            pods: int(1, 10000).default(QUOTA_DEFAULTS.pods),
+            /** Ephemeral storage: the sum of the pods' requests, and of their limits. @default 100Gi */
+            ephemeralStorage: storage.default(QUOTA_DEFAULTS.ephemeralStorage),
         })
-        .default({ cpu: "16", memory: "32Gi", pods: 100 }),
+        .default(QUOTA_DEFAULTS),
     /** What a container that sets no resources of its own gets (LimitRange defaults). */
     limits: z
         .strictObject({
             cpuRequest: cpu.default(LIMIT_DEFAULTS.cpuRequest),
             memoryRequest: memory.default(LIMIT_DEFAULTS.memoryRequest),
             memoryLimit: memory.default(LIMIT_DEFAULTS.memoryLimit),
+            ephemeralStorageRequest: storage.default(LIMIT_DEFAULTS.ephemeralStorageRequest),
+            ephemeralStorageLimit: storage.default(LIMIT_DEFAULTS.ephemeralStorageLimit),
         })
         .default(LIMIT_DEFAULTS),
     /**
      * Where the tenant's pods may connect, besides DNS and their own namespace: TCP ports per
      * network. @default HTTPS anywhere (AWS APIs, third parties); add the database's and cache's networks and ports
      */
-    egress: z.array(z.strictObject({ cidr, ports: z.array(port).min(1) })).default(EGRESS_DEFAULT),
+    egress: egressRules.default(EGRESS_DEFAULT),
 });
 
 // ---------- the stack's own database, cache and DNS: capstan:database, capstan:cache, capstan:dns ----------
@@ -497,6 +568,7 @@ export type IngressConfig = z.infer<typeof ingressSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
 export type WebConfig = z.infer<typeof webSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
+export type WorkerLivenessConfig = z.infer<typeof workerLivenessSchema>;
 export type CronConfig = z.infer<typeof cronSchema>;
 export type StagingConfig = z.infer<typeof stagingSchema>;
 export type CanaryConfig = z.infer<typeof canarySchema>;

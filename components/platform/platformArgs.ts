@@ -5,6 +5,8 @@ export interface EntryArgs {
     /** The TLS listener's certificate: the configured ARN, or the stack's own from capstan:dns. */
     readonly certificateArn: pulumi.Input<string>;
     readonly nodePorts: { readonly http: number; readonly https: number; readonly healthCheck: number };
+    /** Internal entry only: the networks that may connect to its load balancer. @default the VPC's block */
+    readonly sourceCidrs?: readonly string[];
 }
 
 export interface PlatformArgs {

@@ -78,6 +78,8 @@ export function createEdges(
                 vpcCidr: network.cidrBlock,
                 nodeSecurityGroupId: sgs.nodeSecurityGroupId,
                 internal,
+                // The internet-facing entry is open to all; the internal one to its sources.
+                clientCidrs: internal ? entry.sourceCidrs : undefined,
                 subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
                 nodePorts: entry.nodePorts,
                 certificateArn: entry.certificateArn,

@@ -8,9 +8,21 @@ export interface TenantArgs {
     /** The namespace to create for the tenant (`<app>-<tenant>`); every tenant object lives in it. */
     readonly namespace: string;
     /** The namespace's ResourceQuota: total CPU and memory requests (memory also caps limits), and pods. */
-    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+    readonly quota: {
+        readonly cpu: string;
+        readonly memory: string;
+        readonly pods: number;
+        /** Total ephemeral-storage requests, and limits. */
+        readonly ephemeralStorage: string;
+    };
     /** What a container without resources of its own gets (LimitRange defaults). */
-    readonly limits: { readonly cpuRequest: string; readonly memoryRequest: string; readonly memoryLimit: string };
+    readonly limits: {
+        readonly cpuRequest: string;
+        readonly memoryRequest: string;
+        readonly memoryLimit: string;
+        readonly ephemeralStorageRequest: string;
+        readonly ephemeralStorageLimit: string;
+    };
     /** The NGINX Ingress Controllers' namespace: the only other namespace allowed in. */
     readonly ingressNamespace: pulumi.Input<string>;
     /** The Pod Security Standard labels of the namespace, as the cluster's access gives them. */
@@ -30,6 +42,8 @@ export function quotaHard(quota: TenantArgs["quota"]): Record<string, string> {
         "requests.cpu": quota.cpu,
         "requests.memory": quota.memory,
         "limits.memory": quota.memory,
+        "requests.ephemeral-storage": quota.ephemeralStorage,
+        "limits.ephemeral-storage": quota.ephemeralStorage,
         pods: String(quota.pods),
         "services.loadbalancers": "0",
         "services.nodeports": "0",
@@ -74,8 +88,15 @@ export class Tenant extends pulumi.ComponentResource {
                     limits: [
                         {
                             type: "Container",
-                            defaultRequest: { cpu: args.limits.cpuRequest, memory: args.limits.memoryRequest },
-                            default: { memory: args.limits.memoryLimit },
+                            defaultRequest: {
+                                cpu: args.limits.cpuRequest,
+                                memory: args.limits.memoryRequest,
+                                "ephemeral-storage": args.limits.ephemeralStorageRequest,
+                            },
+                            default: {
+                                memory: args.limits.memoryLimit,
+                                "ephemeral-storage": args.limits.ephemeralStorageLimit,
+                            },
                         },
                     ],
                 },
