@@ -89,8 +89,8 @@ async function addCapacity(): Promise<void> {
             },
         },
         status: {
-            allocatable: { cpu: "64", memory: "256Gi", pods: "250" },
-            capacity: { cpu: "64", memory: "256Gi", pods: "250" },
+            allocatable: { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" },
+            capacity: { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" },
         },
     }));
     await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));

@@ -6,28 +6,39 @@
 export const REGION = "eu-central-1";
 export const ZONES = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
 
+interface Resources {
+    cpu: string;
+    memory: string;
+    pods: string;
+    "ephemeral-storage": string;
+}
+
 interface NodeGroup {
     name: string;
     instanceType: string;
-    allocatable: { cpu: string; memory: string; pods: string };
-    capacity: { cpu: string; memory: string; pods: string };
+    allocatable: Resources;
+    capacity: Resources;
     labels?: Record<string, string>;
     taints?: { key: string; value: string; effect: string }[];
 }
 
-/** As in Pulumi.staging.yaml; allocatable is what EKS reserves on these sizes (29 pods for .large). */
+/**
+ * As in Pulumi.staging.yaml; allocatable is what EKS reserves on these sizes (29 pods for .large),
+ * and of the node's 50 GiB root volume what the kubelet leaves pods (less its 10 % eviction threshold
+ * and the images).
+ */
 const NODE_GROUPS: NodeGroup[] = [
     {
         name: "general",
         instanceType: "m7i.large",
-        capacity: { cpu: "2", memory: "7927Mi", pods: "29" },
-        allocatable: { cpu: "1930m", memory: "7134Mi", pods: "29" },
+        capacity: { cpu: "2", memory: "7927Mi", pods: "29", "ephemeral-storage": "50Gi" },
+        allocatable: { cpu: "1930m", memory: "7134Mi", pods: "29", "ephemeral-storage": "41Gi" },
     },
     {
         name: "workers",
         instanceType: "c7i.large",
-        capacity: { cpu: "2", memory: "3843Mi", pods: "29" },
-        allocatable: { cpu: "1930m", memory: "3351Mi", pods: "29" },
+        capacity: { cpu: "2", memory: "3843Mi", pods: "29", "ephemeral-storage": "50Gi" },
+        allocatable: { cpu: "1930m", memory: "3351Mi", pods: "29", "ephemeral-storage": "41Gi" },
         labels: { role: "workers" },
         taints: [{ key: "role", value: "workers", effect: "NoSchedule" }],
     },
