@@ -116,9 +116,14 @@ function benchStackText(workloads: number, kubeContext: string): string {
  * a pod delay.
  */
 async function criticalPathMs(ns: string): Promise<{ ms: number; slowest: string }> {
+    // The HPA may not have scaled a Deployment to its minimum yet: a rollout has at least that many pods.
+    const hpas = (await list(["horizontalpodautoscalers", "-n", ns])).map(
+        (h) => h.spec as { scaleTargetRef?: { name?: string }; minReplicas?: number },
+    );
+    const minimum = new Map(hpas.map((h) => [String(h.scaleTargetRef?.name), h.minReplicas ?? 1]));
     const waves = (await list(["deployments", "-n", ns])).map((d) => {
         const spec = d.spec as { replicas?: number; strategy?: { rollingUpdate?: { maxSurge?: string | number } } };
-        const replicas = spec.replicas ?? 1;
+        const replicas = Math.max(spec.replicas ?? 1, minimum.get(d.metadata.name) ?? 1);
         const surge = String(spec.strategy?.rollingUpdate?.maxSurge ?? "25%");
         const perWave = Math.max(
             1,
@@ -209,10 +214,11 @@ function report(figures: {
     local: Awaited<ReturnType<typeof localFigures>>;
     start: { inline: number; typeChecked: number };
     deploys: DeployFigure[];
+    load: { before: number; after: number };
 }): string {
     const l = figures.local;
     const lines = [
-        `Real engine, local cluster (kwok pod delay ${POD_DELAY_MS / 1000} s); times in seconds`,
+        `Real engine, local cluster (kwok pod delay ${POD_DELAY_MS / 1000} s, ${os.cpus().length} cores, load average ${figures.load.before} -> ${figures.load.after}); times in seconds`,
         `local stack: up from nothing ${l.upSeconds}, preview with nothing to do ${l.previewSeconds}, tag deploy ${l.deploySeconds} (preview ${l.deployPreviewSeconds}, update ${l.deployUpdateSeconds})`,
         `program start: inline ${seconds(figures.start.inline)}, under the language host's type-check ${seconds(figures.start.typeChecked)}`,
         "",
@@ -243,6 +249,7 @@ export async function engineBench(opts: EngineOptions): Promise<number> {
         );
         return 1;
     }
+    const loadBefore = os.loadavg()[0];
     const ws = makeWorkspace();
     Object.assign(process.env, suiteEnv(ws));
     const log = logger(ws);
@@ -265,7 +272,8 @@ export async function engineBench(opts: EngineOptions): Promise<number> {
             process.stdout.write(`bench: ${n} workloads...\n`);
             deploys.push(await deployFigure(ws, n, kubeContext, log));
         }
-        const figures = { local, start, deploys };
+        const load = { before: Math.round(loadBefore * 100) / 100, after: Math.round(os.loadavg()[0] * 100) / 100 };
+        const figures = { local, start, deploys, load };
         fs.mkdirSync(path.dirname(opts.out), { recursive: true });
         fs.writeFileSync(
             opts.out,

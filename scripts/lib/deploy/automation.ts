@@ -10,6 +10,13 @@ import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewS
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";
 
+/**
+ * How many resource operations the deploy's preview and update run at once. The CLI's default is
+ * four per core, but a deploy's operations mostly wait: for the migration, then for every
+ * workload's rollout. At four per core, 200 workloads on two cores roll eight at a time.
+ */
+export const DEPLOY_PARALLEL = 64;
+
 /** The first `pulumi` executable on PATH, if any. */
 export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
     const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
@@ -82,6 +89,7 @@ class AutomationStack implements DeployStack {
         const steps: PreviewStep[] = [];
         await this.stack.preview({
             diff: true,
+            parallel: DEPLOY_PARALLEL,
             policyPacks: this.policyPacks,
             onEvent: (e) => {
                 const s = stepOf(e);
@@ -95,8 +103,11 @@ class AutomationStack implements DeployStack {
         const failures: FailedResource[] = [];
         const errors = new Map<string, string>();
         try {
+            // The policy pack judged this change in the preview: the update runs the same program
+            // with the same config right after it, without starting the pack (and type-checking
+            // it) a second time.
             await this.stack.up({
-                policyPacks: this.policyPacks,
+                parallel: DEPLOY_PARALLEL,
                 onOutput,
                 onEvent: (e) => {
                     const d = e.diagnosticEvent;
