@@ -84,6 +84,7 @@ interface FakeOptions {
 
 function fake(opts: FakeOptions = {}) {
     const calls: string[] = [];
+    const upTargets: string[] = [];
     let tag = opts.tag ?? "v1";
     const stack: DeployStack = {
         name: "staging",
@@ -96,8 +97,9 @@ function fake(opts: FakeOptions = {}) {
             calls.push("preview");
             return (opts.steps ?? deploySteps)(opts.tag ?? "v1", tag);
         },
-        up: async (onOutput) => {
+        up: async (targets, onOutput) => {
             calls.push("up");
+            upTargets.push(...targets);
             for (const chunk of opts.upOutput ?? []) onOutput(chunk);
             return opts.up ?? { ok: true, failures: [] };
         },
@@ -123,6 +125,7 @@ function fake(opts: FakeOptions = {}) {
         out,
         err,
         questions,
+        upTargets,
         tag: () => tag,
         stdout: () => out.join(""),
         stderr: () => err.join(""),
@@ -146,6 +149,15 @@ describe("npm run deploy", () => {
             /Deployed v2 to stack staging in \d+\.\d s: 2 workloads rolled \(phraseapp-web, phraseapp-cron-cleanup\)/,
         );
         expect(f.out).toContain("  ~ phraseapp-web updating\n"); // a line split across chunks arrives whole
+        // The update touches what rolls and the migration, and nothing the preview showed unchanged.
+        expect([...f.upTargets].sort()).toEqual(
+            [
+                urn("kubernetes:apps/v1:Deployment", "phraseapp-web"),
+                urn("kubernetes:batch/v1:CronJob", "phraseapp-cron-cleanup"),
+                urn("kubernetes:batch/v1:Job", "phraseapp-migrate-v2"),
+                urn("kubernetes:batch/v1:Job", "phraseapp-migrate-v1"),
+            ].sort(),
+        );
         expect(f.tag()).toBe("v2");
     });
 
@@ -216,6 +228,7 @@ describe("npm run deploy", () => {
             "Also changing (--allow-infra-changes):\n  update   kubernetes:core/v1:Service phraseapp-web: spec.ports",
         );
         expect(f.calls).toContain("up");
+        expect(f.upTargets).toContain(urn("kubernetes:core/v1:Service", "phraseapp-web"));
     });
 
     it("refuses to prompt without a terminal and without --yes", async () => {

@@ -134,14 +134,16 @@ export async function snapshot(ns: string, kinds: readonly string[] = STEADY_KIN
     ).items;
     const declared = (o: KubeObject) => {
         const { labels, annotations } = o.metadata as { labels?: unknown; annotations?: unknown };
-        const { spec, data } = o as { spec?: unknown; data?: unknown };
+        const { spec: full, data } = o as { spec?: Record<string, unknown>; data?: unknown };
+        // The HPA owns a Deployment's replicas, and scales it on its own.
+        const spec = o.kind === "Deployment" && full ? { ...full, replicas: undefined } : full;
         return createHash("sha256").update(JSON.stringify({ labels, annotations, spec, data })).digest("hex");
     };
     return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, declared(o)]));
 }
 
-/** Every kind a deploy could touch, workloads included. */
-export const ALL_KINDS = [...STEADY_KINDS, "deployments", "replicasets", "cronjobs", "jobs"];
+/** Every kind a deploy could touch, workloads included (a new ReplicaSet shows as a Deployment's new template). */
+export const ALL_KINDS = [...STEADY_KINDS, "deployments", "cronjobs", "jobs"];
 
 /** What differs between two snapshots, one line per object. */
 export function snapshotDiff(before: Map<string, string>, after: Map<string, string>): string[] {

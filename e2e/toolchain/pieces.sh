@@ -122,3 +122,17 @@ build_kubernetes_provider() {
   rm -f "$BIN/pulumi-resource-kubernetes"
   "$BIN/pulumi" plugin install resource kubernetes "$PROVIDER_VERSION" --file "$WORK/pulumi-resource-kubernetes"
 }
+
+# --- kube-score, the Kubernetes manifests' checker that `npm run kube-score` runs ---------------
+
+KUBE_SCORE_VERSION=v1.20.0
+
+piece_kube_score() {
+  run_piece kube-score "$(piece_key kube-score "$KUBE_SCORE_VERSION")" build_kube_score
+}
+
+build_kube_score() {
+  GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath \
+    -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION#v}" \
+    "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
+}

@@ -99,14 +99,17 @@ class AutomationStack implements DeployStack {
         return steps;
     }
 
-    async up(onOutput: (chunk: string) => void): Promise<UpOutcome> {
+    async up(targets: readonly string[], onOutput: (chunk: string) => void): Promise<UpOutcome> {
         const failures: FailedResource[] = [];
         const errors = new Map<string, string>();
         try {
             // The policy pack judged this change in the preview: the update runs the same program
             // with the same config right after it, without starting the pack (and type-checking
             // it) a second time.
+            // Only what the preview showed changing: the engine then skips the provider's diff of
+            // every other resource (most of a stack), and nothing outside the guard's verdict can change.
             await this.stack.up({
+                target: [...targets],
                 parallel: DEPLOY_PARALLEL,
                 onOutput,
                 onEvent: (e) => {

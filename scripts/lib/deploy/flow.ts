@@ -135,7 +135,7 @@ async function update(
     const lines = lineWriter(io.stdout);
     let outcome: UpOutcome;
     try {
-        outcome = await stack.up(lines.push);
+        outcome = await stack.up(deployTargets(report), lines.push);
     } catch (err) {
         outcome = { ok: false, failures: [], error: (err as Error).message };
     }
@@ -151,6 +151,12 @@ async function update(
     );
     io.stdout(`To undo: npm run deploy -- ${stack.name} --rollback\n`);
     return EXIT.ok;
+}
+
+/** The resources the update may change: the workloads that roll, the migration, and what --allow-infra-changes let through. */
+export function deployTargets(report: GuardReport): string[] {
+    const urns = [...report.rolls.map((r) => r.step.urn), ...report.migrations.map((m) => m.urn)];
+    return [...new Set([...urns, ...report.others.map((o) => o.step.urn)])];
 }
 
 function printPlan(report: GuardReport, io: DeployIo): void {

@@ -54,8 +54,11 @@ export interface DeployStack {
     imageTag(): Promise<string | undefined>;
     setImageTag(tag: string): Promise<void>;
     preview(): Promise<PreviewStep[]>;
-    /** Runs the update; `onOutput` receives the CLI's progress output as it comes. */
-    up(onOutput: (chunk: string) => void): Promise<UpOutcome>;
+    /**
+     * Runs the update of the resources `targets` names (URNs), and of no other; `onOutput` receives
+     * the CLI's progress output as it comes.
+     */
+    up(targets: readonly string[], onOutput: (chunk: string) => void): Promise<UpOutcome>;
     history(): Promise<HistoryEntry[]>;
 }
 
