@@ -3,8 +3,9 @@
 #   pulumi, pulumi-language-nodejs, pulumi-analyzer-policy   (the @pulumi/pulumi release in package-lock.json)
 #   pulumi-resource-kubernetes, installed as a plugin         (the @pulumi/kubernetes release in package-lock.json)
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok
+#   kube-score, the manifests' checker
 #
-# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok
+# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score
 # Everything lands in ${CAPSTAN_CACHE:-$HOME/.cache/capstan}/toolchain; a piece is rebuilt only when
 # its pins change. GOMODCACHE and GOCACHE are taken from the environment. To use the result:
 #   export PATH="$HOME/.cache/capstan/toolchain/bin:$PATH"
@@ -71,12 +72,12 @@ main() {
   WORK=$(mktemp -d)
   trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
   local pieces=("$@")
-  [ ${#pieces[@]} -gt 0 ] || pieces=(pulumi kubernetes-provider kubernetes etcd kwok)
+  [ ${#pieces[@]} -gt 0 ] || pieces=(pulumi kubernetes-provider kubernetes etcd kwok kube-score)
   local total=$SECONDS piece failed=()
   for piece in "${pieces[@]}"; do
     case $piece in
-      pulumi|kubernetes-provider|kubernetes|etcd|kwok) ;;
-      *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok)" ;;
+      pulumi|kubernetes-provider|kubernetes|etcd|kwok|kube-score) ;;
+      *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score)" ;;
     esac
     # A subshell per piece: one that fails is reported and the others still build.
     local start=$SECONDS
