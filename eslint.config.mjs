@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import { layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "out/**", "bin/**", "bench/results.json"] },
+    { ignores: ["node_modules/**", "out/**", "bin/**", ".capstan/**", "bench/results.json"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts", "**/*.mts"],

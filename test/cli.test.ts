@@ -73,7 +73,7 @@ const COMMANDS: [string, Run, string][] = [
             });
             return { code: await benchMain(argv), stderr };
         },
-        "usage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]",
+        "usage: npm run bench -- [--samples N] [--only LABEL,...] [--out FILE] [--markdown]\n       npm run bench -- --engine [--crds FILE|URL] [--sizes N,...] [--out FILE]   (needs npm run toolchain)",
     ],
 ];
 
