@@ -2,6 +2,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { CHARTS } from "../components/config/versions";
 import { componentArgs, NODE_LEASE_SECONDS } from "../scripts/lib/localCluster/components";
+import { nodeList } from "../scripts/lib/localCluster/nodes";
 import { DEFAULT_CRDS, parseArgs } from "../scripts/local-cluster";
 import { UsageError } from "../scripts/lib/cli";
 import { PROJECT_DIR } from "./harness";
@@ -51,5 +52,21 @@ describe("kwok, the simulated nodes' kubelet", () => {
     it("reads its stages from the API server, so that tests can add their own while it runs", () => {
         expect(args).toContain("--enable-crds=Stage");
         expect(args.some((a) => a.startsWith("--config"))).toBe(false);
+    });
+});
+
+describe("the simulated nodes", () => {
+    const nodes = (
+        JSON.parse(nodeList()) as {
+            items: { metadata: { name: string }; status: { allocatable: Record<string, string> } }[];
+        }
+    ).items;
+
+    it("offer ephemeral storage, which every app container requests (256Mi by default), for a full node of pods", () => {
+        const gib = (q: string) => Number(/^(\d+)Gi$/.exec(q)?.[1] ?? NaN);
+        for (const n of nodes) {
+            const { pods, "ephemeral-storage": disk } = n.status.allocatable;
+            expect(gib(disk), n.metadata.name).toBeGreaterThanOrEqual((Number(pods) * 256) / 1024);
+        }
     });
 });
