@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { logger, makeWorkspace, missingToolchain, REPO, suiteEnv, type Workspace } from "../e2e/lib/env";
+import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv, type Workspace } from "../e2e/lib/env";
 import { kubectl, list, run } from "../e2e/lib/kube";
 import { SuiteStack } from "../e2e/lib/stacks";
 import { syntheticWorkloads } from "./synthetic";
@@ -239,10 +239,7 @@ function report(figures: {
 }
 
 export async function engineBench(opts: EngineOptions): Promise<number> {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
-        packages: Record<string, { version: string }>;
-    };
-    const missing = missingToolchain(lock.packages["node_modules/@pulumi/kubernetes"].version, true);
+    const missing = missingToolchain(lockedVersion("@pulumi/kubernetes"), true);
     if (missing.length) {
         process.stderr.write(
             `bench: the toolchain is not built; missing:\n  ${missing.join("\n  ")}\nBuild it with: npm run toolchain\n`,

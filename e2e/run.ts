@@ -6,11 +6,10 @@
  * temporary folder. One line per scenario, then `N passed, M failed`; details go to a log file.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { readCommandLine, UsageError } from "../scripts/lib/cli";
 import { Failure } from "./lib/app";
 import type { Context, Scenario } from "./lib/context";
-import { logger, makeWorkspace, missingToolchain, REPO, suiteEnv } from "./lib/env";
+import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv } from "./lib/env";
 import { kubectl, run } from "./lib/kube";
 import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
@@ -66,13 +65,6 @@ function parseArgs(argv: readonly string[]): Args {
     if (args.kubeconfig && !fs.existsSync(args.kubeconfig))
         throw new UsageError(`--kubeconfig: no file ${args.kubeconfig}`);
     return args;
-}
-
-function lockedVersion(pkg: string): string {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
-        packages: Record<string, { version: string }>;
-    };
-    return lock.packages[`node_modules/${pkg}`].version;
 }
 
 /** Starts the suite's own local cluster; its output goes to the log. */

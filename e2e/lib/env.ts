@@ -86,3 +86,11 @@ export function suiteEnv(ws: Workspace): Record<string, string> {
 export function logger(ws: Workspace): (text: string) => void {
     return (text) => fs.appendFileSync(ws.logFile, text.endsWith("\n") ? text : `${text}\n`);
 }
+
+/** The version of an npm package as package-lock.json locks it. */
+export function lockedVersion(pkg: string): string {
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+    };
+    return lock.packages[`node_modules/${pkg}`].version;
+}

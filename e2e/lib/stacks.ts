@@ -61,6 +61,20 @@ function recorder() {
     };
 }
 
+/** Runs one CLI operation with a fresh recorder; a failed operation is an Outcome, not a throw. */
+async function operate(
+    op: (events: { onEvent: (e: EngineEvent) => void; onOutput: (t: string) => void }) => Promise<OpMap | undefined>,
+): Promise<Outcome> {
+    const r = recorder();
+    const seen = { steps: r.steps, errors: r.errors };
+    try {
+        const changes = await op({ onEvent: r.onEvent, onOutput: r.onOutput });
+        return { ok: true, ...seen, changes, output: r.output() };
+    } catch (err) {
+        return { ok: false, ...seen, output: r.output(), error: (err as Error).message };
+    }
+}
+
 export class SuiteStack {
     private constructor(
         readonly name: string,
@@ -95,62 +109,22 @@ export class SuiteStack {
         return YAML.isNode(v) ? v.toJSON() : v;
     }
 
-    async up(policyPacks: string[] = []): Promise<Outcome> {
-        const r = recorder();
-        try {
-            const res = await this.stack.up({ onEvent: r.onEvent, onOutput: r.onOutput, policyPacks });
-            return {
-                ok: true,
-                steps: r.steps,
-                errors: r.errors,
-                changes: res.summary.resourceChanges,
-                output: r.output(),
-            };
-        } catch (err) {
-            return { ok: false, steps: r.steps, errors: r.errors, output: r.output(), error: (err as Error).message };
-        }
+    up(policyPacks: string[] = []): Promise<Outcome> {
+        return operate((events) => this.stack.up({ ...events, policyPacks }).then((r) => r.summary.resourceChanges));
     }
 
-    async preview(policyPacks: string[] = []): Promise<Outcome> {
-        const r = recorder();
-        try {
-            const res = await this.stack.preview({ onEvent: r.onEvent, onOutput: r.onOutput, policyPacks, diff: true });
-            return { ok: true, steps: r.steps, errors: r.errors, changes: res.changeSummary, output: r.output() };
-        } catch (err) {
-            return { ok: false, steps: r.steps, errors: r.errors, output: r.output(), error: (err as Error).message };
-        }
+    preview(policyPacks: string[] = []): Promise<Outcome> {
+        return operate((events) =>
+            this.stack.preview({ ...events, policyPacks, diff: true }).then((r) => r.changeSummary),
+        );
     }
 
-    async refresh(): Promise<Outcome> {
-        const r = recorder();
-        try {
-            const res = await this.stack.refresh({ onEvent: r.onEvent, onOutput: r.onOutput });
-            return {
-                ok: true,
-                steps: r.steps,
-                errors: r.errors,
-                changes: res.summary.resourceChanges,
-                output: r.output(),
-            };
-        } catch (err) {
-            return { ok: false, steps: r.steps, errors: r.errors, output: r.output(), error: (err as Error).message };
-        }
+    refresh(): Promise<Outcome> {
+        return operate((events) => this.stack.refresh(events).then((r) => r.summary.resourceChanges));
     }
 
-    async destroy(): Promise<Outcome> {
-        const r = recorder();
-        try {
-            const res = await this.stack.destroy({ onEvent: r.onEvent, onOutput: r.onOutput });
-            return {
-                ok: true,
-                steps: r.steps,
-                errors: r.errors,
-                changes: res.summary.resourceChanges,
-                output: r.output(),
-            };
-        } catch (err) {
-            return { ok: false, steps: r.steps, errors: r.errors, output: r.output(), error: (err as Error).message };
-        }
+    destroy(): Promise<Outcome> {
+        return operate((events) => this.stack.destroy(events).then((r) => r.summary.resourceChanges));
     }
 
     async outputs(): Promise<Record<string, unknown>> {

@@ -7,20 +7,12 @@ import * as path from "path";
 import YAML from "yaml";
 import { check } from "../lib/app";
 import { appOutputs, localStack, localStackText, TAGS, type Context, type Scenario } from "../lib/context";
+import { listStacks } from "../../scripts/lib/stackfile";
 import { REPO } from "../lib/env";
 import { existing, get, list } from "../lib/kube";
 import { SuiteStack, type Outcome } from "../lib/stacks";
 
 const PLACEHOLDER = "e2e-placeholder-secret";
-
-/** The committed stack files' names: Pulumi.<stack>.yaml in the project. */
-function committedStacks(): string[] {
-    return fs
-        .readdirSync(REPO)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
 
 /** The config paths (`capstan:appSecrets.X`) of a stack file's `secure:` values. */
 function securePaths(node: unknown, prefix: string): string[] {
@@ -85,7 +77,7 @@ const committed: Scenario = {
         const seen: string[] = [];
         const made: SuiteStack[] = [];
         try {
-            for (const name of committedStacks()) {
+            for (const name of listStacks(REPO)) {
                 const s = await newcomersCopy(ctx, name);
                 made.push(s);
                 const shared = typeof s.read(["capstan:cluster", "sharedStack"]) === "string";
