@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import { componentArgs } from "./lib/localCluster/components";
 import { CHARTS, nginxCrdsUrl } from "../components/config/versions";
-import { readCommandLine, UsageError } from "./lib/cli";
+import { HelpRequest, isHelp, readCommandLine, UsageError } from "./lib/cli";
 import {
     installCrds,
     installKwokStages,
@@ -52,7 +52,8 @@ type Args = { command: "up"; crds: string } | { command: "down" } | { command: "
 
 export function parseArgs(argv: readonly string[]): Args {
     const [command, ...rest] = argv;
-    if (command === undefined || command === "-h" || command === "--help") throw new UsageError("");
+    if (command !== undefined && isHelp(command)) throw new HelpRequest();
+    if (command === undefined) throw new UsageError("");
     if (command === "down" || command === "status") {
         if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
         return { command };
@@ -76,6 +77,7 @@ async function choosePorts(): Promise<Ports> {
         apiserver: await freePort(),
         controllerManager: await freePort(),
         scheduler: await freePort(),
+        kwokServer: await freePort(),
     };
 }
 

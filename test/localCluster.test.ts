@@ -7,7 +7,7 @@ import { DEFAULT_CRDS, parseArgs } from "../scripts/local-cluster";
 import { UsageError } from "../scripts/lib/cli";
 import { PROJECT_DIR } from "./harness";
 
-const PORTS = { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5 };
+const PORTS = { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwokServer: 6 };
 
 describe("npm run local-cluster", () => {
     it("applies the NGINX CRDs of the controller release the program pins unless told otherwise", () => {
@@ -50,8 +50,26 @@ describe("kwok, the simulated nodes' kubelet", () => {
     });
 
     it("reads its stages from the API server, so that tests can add their own while it runs", () => {
-        expect(args).toContain("--enable-crds=Stage");
+        expect(
+            args
+                .find((a) => a.startsWith("--enable-crds="))
+                ?.split("=")[1]
+                .split(","),
+        ).toContain("Stage");
         expect(args.some((a) => a.startsWith("--config"))).toBe(false);
+    });
+
+    it("serves pods' logs, exec and attach from local files and commands, on the port the API server reaches every node at", () => {
+        expect(
+            args
+                .find((a) => a.startsWith("--enable-crds="))
+                ?.split("=")[1]
+                .split(","),
+        ).toEqual(expect.arrayContaining(["ClusterLogs", "ClusterExec", "ClusterAttach"]));
+        expect(args).toContain("--node-ip=127.0.0.1");
+        expect(args).toContain(`--node-port=${PORTS.kwokServer}`);
+        expect(args).toContain(`--server-address=127.0.0.1:${PORTS.kwokServer}`);
+        expect(componentArgs("kube-apiserver", PORTS)).toContain("--kubelet-preferred-address-types=InternalIP");
     });
 });
 

@@ -46,14 +46,19 @@ build_kwok() {
   # (--enable-crds=Stage) and applies, as Stage objects, the release's defaults (the ones kwokctl
   # loads) and its stage that fails a running pod labelled
   # pod-container-running-failed.stage.kwok.x-k8s.io=true, so that tests can add stages of their own
-  # to a running cluster. Kept beside the binary: the stages, and the Stage CRD.
+  # to a running cluster. Kept beside the binary: the stages, the Stage CRD, and the CRDs of the
+  # kubelet API's debugging handlers (ClusterLogs, ClusterExec, ClusterAttach: what `kubectl logs`,
+  # `exec` and `attach` get from a simulated pod).
   local src stage; src=$(module_dir sigs.k8s.io/kwok "$KWOK_VERSION")
   rm -rf "$CACHE/kwok-stages" "$CACHE/kwok-crds" && mkdir -p "$CACHE/kwok-stages" "$CACHE/kwok-crds"
   for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
     pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete pod/chaos/pod-container-running-failed; do
     cp "$src/kustomize/stage/$stage.yaml" "$CACHE/kwok-stages/"
   done
-  cp "$src/kustomize/crd/bases/kwok.x-k8s.io_stages.yaml" "$CACHE/kwok-crds/"
+  local crd
+  for crd in stages clusterlogs clusterexecs clusterattaches; do
+    cp "$src/kustomize/crd/bases/kwok.x-k8s.io_$crd.yaml" "$CACHE/kwok-crds/"
+  done
   chmod u+w "$CACHE/kwok-stages"/* "$CACHE/kwok-crds"/*
 }
 

@@ -41,6 +41,9 @@ function apiserverArgs(ports: Ports): string[] {
         `--service-account-key-file=${pkiFile("service-account.pub")}`,
         `--service-account-signing-key-file=${pkiFile("service-account.key")}`,
         "--profiling=false",
+        // The simulated nodes' kubelet (kwok) listens on 127.0.0.1, each node's InternalIP; their
+        // Hostname addresses (the EC2 private DNS names) resolve nowhere.
+        "--kubelet-preferred-address-types=InternalIP",
     ];
 }
 
@@ -81,15 +84,27 @@ function schedulerArgs(ports: Ports): string[] {
 export const NODE_LEASE_SECONDS = 40;
 
 /**
- * kwok plays the kubelet of every Node. Its stages are Stage objects in the API server (see
- * installKwokStages), so tests can add their own while it runs.
+ * The kwok resources read from the API server: its stages (see installKwokStages), so tests can add
+ * their own while it runs, and what its kubelet API serves for `logs`, `exec` and `attach` of a
+ * simulated pod (ClusterLogs: a local file as the log; ClusterExec: a local command; ClusterAttach:
+ * a local file as the attached output).
  */
-function kwokArgs(): string[] {
+export const KWOK_CRDS = ["Stage", "ClusterLogs", "ClusterExec", "ClusterAttach"];
+
+/**
+ * kwok plays the kubelet of every Node, and serves the kubelet API (HTTPS with a certificate of its
+ * own, which the API server does not verify without --kubelet-certificate-authority) on 127.0.0.1,
+ * the InternalIP and kubelet port it gives every node.
+ */
+function kwokArgs(ports: Ports): string[] {
     return [
         `--kubeconfig=${paths.componentKubeconfig("kwok")}`,
         "--manage-all-nodes=true",
-        "--enable-crds=Stage",
+        `--enable-crds=${KWOK_CRDS.join(",")}`,
         `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
+        "--node-ip=127.0.0.1",
+        `--node-port=${ports.kwokServer}`,
+        `--server-address=127.0.0.1:${ports.kwokServer}`,
     ];
 }
 
@@ -104,6 +119,6 @@ export function componentArgs(component: Component, ports: Ports): string[] {
         case "kube-scheduler":
             return schedulerArgs(ports);
         case "kwok":
-            return kwokArgs();
+            return kwokArgs(ports);
     }
 }

@@ -4,6 +4,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { KWOK_CRDS } from "./components";
 import { KWOK_CRD_DIR, KWOK_STAGES_DIR, binary, paths } from "./layout";
 
 /** Runs kubectl against the local cluster; returns stdout, throws with kubectl's own message. */
@@ -59,6 +60,14 @@ export function installKwokStages(): string[] {
     if (crds.length === 0 || stages.length === 0)
         throw new Error(
             `kwok's Stage CRD or stages not found in ${KWOK_CRD_DIR}, ${KWOK_STAGES_DIR}: run scripts/toolchain.sh kwok`,
+        );
+    const kinds = new Set(
+        crds.flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/^\s+kind: (\w+)$/gm)].map((m) => m[1])),
+    );
+    const missing = KWOK_CRDS.filter((k) => !kinds.has(k));
+    if (missing.length > 0)
+        throw new Error(
+            `kwok's CRDs of ${missing.join(", ")} are not in ${KWOK_CRD_DIR}: run npm run toolchain -- kwok`,
         );
     for (const crd of crds) installCrds(crd);
     for (const stage of stages) kubectl(["apply", "-f", stage]);

@@ -44,6 +44,8 @@ export interface Ports {
     apiserver: number;
     controllerManager: number;
     scheduler: number;
+    /** kwok's kubelet API: the API server proxies a simulated pod's logs, exec and attach to it. */
+    kwokServer: number;
 }
 
 export interface ClusterState {
