@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { diffPlans } from "../scripts/lib/diff";
-import { readCommandLine, runAsProcess, UsageError } from "../scripts/lib/cli";
+import { HelpRequest, isHelp, readCommandLine, runAsProcess, UsageError } from "../scripts/lib/cli";
 import type { Program } from "../scripts/lib/engine";
 import { planJson } from "../scripts/lib/plan";
 import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
@@ -51,6 +51,7 @@ export function parseEngineArgs(argv: readonly string[]): EngineOptions {
             if (v === undefined) throw new UsageError(`${a} needs a value`);
             return v;
         };
+        if (isHelp(a)) throw new HelpRequest();
         if (a === "--engine") continue;
         else if (a === "--crds") opts.crds = value();
         else if (a === "--out") opts.out = path.resolve(value());
@@ -77,6 +78,7 @@ export function parseArgs(argv: readonly string[]): Options {
             if (v === undefined) throw new UsageError(`${a} needs a value`);
             return v;
         };
+        if (isHelp(a)) throw new HelpRequest();
         if (a === "--samples") {
             opts.samples = Number(value());
             if (!Number.isInteger(opts.samples) || opts.samples < 1)

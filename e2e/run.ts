@@ -6,7 +6,7 @@
  * temporary folder. One line per scenario, then `N passed, M failed`; details go to a log file.
  */
 import * as fs from "fs";
-import { readCommandLine, UsageError } from "../scripts/lib/cli";
+import { HelpRequest, isHelp, readCommandLine, UsageError } from "../scripts/lib/cli";
 import { Failure } from "./lib/app";
 import type { Context, Scenario } from "./lib/context";
 import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv } from "./lib/env";
@@ -59,7 +59,7 @@ function parseArgs(argv: readonly string[]): Args {
                     .filter(Boolean),
             );
         else if (a === "--keep") args.keep = true;
-        else if (a === "-h" || a === "--help") throw new UsageError("");
+        else if (isHelp(a)) throw new HelpRequest();
         else throw new UsageError(`unexpected argument ${a}`);
     }
     if (args.kubeconfig && !fs.existsSync(args.kubeconfig))

@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
+import { HelpRequest, isHelp, readCommandLine, runAsProcess, UsageError } from "./lib/cli";
 import { loadProgram, PROJECT_DIR } from "./lib/program";
 import { renderStack } from "./lib/render";
 import { listStacks } from "./lib/stackfile";
@@ -120,7 +120,9 @@ async function scoreStack(stack: string, bin: string, dir: string): Promise<Find
 
 export async function main(argv: readonly string[]): Promise<number> {
     const line = readCommandLine({ name: "kube-score", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () => {
-        if (argv.some((a) => a.startsWith("-"))) throw new UsageError("");
+        if (argv.some(isHelp)) throw new HelpRequest();
+        const option = argv.find((a) => a.startsWith("-"));
+        if (option) throw new UsageError(`unknown option ${option}`);
         const known = listStacks(PROJECT_DIR);
         const unknown = argv.filter((s) => !known.includes(s));
         if (unknown.length) throw new UsageError(`unknown stack ${unknown[0]} (stacks: ${known.join(", ")})`);

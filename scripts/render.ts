@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { ConfigError } from "../components/config";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
+import { HelpRequest, isHelp, readCommandLine, runAsProcess, UsageError } from "./lib/cli";
 import type { Program } from "./lib/engine";
 import { loadProgram, PROJECT_DIR } from "./lib/program";
 import { readPreviousPlan, renderStack, summaryFor, writeRender } from "./lib/render";
@@ -22,8 +22,8 @@ function parseArgs(argv: readonly string[], dir: string): { stack: string; outDi
             const v = argv[++i];
             if (!v) throw new UsageError("--out needs a directory");
             outDir = path.resolve(v);
-        } else if (a === "-h" || a === "--help") {
-            throw new UsageError("");
+        } else if (isHelp(a)) {
+            throw new HelpRequest();
         } else if (a.startsWith("-")) {
             throw new UsageError(`unknown option ${a}`);
         } else if (stack === undefined) {

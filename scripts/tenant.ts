@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
+import { HelpRequest, isHelp, readCommandLine, runAsProcess, UsageError } from "./lib/cli";
 import { PROJECT_DIR } from "./lib/program";
 import { ScaffoldError, scaffoldTenant } from "./lib/tenantScaffold";
 import { StackFileError } from "./lib/stackfile";
@@ -13,7 +13,7 @@ const USAGE = "usage: npm run tenant -- new <name> --from <stack> [--org ORG]";
 
 function parseArgs(argv: readonly string[]): { name: string; from: string; org?: string } {
     const [command, ...rest] = argv;
-    if (command === "-h" || command === "--help") throw new UsageError("");
+    if (command !== undefined && isHelp(command)) throw new HelpRequest();
     if (command !== "new")
         throw new UsageError(command === undefined ? "name a command: new" : `unknown command ${command}`);
     let name: string | undefined;

@@ -65,7 +65,18 @@ run_piece() {
 # shellcheck source=e2e/toolchain/pieces.sh
 source "$MODULES/pieces.sh"
 
+USAGE="usage: npm run toolchain -- [piece...]   pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score
+Builds only the pieces whose pins changed; everything lands in $CACHE."
+
 main() {
+  case ${1:-} in -h|--help) printf '%s\n' "$USAGE"; exit 0 ;; esac
+  local arg
+  for arg in "$@"; do
+    case $arg in
+      pulumi|kubernetes-provider|kubernetes|etcd|kwok|kube-score) ;;
+      *) printf "toolchain: unknown piece '%s'\n%s\n" "$arg" "$USAGE" >&2; exit 2 ;;
+    esac
+  done
   command -v go >/dev/null || die "go is not on PATH"
   command -v node >/dev/null || die "node is not on PATH"
   mkdir -p "$BIN" "$STAMPS" "$PULUMI_HOME"

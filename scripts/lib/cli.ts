@@ -4,8 +4,20 @@
  * failures keep their exit codes.
  */
 
-/** Thrown while reading the command line: the message says what is wrong, and may be empty (`--help`). */
+/** Thrown while reading the command line: the message says what is wrong, and may be empty. */
 export class UsageError extends Error {}
+
+/** Thrown for `-h`/`--help`: the usage goes to stdout and the command exits 0. */
+export class HelpRequest extends UsageError {
+    constructor() {
+        super("");
+    }
+}
+
+/** Whether an argument asks for help. */
+export function isHelp(arg: string): boolean {
+    return arg === "-h" || arg === "--help";
+}
 
 /** The exit code of a command line that could not be read. */
 export const USAGE_EXIT = 2;
@@ -16,16 +28,23 @@ export interface Command {
     /** The usage text, printed after any usage error. */
     readonly usage: string;
     readonly stderr: (text: string) => void;
+    /** Where `--help` prints the usage. @default the process's stdout */
+    readonly stdout?: (text: string) => void;
 }
 
 /**
  * Reads the command line with `parse`. On a {@link UsageError} it writes the message and the usage
- * to stderr and gives the exit code instead of arguments; any other error is thrown on.
+ * to stderr and gives the exit code instead of arguments; on a {@link HelpRequest} it writes the
+ * usage to stdout and gives exit code 0; any other error is thrown on.
  */
 export function readCommandLine<T>(command: Command, parse: () => T): { args: T } | { exitCode: number } {
     try {
         return { args: parse() };
     } catch (err) {
+        if (err instanceof HelpRequest) {
+            (command.stdout ?? ((t: string) => process.stdout.write(t)))(`${command.usage}\n`);
+            return { exitCode: 0 };
+        }
         if (!(err instanceof UsageError)) throw err;
         command.stderr(`${err.message ? `${command.name}: ${err.message}\n` : ""}${command.usage}\n`);
         return { exitCode: USAGE_EXIT };

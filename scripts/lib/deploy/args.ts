@@ -1,5 +1,5 @@
 import { IMAGE_TAG } from "../../../components/config/rules";
-import { UsageError } from "../cli";
+import { HelpRequest, isHelp, UsageError } from "../cli";
 
 export const USAGE = [
     "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]",
@@ -22,7 +22,7 @@ export function parseDeployArgs(argv: readonly string[]): DeployArgs {
         if (a === "--rollback") flags.rollback = true;
         else if (a === "--yes" || a === "-y") flags.yes = true;
         else if (a === "--allow-infra-changes") flags.allowInfraChanges = true;
-        else if (a === "-h" || a === "--help") throw new UsageError("");
+        else if (isHelp(a)) throw new HelpRequest();
         else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
         else positional.push(a);
     }
