@@ -190,10 +190,14 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
         namespace: i.namespace,
         imageTag: cfg.imageTag,
         ...clusterOutputs(cluster),
+        // How `capstan status`, `run`, `logs` reach a cluster that has no kubeconfig output.
+        ...(cfg.cluster.mode === "external" && cfg.cluster.context ? { kubeContext: cfg.cluster.context } : {}),
+        ...(cfg.canary ? { canary: { imageTag: cfg.canary.imageTag, weight: cfg.canary.weight } } : {}),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
         ...(services?.outputs ?? {}),
         ...("exports" in cluster ? { [PLATFORM_OUTPUT]: cluster.exports } : {}),
         app: {
+            name: cfg.app.name,
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,
             webDeployment: app.webDeploymentName,
@@ -201,6 +205,8 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
             workloads: app.workloadNames,
             virtualServers: app.virtualServerNames,
             ...(app.canaryDeploymentName ? { canaryDeployment: app.canaryDeploymentName } : {}),
+            workers: app.workerDeploymentNames,
+            cronJobs: app.cronJobNames,
         },
     };
 }

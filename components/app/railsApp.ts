@@ -84,6 +84,10 @@ export class RailsApp extends pulumi.ComponentResource {
     public readonly virtualServerNames: pulumi.Output<string[]>;
     /** The canary's Deployment, when one runs. */
     public readonly canaryDeploymentName?: pulumi.Output<string>;
+    /** Each worker's Deployment, by the worker's name. */
+    public readonly workerDeploymentNames: Record<string, pulumi.Output<string>>;
+    /** Each cron task's CronJob, by the task's name. */
+    public readonly cronJobNames: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: RailsAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:app:RailsApp", name, {}, opts);
@@ -113,6 +117,10 @@ export class RailsApp extends pulumi.ComponentResource {
         this.serviceAccountName = serviceAccount.metadata.name;
         this.virtualServerNames = webService.virtualServerNames;
         this.canaryDeploymentName = canary?.deploymentName;
+        this.workerDeploymentNames = Object.fromEntries(
+            args.app.workers.map((w, i) => [w.name, workers[i].deploymentName]),
+        );
+        this.cronJobNames = Object.fromEntries(args.app.cron.map((c, i) => [c.name, crons[i].cronJobName]));
         this.workloadNames = pulumi.all([
             webService.deploymentName,
             ...(canary ? [canary.deploymentName] : []),
@@ -127,6 +135,8 @@ export class RailsApp extends pulumi.ComponentResource {
             workloadNames: this.workloadNames,
             virtualServerNames: this.virtualServerNames,
             ...(this.canaryDeploymentName ? { canaryDeploymentName: this.canaryDeploymentName } : {}),
+            workerDeploymentNames: this.workerDeploymentNames,
+            cronJobNames: this.cronJobNames,
         });
     }
 }

@@ -313,6 +313,13 @@ export const appSchema = z.strictObject({
         /** Retries of a failed migration. @default 0: migrations are not retried blindly */
         backoffLimit: int(0, 5).default(0),
     }),
+    /** What `capstan console` runs in a fresh pod of the web template. */
+    console: z
+        .strictObject({
+            /** The console's argv. @default ["bin/rails", "console"] */
+            command: command.default(["bin/rails", "console"]),
+        })
+        .default({ command: ["bin/rails", "console"] }),
     /**
      * The user id every container runs as; the restricted Pod Security Standard forbids root.
      * @default 1000, the `rails` user of the images Rails generates
