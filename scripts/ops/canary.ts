@@ -1,0 +1,185 @@
+/**
+ * `capstan canary <stack> start <tag> | weight <N> | promote | abort`: each step changes the stack's
+ * `capstan:canary` (and, to promote, `capstan:imageTag`) in its stack file, then runs the update a
+ * deploy runs: preview, guard, confirmation, an update of only what the preview showed changing.
+ * A step out of order is refused before anything changes; a refused or failed step puts the stack
+ * file back as it was.
+ */
+import * as fs from "fs";
+import * as readline from "readline";
+import YAML from "yaml";
+import { runAsProcess } from "../lib/cli";
+import { automationBackend } from "../lib/deploy/automation";
+import { INSTALL_HINT, deployTargets } from "../lib/deploy/flow";
+import { changeSummary, describeOtherChanges } from "../lib/deploy/guard";
+import { lineWriter } from "../lib/deploy/lines";
+import { EXIT, urnName, type DeployBackend, type DeployStack, type PreviewStep } from "../lib/deploy/types";
+import { PROJECT_DIR } from "../lib/program";
+import { stackFilePath } from "../lib/stackfile";
+import { parseCanaryArgs, USAGE, type CanaryArgs } from "./args";
+import {
+    CANARY_KEY,
+    checkCanaryPreview,
+    describeStep,
+    IMAGE_TAG_KEY,
+    nextState,
+    stepProblem,
+    type CanaryConfig,
+    type CanaryReport,
+    type CanaryState,
+} from "./canaryPlan";
+import { opsCommand, type OpsIo } from "./command";
+import { OpsError, stackDir } from "./target";
+
+export interface CanaryIo extends OpsIo {
+    readonly interactive: boolean;
+    readonly ask: (question: string) => Promise<string>;
+}
+
+/** The stack file, as YAML that keeps its comments, and the canary state it declares. */
+function readStackFile(stack: string): { file: string; text: string; doc: YAML.Document; state: CanaryState } {
+    const file = stackFilePath(stackDir(), stack);
+    if (!fs.existsSync(file)) throw new OpsError(`no stack file ${file}`, 2);
+    const text = fs.readFileSync(file, "utf8");
+    const doc = YAML.parseDocument(text);
+    const config = (doc.toJSON() as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const tag = config[IMAGE_TAG_KEY];
+    return {
+        file,
+        text,
+        doc,
+        state: {
+            imageTag: typeof tag === "string" ? tag : undefined,
+            canary: config[CANARY_KEY] as CanaryConfig | undefined,
+        },
+    };
+}
+
+/** The stack file's text with the state's tag and canary. */
+function withState(doc: YAML.Document, next: CanaryState): string {
+    const changed = doc.clone();
+    if (next.imageTag !== undefined) changed.setIn(["config", IMAGE_TAG_KEY], next.imageTag);
+    if (next.canary) changed.setIn(["config", CANARY_KEY], changed.createNode(next.canary, { flow: false }));
+    else changed.deleteIn(["config", CANARY_KEY]);
+    return String(changed);
+}
+
+/** What the guard lets the step change, or the lines of what it refuses. */
+function refused(step: CanaryArgs["step"], report: CanaryReport): string[] {
+    const others = [...report.rest.others];
+    if (step.step !== "promote") {
+        // Only a promote rolls the stable pods and runs a stable migration.
+        for (const r of report.rest.rolls)
+            others.push({ step: r.step, name: r.name, paths: r.changes.map((c) => c.path) });
+        for (const m of report.rest.migrations) others.push({ step: m, name: urnName(m.urn), paths: [] });
+    }
+    return others.length ? [describeOtherChanges(others)] : [];
+}
+
+function printPlan(report: CanaryReport, io: OpsIo): void {
+    for (const s of report.canary) io.stdout(`  ${s.op.padEnd(8)} ${s.type.split(":").pop()} ${urnName(s.urn)}\n`);
+    for (const m of report.rest.migrations) io.stdout(`  ${m.op.padEnd(8)} migration ${urnName(m.urn)}\n`);
+    for (const r of report.rest.rolls) io.stdout(`  roll     ${r.step.type.split(":").pop()} ${r.name}\n`);
+}
+
+async function confirmed(args: CanaryArgs, io: CanaryIo): Promise<boolean> {
+    if (args.yes) return true;
+    if (!io.interactive) {
+        io.stderr("canary: refusing without confirmation: there is no terminal to ask on. Pass --yes.\n");
+        return false;
+    }
+    const ok = /^y(es)?$/i.test((await io.ask(`\nApply this step to stack ${args.stack}? [y/N] `)).trim());
+    if (!ok) io.stderr("canary: not confirmed; nothing was changed.\n");
+    return ok;
+}
+
+/** The targeted update; false (with what failed) when it failed. */
+async function update(stack: DeployStack, targets: readonly string[], name: string, io: OpsIo): Promise<boolean> {
+    const lines = lineWriter(io.stdout);
+    const outcome = await stack.up(targets, lines.push);
+    lines.flush();
+    if (outcome.ok) return true;
+    io.stderr(`\ncanary: the update of stack ${name} failed; the stack file is back as it was.\n`);
+    for (const f of outcome.failures) io.stderr(`  failed: ${f.type} ${urnName(f.urn)}: ${f.message}\n`);
+    if (outcome.failures.length === 0 && outcome.error)
+        io.stderr(`  ${outcome.error.trim().split("\n").slice(-5).join("\n  ")}\n`);
+    return false;
+}
+
+async function canaryStep(args: CanaryArgs, io: CanaryIo, backend: DeployBackend): Promise<number> {
+    if (!backend.cliAvailable()) {
+        io.stderr(`${INSTALL_HINT.replace(/^deploy:/, "canary:")}\n`);
+        return EXIT.noCli;
+    }
+    const { file, text, doc, state } = readStackFile(args.stack);
+    const problem = stepProblem(args.step, state);
+    if (problem) throw new OpsError(`stack ${args.stack}: ${problem}`, 2);
+    const next = nextState(args.step, state);
+    const stack = await backend.open(args.stack).catch((err: Error) => {
+        throw new OpsError(`cannot open stack ${args.stack}: ${err.message}`, 2);
+    });
+    const restore = () => fs.writeFileSync(file, text);
+    io.stdout(`Canary ${args.step.step} on stack ${args.stack}: ${describeStep(args.step, state, next)}.\n`);
+    fs.writeFileSync(file, withState(doc, next));
+    let steps: PreviewStep[];
+    try {
+        steps = await stack.preview();
+    } catch (err) {
+        restore();
+        io.stderr(`canary: the preview failed, nothing was changed:\n${(err as Error).message}\n`);
+        return EXIT.failed;
+    }
+    const report = checkCanaryPreview(steps, state, next);
+    io.stdout(`Changes: ${changeSummary(steps)}\n`);
+    printPlan(report, io);
+    const refusal = refused(args.step, report);
+    if (refusal.length && !args.allowInfraChanges) {
+        restore();
+        io.stderr(`\ncanary: stopped: besides the canary, this update would change:\n${refusal.join("\n")}\n`);
+        io.stderr("Review it with `pulumi preview`, or pass --allow-infra-changes to apply it with the step.\n");
+        return EXIT.refused;
+    }
+    if (!(await confirmed(args, io))) {
+        restore();
+        return EXIT.refused;
+    }
+    const targets = [...new Set([...report.canary.map((s) => s.urn), ...deployTargets(report.rest)])];
+    if (targets.length === 0) {
+        io.stdout("Nothing to change.\n");
+        return EXIT.ok;
+    }
+    if (!(await update(stack, targets, args.stack, io))) {
+        restore();
+        return EXIT.failed;
+    }
+    io.stdout(`\nDone: ${describeStep(args.step, state, next)}.\n`);
+    return EXIT.ok;
+}
+
+function ask(question: string): Promise<string> {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    return new Promise((resolve) =>
+        rl.question(question, (answer) => {
+            rl.close();
+            resolve(answer);
+        }),
+    );
+}
+
+/** Entry point of `capstan canary`. */
+export function main(
+    argv: readonly string[],
+    io?: OpsIo & Partial<CanaryIo>,
+    backend: DeployBackend = automationBackend(PROJECT_DIR),
+): Promise<number> {
+    const full: CanaryIo = {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+        ask,
+        ...io,
+    };
+    return opsCommand("canary", USAGE.canary, argv, parseCanaryArgs, (a) => canaryStep(a, full, backend), full);
+}
+
+if (require.main === module) runAsProcess("canary", main);

@@ -1,0 +1,56 @@
+/** What every day-two command shares: reading its command line, its stack, and reporting failures in one line. */
+import * as fs from "fs";
+import YAML from "yaml";
+import { readCommandLine } from "../lib/cli";
+import { stackFilePath } from "../lib/stackfile";
+import { openTarget, OpsError, stackDir, type StackTarget } from "./target";
+
+export interface OpsIo {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+}
+
+export const processIo: OpsIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+};
+
+/**
+ * Runs a command: parses `argv` (usage errors exit 2), then `body`; an OpsError is printed as
+ * `<name>: <message>` with its exit code, never as a stack trace.
+ */
+export async function opsCommand<T>(
+    name: string,
+    usage: string,
+    argv: readonly string[],
+    parse: (argv: readonly string[]) => T,
+    body: (args: T, io: OpsIo) => Promise<number>,
+    io: OpsIo = processIo,
+): Promise<number> {
+    const line = readCommandLine({ name, usage, stderr: io.stderr, stdout: io.stdout }, () => parse(argv));
+    if ("exitCode" in line) return line.exitCode;
+    try {
+        return await body(line.args, io);
+    } catch (err) {
+        if (err instanceof OpsError) {
+            io.stderr(`${name}: ${err.message}\n`);
+            if (err.exitCode === 2) io.stderr(`${usage}\n`);
+            return err.exitCode;
+        }
+        io.stderr(`${name}: ${(err as Error).message}\n`);
+        return 1;
+    }
+}
+
+/** The stack's target, and a clear message when the stack does not exist or was never deployed. */
+export async function target(stack: string): Promise<StackTarget> {
+    return openTarget(stack);
+}
+
+/** A value of the stack file's `config`, read as YAML (no secret is decrypted). */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+    const file = stackFilePath(stackDir(), stack);
+    if (!fs.existsSync(file)) return {};
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return doc?.config ?? {};
+}

@@ -1,0 +1,58 @@
+/**
+ * `capstan status <stack>`: what the stack runs now. Reads the stack's outputs and its namespace's
+ * Deployments, autoscalers, Jobs, CronJobs, Pending pods and their events; changes nothing.
+ * Exits 0 when all is well, 1 when something needs attention (a rollout not done, a failed
+ * migration, a Pending pod).
+ */
+import { runAsProcess } from "../lib/cli";
+import { parseStatusArgs, USAGE } from "./args";
+import { apiMessage, connect } from "./cluster";
+import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
+import { statusReport } from "./statusReport";
+import { OpsError } from "./target";
+
+async function status(stack: string, io: OpsIo): Promise<number> {
+    const t = await target(stack);
+    const cluster = await connect(t);
+    const namespace = t.namespace;
+    const config = stackFileConfig(stack);
+    let read;
+    try {
+        read = await Promise.all([
+            cluster.apps.listNamespacedDeployment({ namespace }),
+            cluster.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }),
+            cluster.batch.listNamespacedJob({ namespace }),
+            cluster.batch.listNamespacedCronJob({ namespace }),
+            cluster.core.listNamespacedPod({ namespace, fieldSelector: "status.phase=Pending" }),
+            cluster.core.listNamespacedEvent({ namespace, fieldSelector: "involvedObject.kind=Pod" }),
+        ]);
+    } catch (err) {
+        throw new OpsError(`cannot read namespace ${namespace} of stack ${stack}'s cluster: ${apiMessage(err)}`);
+    }
+    const [deployments, hpas, jobs, cronJobs, pods, events] = read;
+    const configuredCanary = config["capstan:canary"] as { imageTag?: string; weight?: number } | undefined;
+    const report = statusReport({
+        stack,
+        namespace,
+        configuredTag: typeof config["capstan:imageTag"] === "string" ? config["capstan:imageTag"] : undefined,
+        deployedTag: t.deployedTag,
+        canary: t.canary,
+        configuredCanary,
+        migrationJob: t.migrationJob,
+        deployments: deployments.items,
+        hpas: hpas.items,
+        jobs: jobs.items,
+        cronJobs: cronJobs.items,
+        pods: pods.items,
+        events: events.items,
+    });
+    io.stdout(`${report.lines.join("\n")}\n`);
+    return report.ok ? 0 : 1;
+}
+
+/** Entry point of `capstan status`. */
+export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
+    return opsCommand("status", USAGE.status, argv, parseStatusArgs, (a, o) => status(a.stack, o), io);
+}
+
+if (require.main === module) runAsProcess("status", main);

@@ -1,0 +1,131 @@
+/**
+ * Where a day-two command acts: the stack's namespace and object names, read from its outputs, and
+ * its cluster (the kubeconfig output of a stack that creates or shares a cluster; the kubeconfig
+ * context of an external one). Reading outputs changes nothing in the stack's state.
+ */
+import * as os from "os";
+import * as path from "path";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { PROJECT_DIR } from "../lib/program";
+
+/** A failure the user can fix from its message; `usage` ones exit 2 (a stack that does not exist, say). */
+export class OpsError extends Error {
+    constructor(
+        message: string,
+        readonly exitCode: number = 1,
+    ) {
+        super(message);
+    }
+}
+
+/** How the stack's cluster is reached. */
+export type ClusterAccess = { readonly kubeconfig: string } | { readonly context: string } | { readonly default: true };
+
+/** What the commands need of a deployed stack. */
+export interface StackTarget {
+    readonly stack: string;
+    readonly namespace: string;
+    readonly app: string;
+    /** The tag of the last update (the `imageTag` output). */
+    readonly deployedTag?: string;
+    readonly webDeployment: string;
+    readonly migrationJob?: string;
+    readonly canaryDeployment?: string;
+    readonly canary?: { readonly imageTag: string; readonly weight: number };
+    readonly workers: Readonly<Record<string, string>>;
+    readonly cronJobs: Readonly<Record<string, string>>;
+    readonly cluster: ClusterAccess;
+    /** The node groups the stack's cluster has, as its outputs say (for "at its maximum size"). */
+    readonly nodeGroups?: unknown;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const names = (v: unknown): Record<string, string> =>
+    typeof v === "object" && v !== null
+        ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"))
+        : {};
+
+/** The target of a stack from its outputs; an OpsError (exit 2) when they are not those of a deployed stack. */
+export function targetFromOutputs(stack: string, outputs: Readonly<Record<string, unknown>>): StackTarget {
+    if (Object.keys(outputs).length === 0)
+        throw new OpsError(
+            `stack ${stack} has no outputs: it was never deployed (or its last update failed before the end). Deploy it with pulumi up first.`,
+            2,
+        );
+    const app = (outputs.app ?? {}) as Record<string, unknown>;
+    const namespace = str(outputs.namespace);
+    const webDeployment = str(app.webDeployment);
+    if (!namespace || !webDeployment)
+        throw new OpsError(
+            `stack ${stack}'s outputs name no namespace or web Deployment (outputs: ${Object.keys(outputs).join(", ")}); run pulumi up once with this version of Capstan`,
+            2,
+        );
+    const canary = outputs.canary as { imageTag?: unknown; weight?: unknown } | undefined;
+    const kubeconfig = str(outputs.kubeconfig);
+    const context = str(outputs.kubeContext);
+    return {
+        stack,
+        namespace,
+        app: str(app.name) ?? webDeployment.replace(/-web$/, ""),
+        deployedTag: str(outputs.imageTag),
+        webDeployment,
+        migrationJob: str(app.migrationJob),
+        canaryDeployment: str(app.canaryDeployment),
+        canary:
+            canary && typeof canary.imageTag === "string"
+                ? { imageTag: canary.imageTag, weight: Number(canary.weight ?? 0) }
+                : undefined,
+        workers: names(app.workers),
+        cronJobs: names(app.cronJobs),
+        cluster: kubeconfig ? { kubeconfig } : context ? { context } : { default: true },
+        nodeGroups: outputs.nodeGroups,
+    };
+}
+
+/** The folder of Pulumi.yaml and the stack files: the project, or CAPSTAN_STACK_DIR. */
+export function stackDir(): string {
+    return path.resolve(process.env.CAPSTAN_STACK_DIR ?? PROJECT_DIR);
+}
+
+/** The stack's outputs through the Pulumi CLI (secrets shown: the kubeconfig is one). */
+export async function readOutputs(stack: string): Promise<Record<string, unknown>> {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const ws = await LocalWorkspace.create({ workDir: stackDir() });
+    const stacks = (await ws.listStacks()).map((s) => s.name);
+    if (!stacks.includes(stack))
+        throw new OpsError(`no stack named ${stack} (stacks: ${stacks.join(", ") || "none"})`, 2);
+    const out = await ws.stackOutputs(stack);
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown]));
+}
+
+/** The stack's target, read from its outputs. */
+export async function openTarget(stack: string): Promise<StackTarget> {
+    return targetFromOutputs(stack, await readOutputs(stack));
+}
+
+/** A KubeConfig for the stack's cluster. */
+export async function kubeConfigFor(access: ClusterAccess): Promise<KubeConfig> {
+    const k8s = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    if ("kubeconfig" in access) kc.loadFromString(access.kubeconfig);
+    else {
+        kc.loadFromDefault();
+        if ("context" in access) {
+            if (!kc.getContexts().some((c) => c.name === access.context))
+                throw new OpsError(
+                    `the stack's cluster is the kubeconfig context ${access.context}, which your kubeconfig (${process.env.KUBECONFIG ?? "~/.kube/config"}) does not have`,
+                );
+            kc.setCurrentContext(access.context);
+        }
+    }
+    return kc;
+}
+
+/** The local user's name, for the `started-by` label. */
+export function localUser(): string {
+    try {
+        return os.userInfo().username;
+    } catch {
+        return process.env.USER ?? "unknown";
+    }
+}
