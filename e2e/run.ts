@@ -14,6 +14,7 @@ import { kubectl, run } from "./lib/kube";
 import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
+import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -28,6 +29,10 @@ const SCENARIOS: Scenario[] = [
     S.policy,
     S.canary,
     S.tenant,
+    D.status,
+    D.runOneOff,
+    D.logsAndConsole,
+    D.canarySteps,
     clusterHealth,
     R.destroy,
 ];

@@ -13,6 +13,15 @@ export function check(ok: boolean, message: string): asserts ok {
     if (!ok) throw new Failure(message);
 }
 
+/** Waits up to `seconds` for `ok`, asking twice a second; fails the scenario naming `what`. */
+export async function waitFor(what: string, seconds: number, ok: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < seconds * 2; i++) {
+        if (await ok()) return;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+    check(false, `timed out after ${seconds} s waiting for ${what}`);
+}
+
 /** Each Deployment of the namespace with the images of its pod template, and whether its rollout is complete. */
 export async function deployments(
     ns: string,

@@ -27,6 +27,8 @@ export const TAGS = {
     guarded: "2026.12.04-e2e0003",
     failing: "2026.12.04-e2efail",
     canary: "2026.12.04-e2ecanary",
+    /** The canary the day-two commands start, abort, start again and promote. */
+    dayTwoCanary: "2026.12.04-e2ecanary2",
 };
 
 export type Scenario = {
@@ -53,6 +55,14 @@ export function localStack(ctx: Context): SuiteStack {
 export async function deploy(ctx: Context, args: readonly string[]): Promise<Finished> {
     ctx.log(`$ npm run deploy -- ${args.join(" ")}`);
     const r = await run("npm", ["run", "--silent", "deploy", "--", ...args], { cwd: REPO });
+    ctx.log(`exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    return r;
+}
+
+/** `npx capstan <args>` as a person runs it, on the suite's stack files and cluster; logged whole. */
+export async function capstan(ctx: Context, args: readonly string[]): Promise<Finished> {
+    ctx.log(`$ capstan ${args.join(" ")}`);
+    const r = await run("node", [path.join(REPO, "scripts", "capstan.js"), ...args], { cwd: REPO });
     ctx.log(`exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
     return r;
 }

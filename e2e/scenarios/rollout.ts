@@ -2,7 +2,16 @@
  * The local stack's life: up from nothing, no change means no change, a tag deploy, the guard, a
  * failed migration, and a rollback.
  */
-import { check, checkMigrationFirst, checkRunning, deployments, snapshot, snapshotDiff, ALL_KINDS } from "../lib/app";
+import {
+    check,
+    checkMigrationFirst,
+    checkRunning,
+    deployments,
+    snapshot,
+    snapshotDiff,
+    waitFor,
+    ALL_KINDS,
+} from "../lib/app";
 import { appOutputs, deploy, localStack, localStackText, TAGS, type Scenario } from "../lib/context";
 import { existing, get, kubectl, list, Watch } from "../lib/kube";
 import { changedOps, SuiteStack } from "../lib/stacks";
@@ -106,14 +115,6 @@ const UNREADY_WEB = JSON.stringify({
         },
     },
 });
-
-async function waitFor(what: string, seconds: number, ok: () => Promise<boolean>): Promise<void> {
-    for (let i = 0; i < seconds * 2; i++) {
-        if (await ok()) return;
-        await new Promise((r) => setTimeout(r, 500));
-    }
-    check(false, `timed out after ${seconds} s waiting for ${what}`);
-}
 
 /**
  * A refresh while the web pods are not Ready records the web Deployment and its Service as not
