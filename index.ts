@@ -10,6 +10,7 @@ import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
+import { checkImageTags } from "./components/aws/imageTags";
 import {
     type CapstanConfig,
     EGRESS_DEFAULT,
@@ -213,6 +214,15 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
 
 export = async () => {
     const cfg = loadConfig();
+    // Before anything is declared: a tag that is not in the registry changes nothing.
+    await checkImageTags({
+        image: cfg.app.image,
+        tags: [
+            { key: "capstan:imageTag", tag: cfg.imageTag },
+            ...(cfg.canary ? [{ key: "capstan:canary.imageTag", tag: cfg.canary.imageTag }] : []),
+        ],
+        awsAccess: cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn !== undefined,
+    });
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
     // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
     const certificate = cfg.dns

@@ -147,7 +147,7 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
         ...(opts.secrets ?? {}),
     });
     const warnings = Object.keys(unset.secrets).some((k) => opts.secrets?.[k] === undefined) ? unset.warnings : [];
-    const run = { project: project.name, stack, config, secretKeys, stackOutputs };
+    const run = { project: project.name, stack, config, secretKeys, stackOutputs, invokes: RENDER_INVOKES };
     const result = await runStack(opts, run, written, project);
     const plan = toPlan(project.name, stack, result);
     const manifests = toManifestObjects(result);
@@ -159,6 +159,19 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
         warnings,
     };
 }
+
+/**
+ * The invokes the program makes, answered offline. The ECR image lookup (components/aws/imageTags.ts)
+ * is answered as found: whether a tag was pushed is a fact of the registry, which `pulumi preview`
+ * asks and the render cannot.
+ */
+export const RENDER_INVOKES: NonNullable<RunOptions["invokes"]> = {
+    "aws:ecr/getImage:getImage": (inputs) => ({
+        ...inputs,
+        imageTags: [inputs.imageTag],
+        id: `${String(inputs.repositoryName)}:${String(inputs.imageTag)}`,
+    }),
+};
 
 /** The previous render of a stack, if one was written to `outDir`. */
 export function readPreviousPlan(outDir: string, stack: string): Plan | undefined {
