@@ -10,6 +10,9 @@ import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
+import { ConfigError } from "./components/config/errors";
+import { nextTagHistory, tagReplacementProblem } from "./components/config/tagReplacement";
+import { runningImageTags } from "./components/platform/stackState";
 import { checkImageTags } from "./components/aws/imageTags";
 import {
     type CapstanConfig,
@@ -212,6 +215,24 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
     };
 }
 
+/**
+ * Refuses an older stack file's tag (see components/config/tagReplacement.ts); gives the tag history
+ * this update records.
+ */
+async function guardTagReplacement(cfg: CapstanConfig): Promise<string[]> {
+    const running = await runningImageTags();
+    // The running tag is the history's first entry; the older ones follow.
+    const older = running.history.filter((t) => t !== running.imageTag);
+    const problem = tagReplacementProblem({
+        configured: cfg.imageTag,
+        previous: cfg.previousImageTag,
+        running: running.imageTag,
+        history: older,
+    });
+    if (problem) throw new ConfigError([problem]);
+    return nextTagHistory(cfg.imageTag, running.imageTag, older);
+}
+
 export = async () => {
     const cfg = loadConfig();
     // Before anything is declared: a tag that is not in the registry changes nothing.
@@ -223,6 +244,7 @@ export = async () => {
         ],
         awsAccess: cfg.cluster.mode !== "external" || cfg.cluster.oidcProviderArn !== undefined,
     });
+    const imageTagHistory = await guardTagReplacement(cfg);
     const tags = { "capstan:project": cfg.project, "capstan:stack": cfg.stack };
     // capstan:dns: the certificate of the stack's hosts, made first, since its own load balancers may use it.
     const certificate = cfg.dns
@@ -236,5 +258,5 @@ export = async () => {
     const access = stagingAccess(cfg, namespace, waits.needsCrds);
     const inputs: AppInputs = { namespace, cluster, services, data, access };
     const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);
-    return stackOutputs(cfg, inputs, app);
+    return { ...stackOutputs(cfg, inputs, app), imageTagHistory };
 };

@@ -237,7 +237,7 @@ describe("a deploy", () => {
         const images = [...text.matchAll(/"image":"[^"]+"/g)].map((x) => x[0]);
         expect(images.length).toBeGreaterThan(0);
         expect(images.every((i) => i.endsWith(':2026.12.02-bbbbbbb"'))).toBe(true);
-        expect(text.split("2026.12.02-bbbbbbb").length - 1).toBe(images.length + 1); // + the imageTag output
+        expect(text.split("2026.12.02-bbbbbbb").length - 1).toBe(images.length + 2); // + the imageTag and imageTagHistory outputs
     });
 });
 

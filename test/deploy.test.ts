@@ -73,6 +73,7 @@ function deploySteps(from: string, to: string): PreviewStep[] {
 
 interface FakeOptions {
     tag?: string;
+    previous?: string;
     steps?: (from: string, to: string) => PreviewStep[];
     up?: UpOutcome;
     upOutput?: string[];
@@ -86,12 +87,15 @@ function fake(opts: FakeOptions = {}) {
     const calls: string[] = [];
     const upTargets: string[] = [];
     let tag = opts.tag ?? "v1";
+    let previous: string | undefined = opts.previous;
     const stack: DeployStack = {
         name: "staging",
         imageTag: async () => tag,
-        setImageTag: async (t) => {
+        previousImageTag: async () => previous,
+        setImageTag: async (t, replaces) => {
             calls.push(`set ${t}`);
             tag = t;
+            if (replaces !== undefined) previous = replaces ?? undefined;
         },
         preview: async () => {
             calls.push("preview");
@@ -127,6 +131,7 @@ function fake(opts: FakeOptions = {}) {
         questions,
         upTargets,
         tag: () => tag,
+        previous: () => previous,
         stdout: () => out.join(""),
         stderr: () => err.join(""),
     };
@@ -172,6 +177,25 @@ describe("npm run deploy", () => {
         ];
         const f = fake({ steps });
         expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+    });
+
+    it("writes the tag it replaces beside the new one, so that an older stack file is refused later", async () => {
+        const f = fake({ tag: "v1", previous: "v0" });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect([f.tag(), f.previous()]).toEqual(["v2", "v1"]);
+    });
+
+    it("puts back the tag it replaced, and the one that tag replaced, when it stops", async () => {
+        const refusedSteps = (from: string, to: string) => [
+            ...deploySteps(from, to),
+            { op: "create", urn: "urn:pulumi:staging::capstan::aws:s3/bucket:Bucket::x", type: "aws:s3/bucket:Bucket" },
+        ];
+        const f = fake({ tag: "v1", previous: "v0", steps: refusedSteps });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect([f.tag(), f.previous()]).toEqual(["v1", "v0"]);
+        const first = fake({ tag: "v1", steps: refusedSteps });
+        await runDeploy(["staging", "v2", "--yes"], first.io, first.backend);
+        expect([first.tag(), first.previous()]).toEqual(["v1", undefined]);
     });
 
     it("stops when the preview changes anything besides the image tag, naming what and where, and restores the tag", async () => {

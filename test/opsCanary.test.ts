@@ -54,7 +54,7 @@ describe("the canary steps' order", () => {
             weight: 0,
         });
         expect(nextState({ step: "weight", weight: 25 }, running).canary?.weight).toBe(25);
-        expect(nextState({ step: "promote" }, running)).toEqual({ imageTag: CANARY });
+        expect(nextState({ step: "promote" }, running)).toEqual({ imageTag: CANARY, previousImageTag: STABLE });
         expect(nextState({ step: "abort" }, running)).toEqual({ imageTag: STABLE });
     });
 });
@@ -145,6 +145,7 @@ describe("capstan canary against a fake backend", () => {
             open: async (name) => ({
                 name,
                 imageTag: async () => STABLE,
+                previousImageTag: async () => undefined,
                 setImageTag: async () => undefined,
                 preview: async () => {
                     seen.fileAtPreview = fs.readFileSync(file, "utf8");

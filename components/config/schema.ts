@@ -507,6 +507,7 @@ export const dnsSchema = z.strictObject({
 export const CONFIG_KEYS = {
     environment: "string",
     imageTag: "string",
+    previousImageTag: "string",
     network: "object",
     cluster: "object",
     nodeGroups: "object",
@@ -529,6 +530,15 @@ export const rootSchema = z.strictObject({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-central-1" }),
     environment: z.enum(["production", "staging"]),
     imageTag: z.string(),
+    /**
+     * The tag this stack file's `imageTag` replaces, as `capstan deploy` writes it: an update whose
+     * stack file replaces another tag than the one running is refused (an older stack file).
+     * @default none: a tag change is allowed, with a warning naming both tags
+     */
+    previousImageTag: z
+        .string()
+        .optional()
+        .transform((v) => (v === "" ? undefined : v)),
     network: networkSchema.optional(),
     cluster: clusterSchema,
     nodeGroups: z.array(nodeGroupSchema).default([]),

@@ -71,7 +71,14 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<Ru
         stackOutputs: opts.stackOutputs,
         invokes: opts.invokes,
     };
-    await pulumi.runtime.setMocks(recordingMocks(recorder, mockOptions, failures), opts.project, opts.stack, false);
+    // The organization of a self-managed backend, which is what stack references name without Pulumi Cloud.
+    await pulumi.runtime.setMocks(
+        recordingMocks(recorder, mockOptions, failures),
+        opts.project,
+        opts.stack,
+        false,
+        "organization",
+    );
     pulumi.runtime.setAllConfig({ ...opts.config }, [...opts.secretKeys]);
 
     const run = await runInStack(program, recorder.transformation);

@@ -23,6 +23,7 @@ import {
     describeStep,
     IMAGE_TAG_KEY,
     nextState,
+    PREVIOUS_IMAGE_TAG_KEY,
     stepProblem,
     type CanaryConfig,
     type CanaryReport,
@@ -59,6 +60,7 @@ function readStackFile(stack: string): { file: string; text: string; doc: YAML.D
 function withState(doc: YAML.Document, next: CanaryState): string {
     const changed = doc.clone();
     if (next.imageTag !== undefined) changed.setIn(["config", IMAGE_TAG_KEY], next.imageTag);
+    if (next.previousImageTag !== undefined) changed.setIn(["config", PREVIOUS_IMAGE_TAG_KEY], next.previousImageTag);
     if (next.canary) changed.setIn(["config", CANARY_KEY], changed.createNode(next.canary, { flow: false }));
     else changed.deleteIn(["config", CANARY_KEY]);
     return String(changed);

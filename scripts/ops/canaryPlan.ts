@@ -13,6 +13,7 @@ import type { CanaryStep, Match } from "./args";
 
 export const CANARY_KEY = "capstan:canary";
 export const IMAGE_TAG_KEY = "capstan:imageTag";
+export const PREVIOUS_IMAGE_TAG_KEY = "capstan:previousImageTag";
 
 /** The cookie a canary is reached by when `start` names neither a cookie nor a header. */
 export const DEFAULT_CANARY_COOKIE: Match = { name: "capstan_canary", value: "1" };
@@ -27,6 +28,8 @@ export interface CanaryConfig {
 /** The stack's config as far as the canary steps read it. */
 export interface CanaryState {
     readonly imageTag?: string;
+    /** `capstan:previousImageTag`: set by promote to the tag it replaces. */
+    readonly previousImageTag?: string;
     readonly canary?: CanaryConfig;
 }
 
@@ -67,7 +70,7 @@ export function nextState(step: CanaryStep, state: CanaryState): CanaryState {
         case "weight":
             return { imageTag: state.imageTag, canary: { ...state.canary!, weight: step.weight } };
         case "promote":
-            return { imageTag: state.canary!.imageTag };
+            return { imageTag: state.canary!.imageTag, previousImageTag: state.imageTag };
         case "abort":
             return { imageTag: state.imageTag };
     }

@@ -9,6 +9,7 @@ import { loadProgram } from "../program";
 import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewStep, UpOutcome } from "./types";
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";
+export const PREVIOUS_IMAGE_TAG_KEY = "capstan:previousImageTag";
 
 /**
  * How many resource operations the deploy's preview and update run at once. The CLI's default is
@@ -47,10 +48,13 @@ function stepOf(event: EngineEvent): PreviewStep | undefined {
     };
 }
 
-/** The stack's current image tag, read without decrypting anything: no passphrase needed. */
-export async function currentImageTag(stack: Pick<Stack, "getConfig">): Promise<string | undefined> {
+/** The stack's current image tag (or another plain key), read without decrypting anything: no passphrase needed. */
+export async function currentImageTag(
+    stack: Pick<Stack, "getConfig">,
+    key = IMAGE_TAG_KEY,
+): Promise<string | undefined> {
     try {
-        return (await stack.getConfig(IMAGE_TAG_KEY)).value;
+        return (await stack.getConfig(key)).value || undefined;
     } catch (err) {
         // `pulumi config get` fails for a key the stack does not set.
         if (/not found/i.test((err as Error).message)) return undefined;
@@ -81,8 +85,14 @@ class AutomationStack implements DeployStack {
         return currentImageTag(this.stack);
     }
 
-    async setImageTag(tag: string): Promise<void> {
+    previousImageTag(): Promise<string | undefined> {
+        return currentImageTag(this.stack, PREVIOUS_IMAGE_TAG_KEY);
+    }
+
+    async setImageTag(tag: string, replaces?: string | null): Promise<void> {
         await this.stack.setConfig(IMAGE_TAG_KEY, { value: tag });
+        if (replaces === null) await this.stack.removeConfig(PREVIOUS_IMAGE_TAG_KEY);
+        else if (replaces !== undefined) await this.stack.setConfig(PREVIOUS_IMAGE_TAG_KEY, { value: replaces });
     }
 
     async preview(): Promise<PreviewStep[]> {

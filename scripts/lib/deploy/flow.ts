@@ -61,10 +61,12 @@ async function deployTag(
         io.stdout(`Stack ${stack.name} already runs ${tag}; nothing to deploy.\n`);
         return EXIT.ok;
     }
-    await stack.setImageTag(tag);
+    const previous = await stack.previousImageTag();
+    // The stack file says which tag it replaces: an older copy of it, which replaces another, is refused.
+    await stack.setImageTag(tag, current);
     /** Puts the stack file back as it was, when nothing (or not everything) was deployed. */
     const restore = async () => {
-        if (current !== undefined) await stack.setImageTag(current);
+        if (current !== undefined) await stack.setImageTag(current, previous ?? null);
     };
     io.stdout(`Previewing stack ${stack.name}: image tag ${current ?? "(unset)"} -> ${tag}\n`);
     const report = await previewReport(stack, current, tag, io, restore);

@@ -52,7 +52,13 @@ export interface DeployStack {
     readonly name: string;
     /** The configured `capstan:imageTag`. */
     imageTag(): Promise<string | undefined>;
-    setImageTag(tag: string): Promise<void>;
+    /** The configured `capstan:previousImageTag`: the tag `imageTag` replaces. */
+    previousImageTag(): Promise<string | undefined>;
+    /**
+     * Sets `capstan:imageTag`, and `capstan:previousImageTag` to `replaces` (removed when null, left
+     * as it is when undefined).
+     */
+    setImageTag(tag: string, replaces?: string | null): Promise<void>;
     preview(): Promise<PreviewStep[]>;
     /**
      * Runs the update of the resources `targets` names (URNs), and of no other; `onOutput` receives
