@@ -3,14 +3,12 @@
  * the logs of every pod of one part of the app, interleaved by time and prefixed with the pod.
  * With -f it follows them, and the pods that start later (a rollout's new pods, a cron run).
  */
-import * as fs from "fs";
 import type { V1Pod } from "@kubernetes/client-node";
 import { runAsProcess } from "../lib/cli";
 import { parseLogsArgs, USAGE, type LogPart, type LogsArgs } from "./args";
 import { apiMessage, connect, statusOf, type Cluster } from "./cluster";
 import { opsCommand, target, type OpsIo } from "./command";
 import { formatLine, interleave, parseLogLine, shown, type LogLine } from "./logLines";
-import { migrationLogFile } from "./migrationLog";
 import { openLog, type LogHandle } from "./logStream";
 import { OpsError, type StackTarget } from "./target";
 
@@ -160,15 +158,10 @@ async function logs(args: LogsArgs, io: OpsIo): Promise<number> {
     if (args.follow) return followAll(cluster, t, labelSelector, args, io);
     const pods = (await podsOf(cluster, t.namespace, labelSelector)).filter(started);
     if (pods.length === 0) {
-        if (args.part.kind === "migration") {
-            const saved = migrationLogFile(t.stack, t.migrationJob!);
-            if (fs.existsSync(saved)) {
-                io.stderr(`logs: the migration's pods are gone; its log as the deploy saved it, from ${saved}:\n`);
-                io.stdout(fs.readFileSync(saved, "utf8"));
-                return 0;
-            }
-            throw new OpsError(`the pods of ${what} are gone, and no deploy saved its log at ${saved}`);
-        }
+        if (args.part.kind === "migration")
+            throw new OpsError(
+                `no pod of ${what} is left. The migration Job of the last deploy stays (with its pod) until the next deploy replaces it; a pod removed since (its node drained or replaced) took its log with it, so only a log store that collects container logs has it.`,
+            );
         io.stderr(`logs: no pod of ${what} has started\n`);
         return 1;
     }
