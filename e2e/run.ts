@@ -33,6 +33,7 @@ const SCENARIOS: Scenario[] = [
     D.runOneOff,
     D.logsAndConsole,
     D.canarySteps,
+    D.olderStackFile,
     clusterHealth,
     R.destroy,
 ];

@@ -29,6 +29,8 @@ export const TAGS = {
     canary: "2026.12.04-e2ecanary",
     /** The canary the day-two commands start, abort, start again and promote. */
     dayTwoCanary: "2026.12.04-e2ecanary2",
+    /** The tag a deploy sets without the stack file being committed. */
+    uncommitted: "2026.12.04-e2e0004",
 };
 
 export type Scenario = {

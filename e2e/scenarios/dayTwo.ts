@@ -8,7 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { check, checkRunning, deployments, snapshot, waitFor } from "../lib/app";
-import { appOutputs, capstan, localStack, TAGS, type Context, type Scenario } from "../lib/context";
+import { appOutputs, capstan, deploy, localStack, TAGS, type Context, type Scenario } from "../lib/context";
 import { REPO } from "../lib/env";
 import { get, kubectl, list } from "../lib/kube";
 
@@ -377,4 +377,38 @@ const canarySteps: Scenario = {
     },
 };
 
-export const DAY_TWO_SCENARIOS = { status, runOneOff, logsAndConsole, canarySteps };
+const olderStackFile: Scenario = {
+    id: "r",
+    title: "a pipeline's up with the stack file from before a deploy is refused, naming both tags, and changes nothing",
+    async run(ctx) {
+        const stack = localStack(ctx);
+        const { namespace } = await appOutputs(stack);
+        const committed = fs.readFileSync(stack.file, "utf8");
+        const older = String(stack.read(["capstan:imageTag"]));
+        const deployed = await deploy(ctx, ["local", TAGS.uncommitted, "--yes"]);
+        check(deployed.code === 0, `the deploy exited ${deployed.code}:\n${deployed.stderr}`);
+        check(stack.read(["capstan:previousImageTag"]) === older, "the deploy did not write the tag it replaced");
+        const afterDeploy = fs.readFileSync(stack.file, "utf8");
+        // The pipeline checks out the stack file as committed, before the deploy, and runs pulumi up.
+        fs.writeFileSync(stack.file, committed);
+        try {
+            const up = await stack.up();
+            check(!up.ok, "the up with the older stack file succeeded");
+            const said = `${up.error ?? ""}${up.output}${up.errors.map((e) => e.message).join("\n")}`;
+            check(
+                said.includes(`capstan:imageTag: ${older} is older than ${TAGS.uncommitted}, which runs now`),
+                `the refusal does not name both tags:\n${said.slice(-1500)}`,
+            );
+            check(
+                Object.keys(up.changes ?? {}).every((op) => op === "same"),
+                `the refused up changed ${JSON.stringify(up.changes)}`,
+            );
+        } finally {
+            fs.writeFileSync(stack.file, afterDeploy);
+        }
+        await checkRunning(namespace, TAGS.uncommitted);
+        return `refused to put ${older} back over ${TAGS.uncommitted}`;
+    },
+};
+
+export const DAY_TWO_SCENARIOS = { status, runOneOff, logsAndConsole, canarySteps, olderStackFile };
