@@ -19,7 +19,7 @@ import { scalingProblems } from "../components/app/autoscaled";
 import { cronProblems } from "../components/app/cron";
 import { migrationProblems } from "../components/app/migration";
 import type { PodBase } from "../components/app/pod";
-import { railsAppProblems } from "../components/app/railsApp";
+import { railsAppProblems } from "../components/app/railsAppArgs";
 import { routeProblems, type WebRoutesArgs } from "../components/app/routes";
 import { webProblems } from "../components/app/web";
 import { SHUTDOWN_TIMEOUT_ENV, workerProblems } from "../components/app/worker";

@@ -4,7 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { PodBase } from "../components/app/pod";
-import type { RailsAppArgs } from "../components/app/railsApp";
+import type { RailsAppArgs } from "../components/app/railsAppArgs";
 import {
     canaryArgs,
     cronArgs,
