@@ -9,7 +9,7 @@ import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
 import type { MigrationArgs } from "./migration";
-import { type EnvSources, imageRef, type PodBase } from "./pod";
+import type { EnvSources, ImageRef, PodBase } from "./pod";
 import type { CanaryRoute, WebRoutesArgs } from "./routes";
 import type { WebServiceArgs } from "./web";
 import type { WorkerPoolArgs } from "./worker";
@@ -124,16 +124,20 @@ export function podBase(
     };
 }
 
-/** The migration's Args without its tag: the stable and the canary migration differ only there. */
+/** The app's image at a tag: `app.image` is the repository, the tag comes from the stack or the canary. */
+export function appImage(app: Pick<AppConfig, "image">, tag: string): ImageRef {
+    return { repository: app.image, tag };
+}
+
+/** The migration's Args without its image: the stable and the canary migration differ only there. */
 export function migrationBaseArgs(
     args: Pick<RailsAppArgs, "app" | "namespace">,
     pod: PodBase,
-): Omit<MigrationArgs, "imageTag" | "track"> {
+): Omit<MigrationArgs, "image" | "track"> {
     const app = args.app;
     return {
         app: app.name,
         namespace: args.namespace,
-        image: app.image,
         command: app.migrate.command,
         pod,
         // The migration runs as a web pod would, with the same requests and memory limit.
@@ -145,7 +149,7 @@ export function migrationBaseArgs(
 
 /** The migration of `imageTag`, which gates every stable workload. */
 export function migrationArgs(args: Pick<RailsAppArgs, "app" | "namespace" | "imageTag">, pod: PodBase): MigrationArgs {
-    return { ...migrationBaseArgs(args, pod), imageTag: args.imageTag };
+    return { ...migrationBaseArgs(args, pod), image: appImage(args.app, args.imageTag) };
 }
 
 /** The web pods' Args shared by the stable and the canary Deployment. */
@@ -178,8 +182,7 @@ export function canaryArgs(
     return {
         web: { ...webBaseArgs(args, pod), workload: workloadNames.canary(args.app.name) },
         migration: migrationBaseArgs(args, pod),
-        image: args.app.image,
-        imageTag: canary.imageTag,
+        image: appImage(args.app, canary.imageTag),
     };
 }
 
@@ -215,7 +218,7 @@ export function webArgs(args: RailsAppArgs, base: WorkloadBase, canary?: CanaryT
     return {
         ...webBaseArgs(args, base.pod),
         workload: workloadNames.web(args.app.name),
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         dependsOn: base.gate,
         routes: routesArgs(args, canary),
     };
@@ -231,7 +234,7 @@ export function workerArgs(
         app: args.app.name,
         workload: workloadNames.worker(args.app.name, worker.name),
         namespace: args.namespace,
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         command: worker.command,
         scaling: worker,
         resources: worker.resources,
@@ -254,7 +257,7 @@ export function cronArgs(
         app: args.app.name,
         workload: workloadNames.cron(args.app.name, cron.name),
         namespace: args.namespace,
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         schedule: cron.schedule,
         command: cron.command,
         timeZone: cron.timeZone,
