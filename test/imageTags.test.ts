@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { checkImageTags, ecrRepository, imageTagCheckPlan } from "../components/aws/imageTags";
 import { ConfigError } from "../components/config/errors";
-import { runProgram } from "../scripts/lib/engine";
-import { RENDER_INVOKES } from "../scripts/lib/render";
+import { runProgram } from "../scripts/render/engine";
+import { RENDER_INVOKES } from "../scripts/render/render";
 
 const ECR = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";
 const PUSHED = new Set(["2026.12.04-abc"]);

@@ -18,7 +18,7 @@ import {
     stepProblem,
     type CanaryState,
 } from "../scripts/ops/canaryPlan";
-import type { DeployBackend, PreviewStep } from "../scripts/lib/deploy/types";
+import type { DeployBackend, PreviewStep } from "../scripts/deploy/types";
 
 const STABLE = "2026.12.01-aaa";
 const CANARY = "2026.12.04-bbb";

@@ -22,7 +22,7 @@ import { main as logsMain } from "../scripts/ops/logs";
 import { main as runMain } from "../scripts/ops/run";
 import { main as statusMain } from "../scripts/ops/status";
 import { targetFromOutputs, OpsError } from "../scripts/ops/target";
-import { UsageError } from "../scripts/lib/cli";
+import { UsageError } from "../scripts/cli/cli";
 import { PROJECT_DIR, runCommand } from "./harness";
 
 type Main = (
@@ -230,7 +230,6 @@ describe("capstan", () => {
         "logs",
         "canary",
         "tenant",
-        "bench",
         "kube-score",
         "local-cluster",
         "toolchain",

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { nextTagHistory, TAG_HISTORY_LENGTH, tagReplacementProblem } from "../components/config/tagReplacement";
 import { READ_STACK_OUTPUTS, runningImageTags } from "../components/platform/stackState";
-import { runProgram } from "../scripts/lib/engine";
+import { runProgram } from "../scripts/render/engine";
 
 describe("the tag an update puts in", () => {
     it.each([

@@ -122,3 +122,9 @@ export const appDataEnvNames = {
  * container from `workers[].shutdownTimeoutSeconds`: so `app.env` and `app.secretEnv` may not set it.
  */
 export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
+
+/** The namespace of the ingress controllers Capstan installs. */
+export const INGRESS_NAMESPACE = "nginx-ingress";
+
+/** The ingress controller classes; `internal` exists only when capstan:ingress.internal is set. */
+export const INGRESS_CLASSES = { public: "public", internal: "internal" } as const;

@@ -3,7 +3,7 @@
  * Pure: each parser returns the arguments or throws a UsageError (exit 2 with the usage).
  */
 import { IMAGE_TAG } from "../../components/config/rules";
-import { HelpRequest, isHelp, UsageError } from "../lib/cli";
+import { HelpRequest, isHelp, UsageError } from "../cli/cli";
 
 export const USAGE = {
     status: "usage: capstan status <stack>",

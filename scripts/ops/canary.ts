@@ -8,14 +8,14 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import YAML from "yaml";
-import { runAsProcess } from "../lib/cli";
-import { automationBackend } from "../lib/deploy/automation";
-import { INSTALL_HINT, deployTargets } from "../lib/deploy/flow";
-import { changeSummary, describeOtherChanges } from "../lib/deploy/guard";
-import { lineWriter } from "../lib/deploy/lines";
-import { EXIT, urnName, type DeployBackend, type DeployStack, type PreviewStep } from "../lib/deploy/types";
-import { PROJECT_DIR } from "../lib/program";
-import { stackFilePath } from "../lib/stackfile";
+import { runAsProcess } from "../cli/cli";
+import { automationBackend } from "../deploy/automation";
+import { INSTALL_HINT, deployTargets } from "../deploy/flow";
+import { changeSummary, describeOtherChanges } from "../deploy/guard";
+import { lineWriter } from "../deploy/lines";
+import { EXIT, urnName, type DeployBackend, type DeployStack, type PreviewStep } from "../deploy/types";
+import { PROJECT_DIR } from "../cli/program";
+import { stackFilePath } from "../cli/stackfile";
 import { parseCanaryArgs, USAGE, type CanaryArgs } from "./args";
 import {
     CANARY_KEY,

@@ -7,8 +7,8 @@
  *   promote       capstan:imageTag = the canary's tag; capstan:canary removed
  *   abort         capstan:canary removed: the stable release is left as it is
  */
-import { checkDeployPreview, type GuardReport } from "../lib/deploy/guard";
-import type { PreviewStep } from "../lib/deploy/types";
+import { checkDeployPreview, type GuardReport } from "../deploy/guard";
+import type { PreviewStep } from "../deploy/types";
 import type { CanaryStep, Match } from "./args";
 
 export const CANARY_KEY = "capstan:canary";

@@ -1,8 +1,8 @@
 /** What every day-two command shares: reading its command line, its stack, and reporting failures in one line. */
 import * as fs from "fs";
 import YAML from "yaml";
-import { readCommandLine } from "../lib/cli";
-import { stackFilePath } from "../lib/stackfile";
+import { readCommandLine } from "../cli/cli";
+import { stackFilePath } from "../cli/stackfile";
 import { openTarget, OpsError, stackDir, type StackTarget } from "./target";
 
 export interface OpsIo {

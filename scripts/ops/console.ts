@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "crypto";
 import type { V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../lib/cli";
+import { runAsProcess } from "../cli/cli";
 import { parseConsoleArgs, USAGE, type ConsoleArgs } from "./args";
 import { apiMessage, connect, webDeployment, type Cluster } from "./cluster";
 import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";

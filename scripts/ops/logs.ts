@@ -4,7 +4,7 @@
  * With -f it follows them, and the pods that start later (a rollout's new pods, a cron run).
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../lib/cli";
+import { runAsProcess } from "../cli/cli";
 import { parseLogsArgs, USAGE, type LogPart, type LogsArgs } from "./args";
 import { apiMessage, connect, statusOf, type Cluster } from "./cluster";
 import { opsCommand, target, type OpsIo } from "./command";

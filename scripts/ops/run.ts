@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "crypto";
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../lib/cli";
+import { runAsProcess } from "../cli/cli";
 import { parseRunArgs, USAGE, type RunArgs } from "./args";
 import { apiMessage, connect, webDeployment, type Cluster } from "./cluster";
 import { opsCommand, target, type OpsIo } from "./command";

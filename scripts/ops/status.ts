@@ -4,7 +4,7 @@
  * Exits 0 when all is well, 1 when something needs attention (a rollout not done, a failed
  * migration, a Pending pod).
  */
-import { runAsProcess } from "../lib/cli";
+import { runAsProcess } from "../cli/cli";
 import { parseStatusArgs, USAGE } from "./args";
 import { apiMessage, connect } from "./cluster";
 import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
