@@ -531,9 +531,9 @@ export const rootSchema = z.strictObject({
     environment: z.enum(["production", "staging"]),
     imageTag: z.string(),
     /**
-     * The tag this stack file's `imageTag` replaces, as `capstan deploy` writes it: an update whose
-     * stack file replaces another tag than the one running is refused (an older stack file).
-     * @default none: a tag change is allowed, with a warning naming both tags
+     * The tag this stack file's `imageTag` replaces, as `capstan deploy` writes it: an update back to
+     * a tag the stack ran before the running one is refused unless this names the running tag.
+     * @default none: going back to an older tag is refused (see components/config/tagReplacement.ts)
      */
     previousImageTag: z
         .string()
