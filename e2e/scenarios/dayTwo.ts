@@ -8,9 +8,19 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { check, checkRunning, deployments, snapshot, waitFor } from "../lib/app";
-import { appOutputs, capstan, deploy, localStack, TAGS, type Context, type Scenario } from "../lib/context";
+import {
+    appOutputs,
+    capstan,
+    deploy,
+    localStack,
+    localStackText,
+    TAGS,
+    type Context,
+    type Scenario,
+} from "../lib/context";
 import { REPO } from "../lib/env";
 import { get, kubectl, list } from "../lib/kube";
+import { SuiteStack } from "../lib/stacks";
 
 /** A line of a CRI log file, which kwok reads as a container's log. */
 const criLine = (text: string) => `${new Date().toISOString().replace("Z", "000000Z")} stdout F ${text}\n`;
@@ -184,8 +194,11 @@ const runOneOff: Scenario = {
         }
         check(failed.code === 3, `run of a failing command exited ${failed.code}, not 3:\n${failed.stderr}`);
 
+        // A stack that exists but was never deployed: it has no outputs to find its cluster in.
+        await SuiteStack.create(ctx.ws.stackDir, "undeployed", localStackText(ctx));
         for (const [argv, what] of [
             [["run", "nosuchstack", "--", "ls"], /no stack named nosuchstack/],
+            [["status", "undeployed"], /stack undeployed has no outputs: it was never deployed/],
             [["run", "local", "--"], /name the command to run after --/],
         ] as const) {
             const bad = await capstan(ctx, argv);
