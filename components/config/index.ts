@@ -19,6 +19,8 @@ export * from "./cidr";
 export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
+export { configDocs, doc, type KeyDoc } from "./docs";
+export { configReference, type ReferenceKey } from "./reference";
 export { crossChecks, secretNamesNeeded } from "./checks";
 export { architectureWarning, groupArchitecture, instanceArchitecture } from "./architecture";
 export type { Architecture } from "./architecture";
