@@ -24,7 +24,7 @@ import { routeProblems, type WebRoutesArgs } from "../components/app/routes";
 import { webProblems } from "../components/app/web";
 import { SHUTDOWN_TIMEOUT_ENV, workerProblems } from "../components/app/worker";
 import { appSchema } from "../components/config";
-import { isSecretValue } from "../scripts/lib/engine";
+import { isSecretValue } from "../scripts/render/engine";
 import { ofType, type RecordedResource, runComponents } from "./harness";
 
 const pod: PodBase = {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { egressTo, sniEntries } from "../components/platform/services";
 import { ingressSchema } from "../components/config";
-import { isSecretValue } from "../scripts/lib/secret";
+import { isSecretValue } from "../scripts/render/secret";
 import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
