@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { generatedFiles } from "./generate";
+import { generatedFiles } from "./docs/generate";
 
-const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+const PROJECT_DIR = path.resolve(__dirname, "..");
 
 async function main(argv: readonly string[]): Promise<number> {
     const unknown = argv.filter((a) => a !== "--check");
