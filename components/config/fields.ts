@@ -29,6 +29,9 @@ export const cidr = fieldType(
     { type: "IPv4 CIDR block", limits: "host bits zero, e.g. 10.20.0.0/16" },
 );
 
+/** An AWS ARN of one kind, with the message that names the kind. */
+export const arn = (pattern: RegExp, message: string) => z.string().regex(pattern, { message });
+
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const port = int(1, 65535);
 export const nodePort = int(30000, 32767);
