@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { doc } from "./docs";
 import { arn, cidr, int, nodePort } from "./fields";
+import { IMAGE_TAG_RULE } from "./rules";
 
 /** The entries and who reaches them: `capstan:ingress`, `capstan:staging`, `capstan:canary`. */
 
@@ -119,7 +120,7 @@ const matchValue = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be let
 export const canarySchema = z.strictObject({
     imageTag: doc(z.string(), {
         description: "The image tag the canary runs.",
-        rules: "an image tag as for `capstan:imageTag`, and not the stable one",
+        rules: `${IMAGE_TAG_RULE}; not the stable \`imageTag\``,
     }),
     cookie: doc(
         z

@@ -13,6 +13,7 @@ import { doc } from "./docs";
 import { cpu, envName, int, label, memory, storage } from "./fields";
 import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
 import { cacheSchema, databaseSchema, dnsSchema } from "./servicesSchema";
+import { IMAGE_TAG_RULE } from "./rules";
 
 export * from "./appSchema";
 export * from "./clusterSchema";
@@ -123,7 +124,7 @@ export const rootSchema = z.strictObject({
     imageTag: doc(z.string(), {
         description: "The app image tag every workload runs: the deploy knob, which `npm run deploy` sets.",
         type: "image tag",
-        rules: "letters, digits, `_ . -`, at most 128 characters, not starting with `.` or `-`; never `latest` in production",
+        rules: `${IMAGE_TAG_RULE}; never \`latest\` in production`,
         example: "<tag>",
     }),
     network: doc(networkSchema.optional(), {
