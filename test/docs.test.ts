@@ -62,7 +62,7 @@ function shellCommands(lines: readonly string[]): string[] {
 }
 
 const capstanCommands = () =>
-    [...read("scripts/capstan.js").matchAll(/^\s+(\w[\w-]*): "[\w-]+\.ts",$/gm)].map((m) => m[1]);
+    [...read("scripts/capstan.js").matchAll(/^\s+"?(\w[\w-]*)"?: \["[\w/.-]+\.(?:ts|sh)",/gm)].map((m) => m[1]);
 
 /** Why a command's program is not one the project has, or undefined when it is. */
 function commandProblem(command: string, scripts: Readonly<Record<string, string>>, capstan: readonly string[]) {
