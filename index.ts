@@ -52,6 +52,9 @@ async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | 
             cluster: cfg.cluster,
             nodeGroups: cfg.cluster.nodeGroups,
             ingress: withDefaultCertificate(cfg.ingress, certificate?.arn),
+            accessLog: cfg.observability.enabled
+                ? { headers: cfg.ingress.logHeaders, redactQueryParams: cfg.observability.redactQueryParams }
+                : undefined,
             tags,
         }).access;
     return sharedClusterAccess("cluster", {

@@ -97,3 +97,8 @@ export const taint = z.strictObject({
     value: labelValue.default(""),
     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
 });
+
+/** An HTTP header name (RFC 9110 token characters NGINX can turn into a variable): letters, digits and `-`. */
+export const headerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, {
+    message: "must be an HTTP header name of letters, digits and '-', such as X-User-Id",
+});

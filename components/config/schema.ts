@@ -5,6 +5,7 @@ import {
     cpu,
     envName,
     envValue,
+    headerName,
     int,
     label,
     labelKey,
@@ -184,6 +185,18 @@ export const ingressSchema = z.strictObject({
             }),
         )
         .default("100m"),
+    /**
+     * Headers the NGINX Ingress Controller writes into each line of its JSON access log, besides
+     * the fixed fields: `request` headers as the client sent them, `response` headers as the app
+     * answered (e.g. the app's user or account id header). Cluster mode create only: the access log
+     * belongs to the controllers. @default none
+     */
+    logHeaders: z
+        .strictObject({
+            request: z.array(headerName).default([]),
+            response: z.array(headerName).default([]),
+        })
+        .default({ request: [], response: [] }),
 });
 
 export const webSchema = z.strictObject({
@@ -279,6 +292,20 @@ export const cronSchema = z.strictObject({
     resources: resources({ cpu: "250m", memory: "512Mi" }),
 });
 
+/**
+ * Where the app's pods serve Prometheus metrics: every web and worker pod is annotated so that
+ * the cluster's collector scrapes this port and path, and the app's NetworkPolicies admit it.
+ */
+export const appMetricsSchema = z.strictObject({
+    /** The container port that serves the metrics. */
+    port,
+    /** The HTTP path of the metrics. @default /metrics */
+    path: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be an absolute path such as "/metrics"' })
+        .default("/metrics"),
+});
+
 /** HTTPS anywhere: the AWS APIs (S3, SQS, STS), which have public addresses, and third parties. */
 export const EGRESS_DEFAULT = [{ cidr: "0.0.0.0/0", ports: [443] }];
 
@@ -338,6 +365,8 @@ export const appSchema = z.strictObject({
      * namespace takes `tenant.egress`. @default HTTPS anywhere (the AWS APIs, third parties)
      */
     egress: egressRules.optional(),
+    /** The port and path the app's pods serve Prometheus metrics on. @default none: the app is not scraped */
+    metrics: appMetricsSchema.optional(),
 });
 
 export const stagingSchema = z.strictObject({
@@ -496,6 +525,73 @@ export const dnsSchema = z.strictObject({
         .regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
 });
 
+// ---------- logs, metrics and alerts: capstan:observability ----------
+
+/** The retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The thresholds of the alert rules. */
+export const alertThresholdsSchema = z.strictObject({
+    /** A host's share of 5xx answers (of the app's answers, over 5 minutes) above which it alerts. @default 0.05 */
+    errorRatio: z.number().gt(0).max(1).default(0.05),
+    /** A host's 95th percentile of the app's response time, in seconds, above which it alerts. @default 1.5 */
+    p95Seconds: z.number().gt(0).max(60).default(1.5),
+    /** Minutes an HPA may sit at its maximum before it alerts. @default 15 */
+    hpaMaxedMinutes: int(1, 1440).default(15),
+    /** Minutes a pod may stay Pending (the autoscaler could not add a node) before it alerts. @default 10 */
+    pendingMinutes: int(1, 1440).default(10),
+});
+
+/** Where alerts go: an SNS topic of your own, or a webhook reached through a topic Capstan creates. */
+export const alertRoutingSchema = z.strictObject({
+    /** An SNS topic that receives every alert (its policy must let aps.amazonaws.com publish). */
+    snsTopicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, { message: "must be an SNS topic ARN" })
+        .optional(),
+    /** An HTTPS endpoint subscribed to a topic Capstan creates, e.g. a chat or paging service's webhook. */
+    webhookUrl: z
+        .string()
+        .regex(/^https:\/\/[^\s]+$/, { message: "must be an https:// URL (SNS delivers to HTTPS endpoints)" })
+        .optional(),
+});
+
+const THRESHOLD_DEFAULTS = { errorRatio: 0.05, p95Seconds: 1.5, hpaMaxedMinutes: 15, pendingMinutes: 10 };
+
+export const observabilitySchema = z.strictObject({
+    /**
+     * Log shipping, the JSON access log, metrics and alerts. `false` removes all of it.
+     * @default true
+     */
+    enabled: z.boolean().default(true),
+    /** Days CloudWatch Logs keeps each log group's events. @default 30 */
+    logRetentionDays: z
+        .number()
+        .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+            message: `is not a retention CloudWatch Logs accepts; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(30),
+    /** Query parameters whose values the access log replaces with [REDACTED] (case-insensitive). @default [password, token, secret] */
+    redactQueryParams: z
+        .array(
+            z.string().regex(/^[A-Za-z0-9_.\[\]-]{1,64}$/, {
+                message: "must be a query parameter name: letters, digits, '_', '.', '-', '[' or ']'",
+            }),
+        )
+        .default(["password", "token", "secret"]),
+    alerts: z
+        .strictObject({
+            thresholds: alertThresholdsSchema.default(THRESHOLD_DEFAULTS),
+            /** Where alerts go. @default nowhere: the rules still evaluate, see docs/observability.md */
+            route: alertRoutingSchema.default({}),
+        })
+        .default({ thresholds: THRESHOLD_DEFAULTS, route: {} }),
+});
+
+export const OBSERVABILITY_DEFAULTS = observabilitySchema.parse({});
+
 /** Every `capstan:` key of the contract, with how its stack value is read. */
 export const CONFIG_KEYS = {
     environment: "string",
@@ -514,6 +610,7 @@ export const CONFIG_KEYS = {
     database: "object",
     cache: "object",
     dns: "object",
+    observability: "object",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -533,6 +630,7 @@ export const rootSchema = z.strictObject({
     database: databaseSchema.optional(),
     cache: cacheSchema.optional(),
     dns: dnsSchema.optional(),
+    observability: observabilitySchema.default(OBSERVABILITY_DEFAULTS),
 });
 
 /**
@@ -576,3 +674,5 @@ export type TenantConfig = z.infer<typeof tenantSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type DnsConfig = z.infer<typeof dnsSchema>;
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
+export type AppMetricsConfig = z.infer<typeof appMetricsSchema>;

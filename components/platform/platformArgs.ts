@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { LogHeaders } from "./accessLog";
 
 /** One entry's load balancer. */
 export interface EntryArgs {
@@ -43,4 +44,6 @@ export interface PlatformArgs {
     /** The load balancers' deregistration delay; the controllers shut down more slowly than this. @default 30 */
     readonly deregistrationDelaySeconds?: number;
     readonly tags?: Record<string, string>;
+    /** The controllers' JSON access log: the headers it adds, the query parameters it redacts. @default NGINX's own log */
+    readonly accessLog?: { readonly headers: LogHeaders; readonly redactQueryParams: readonly string[] };
 }

@@ -205,6 +205,7 @@ export function createAddons(
                     nodePorts: entry.nodePorts,
                     deregistrationDelaySeconds: args.deregistrationDelaySeconds ?? 30,
                     unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
+                    accessLog: args.accessLog,
                 },
                 { ...k8sOpts, dependsOn: [nodes.coreDns, crds] },
             ),

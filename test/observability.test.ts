@@ -1,0 +1,169 @@
+/**
+ * Logs, the access log, metrics and alerts on the render of every committed stack: what a stack
+ * that creates its cluster runs, what a tenant on a shared cluster adds, and what nothing else has.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { redactionSteps, REDACTED } from "../components/platform/accessLog";
+import { committedStacks, ofType, render, stackValues, type Rendered } from "./harness";
+
+type Any = Record<string, any>;
+
+/**
+ * A value as NGINX writes it into a log line with `escape=json` (ngx_http_log_module,
+ * `ngx_http_log_escape` in JSON mode): `"` and `\` get a backslash, \n \r \t \b \f their short
+ * escapes, every other byte below 0x20 `\u00XX`; everything else is written as it is.
+ */
+export function nginxJsonEscape(value: string): string {
+    const short: Record<string, string> = {
+        '"': '\\"',
+        "\\": "\\\\",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\b": "\\b",
+        "\f": "\\f",
+    };
+    return [...value]
+        .map((c) => short[c] ?? (c.charCodeAt(0) < 0x20 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c))
+        .join("");
+}
+
+/** NGINX's default escaping (`escape=default`): `"`, `\` and bytes below 0x20 or above 0x7e as `\xXX`. */
+function nginxDefaultEscape(value: string): string {
+    return [...value]
+        .map((c) =>
+            c === '"' || c === "\\" || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) > 0x7e
+                ? `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+                : c,
+        )
+        .join("");
+}
+
+/**
+ * A log line as NGINX writes it: each `$variable` of the format replaced by the value `valueOf`
+ * gives, escaped the way the controller's `log-format-escaping` says.
+ */
+function logLine(entries: Any, valueOf: (variable: string) => string): string {
+    const escape = entries["log-format-escaping"] === "json" ? nginxJsonEscape : nginxDefaultEscape;
+    return (entries["log-format"] as string).replace(/\$([A-Za-z0-9_]+)/g, (_m, v: string) => escape(valueOf(v)));
+}
+
+/** What the redaction chain logs for a query string, evaluated as NGINX's maps evaluate (case-insensitive regex, first match, else the default). */
+function loggedQuery(args: string, params: readonly string[]): string {
+    let value = args;
+    for (const step of redactionSteps(params)) {
+        if (!step.regex) continue;
+        const m = new RegExp(step.regex, "i").exec(value);
+        if (m) value = step.replacement.replace(/\$(\d)/g, (_x, n: string) => m[Number(n)] ?? "");
+    }
+    return value;
+}
+
+const NUMERIC = new Set(["status", "body_bytes_sent", "request_time"]);
+/** A header value holding a quote, a backslash and control characters (a newline, an escape, a NUL-adjacent byte). */
+const HOSTILE = 'a"b\\c\nd\u001be\u0001f\tg';
+
+describe.each(committedStacks())("observability in the committed stack %s", (stack) => {
+    let rendered: Rendered;
+    const values = () => stackValues(stack);
+    const creates = () => (values()["capstan:cluster"]?.mode ?? "create") === "create";
+    const releases = () =>
+        ofType(rendered.result.resources, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs as Any);
+    const controllers = () => releases().filter((r) => r.chart === "nginx-ingress");
+    beforeAll(async () => {
+        rendered = await render(stack);
+    });
+
+    it("writes one JSON object per request, valid for a header holding a quote, a backslash and control characters", () => {
+        if (!creates()) {
+            // The access log is the owning stack's controllers'; this stack installs none.
+            expect(controllers()).toEqual([]);
+            return;
+        }
+        expect(controllers().length).toBeGreaterThan(0);
+        for (const c of controllers()) {
+            const entries = c.values.controller.config.entries;
+            const line = logLine(entries, (v) => (NUMERIC.has(v) ? "200" : HOSTILE));
+            const parsed = JSON.parse(line) as Any;
+            expect(parsed.host).toBe(HOSTILE);
+            expect(parsed.user_agent).toBe(HOSTILE);
+            expect(parsed.status).toBe(200);
+            expect(Object.keys(parsed)).toEqual(
+                expect.arrayContaining([
+                    "time",
+                    "host",
+                    "method",
+                    "path",
+                    "query",
+                    "status",
+                    "bytes",
+                    "request_time",
+                    "upstream_time",
+                    "upstream_addr",
+                    "request_id",
+                    "client",
+                ]),
+            );
+            expect(entries["location-snippets"]).toContain("proxy_set_header X-Request-ID $request_id;");
+            expect(c.values.controller.enableLatencyMetrics).toBe(true);
+        }
+    });
+
+    it("logs the configured headers, and the query without the values of sensitive parameters", async () => {
+        if (!creates()) return expect(controllers()).toEqual([]);
+        const v = values();
+        const changed = await render(stack, {
+            overrides: {
+                "capstan:ingress": {
+                    ...v["capstan:ingress"],
+                    logHeaders: { request: ["X-User-Id"], response: ["X-Account-Id"] },
+                },
+            },
+        });
+        const c = ofType(changed.result.resources, "kubernetes:helm.sh/v3:Release")
+            .map((r) => r.inputs as Any)
+            .find((r) => r.chart === "nginx-ingress")!;
+        const entries = c.values.controller.config.entries;
+        const line = JSON.parse(
+            logLine(entries, (x) =>
+                x === "http_x_user_id"
+                    ? "u-42"
+                    : x === "sent_http_x_account_id"
+                      ? "acct-7"
+                      : NUMERIC.has(x)
+                        ? "1"
+                        : "-",
+            ),
+        ) as Any;
+        expect(line).toMatchObject({ req_x_user_id: "u-42", resp_x_account_id: "acct-7" });
+        const snippets: string = entries["http-snippets"];
+        for (const step of redactionSteps(["password", "token", "secret"]))
+            expect(snippets).toContain(`map $${step.source} $${step.target} {`);
+        expect(entries["log-format"]).toContain('"query":"$capstan_log_query"');
+    });
+});
+
+describe("the query string in the access log", () => {
+    const params = ["password", "token", "secret"];
+    it.each([
+        ["page=2&q=shoes", "page=2&q=shoes"],
+        ["password=hunter2", `password=${REDACTED}`],
+        ["user=a&PASSWORD=hunter2&next=%2F", `user=a&password=${REDACTED}&next=%2F`],
+        ["token=abc&secret=def", `token=${REDACTED}&secret=${REDACTED}`],
+        ["mytoken=keep&token=drop", `mytoken=keep&token=${REDACTED}`],
+        ["password=one&x=1&password=two", REDACTED],
+        ["", ""],
+    ])("logs %j as %j", (args, logged) => {
+        expect(loggedQuery(args, params)).toBe(logged);
+    });
+
+    it("never logs a sensitive value, whatever the query", () => {
+        const secrets = ["hunter2", "abc123", "s3cr3t"];
+        for (const q of [
+            "password=hunter2&password=abc123",
+            "a=1&token=abc123&b=2&Token=s3cr3t",
+            "secret=s3cr3t&secret=hunter2&secret=abc123",
+        ])
+            for (const s of secrets) expect(loggedQuery(q, params)).not.toContain(s);
+    });
+});
