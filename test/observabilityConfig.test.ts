@@ -142,7 +142,7 @@ describe("the observability config", () => {
             logRetentionDays: 30,
             redactQueryParams: ["password", "token", "secret"],
             alerts: {
-                thresholds: { errorRatio: 0.05, p95Seconds: 1.5, hpaMaxedMinutes: 15, pendingMinutes: 10 },
+                thresholds: { errorRatio: 0.05, p95Seconds: 1.5, atMaximumMinutes: 15, pendingMinutes: 10 },
                 route: {},
             },
         });

@@ -9,6 +9,7 @@ export {
     awsNames,
     NAME_LIMITS,
     nodeTemplateTagKey,
+    scrapeAnnotations,
     SHUTDOWN_TIMEOUT_ENV,
     workloadNames,
 } from "./names";

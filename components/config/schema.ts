@@ -538,8 +538,8 @@ export const alertThresholdsSchema = z.strictObject({
     errorRatio: z.number().gt(0).max(1).default(0.05),
     /** A host's 95th percentile of the app's response time, in seconds, above which it alerts. @default 1.5 */
     p95Seconds: z.number().gt(0).max(60).default(1.5),
-    /** Minutes an HPA may sit at its maximum before it alerts. @default 15 */
-    hpaMaxedMinutes: int(1, 1440).default(15),
+    /** Minutes an HPA, or a node group, may sit at its maximum before it alerts. @default 15 */
+    atMaximumMinutes: int(1, 1440).default(15),
     /** Minutes a pod may stay Pending (the autoscaler could not add a node) before it alerts. @default 10 */
     pendingMinutes: int(1, 1440).default(10),
 });
@@ -558,7 +558,7 @@ export const alertRoutingSchema = z.strictObject({
         .optional(),
 });
 
-const THRESHOLD_DEFAULTS = { errorRatio: 0.05, p95Seconds: 1.5, hpaMaxedMinutes: 15, pendingMinutes: 10 };
+const THRESHOLD_DEFAULTS = { errorRatio: 0.05, p95Seconds: 1.5, atMaximumMinutes: 15, pendingMinutes: 10 };
 
 export const observabilitySchema = z.strictObject({
     /**

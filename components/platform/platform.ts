@@ -62,6 +62,14 @@ export class Platform extends pulumi.ComponentResource {
             })),
             loadBalancers,
             exports,
+            ...(addons.logShipping && addons.metrics
+                ? {
+                      observability: {
+                          logsKeyArn: addons.logShipping.groups.keyArn,
+                          workspaceId: addons.metrics.workspaceId,
+                      },
+                  }
+                : {}),
             platform: () => Promise.resolve(exports),
         };
         this.registerOutputs({ clusterName: cluster.clusterName, ingressNamespace: this.access.ingressNamespace });

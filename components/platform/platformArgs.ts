@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LogHeaders } from "./accessLog";
+import type { AlertThresholds } from "./observability/alertRules";
+import type { AlertRoute } from "./observability/routing";
 
 /** One entry's load balancer. */
 export interface EntryArgs {
@@ -46,4 +48,16 @@ export interface PlatformArgs {
     readonly tags?: Record<string, string>;
     /** The controllers' JSON access log: the headers it adds, the query parameters it redacts. @default NGINX's own log */
     readonly accessLog?: { readonly headers: LogHeaders; readonly redactQueryParams: readonly string[] };
+    /** Log shipping, metrics and alerts of the cluster. @default none */
+    readonly observability?: PlatformObservability;
+}
+
+/** What the platform's observability takes from config. */
+export interface PlatformObservability {
+    /** Days the cluster's log groups keep their events. */
+    readonly logRetentionDays: number;
+    /** The stack, as the cluster alerts' `stack` label. */
+    readonly stack: string;
+    readonly thresholds: AlertThresholds;
+    readonly route: AlertRoute;
 }
