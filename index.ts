@@ -51,6 +51,7 @@ async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | 
     if (cfg.cluster.mode === "create")
         return new Platform(clusterName, {
             clusterName,
+            environment: cfg.environment,
             region: cfg.region,
             network: cfg.cluster.network,
             cluster: cfg.cluster,

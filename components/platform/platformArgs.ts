@@ -15,6 +15,8 @@ export interface EntryArgs {
 export interface PlatformArgs {
     /** The EKS cluster name, also the prefix of every resource name. */
     readonly clusterName: string;
+    /** The stack's environment, as the cluster's `capstan:environment` tag (the policy pack reads it). */
+    readonly environment: "production" | "staging";
     readonly region: string;
     readonly network: {
         readonly cidrBlock: string;

@@ -55,7 +55,7 @@ export function createCore(args: PlatformArgs, tags: Record<string, string>, opt
             publicAccessCidrs: args.cluster.publicAccessCidrs,
             adminRoleArns: args.cluster.adminRoleArns,
             addons: args.cluster.addons,
-            tags,
+            tags: { ...tags, "capstan:environment": args.environment },
         },
         opts,
     );
