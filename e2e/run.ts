@@ -14,6 +14,7 @@ import { kubectl, run } from "./lib/kube";
 import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
+import { observabilityObjects } from "./scenarios/observability";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -29,6 +30,7 @@ const SCENARIOS: Scenario[] = [
     S.canary,
     S.tenant,
     clusterHealth,
+    observabilityObjects,
     R.destroy,
 ];
 

@@ -76,6 +76,8 @@ export interface ClusterObservability {
     readonly logsKeyArn: pulumi.Output<string>;
     /** The Amazon Managed Service for Prometheus workspace that evaluates the alert rules. */
     readonly workspaceId: pulumi.Output<string>;
+    /** The workspace's query endpoint (the owner's only; for people, not for the program). */
+    readonly prometheusEndpoint?: pulumi.Output<string>;
 }
 
 /** The stack output of a cluster-owning stack that carries {@link ClusterObservability}. */

@@ -67,6 +67,7 @@ export class Platform extends pulumi.ComponentResource {
                       observability: {
                           logsKeyArn: addons.logShipping.groups.keyArn,
                           workspaceId: addons.metrics.workspaceId,
+                          prometheusEndpoint: addons.metrics.prometheusEndpoint,
                       },
                   }
                 : {}),
