@@ -1,6 +1,6 @@
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
-import { layerRules } from "./eslint.layers.mjs";
+import { benchRules, layerRules, scriptRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
     { ignores: ["node_modules/**", "out/**", "bin/**", ".capstan/**", "bench/results.json"] },
@@ -20,6 +20,8 @@ export default tseslint.config(
         },
     },
     ...layerRules,
+    ...scriptRules,
+    ...benchRules,
     {
         // Rules that read the types: an `any` or an unchecked value is an error outside the tests.
         files: ["**/*.ts", "**/*.mts"],

@@ -1,3 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 /**
  * The layer direction (README, "Architecture") as lint rules: a layer imports only the layers
  * below it. components/config imports no other layer; components/aws only config;
@@ -19,6 +23,8 @@ function forbidden(layer) {
     return [
         ...others.flatMap((l) => [`../${l}`, `../${l}/**`, `**/components/${l}`, `**/components/${l}/**`]),
         "../../index",
+        "**/bench",
+        "**/bench/**",
     ];
 }
 
@@ -38,3 +44,67 @@ export const layerRules = LAYERS.map((layer) => ({
         ],
     },
 }));
+
+/**
+ * The folders of scripts/, bottom to top (README, "Architecture"): each may import the folders
+ * listed for it, the components, and nothing above it; none imports the commands' entry points
+ * (the files directly in scripts/), the benchmark or the e2e suite.
+ */
+const SCRIPT_FOLDERS = {
+    cli: [],
+    render: ["cli"],
+    deploy: ["cli", "render"],
+    tenant: ["cli", "render"],
+    localCluster: ["cli"],
+    docs: ["cli", "render"],
+    ops: ["cli", "render", "deploy", "localCluster"],
+};
+
+/** The commands' entry points: the files directly in scripts/, by the name an import uses. */
+const ENTRY_POINTS = fs
+    .readdirSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "scripts"), { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
+    .map((e) => e.name.replace(/\.(ts|js)$/, ""));
+
+const OUTSIDE = ["**/bench", "**/bench/**", "**/e2e/**"];
+
+export const scriptRules = Object.entries(SCRIPT_FOLDERS).map(([folder, allowed]) => {
+    const others = Object.keys(SCRIPT_FOLDERS).filter((f) => f !== folder && !allowed.includes(f));
+    const message = `scripts/${folder} may import only ${allowed.length > 0 ? allowed.map((f) => `scripts/${f}`).join(", ") + " and " : ""}the components: the folders of scripts/ depend downwards, and the entry points in scripts/ wire them together.`;
+    return {
+        files: [`scripts/${folder}/**/*.ts`],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        { group: [...others.flatMap((f) => [`../${f}`, `../${f}/**`]), ...OUTSIDE], message },
+                        // An entry point shares its name with its folder: only the exact name is the entry point.
+                        { regex: `^\\.\\./(${ENTRY_POINTS.join("|")})$`, message },
+                    ],
+                },
+            ],
+        },
+    };
+});
+
+/** Nothing but the benchmark itself and its tests imports bench/ (the components and the folders of scripts/ say so in their own rules). */
+export const benchRules = [
+    {
+        files: ["index.ts", "scripts/*.ts", "e2e/**/*.ts", "policy/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            group: ["**/bench", "**/bench/**"],
+                            message:
+                                "This file may import only what is outside bench/: the benchmark measures the commands and is not part of them.",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+];

@@ -7,9 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Program, RunResult } from "../scripts/lib/engine";
-import type { Plan, PlanResource } from "../scripts/lib/plan";
-import { SECRET_PLACEHOLDER } from "../scripts/lib/stackfile";
+import type { Program, RunResult } from "../scripts/render/engine";
+import type { Plan, PlanResource } from "../scripts/render/plan";
+import { SECRET_PLACEHOLDER } from "../scripts/cli/stackfile";
 
 const PROVIDER_PREFIX = "pulumi:providers:";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";

@@ -6,7 +6,7 @@
  * Only type imports at the top: every module is loaded inside a timed phase.
  */
 import * as fs from "fs";
-import type { Plan } from "../scripts/lib/plan";
+import type { Plan } from "../scripts/render/plan";
 import type { Replay } from "./replay";
 
 /** What the parent asks of one sample. */
@@ -98,8 +98,8 @@ async function programSample(job: SampleJob, startupMs: number): Promise<SampleR
     await import("@pulumi/pulumi");
     await import("@pulumi/aws");
     await import("@pulumi/kubernetes");
-    const { loadProgram } = await import("../scripts/lib/program");
-    const { renderStack } = await import("../scripts/lib/render");
+    const { loadProgram } = await import("../scripts/cli/program");
+    const { renderStack } = await import("../scripts/render/render");
     const program = loadProgram(job.dir);
     const loaded = performance.now();
     const cpu = cpuMs();
@@ -124,9 +124,9 @@ async function floorSample(job: SampleJob, startupMs: number): Promise<SampleRep
     await import("@pulumi/pulumi");
     await import("@pulumi/aws");
     await import("@pulumi/kubernetes");
-    const { runProgram } = await import("../scripts/lib/engine");
-    const { planJson, toManifestObjects, toManifestsYaml, toPlan } = await import("../scripts/lib/plan");
-    const { loadProjectFile, loadStackFile, toRuntimeConfig } = await import("../scripts/lib/stackfile");
+    const { runProgram } = await import("../scripts/render/engine");
+    const { planJson, toManifestObjects, toManifestsYaml, toPlan } = await import("../scripts/render/plan");
+    const { loadProjectFile, loadStackFile, toRuntimeConfig } = await import("../scripts/cli/stackfile");
     const { replayProgram } = await import("./replay");
     if (!job.replayFile || !job.planFile) throw new Error("a floor sample needs replayFile and planFile");
     const replay = JSON.parse(fs.readFileSync(job.replayFile, "utf8")) as Replay;

@@ -6,7 +6,7 @@
  * temporary folder. One line per scenario, then `N passed, M failed`; details go to a log file.
  */
 import * as fs from "fs";
-import { readCommandLine, UsageError } from "../scripts/lib/cli";
+import { readCommandLine, UsageError } from "../scripts/cli/cli";
 import { Failure } from "./lib/app";
 import type { Context, Scenario } from "./lib/context";
 import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv } from "./lib/env";

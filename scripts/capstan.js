@@ -7,7 +7,6 @@ const COMMANDS = {
     render: "render.ts",
     deploy: "deploy.ts",
     tenant: "tenant.ts",
-    bench: "bench.ts",
 };
 
 const [command, ...args] = process.argv.slice(2);

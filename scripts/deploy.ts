@@ -1,12 +1,12 @@
 /**
  * `npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]` and
  * `npm run deploy -- <stack> --rollback`: a deploy is a stack update whose only change is the
- * image tag. Runs the Pulumi CLI through the Automation API; see scripts/lib/deploy/.
+ * image tag. Runs the Pulumi CLI through the Automation API; see scripts/deploy/.
  */
 import * as readline from "readline";
-import { automationBackend } from "./lib/deploy/automation";
-import { runDeploy } from "./lib/deploy/flow";
-import { PROJECT_DIR } from "./lib/program";
+import { automationBackend } from "./deploy/automation";
+import { runDeploy } from "./deploy/flow";
+import { PROJECT_DIR } from "./cli/program";
 
 function ask(question: string): Promise<string> {
     const rl = readline.createInterface({ input: process.stdin, output: process.stdout });

@@ -7,10 +7,10 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
-import { loadProgram, PROJECT_DIR } from "./lib/program";
-import { renderStack } from "./lib/render";
-import { listStacks } from "./lib/stackfile";
+import { readCommandLine, runAsProcess, UsageError } from "./cli/cli";
+import { loadProgram, PROJECT_DIR } from "./cli/program";
+import { renderStack } from "./render/render";
+import { listStacks } from "./cli/stackfile";
 
 const USAGE = "usage: npm run kube-score [-- <stack>...]   (default: every committed stack; needs npm run toolchain)";
 

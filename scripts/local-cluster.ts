@@ -12,17 +12,10 @@
  * The binaries come from scripts/toolchain.sh. CAPSTAN_LOCAL_CLUSTER_DIR moves the state folder.
  */
 import * as fs from "fs";
-import { componentArgs } from "./lib/localCluster/components";
+import { componentArgs } from "./localCluster/components";
 import { CHARTS, nginxCrdsUrl } from "../components/config/versions";
-import { readCommandLine, UsageError } from "./lib/cli";
-import {
-    installCrds,
-    installKwokStages,
-    isApiserverReady,
-    kubectl,
-    nodeHealth,
-    readyNodes,
-} from "./lib/localCluster/kube";
+import { readCommandLine, UsageError } from "./cli/cli";
+import { installCrds, installKwokStages, isApiserverReady, kubectl, nodeHealth, readyNodes } from "./localCluster/kube";
 import {
     COMPONENTS,
     Component,
@@ -34,10 +27,10 @@ import {
     paths,
     readState,
     writeState,
-} from "./lib/localCluster/layout";
-import { nodeList } from "./lib/localCluster/nodes";
-import { IDENTITIES, createPki, kubeconfigFor } from "./lib/localCluster/pki";
-import { freePort, logTail, runningPid, startProcess, stopProcess, waitFor } from "./lib/localCluster/processes";
+} from "./localCluster/layout";
+import { nodeList } from "./localCluster/nodes";
+import { IDENTITIES, createPki, kubeconfigFor } from "./localCluster/pki";
+import { freePort, logTail, runningPid, startProcess, stopProcess, waitFor } from "./localCluster/processes";
 
 const USAGE = [
     "usage: npm run local-cluster -- up [--crds FILE|URL]   start a cluster (default CRDs: the pinned NGINX release's)",

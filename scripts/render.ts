@@ -5,11 +5,11 @@
  */
 import * as path from "path";
 import { ConfigError } from "../components/config";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
-import type { Program } from "./lib/engine";
-import { loadProgram, PROJECT_DIR } from "./lib/program";
-import { readPreviousPlan, renderStack, summaryFor, writeRender } from "./lib/render";
-import { StackFileError } from "./lib/stackfile";
+import { readCommandLine, runAsProcess, UsageError } from "./cli/cli";
+import type { Program } from "./render/engine";
+import { loadProgram, PROJECT_DIR } from "./cli/program";
+import { readPreviousPlan, renderStack, summaryFor, writeRender } from "./render/render";
+import { StackFileError } from "./cli/stackfile";
 
 const USAGE = "usage: npm run render -- <stack> [--out DIR]";
 

@@ -4,10 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readCommandLine, runAsProcess, UsageError } from "./lib/cli";
-import { PROJECT_DIR } from "./lib/program";
-import { ScaffoldError, scaffoldTenant } from "./lib/tenantScaffold";
-import { StackFileError } from "./lib/stackfile";
+import { readCommandLine, runAsProcess, UsageError } from "./cli/cli";
+import { PROJECT_DIR } from "./cli/program";
+import { ScaffoldError, scaffoldTenant } from "./tenant/scaffold";
+import { StackFileError } from "./cli/stackfile";
 
 const USAGE = "usage: npm run tenant -- new <name> --from <stack> [--org ORG]";
 

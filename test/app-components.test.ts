@@ -19,12 +19,12 @@ import { scalingProblems } from "../components/app/autoscaled";
 import { cronProblems } from "../components/app/cron";
 import { migrationProblems } from "../components/app/migration";
 import type { PodBase } from "../components/app/pod";
-import { railsAppProblems } from "../components/app/railsApp";
+import { railsAppProblems } from "../components/app/railsAppArgs";
 import { routeProblems, type WebRoutesArgs } from "../components/app/routes";
 import { webProblems } from "../components/app/web";
 import { SHUTDOWN_TIMEOUT_ENV, workerProblems } from "../components/app/worker";
 import { appSchema } from "../components/config";
-import { isSecretValue } from "../scripts/lib/engine";
+import { isSecretValue } from "../scripts/render/engine";
 import { ofType, type RecordedResource, runComponents } from "./harness";
 
 const pod: PodBase = {
@@ -50,7 +50,7 @@ const webArgs = {
     app: "shop",
     workload: "shop-web",
     namespace: "shop",
-    image: "registry.example.com/shop:1.0.0",
+    image: { repository: "registry.example.com/shop", tag: "1.0.0" },
     port: 3000,
     healthPath: "/up",
     scaling,
@@ -96,18 +96,33 @@ describe("bad Args are refused, naming the field", () => {
         ],
         [
             "migration without command",
-            () => migrationProblems({ command: [], activeDeadlineSeconds: 60, imageTag: "1" }),
+            () =>
+                migrationProblems({
+                    command: [],
+                    activeDeadlineSeconds: 60,
+                    image: { repository: "r/shop", tag: "1" },
+                }),
             "command",
         ],
         [
             "migration deadline 0",
-            () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 0, imageTag: "1" }),
+            () =>
+                migrationProblems({
+                    command: ["x"],
+                    activeDeadlineSeconds: 0,
+                    image: { repository: "r/shop", tag: "1" },
+                }),
             "activeDeadlineSeconds",
         ],
         [
             "migration without tag",
-            () => migrationProblems({ command: ["x"], activeDeadlineSeconds: 60, imageTag: "" }),
-            "imageTag",
+            () =>
+                migrationProblems({
+                    command: ["x"],
+                    activeDeadlineSeconds: 60,
+                    image: { repository: "r/shop", tag: "" },
+                }),
+            "image.tag",
         ],
         ["no public host", () => routeProblems({ ...routes, hosts: { public: [] } }), "hosts.public"],
         [
@@ -170,8 +185,7 @@ describe("bad Args are refused, naming the field", () => {
                 new Migration("m", {
                     app: "shop",
                     namespace: "shop",
-                    image: "r/shop",
-                    imageTag: "1",
+                    image: { repository: "r/shop", tag: "1" },
                     command: [],
                     pod,
                     resources,
@@ -234,8 +248,7 @@ describe("Migration", () => {
                     new Migration("m", {
                         app: "shop",
                         namespace: "shop",
-                        image: "r/shop",
-                        imageTag: "1.2",
+                        image: { repository: "r/shop", tag: "1.2" },
                         command: ["rake", "db:migrate"],
                         pod,
                         resources,

@@ -5,8 +5,8 @@
 import { createRequire } from "module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OFFLOADED_LISTENER } from "../components/platform/ingressContract";
-import { changedPaths, diffPlans } from "../scripts/lib/diff";
-import type { Plan } from "../scripts/lib/plan";
+import { changedPaths, diffPlans } from "../scripts/render/diff";
+import type { Plan } from "../scripts/render/plan";
 import { committedStacks, render, type Rendered, stackValues } from "./harness";
 import { podProblems, podTemplateOf, spreadProblems, tolerationProblems, webPodProblems } from "./podRules";
 import { policyProblems, virtualServerProblems } from "./virtualServerShape";

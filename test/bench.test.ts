@@ -1,4 +1,4 @@
-import { UsageError } from "../scripts/lib/cli";
+import { UsageError } from "../scripts/cli/cli";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -8,8 +8,8 @@ import { type Sample, summarizeSeries } from "../bench/measure";
 import { replayProgram, toReplay } from "../bench/replay";
 import { syntheticOverrides } from "../bench/synthetic";
 import { loadConfig, workloadNames, type CapstanConfig } from "../components/config";
-import { isSecretValue, runProgram, type Program, type RunResult } from "../scripts/lib/engine";
-import { toPlan } from "../scripts/lib/plan";
+import { isSecretValue, runProgram, type Program, type RunResult } from "../scripts/render/engine";
+import { toPlan } from "../scripts/render/plan";
 import { committedStacks, PROJECT_DIR, render, runComponents, stackValues } from "./harness";
 
 describe("synthetic benchmark stacks", () => {

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main as benchMain } from "../bench/bench";
-import { readCommandLine } from "../scripts/lib/cli";
-import { runDeploy } from "../scripts/lib/deploy/flow";
-import type { DeployBackend } from "../scripts/lib/deploy/types";
+import { readCommandLine } from "../scripts/cli/cli";
+import { runDeploy } from "../scripts/deploy/flow";
+import type { DeployBackend } from "../scripts/deploy/types";
 import { renderCli } from "../scripts/render";
 import { tenantCli } from "../scripts/tenant";
 
 // The shared reader is wrapped so that a test can change it in one place and watch every command follow.
-vi.mock("../scripts/lib/cli", async (original) => {
-    const cli = await original<typeof import("../scripts/lib/cli")>();
+vi.mock("../scripts/cli/cli", async (original) => {
+    const cli = await original<typeof import("../scripts/cli/cli")>();
     return { ...cli, readCommandLine: vi.fn(cli.readCommandLine) };
 });
 

@@ -3,8 +3,8 @@
  * apply those rules to every committed stack file, and pin the rules themselves to the CLI's.
  */
 import { describe, expect, it } from "vitest";
-import { stackConfigProblems } from "../scripts/lib/cliConfig";
-import { loadProjectFile, type ProjectFile } from "../scripts/lib/stackfile";
+import { stackConfigProblems } from "../scripts/cli/cliConfig";
+import { loadProjectFile, type ProjectFile } from "../scripts/cli/stackfile";
 import { committedStacks, PROJECT_DIR, render, stackValues } from "./harness";
 
 const project = loadProjectFile(PROJECT_DIR);

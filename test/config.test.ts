@@ -398,7 +398,7 @@ describe("a valid config is read once into one typed, frozen object", () => {
 describe("Pulumi.yaml declares the config contract", () => {
     it("declares every capstan: key the program reads, and no other, each with type and description", async () => {
         const { CONFIG_KEYS } = await import("../components/config");
-        const { loadProjectFile } = await import("../scripts/lib/stackfile");
+        const { loadProjectFile } = await import("../scripts/cli/stackfile");
         const project = loadProjectFile(PROJECT_DIR);
         const declared = Object.keys(project.declarations)
             .filter((k) => k.startsWith("capstan:"))
@@ -416,7 +416,7 @@ describe("Pulumi.yaml declares the config contract", () => {
     });
 
     it("gives every optional key a default, since the CLI requires declared keys without one in every stack", async () => {
-        const { loadProjectFile } = await import("../scripts/lib/stackfile");
+        const { loadProjectFile } = await import("../scripts/cli/stackfile");
         const project = loadProjectFile(PROJECT_DIR);
         const required = Object.entries(project.declarations)
             .filter(([, d]) => d.default === undefined)

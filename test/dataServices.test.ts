@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Cache, CACHE_PORT } from "../components/aws/cache";
 import { Database, type DatabaseArgs } from "../components/aws/database";
 import { AWS_NAME_LIMITS, isAwsName } from "../components/aws/names";
-import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
-import { isSecretValue } from "../scripts/lib/secret";
+import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/render/plan";
+import { isSecretValue } from "../scripts/render/secret";
 import { ofType, runComponents, type RecordedResource, type RunResult } from "./harness";
 
 const NODES = "sg-0nodes";

@@ -2,10 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { currentImageTag, findPulumiCli, updateHistory } from "../scripts/lib/deploy/automation";
-import { runDeploy } from "../scripts/lib/deploy/flow";
-import { findRollbackTarget } from "../scripts/lib/deploy/history";
-import { lineWriter } from "../scripts/lib/deploy/lines";
+import { currentImageTag, findPulumiCli, updateHistory } from "../scripts/deploy/automation";
+import { runDeploy } from "../scripts/deploy/flow";
+import { findRollbackTarget } from "../scripts/deploy/history";
+import { lineWriter } from "../scripts/deploy/lines";
 import {
     EXIT,
     type DeployBackend,
@@ -13,7 +13,7 @@ import {
     type HistoryEntry,
     type PreviewStep,
     type UpOutcome,
-} from "../scripts/lib/deploy/types";
+} from "../scripts/deploy/types";
 import { runCommand } from "./harness";
 
 const REPO = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";

@@ -6,9 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import { providerUrn } from "../scripts/lib/mocks";
-import { formatPromiseTracesPlainly, plainTrace } from "../scripts/lib/promiseTraces";
-import { declaredOptions, Recorder } from "../scripts/lib/recorder";
+import { providerUrn } from "../scripts/render/mocks";
+import { formatPromiseTracesPlainly, plainTrace } from "../scripts/render/promiseTraces";
+import { declaredOptions, Recorder } from "../scripts/render/recorder";
 import { ofType, runComponents } from "./harness";
 
 /** A registration as the stack transformation sees it; the resource object is only a map key. */

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderStack } from "../scripts/lib/render";
+import { renderStack } from "../scripts/render/render";
 import { tenantCli } from "../scripts/tenant";
 import { capstanProgram, PROJECT_DIR, render, type Rendered } from "./harness";
 

@@ -5,7 +5,7 @@
  * and a migration without nodes waits for nothing but its timeout.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Plan, PlanResource } from "../scripts/lib/plan";
+import type { Plan, PlanResource } from "../scripts/render/plan";
 import { committedStacks, render, stackValues } from "./harness";
 import { waitsFor } from "./planWaits";
 

@@ -10,8 +10,8 @@ import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AWS_NAME_LIMITS, isAwsName } from "../components/aws/names";
 import { parsePlatformExports } from "../components/platform/exports";
-import { renderStack } from "../scripts/lib/render";
-import { isSecretValue } from "../scripts/lib/secret";
+import { renderStack } from "../scripts/render/render";
+import { isSecretValue } from "../scripts/render/secret";
 import { tenantCli } from "../scripts/tenant";
 import {
     capstanProgram,

@@ -7,12 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadConfig, validateConfig, type CapstanConfig } from "../components/config";
-import type { Program, RecordedResource, RunResult } from "../scripts/lib/engine";
-import { runProgram } from "../scripts/lib/engine";
-import { loadProgram, PROJECT_DIR } from "../scripts/lib/program";
-import { renderStack, type Rendered } from "../scripts/lib/render";
+import type { Program, RecordedResource, RunResult } from "../scripts/render/engine";
+import { runProgram } from "../scripts/render/engine";
+import { loadProgram, PROJECT_DIR } from "../scripts/cli/program";
+import { renderStack, type Rendered } from "../scripts/render/render";
 import { renderCli } from "../scripts/render";
-import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig, withSecrets } from "../scripts/lib/stackfile";
+import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig, withSecrets } from "../scripts/cli/stackfile";
 
 export { PROJECT_DIR };
 export type { Rendered, RecordedResource, RunResult };

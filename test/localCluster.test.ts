@@ -1,10 +1,10 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { CHARTS } from "../components/config/versions";
-import { componentArgs, NODE_LEASE_SECONDS } from "../scripts/lib/localCluster/components";
-import { nodeList } from "../scripts/lib/localCluster/nodes";
+import { componentArgs, NODE_LEASE_SECONDS } from "../scripts/localCluster/components";
+import { nodeList } from "../scripts/localCluster/nodes";
 import { DEFAULT_CRDS, parseArgs } from "../scripts/local-cluster";
-import { UsageError } from "../scripts/lib/cli";
+import { UsageError } from "../scripts/cli/cli";
 import { PROJECT_DIR } from "./harness";
 
 const PORTS = { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5 };

@@ -1,22 +1,26 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Migration } from "../components/app/migration";
-import { imageRef, type PodBase } from "../components/app/pod";
+import { appContainer, type ImageRef, imageReference, type PodBase } from "../components/app/pod";
 import { workloadNames } from "../components/config";
 import { ofType, runComponents } from "./harness";
 
-// The image rule is wrapped so that a test can change it in one place and watch the migration follow.
-vi.mock("../components/app/pod", async (original) => {
-    const pod = await original<typeof import("../components/app/pod")>();
-    return { ...pod, imageRef: vi.fn(pod.imageRef) };
-});
-
 afterEach(() => vi.restoreAllMocks());
+
+const image: ImageRef = { repository: "registry.example.com/shop", tag: "1.2" };
 
 const pod: PodBase = {
     env: { configMapName: "env-cm", secretName: "env-secret" },
     serviceAccountName: "sa",
     runAsUser: 1000,
     writablePaths: ["/tmp"],
+};
+
+const RESOURCES = {
+    cpu: "250m",
+    memory: "512Mi",
+    memoryLimit: "512Mi",
+    ephemeralStorage: "256Mi",
+    ephemeralStorageLimit: "2Gi",
 };
 
 /** The migration Job, as the mock engine recorded it. */
@@ -26,17 +30,10 @@ async function migrationJob(): Promise<Record<string, any>> {
             new Migration("m", {
                 app: "shop",
                 namespace: "shop",
-                image: "registry.example.com/shop",
-                imageTag: "1.2",
+                image,
                 command: ["rake", "db:migrate"],
                 pod,
-                resources: {
-                    cpu: "250m",
-                    memory: "512Mi",
-                    memoryLimit: "512Mi",
-                    ephemeralStorage: "256Mi",
-                    ephemeralStorageLimit: "2Gi",
-                },
+                resources: RESOURCES,
                 activeDeadlineSeconds: 600,
             }),
     );
@@ -45,10 +42,12 @@ async function migrationJob(): Promise<Record<string, any>> {
 }
 
 describe("the migration runs the image every workload runs", () => {
-    it("names the image by the rule every workload's image is named by", async () => {
-        vi.mocked(imageRef).mockImplementation((repository, tag) => `${repository}@tag-${tag}`);
+    it("names the image as every workload's container does, from the one repository-and-tag value", async () => {
         const job = await migrationJob();
-        expect(job.spec.template.spec.containers[0].image).toBe("registry.example.com/shop@tag-1.2");
+        const web = appContainer({ ...pod, role: "web", image, resources: RESOURCES, restartPolicy: "Always" });
+        expect(job.spec.template.spec.containers[0].image).toBe(imageReference(image));
+        expect(job.spec.template.spec.containers[0].image).toBe(web.image);
+        expect(web.image).toBe("registry.example.com/shop:1.2");
     });
 });
 

@@ -4,7 +4,7 @@
  * registers only once its parent has), each target with everything it waited for in turn, and a
  * component target with every resource under it.
  */
-import type { Plan, PlanResource } from "../scripts/lib/plan";
+import type { Plan, PlanResource } from "../scripts/render/plan";
 
 export function waitsFor(plan: Plan): (urn: string) => ReadonlySet<string> {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));

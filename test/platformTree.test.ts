@@ -4,7 +4,7 @@
  * console show the platform as one unit beside the app.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../scripts/lib/plan";
+import type { Plan } from "../scripts/render/plan";
 import { render } from "./harness";
 
 const PLATFORM = "capstan:platform:Platform";

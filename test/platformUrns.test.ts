@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../scripts/lib/plan";
+import type { Plan } from "../scripts/render/plan";
 import { PROJECT_DIR, render } from "./harness";
 import { pairWithOldState, type Pairing } from "./urnModel";
 

@@ -4,7 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { PodBase } from "../components/app/pod";
-import type { RailsAppArgs } from "../components/app/railsApp";
+import type { RailsAppArgs } from "../components/app/railsAppArgs";
 import {
     canaryArgs,
     cronArgs,
@@ -118,8 +118,7 @@ describe("the migration and the canary", () => {
         expect(migrationArgs(args, pod)).toEqual({
             app: "shop",
             namespace: "shop-ns",
-            image: "registry.example.com/shop",
-            imageTag: "1.0.0",
+            image: { repository: "registry.example.com/shop", tag: "1.0.0" },
             command: ["rake", "db:migrate"],
             pod,
             resources: {
@@ -136,11 +135,10 @@ describe("the migration and the canary", () => {
 
     it("runs the canary at its own tag under its own Deployment name, with the stable web pods' settings", () => {
         const c = canaryArgs(args, canary, pod);
-        expect(c.imageTag).toBe("1.1.0");
-        expect(c.image).toBe("registry.example.com/shop");
+        expect(c.image).toEqual({ repository: "registry.example.com/shop", tag: "1.1.0" });
         expect(c.web.workload).toBe("shop-web-canary");
         expect(c.web).toMatchObject({ port: 8080, command: ["puma"], drainSeconds: 40, pod });
-        expect(c.migration).not.toHaveProperty("imageTag");
+        expect(c.migration).not.toHaveProperty("image");
         expect(c.migration.command).toEqual(["rake", "db:migrate"]);
     });
 });
@@ -149,7 +147,7 @@ describe("the web pods", () => {
     it("run the stack's tag after the migration, under the app's web name", () => {
         const web = webArgs(args, base);
         expect(web.workload).toBe("shop-web");
-        expect(web.image).toBe("registry.example.com/shop:1.0.0");
+        expect(web.image).toEqual({ repository: "registry.example.com/shop", tag: "1.0.0" });
         expect(web.dependsOn).toEqual([migrationJob]);
         expect(web.dependsOn[0]).toBe(migrationJob);
         expect(web).toMatchObject({
@@ -233,7 +231,7 @@ describe.each([
     it("runs its own command and placement at the stack's tag, after the migration", () => {
         const w = workerArgs(args, app.workers[worker], base);
         expect(w).toMatchObject({ ...expected, app: "shop", namespace: "shop-ns", pod });
-        expect(w.image).toBe("registry.example.com/shop:1.0.0");
+        expect(w.image).toEqual({ repository: "registry.example.com/shop", tag: "1.0.0" });
         expect(w.dependsOn[0]).toBe(migrationJob);
     });
 });
@@ -245,7 +243,7 @@ describe("a cron task", () => {
             app: "shop",
             workload: "shop-cron-nightly",
             namespace: "shop-ns",
-            image: "registry.example.com/shop:1.0.0",
+            image: { repository: "registry.example.com/shop", tag: "1.0.0" },
             schedule: "@daily",
             command: ["rake", "n"],
             timeZone: "Europe/Berlin",

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
+import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/render/plan";
 import { committedStacks, PROJECT_DIR, render, runCommand, runComponents, stackValues } from "./harness";
 
 const PLAN_KEYS = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffPlans, replaces } from "../scripts/lib/diff";
-import { summaryFor } from "../scripts/lib/render";
+import { diffPlans, replaces } from "../scripts/render/diff";
+import { summaryFor } from "../scripts/render/render";
 import { render } from "./harness";
 
 describe("what an update would do to a resource: update in place, or replace", () => {

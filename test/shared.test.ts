@@ -4,7 +4,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLUSTER_OUTPUTS } from "../components/platform/access";
-import { renderStack } from "../scripts/lib/render";
+import { renderStack } from "../scripts/render/render";
 import { capstanProgram, PROJECT_DIR, stackValues, type Rendered } from "./harness";
 
 /** What a stack that runs on another stack's cluster must never create. */

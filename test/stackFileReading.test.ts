@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { readConfigLikeCli, resolvePlain } from "../scripts/lib/cliYaml";
+import { readConfigLikeCli, resolvePlain } from "../scripts/cli/cliYaml";
 import { loadConfigOf, PROJECT_DIR, renderCliIn, scratchProject, stackValues } from "./harness";
 
 describe("an unquoted scalar is typed as the Pulumi CLI's YAML reader (yaml.v3) types it", () => {

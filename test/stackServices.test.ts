@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { egressTo, sniEntries } from "../components/platform/services";
 import { ingressSchema } from "../components/config";
-import { isSecretValue } from "../scripts/lib/secret";
+import { isSecretValue } from "../scripts/render/secret";
 import { ofType, render, stackValues, type RecordedResource, type Rendered } from "./harness";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
@@ -164,7 +164,7 @@ describe("which listeners take the stack's certificate by SNI", () => {
 
 describe("the app's composed secret env", () => {
     it("may not also be set as plain env or configured secret env", async () => {
-        const { railsAppProblems } = await import("../components/app/railsApp");
+        const { railsAppProblems } = await import("../components/app/railsAppArgs");
         const app = { ...stackValues("prod")["capstan:app"], env: { REDIS_URL: "x" }, secretEnv: ["DATABASE_URL"] };
         expect(railsAppProblems({ app, extraSecretEnv: { DATABASE_URL: "a", REDIS_URL: "b", OTHER: "c" } })).toEqual([
             "extraSecretEnv.DATABASE_URL: is also in app.secretEnv",

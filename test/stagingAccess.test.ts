@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { HTPASSWD_KEY, HTPASSWD_SECRET_TYPE, routePoliciesFor, StagingAccess } from "../components/app/stagingAccess";
-import { isSecretValue } from "../scripts/lib/engine";
-import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/lib/plan";
+import { isSecretValue } from "../scripts/render/engine";
+import { toManifestObjects, toManifestsYaml, toPlan } from "../scripts/render/plan";
 import { ofType, runComponents, type RecordedResource } from "./harness";
 
 const USERS = ["team", "qa"];

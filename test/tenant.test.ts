@@ -6,7 +6,7 @@ import { AppData } from "../components/aws/appData";
 import { tenantSchema } from "../components/config";
 import { RESTRICTED_POD_SECURITY } from "../components/platform/access";
 import { Tenant, tenantNetworkPolicies } from "../components/tenant";
-import { isKubernetesObject } from "../scripts/lib/plan";
+import { isKubernetesObject } from "../scripts/render/plan";
 import { ofType, runComponents, type RecordedResource } from "./harness";
 
 const NAMESPACE = "phraseapp-acme";

@@ -8,9 +8,9 @@
  * parent's name where the child's name starts with it), one for its own name and one per own alias.
  * The Node SDK (`@pulumi/pulumi` runtime/resource.js, `mapAliasesForRequest`) sends alias specs and
  * leaves this derivation to the engine. Own aliases come from plan.json, collapsed as the engine
- * collapses a spec that names no other parent (scripts/lib/engine.ts).
+ * collapses a spec that names no other parent (scripts/render/engine.ts).
  */
-import type { Plan, PlanResource } from "../scripts/lib/plan";
+import type { Plan, PlanResource } from "../scripts/render/plan";
 
 /** The type chain of a URN (`parentType$...$type`) and its name. */
 function parts(urn: string): { chain: string; type: string; name: string } {

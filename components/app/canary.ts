@@ -1,17 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Migration, type MigrationArgs } from "./migration";
-import { imageRef } from "./pod";
+import type { ImageRef } from "./pod";
 import { WebService, type WebServiceArgs } from "./web";
 
 export interface CanaryArgs {
     /** The stable web pods' Args: the canary's pods are the same but for the tag and the replicas. */
     readonly web: Omit<WebServiceArgs, "image" | "dependsOn" | "routes">;
-    /** The stable migration's Args, without its tag. */
-    readonly migration: Omit<MigrationArgs, "imageTag" | "track">;
-    /** The image repository, without tag. */
-    readonly image: string;
-    /** The tag the canary runs. */
-    readonly imageTag: string;
+    /** The stable migration's Args, without its image. */
+    readonly migration: Omit<MigrationArgs, "image" | "track">;
+    /** The image the canary runs: the app's repository at the canary's tag. */
+    readonly image: ImageRef;
 }
 
 /**
@@ -29,14 +27,14 @@ export class Canary extends pulumi.ComponentResource {
         super("capstan:app:Canary", name, {}, opts);
         this.migration = new Migration(
             `${name}-migrate`,
-            { ...args.migration, imageTag: args.imageTag, track: "canary" },
+            { ...args.migration, image: args.image, track: "canary" },
             { parent: this },
         );
         this.web = new WebService(
             `${name}-web`,
             {
                 ...args.web,
-                image: imageRef(args.image, args.imageTag),
+                image: args.image,
                 scaling: { ...args.web.scaling, minReplicas: 1 },
                 dependsOn: [this.migration.job],
             },

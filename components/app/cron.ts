@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cronProblem } from "../config/rules";
-import { type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 export interface CronTaskArgs {
@@ -10,8 +10,8 @@ export interface CronTaskArgs {
     /** The CronJob's name, e.g. `phraseapp-cron-cleanup`. */
     readonly workload: string;
     readonly namespace: pulumi.Input<string>;
-    /** The full image reference, repository and tag. */
-    readonly image: string;
+    /** The image the pods run, repository and tag. */
+    readonly image: ImageRef;
     /** Five-field cron expression or a macro such as `@daily`. */
     readonly schedule: string;
     readonly command: readonly string[];

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, workloadNames } from "../config";
-import { imageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
 /**
@@ -20,10 +20,8 @@ export interface MigrationArgs {
     /** The app's name: the prefix of the Job's name. */
     readonly app: string;
     readonly namespace: pulumi.Input<string>;
-    /** The image repository, without tag. */
-    readonly image: string;
-    /** The tag to migrate to; the Job's name changes with it, so every deploy runs a new Job. */
-    readonly imageTag: string;
+    /** The image to migrate to; the Job's name changes with its tag, so every deploy runs a new Job. */
+    readonly image: ImageRef;
     /** Which web Deployment the Job gates. @default stable */
     readonly track?: "stable" | "canary";
     /** The migration's argv, e.g. `[bundle, exec, rails, db:migrate]`. */
@@ -49,7 +47,7 @@ export function migrationTimeoutSeconds(activeDeadlineSeconds: number): number {
 
 /** Problems with a migration's Args, each naming the field. */
 export function migrationProblems(
-    args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "imageTag">,
+    args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "image">,
 ): string[] {
     const problems: string[] = [];
     if (args.command.length === 0) problems.push("command: must not be empty");
@@ -57,7 +55,7 @@ export function migrationProblems(
         problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
     if (args.backoffLimit !== undefined && args.backoffLimit < 0)
         problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
-    if (args.imageTag === "") problems.push("imageTag: must not be empty");
+    if (args.image.tag === "") problems.push("image.tag: must not be empty");
     return problems;
 }
 
@@ -76,7 +74,7 @@ export class Migration extends pulumi.ComponentResource {
         super("capstan:app:Migration", name, {}, opts);
         const problems = migrationProblems(args);
         if (problems.length > 0) throw new Error(`Migration ${name}: ${problems.join("; ")}`);
-        const jobName = migrationJobName(args.app, args.imageTag, args.track);
+        const jobName = migrationJobName(args.app, args.image.tag, args.track);
         const labels = workloadLabels(args.app, workloadNames.migrationInstance(args.app), "migrate");
         const wait = `${migrationTimeoutSeconds(args.activeDeadlineSeconds)}s`;
         this.job = new k8s.batch.v1.Job(
@@ -101,7 +99,7 @@ export class Migration extends pulumi.ComponentResource {
                         {
                             ...args.pod,
                             role: "migrate",
-                            image: imageRef(args.image, args.imageTag),
+                            image: args.image,
                             command: args.command,
                             resources: args.resources,
                             restartPolicy: "Never",

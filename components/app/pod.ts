@@ -23,9 +23,17 @@ export function selectorLabels(app: string, workload: string): Record<string, st
     return { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": workload };
 }
 
-/** The image reference of a tag: the repository and the tag, nothing else. */
-export function imageRef(repository: string, tag: string): string {
-    return `${repository}:${tag}`;
+/** The image a workload runs: the repository and the tag, always carried together. */
+export interface ImageRef {
+    /** The repository, without tag (`capstan:app.image`). */
+    readonly repository: string;
+    /** The tag (`capstan:imageTag`, or the canary's). */
+    readonly tag: string;
+}
+
+/** The image reference a container names: the repository and the tag, nothing else. */
+export function imageReference(image: ImageRef): string {
+    return `${image.repository}:${image.tag}`;
 }
 
 /** The ConfigMap and Secret every container reads its environment from. */
@@ -94,8 +102,8 @@ export function livenessProbe(check: LivenessCheck): k8s.types.input.core.v1.Pro
 
 export interface AppPodArgs {
     readonly role: PodRole;
-    /** The full image reference, repository and tag. */
-    readonly image: string;
+    /** The image the container runs. */
+    readonly image: ImageRef;
     /** The container's argv. @default the image's entrypoint and command */
     readonly command?: readonly string[];
     readonly env: EnvSources;
@@ -180,7 +188,7 @@ export function appContainer(args: AppPodArgs): Container {
     if (args.env.secretName !== undefined) envFrom.push({ secretRef: { name: args.env.secretName } });
     return {
         name: args.role,
-        image: args.image,
+        image: imageReference(args.image),
         ...(args.command ? { command: [...args.command] } : {}),
         envFrom,
         ...(args.containerEnv

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppConfig, CanaryConfig } from "../config";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
@@ -11,6 +10,8 @@ import {
     envArgs,
     migrationArgs,
     podBase,
+    type RailsAppArgs,
+    railsAppProblems,
     serviceAccountArgs,
     webArgs,
     workerArgs,
@@ -18,56 +19,6 @@ import {
 } from "./railsAppArgs";
 import { WebService } from "./web";
 import { WorkerPool } from "./worker";
-
-export interface RailsAppArgs {
-    /** The validated `capstan:app`. */
-    readonly app: AppConfig;
-    /** The image tag every workload runs (`capstan:imageTag`). */
-    readonly imageTag: string;
-    /** An EXISTING namespace; nothing of the app is created anywhere else. */
-    readonly namespace: pulumi.Input<string>;
-    /** Values of `app.secretEnv`, by name: a secret Output. @default none */
-    readonly secrets?: pulumi.Input<Record<string, string>>;
-    /** Hosts per ingress class; one VirtualServer each. */
-    readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
-    /** The VirtualServers' `spec.ingressClassName` per class; `internal` only where that controller exists. */
-    readonly ingressClasses: { readonly public: string; readonly internal?: string };
-    /** The controllers' listener for traffic whose TLS the load balancer ended (the cluster's access gives it). */
-    readonly offloadedListener: string;
-    /** Extra plain env merged into the ConfigMap (e.g. bucket name, queue URLs). @default {} */
-    readonly extraEnv?: Record<string, pulumi.Input<string>>;
-    /** Extra secret env merged into the Secret (e.g. DATABASE_URL, REDIS_URL), each a secret Output. @default {} */
-    readonly extraSecretEnv?: Record<string, pulumi.Input<string>>;
-    /** Annotations of the ServiceAccount, e.g. the IRSA role ARN. @default {} */
-    readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
-    /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
-    readonly routePolicies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
-    /** The largest request body NGINX passes to the app, in NGINX's size syntax (`100m`). @default the controller's (1m) */
-    readonly clientMaxBodySize?: string;
-    /** A canary release (`capstan:canary`). @default none: no canary object exists */
-    readonly canary?: CanaryConfig;
-    /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
-    readonly automountServiceAccountToken?: boolean;
-}
-
-/**
- * Problems with how the app's env was composed: a variable the stack adds (the bucket, the queue
- * URLs, DATABASE_URL, REDIS_URL) that is also set another way. The config checks refuse every such
- * name in `app.env` and `app.secretEnv` first, with its key path; this guards the composition.
- */
-export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv">): string[] {
-    const problems: string[] = [];
-    for (const k of Object.keys(args.extraEnv ?? {})) {
-        if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
-        if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
-    }
-    for (const k of Object.keys(args.extraSecretEnv ?? {})) {
-        if (k in args.app.env || k in (args.extraEnv ?? {}))
-            problems.push(`extraSecretEnv.${k}: is also a plain variable`);
-        if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
-    }
-    return problems;
-}
 
 /**
  * The Rails-style app: its ServiceAccount, env (ConfigMap and Secret), the migration that gates

@@ -9,11 +9,60 @@ import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
 import type { MigrationArgs } from "./migration";
-import { type EnvSources, imageRef, type PodBase } from "./pod";
-import type { RailsAppArgs } from "./railsApp";
+import type { EnvSources, ImageRef, PodBase } from "./pod";
 import type { CanaryRoute, WebRoutesArgs } from "./routes";
 import type { WebServiceArgs } from "./web";
 import type { WorkerPoolArgs } from "./worker";
+
+export interface RailsAppArgs {
+    /** The validated `capstan:app`. */
+    readonly app: AppConfig;
+    /** The image tag every workload runs (`capstan:imageTag`). */
+    readonly imageTag: string;
+    /** An EXISTING namespace; nothing of the app is created anywhere else. */
+    readonly namespace: pulumi.Input<string>;
+    /** Values of `app.secretEnv`, by name: a secret Output. @default none */
+    readonly secrets?: pulumi.Input<Record<string, string>>;
+    /** Hosts per ingress class; one VirtualServer each. */
+    readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
+    /** The VirtualServers' `spec.ingressClassName` per class; `internal` only where that controller exists. */
+    readonly ingressClasses: { readonly public: string; readonly internal?: string };
+    /** The controllers' listener for traffic whose TLS the load balancer ended (the cluster's access gives it). */
+    readonly offloadedListener: string;
+    /** Extra plain env merged into the ConfigMap (e.g. bucket name, queue URLs). @default {} */
+    readonly extraEnv?: Record<string, pulumi.Input<string>>;
+    /** Extra secret env merged into the Secret (e.g. DATABASE_URL, REDIS_URL), each a secret Output. @default {} */
+    readonly extraSecretEnv?: Record<string, pulumi.Input<string>>;
+    /** Annotations of the ServiceAccount, e.g. the IRSA role ARN. @default {} */
+    readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    /** NGINX `Policy` names in the namespace, attached to every VirtualServer of a class. @default none */
+    readonly routePolicies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
+    /** The largest request body NGINX passes to the app, in NGINX's size syntax (`100m`). @default the controller's (1m) */
+    readonly clientMaxBodySize?: string;
+    /** A canary release (`capstan:canary`). @default none: no canary object exists */
+    readonly canary?: CanaryConfig;
+    /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
+    readonly automountServiceAccountToken?: boolean;
+}
+
+/**
+ * Problems with how the app's env was composed: a variable the stack adds (the bucket, the queue
+ * URLs, DATABASE_URL, REDIS_URL) that is also set another way. The config checks refuse every such
+ * name in `app.env` and `app.secretEnv` first, with its key path; this guards the composition.
+ */
+export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "extraSecretEnv">): string[] {
+    const problems: string[] = [];
+    for (const k of Object.keys(args.extraEnv ?? {})) {
+        if (k in args.app.env) problems.push(`extraEnv.${k}: is also set in app.env`);
+        if (args.app.secretEnv.includes(k)) problems.push(`extraEnv.${k}: is also a secret variable`);
+    }
+    for (const k of Object.keys(args.extraSecretEnv ?? {})) {
+        if (k in args.app.env || k in (args.extraEnv ?? {}))
+            problems.push(`extraSecretEnv.${k}: is also a plain variable`);
+        if (args.app.secretEnv.includes(k)) problems.push(`extraSecretEnv.${k}: is also in app.secretEnv`);
+    }
+    return problems;
+}
 
 /** What the workloads of the app share, made before any of them. */
 export interface WorkloadBase {
@@ -75,16 +124,20 @@ export function podBase(
     };
 }
 
-/** The migration's Args without its tag: the stable and the canary migration differ only there. */
+/** The app's image at a tag: `app.image` is the repository, the tag comes from the stack or the canary. */
+export function appImage(app: Pick<AppConfig, "image">, tag: string): ImageRef {
+    return { repository: app.image, tag };
+}
+
+/** The migration's Args without its image: the stable and the canary migration differ only there. */
 export function migrationBaseArgs(
     args: Pick<RailsAppArgs, "app" | "namespace">,
     pod: PodBase,
-): Omit<MigrationArgs, "imageTag" | "track"> {
+): Omit<MigrationArgs, "image" | "track"> {
     const app = args.app;
     return {
         app: app.name,
         namespace: args.namespace,
-        image: app.image,
         command: app.migrate.command,
         pod,
         // The migration runs as a web pod would, with the same requests and memory limit.
@@ -96,7 +149,7 @@ export function migrationBaseArgs(
 
 /** The migration of `imageTag`, which gates every stable workload. */
 export function migrationArgs(args: Pick<RailsAppArgs, "app" | "namespace" | "imageTag">, pod: PodBase): MigrationArgs {
-    return { ...migrationBaseArgs(args, pod), imageTag: args.imageTag };
+    return { ...migrationBaseArgs(args, pod), image: appImage(args.app, args.imageTag) };
 }
 
 /** The web pods' Args shared by the stable and the canary Deployment. */
@@ -135,8 +188,7 @@ export function canaryArgs(
     return {
         web: { ...webBaseArgs(args, pod), workload: workloadNames.canary(args.app.name) },
         migration: migrationBaseArgs(args, pod),
-        image: args.app.image,
-        imageTag: canary.imageTag,
+        image: appImage(args.app, canary.imageTag),
     };
 }
 
@@ -172,7 +224,7 @@ export function webArgs(args: RailsAppArgs, base: WorkloadBase, canary?: CanaryT
     return {
         ...webBaseArgs(args, base.pod),
         workload: workloadNames.web(args.app.name),
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         dependsOn: base.gate,
         routes: routesArgs(args, canary),
     };
@@ -188,7 +240,7 @@ export function workerArgs(
         app: args.app.name,
         workload: workloadNames.worker(args.app.name, worker.name),
         namespace: args.namespace,
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         command: worker.command,
         scaling: worker,
         resources: worker.resources,
@@ -212,7 +264,7 @@ export function cronArgs(
         app: args.app.name,
         workload: workloadNames.cron(args.app.name, cron.name),
         namespace: args.namespace,
-        image: imageRef(args.app.image, args.imageTag),
+        image: appImage(args.app, args.imageTag),
         schedule: cron.schedule,
         command: cron.command,
         timeZone: cron.timeZone,

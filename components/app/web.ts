@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
     type AppPodArgs,
+    type ImageRef,
     type PodBase,
     podReadyBudgetSeconds,
     podTemplate,
@@ -18,8 +19,8 @@ export interface WebServiceArgs {
     /** The Deployment's and Service's name, e.g. `phraseapp-web`. */
     readonly workload: string;
     readonly namespace: pulumi.Input<string>;
-    /** The full image reference, repository and tag. */
-    readonly image: string;
+    /** The image the pods run, repository and tag. */
+    readonly image: ImageRef;
     /** The web server's argv. @default the image's entrypoint and command */
     readonly command?: readonly string[];
     /** The port the app listens on. */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SHUTDOWN_TIMEOUT_ENV } from "../config";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
+    type ImageRef,
     type LivenessCheck,
     type PodBase,
     podReadyBudgetSeconds,
@@ -18,8 +19,8 @@ export interface WorkerPoolArgs {
     /** The Deployment's name, e.g. `phraseapp-worker-default`. */
     readonly workload: string;
     readonly namespace: pulumi.Input<string>;
-    /** The full image reference, repository and tag. */
-    readonly image: string;
+    /** The image the pods run, repository and tag. */
+    readonly image: ImageRef;
     /** The worker's argv, e.g. `[bundle, exec, sidekiq, -q, default]`. */
     readonly command: readonly string[];
     readonly scaling: Scaling;

@@ -2,7 +2,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./versions";
 import { capacityProblems } from "./capacity";
 import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "./cidr";
 import type { ConfigProblem } from "./errors";
-import { appNamespace } from "./names";
+import { appNamespace, INGRESS_NAMESPACE } from "./names";
 import { placementProblems, workloadPlacements } from "./placement";
 import { parseQuantity } from "./quantity";
 import type { RootConfig } from "./schema";
@@ -14,7 +14,7 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  * ingress controllers' namespace, take over) what is not its own.
  */
 export const PLATFORM_NAMESPACES = [
-    "nginx-ingress",
+    INGRESS_NAMESPACE,
     "kube-system",
     "kube-public",
     "kube-node-lease",

@@ -7,6 +7,8 @@ export {
     appNamespace,
     AUTONAME_SUFFIX,
     awsNames,
+    INGRESS_CLASSES,
+    INGRESS_NAMESPACE,
     NAME_LIMITS,
     nodeTemplateTagKey,
     scrapeAnnotations,

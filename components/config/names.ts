@@ -133,3 +133,9 @@ export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
 export function scrapeAnnotations(port: number, path = "/metrics"): Record<string, string> {
     return { "prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": path };
 }
+
+/** The namespace of the ingress controllers Capstan installs. */
+export const INGRESS_NAMESPACE = "nginx-ingress";
+
+/** The ingress controller classes; `internal` exists only when capstan:ingress.internal is set. */
+export const INGRESS_CLASSES = { public: "public", internal: "internal" } as const;

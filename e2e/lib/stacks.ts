@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, OpMap, Stack } from "@pulumi/pulumi/automation";
 import YAML from "yaml";
-import type { Program } from "../../scripts/lib/engine";
-import { loadProgram } from "../../scripts/lib/program";
+import type { Program } from "../../scripts/render/engine";
+import { loadProgram } from "../../scripts/cli/program";
 import { REPO } from "./env";
 
 let program: Program | undefined;

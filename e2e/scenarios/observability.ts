@@ -8,9 +8,9 @@
 import { check } from "../lib/app";
 import type { Scenario } from "../lib/context";
 import { kubectl, type KubeObject } from "../lib/kube";
-import { renderStack } from "../../scripts/lib/render";
-import { loadProgram } from "../../scripts/lib/program";
-import { loadProjectFile, loadStackFile } from "../../scripts/lib/stackfile";
+import { renderStack } from "../../scripts/render/render";
+import { loadProgram } from "../../scripts/cli/program";
+import { loadProjectFile, loadStackFile } from "../../scripts/cli/stackfile";
 import { REPO } from "../lib/env";
 
 const NAMESPACE = "capstan-e2e-observability";

@@ -7,7 +7,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { check } from "../lib/app";
 import { appOutputs, localStack, localStackText, TAGS, type Context, type Scenario } from "../lib/context";
-import { listStacks } from "../../scripts/lib/stackfile";
+import { listStacks } from "../../scripts/cli/stackfile";
 import { REPO } from "../lib/env";
 import { existing, get, list } from "../lib/kube";
 import { SuiteStack, type Outcome } from "../lib/stacks";

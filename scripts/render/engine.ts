@@ -2,14 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type StackOutputs } from "./mocks";
 import { formatPromiseTracesPlainly } from "./promiseTraces";
 import { Recorder } from "./recorder";
+import type { Program } from "../cli/program";
 import { assembleResult, type RunResult } from "./runResult";
 
 export type { RecordedResource } from "./recorder";
 export type { RunResult };
 export { isSecretValue } from "./secret";
 
-/** A Pulumi program: index.ts's export, a function that declares resources and returns the stack outputs. */
-export type Program = () => Promise<Record<string, unknown> | void>;
+export type { Program };
 
 export interface RunOptions {
     readonly project: string;

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import YAML from "yaml";
 import { dnsLabelProblem, tenantSchema, validateConfig } from "../../components/config";
-import { resolvePlain } from "./cliYaml";
-import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "./stackfile";
+import { resolvePlain } from "../cli/cliYaml";
+import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "../cli/stackfile";
 
 /** Why a tenant cannot be scaffolded; the message names the problem and the fix. */
 export class ScaffoldError extends Error {

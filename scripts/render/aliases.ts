@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { resolveOutput } from "./recorder";
+import { resolveOutput } from "./outputs";
 
 /** Where a resource sits, for the defaults of an alias spec. */
 export interface AliasOwner {

@@ -2,7 +2,7 @@ import YAML from "yaml";
 import type { RecordedResource, RunResult } from "./engine";
 import { isSecretValue } from "./secret";
 import { canonical } from "./mockstate";
-import { SECRET_PLACEHOLDER } from "./stackfile";
+import { SECRET_PLACEHOLDER } from "../cli/stackfile";
 
 /** One resource of `plan.json`. */
 export interface PlanResource {

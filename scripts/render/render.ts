@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../components/config";
-import { describeCliProblem, stackConfigProblems } from "./cliConfig";
+import { describeCliProblem, stackConfigProblems } from "../cli/cliConfig";
 import { diffPlans } from "./diff";
 import { stackFileProblems, unsetSecrets } from "./fileChecks";
 import { runProgram, type Program, type RunOptions, type RunResult } from "./engine";
@@ -17,7 +17,7 @@ import {
     StackFileError,
     toRuntimeConfig,
     withSecrets,
-} from "./stackfile";
+} from "../cli/stackfile";
 import { summarize } from "./summary";
 
 export interface Rendered {

@@ -1,5 +1,5 @@
-import { IMAGE_TAG } from "../../../components/config/rules";
-import { UsageError } from "../cli";
+import { IMAGE_TAG } from "../../components/config/rules";
+import { UsageError } from "../cli/cli";
 
 export const USAGE = [
     "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]",

@@ -3,7 +3,7 @@
  * CLI with the Automation API (automation.ts); the tests use a fake, so every decision the command
  * makes (guard, confirmation, history walk, exit codes, messages) is tested without the CLI.
  */
-import { USAGE_EXIT } from "../cli";
+import { USAGE_EXIT } from "../cli/cli";
 
 /** One resource step of a preview, as the engine reports it. */
 export interface PreviewStep {

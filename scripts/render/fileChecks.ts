@@ -3,8 +3,8 @@
  * CLI cannot: unquoted values the CLI changes, and plain-text entries of a secret map.
  */
 import { CONFIG_KEYS, notTextMessage, secretNamesNeeded, type ConfigProblem } from "../../components/config";
-import type { ChangedScalar } from "./cliYaml";
-import { isSecure as isSecureEntry, type ProjectFile, type StackFile } from "./stackfile";
+import type { ChangedScalar } from "../cli/cliYaml";
+import { isSecure as isSecureEntry, type ProjectFile, type StackFile } from "../cli/stackfile";
 
 /** A key path as config problems spell it: `capstan:app.workers[0].name`. */
 function problemPath(p: readonly (string | number)[]): string {

@@ -2,7 +2,7 @@
  * `npm run deploy`: set the image tag, preview, guard, confirm, update, report. Everything runs
  * through DeployBackend/DeployIo, so the whole flow is tested against a fake.
  */
-import { readCommandLine } from "../cli";
+import { readCommandLine } from "../cli/cli";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";

@@ -2,7 +2,9 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import YAML from "yaml";
-import type { Program } from "./engine";
+
+/** A Pulumi program: index.ts's default export, which declares the stack's resources and returns its outputs. */
+export type Program = () => Promise<Record<string, unknown> | void>;
 
 /** The project directory: where Pulumi.yaml and index.ts are. */
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { loadProgram } from "../program";
+import { loadProgram } from "../cli/program";
 import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewStep, UpOutcome } from "./types";
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";

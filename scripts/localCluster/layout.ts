@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Where a cluster keeps its state: `.capstan/local/`, or `CAPSTAN_LOCAL_CLUSTER_DIR` (the e2e suite's own). */
 export const STATE_DIR = process.env.CAPSTAN_LOCAL_CLUSTER_DIR
     ? path.resolve(process.env.CAPSTAN_LOCAL_CLUSTER_DIR)

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { aliasUrn, type AliasOwner } from "./aliases";
+import { resolveOutput } from "./outputs";
 
 /** One registered resource, with its options as declared and its inputs as the engine received them. */
 export interface RecordedResource {
@@ -56,11 +57,6 @@ export function declaredOptions(opts: pulumi.ResourceOptions): DeclaredOptions {
         deleteBeforeReplace: (opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
         replaceOnChanges: [...(opts.replaceOnChanges ?? [])],
     };
-}
-
-/** The value of an Input, once known. */
-export function resolveOutput<T>(o: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
 }
 
 /** The resources a `dependsOn` option names, however it nests them in arrays, Outputs and promises. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type RecordedResource, type Recorder, resolveOutput } from "./recorder";
+import { resolveOutput } from "./outputs";
+import type { RecordedResource, Recorder } from "./recorder";
 import { secretValue } from "./secret";
 
 export interface RunResult {
