@@ -126,6 +126,14 @@ const REFUSED: [string, string, (r: Root) => void, string, string, RegExp][] = [
         /maximum 65535/,
     ],
     [
+        "an app metrics port in the NodePort range, which only the load balancers reach",
+        "prod",
+        (r) => (r.app.metrics = { port: 30100 }),
+        "capstan:app.metrics.port",
+        "30100",
+        /serve the metrics on another port/,
+    ],
+    [
         "an app metrics path that is not absolute",
         "prod",
         (r) => (r.app.metrics = { port: 9394, path: "metrics" }),

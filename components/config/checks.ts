@@ -80,7 +80,7 @@ export function crossChecks(
         ...when(["cluster", "app"], awsDataChecks),
         ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
         ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
-        ...when(["observability", "cluster", "ingress"], observabilityChecks),
+        ...when(["observability", "cluster", "ingress", "app"], observabilityChecks),
     ];
 }
 

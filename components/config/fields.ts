@@ -21,7 +21,9 @@ export const cidr = z.string().superRefine((v, ctx) => {
 
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const port = int(1, 65535);
-export const nodePort = int(30000, 32767);
+/** Kubernetes' default NodePort range (the API server's --service-node-port-range). */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+export const nodePort = int(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
 /** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
 export const command = z.array(z.string().min(1)).min(1);
 /**

@@ -1,4 +1,5 @@
 import type { ConfigProblem } from "./errors";
+import { NODE_PORT_RANGE } from "./fields";
 import { OBSERVABILITY_DEFAULTS, type RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -87,10 +88,21 @@ function twiceProblems(path: string, names: readonly string[], what: string): Co
  * would ignore, and no name is listed twice.
  */
 export function observabilityChecks(cfg: RootConfig): ConfigProblem[] {
-    if (!cfg.observability.enabled) return disabledChecks(cfg);
+    const metricsPort = cfg.app.metrics?.port;
+    const inNodePorts =
+        metricsPort !== undefined && metricsPort >= NODE_PORT_RANGE.min && metricsPort <= NODE_PORT_RANGE.max
+            ? [
+                  at(
+                      "app.metrics.port",
+                      `${metricsPort} is in the NodePort range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}, which only the load balancers may reach; serve the metrics on another port (e.g. 9394)`,
+                  ),
+              ]
+            : [];
+    if (!cfg.observability.enabled) return [...inNodePorts, ...disabledChecks(cfg)];
     const route = cfg.observability.alerts.route;
     const headers = cfg.ingress.logHeaders;
     return [
+        ...inNodePorts,
         ...ownerOnlyChecks(cfg),
         ...(route.snsTopicArn && route.webhookUrl
             ? [

@@ -2,11 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { accountOf } from "../../aws/logGroups";
+import { NODE_PORT_RANGE } from "../../config/fields";
 import { CHARTS } from "../../config/versions";
 import { clusterRules, rulesFile, type AlertThresholds } from "./alertRules";
 import { TOLERATE_EVERY_TAINT } from "./logShipping";
 import { scrapeAnnotations, scrapeConfig } from "./scrape";
 import { AlertRouting, type AlertRoute } from "./routing";
+
+/**
+ * The ports the scraper may reach on the nodes (node-exporter on the node's address, pods on
+ * theirs): the unprivileged ports outside the NodePort range.
+ */
+export const SCRAPED_PORT_RANGES: readonly [string, number, number][] = [
+    ["low", 1024, NODE_PORT_RANGE.min - 1],
+    ["high", NODE_PORT_RANGE.max + 1, 65535],
+];
 
 /** node-exporter's port: it runs on the node's network, so the node's address and this port. */
 export const NODE_EXPORTER_PORT = 9100;
@@ -130,8 +140,8 @@ export class Metrics extends pulumi.ComponentResource {
 
     /**
      * The scraper's security group: it reaches the nodes (node-exporter on the node's address, pods
-     * on theirs, which carry the nodes' group) on unprivileged TCP ports and the API server on 443,
-     * and nothing else reaches it.
+     * on theirs, which carry the nodes' group) on the unprivileged TCP ports outside the NodePort
+     * range, and the API server on 443; nothing else reaches it.
      */
     private scraperNetwork(name: string, args: MetricsArgs): aws.ec2.SecurityGroup {
         const group = new aws.ec2.SecurityGroup(
@@ -155,18 +165,20 @@ export class Metrics extends pulumi.ComponentResource {
             },
             { parent: group },
         );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-scraper-to-nodes`,
-            {
-                securityGroupId: args.nodeSecurityGroupId,
-                referencedSecurityGroupId: group.id,
-                ipProtocol: "tcp",
-                fromPort: 1024,
-                toPort: 65535,
-                description: "metrics scraper to node-exporter and pods' metrics ports",
-            },
-            { parent: group },
-        );
+        // Around the NodePort range, which only the load balancers may reach.
+        for (const [id, from, to] of SCRAPED_PORT_RANGES)
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-scraper-to-nodes-${id}`,
+                {
+                    securityGroupId: args.nodeSecurityGroupId,
+                    referencedSecurityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: from,
+                    toPort: to,
+                    description: "metrics scraper to node-exporter and pods' metrics ports",
+                },
+                { parent: group },
+            );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-scraper-to-api`,
             {
