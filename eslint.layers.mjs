@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * The layer direction (README, "Architecture") as lint rules: a layer imports only the layers
+ * The layer direction (docs/architecture.md, "Layers") as lint rules: a layer imports only the layers
  * below it. components/config imports no other layer; components/aws only config;
  * components/platform config and aws; components/app and components/tenant only config (never each
  * other). index.ts and scripts/ compose the layers and may import any of them.
@@ -46,7 +46,7 @@ export const layerRules = LAYERS.map((layer) => ({
 }));
 
 /**
- * The folders of scripts/, bottom to top (README, "Architecture"): each may import the folders
+ * The folders of scripts/, bottom to top (docs/architecture.md, "Layers"): each may import the folders
  * listed for it, the components, and nothing above it; none imports the commands' entry points
  * (the files directly in scripts/), the benchmark or the e2e suite.
  */

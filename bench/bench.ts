@@ -2,7 +2,7 @@
  * `npm run bench [-- --samples N] [--only staging,synthetic-200] [--out FILE] [--markdown]`:
  * what a render of each stack costs, against what the mock engine alone costs for the same plan.
  * Prints a table and the targets, and writes bench/results.json (with --only: out/bench/results.json;
- * --out FILE chooses). See "Benchmark" in README.md.
+ * --out FILE chooses). See docs/benchmarks.md.
  */
 import * as fs from "fs";
 import * as os from "os";

@@ -145,7 +145,7 @@ export function textTable(results: readonly StackResult[]): string {
         .join("\n");
 }
 
-/** The same table in Markdown, for the README. */
+/** The same table in Markdown, for docs/benchmarks.md. */
 export function markdownTable(results: readonly StackResult[]): string {
     const rows = results.map(row);
     return [

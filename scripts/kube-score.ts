@@ -22,7 +22,7 @@ export interface Accepted {
     readonly reason: string;
 }
 
-/** What Capstan declines of kube-score's checks. README.md ("Checked by kube-score") lists the same. */
+/** What Capstan declines of kube-score's checks. docs/real-engine.md ("Checked by kube-score") lists the same. */
 export const ACCEPTED: readonly Accepted[] = [
     // Also declined, with kube-score's own flag --ignore-container-cpu-limit: CPU limits. A limit
     // throttles a Ruby process even on an idle node; CPU requests size the pods and drive the HPA.
@@ -139,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             );
     }
     process.stdout.write(
-        `kube-score ${total === 0 ? "passed" : "failed"} on ${line.args.stacks.length} stack(s); declined on purpose: ${[...new Set(ACCEPTED.map((a) => a.check))].join(", ")} (README.md, "Checked by kube-score")\n`,
+        `kube-score ${total === 0 ? "passed" : "failed"} on ${line.args.stacks.length} stack(s); declined on purpose: ${[...new Set(ACCEPTED.map((a) => a.check))].join(", ")} (docs/real-engine.md, "Checked by kube-score")\n`,
     );
     return total === 0 ? 0 : 1;
 }

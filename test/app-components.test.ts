@@ -90,6 +90,21 @@ describe("bad Args are refused, naming the field", () => {
         ["cron minute out of range", () => cronProblems({ schedule: "61 3 * * *", command: ["x"] }), "schedule"],
         ["cron without command", () => cronProblems({ schedule: "@daily", command: [] }), "command"],
         [
+            "cron run deadline below the config's minimum",
+            () => cronProblems({ schedule: "@daily", command: ["x"], activeDeadlineSeconds: 5 }),
+            "activeDeadlineSeconds: 5 is less than the minimum 10",
+        ],
+        [
+            "migration deadline below the config's minimum",
+            () =>
+                migrationProblems({
+                    command: ["x"],
+                    activeDeadlineSeconds: 20,
+                    image: { repository: "r/shop", tag: "1" },
+                }),
+            "activeDeadlineSeconds: 20 is less than the minimum 30",
+        ],
+        [
             "cron deadline 1",
             () => cronProblems({ schedule: "@daily", command: ["x"], startingDeadlineSeconds: 1 }),
             "startingDeadlineSeconds",

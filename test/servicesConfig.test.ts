@@ -180,27 +180,3 @@ describe("capstan:database, capstan:cache and capstan:dns", () => {
         expect(paths(values)).toEqual([]);
     });
 });
-
-describe("the README's config reference", () => {
-    it("documents every key of capstan:database, capstan:cache and capstan:dns", async () => {
-        const fs = await import("fs");
-        const path = await import("path");
-        const { databaseSchema, cacheSchema, dnsSchema } = await import("../components/config");
-        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        const rows = readme.split("\n").filter((l) => l.startsWith("| `capstan:"));
-        for (const [key, schema] of [
-            ["database", databaseSchema],
-            ["cache", cacheSchema],
-            ["dns", dnsSchema],
-        ] as const) {
-            for (const field of Object.keys(schema.shape)) {
-                const documented = rows.some(
-                    (r) =>
-                        r.startsWith(`| \`capstan:${key}.${field}\``) ||
-                        (r.startsWith(`| \`capstan:${key}.`) && r.split(" | ")[0].includes(`\`.${field}\``)),
-                );
-                expect(documented, `capstan:${key}.${field}`).toBe(true);
-            }
-        }
-    });
-});

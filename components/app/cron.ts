@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { cronProblem } from "../config/rules";
+import { cronProblem, cronSchema, fieldProblems } from "../config";
 import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
@@ -29,7 +29,7 @@ export interface CronTaskArgs {
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Problems with cron Args that the type cannot express, each naming the field. */
+/** Problems with cron Args that the type cannot express, each naming the field, by the config's own rules. */
 export function cronProblems(
     args: Pick<
         CronTaskArgs,
@@ -39,13 +39,14 @@ export function cronProblems(
     const problems: string[] = [];
     const schedule = cronProblem(args.schedule);
     if (schedule) problems.push(`schedule: ${schedule}`);
-    if (args.command.length === 0) problems.push("command: must not be empty");
-    if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10)
-        problems.push(`startingDeadlineSeconds: ${args.startingDeadlineSeconds} must be at least 10`);
-    if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds < 1)
-        problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
-    if (args.backoffLimit !== undefined && args.backoffLimit < 0)
-        problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    problems.push(
+        ...fieldProblems(cronSchema.shape, {
+            command: args.command,
+            startingDeadlineSeconds: args.startingDeadlineSeconds,
+            activeDeadlineSeconds: args.activeDeadlineSeconds,
+            backoffLimit: args.backoffLimit,
+        }),
+    );
     return problems;
 }
 

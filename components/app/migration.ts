@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NAME_LIMITS, workloadNames } from "../config";
+import { fieldProblems, migrateSchema, NAME_LIMITS, workloadNames } from "../config";
 import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 
@@ -45,16 +45,15 @@ export function migrationTimeoutSeconds(activeDeadlineSeconds: number): number {
     return activeDeadlineSeconds + 120;
 }
 
-/** Problems with a migration's Args, each naming the field. */
+/** Problems with a migration's Args, each naming the field, by the config's own rules for `app.migrate`. */
 export function migrationProblems(
     args: Pick<MigrationArgs, "command" | "activeDeadlineSeconds" | "backoffLimit" | "image">,
 ): string[] {
-    const problems: string[] = [];
-    if (args.command.length === 0) problems.push("command: must not be empty");
-    if (!(args.activeDeadlineSeconds > 0))
-        problems.push(`activeDeadlineSeconds: ${args.activeDeadlineSeconds} must be positive`);
-    if (args.backoffLimit !== undefined && args.backoffLimit < 0)
-        problems.push(`backoffLimit: ${args.backoffLimit} must not be negative`);
+    const problems = fieldProblems(migrateSchema.shape, {
+        command: args.command,
+        activeDeadlineSeconds: args.activeDeadlineSeconds,
+        backoffLimit: args.backoffLimit,
+    });
     if (args.image.tag === "") problems.push("image.tag: must not be empty");
     return problems;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { doc, fieldType } from "./docs";
 import { quantityProblem, type QuantityKind } from "./quantity";
 import { cidrProblem, dnsLabelProblem } from "./rules";
 
@@ -9,15 +10,27 @@ z.config({ jitless: true });
 /** The field types the config schema is built from (schema.ts), each with its own rule. */
 
 export const label = (max = 63) =>
-    z.string().superRefine((v, ctx) => {
-        const problem = dnsLabelProblem(v, max);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
+    fieldType(
+        z.string().superRefine((v, ctx) => {
+            const problem = dnsLabelProblem(v, max);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+        {
+            type: "DNS-1123 label",
+            limits: `lower-case letters, digits and '-', starting and ending with a letter or digit; at most ${max} characters`,
+        },
+    );
 
-export const cidr = z.string().superRefine((v, ctx) => {
-    const problem = cidrProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const cidr = fieldType(
+    z.string().superRefine((v, ctx) => {
+        const problem = cidrProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    { type: "IPv4 CIDR block", limits: "host bits zero, e.g. 10.20.0.0/16" },
+);
+
+/** An AWS ARN of one kind, with the message that names the kind. */
+export const arn = (pattern: RegExp, message: string) => z.string().regex(pattern, { message });
 
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const port = int(1, 65535);
@@ -25,18 +38,21 @@ export const port = int(1, 65535);
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 export const nodePort = int(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
 /** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
-export const command = z.array(z.string().min(1)).min(1);
+export const command = fieldType(z.array(z.string().min(1)).min(1), { type: "argv list" });
 /**
  * Kubernetes quantities (`500m`, `2`, `1.5Gi`, `1e9`; see quantity.ts). A number is taken as its
  * text: however YAML wrote it, a quantity means the same amount.
  */
 export const quantity = (kind: QuantityKind) =>
-    z.preprocess(
-        (v) => (typeof v === "number" ? String(v) : v),
-        z.string().superRefine((v, ctx) => {
-            const problem = quantityProblem(v, kind);
-            if (problem) ctx.addIssue({ code: "custom", message: problem });
-        }),
+    fieldType(
+        z.preprocess(
+            (v) => (typeof v === "number" ? String(v) : v),
+            z.string().superRefine((v, ctx) => {
+                const problem = quantityProblem(v, kind);
+                if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
+        ),
+        { type: `${kind} quantity`, limits: "a Kubernetes quantity such as 500m, 2, 1.5Gi or 1e9; never negative" },
     );
 export const cpu = quantity("CPU");
 export const memory = quantity("memory");
@@ -48,15 +64,18 @@ export const EPHEMERAL_STORAGE = { request: "256Mi", limit: "2Gi" } as const;
  * Env values are text. An unquoted number or boolean is refused rather than turned into text:
  * YAML has already changed it (`1.10` arrives as 1.1), so only quoting keeps what was meant.
  */
-export const envValue = z.string();
+export const envValue = fieldType(z.string(), { type: "quoted text" });
 /** An environment variable name as Kubernetes takes it (IsEnvVarName): letters, digits, `_ . -`, not starting with a digit. */
 export const envName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
     message: "must be an environment variable name (letters, digits, '_', '.', '-', not starting with a digit)",
 });
-export const labelValue = z
-    .string()
-    .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/)
-    .max(63);
+export const labelValue = fieldType(
+    z
+        .string()
+        .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/)
+        .max(63),
+    { type: "label value", limits: "letters, digits, '-', '_' or '.', starting and ending with a letter or digit" },
+);
 /** A label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of at most 63. */
 export const labelKey = z
     .string()
@@ -69,22 +88,31 @@ export const labelKey = z
     .refine((k) => k.split("/").pop()!.length <= 63 && (!k.includes("/") || k.split("/")[0].length <= 253), {
         message: "is too long for a Kubernetes label key: at most 63 characters after the prefix, 253 in the prefix",
     });
+fieldType(labelKey, { type: "label key", limits: "at most 63 characters after the prefix, 253 in the prefix" });
 export const resources = (d: { cpu: string; memory: string }) =>
     z
         .strictObject({
-            /** CPU request. */
-            cpu: cpu.default(d.cpu),
-            /** Memory request. */
-            memory: memory.default(d.memory),
-            /** Memory limit. @default the memory request: a pod never uses more than it reserved. */
-            memoryLimit: memory.optional(),
-            /** Ephemeral-storage request: the node disk the scheduler reserves (logs, writable paths). @default 256Mi */
-            ephemeralStorage: storage.default(EPHEMERAL_STORAGE.request),
-            /**
-             * Ephemeral-storage limit: the kubelet evicts a pod that writes more (its logs and its
-             * writable paths, each of which gets an equal share as its size limit). @default 2Gi
-             */
-            ephemeralStorageLimit: storage.default(EPHEMERAL_STORAGE.limit),
+            cpu: doc(cpu.default(d.cpu), {
+                description: "CPU request of each container.",
+                rules: "above zero where an autoscaler scales on it; no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
+            }),
+            memory: doc(memory.default(d.memory), {
+                description: "Memory request of each container.",
+                rules: "no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
+            }),
+            memoryLimit: doc(memory.optional(), {
+                description: "Memory limit of each container.",
+                default: "the memory request: a pod never uses more than it reserved",
+                rules: "at least `memory`, and at least 6Mi (a bare number is bytes)",
+            }),
+            ephemeralStorage: doc(storage.default(EPHEMERAL_STORAGE.request), {
+                description: "Ephemeral-storage request: the node disk the scheduler reserves (logs, writable paths).",
+            }),
+            ephemeralStorageLimit: doc(storage.default(EPHEMERAL_STORAGE.limit), {
+                description:
+                    "Ephemeral-storage limit: the kubelet evicts a pod that writes more, its logs and its writable paths together; each of `app.writablePaths` gets an equal share of it as its emptyDir `sizeLimit`.",
+                rules: "at least `ephemeralStorage`, and at least 16Mi per entry of `app.writablePaths`",
+            }),
         })
         .default({
             cpu: d.cpu,
@@ -95,9 +123,11 @@ export const resources = (d: { cpu: string; memory: string }) =>
         .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
 
 export const taint = z.strictObject({
-    key: labelKey,
-    value: labelValue.default(""),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+    key: doc(labelKey, { description: "The taint's key." }),
+    value: doc(labelValue.default(""), { description: "The taint's value." }),
+    effect: doc(z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]), {
+        description: "What the taint does to pods that do not tolerate it.",
+    }),
 });
 
 /** An HTTP header name (RFC 9110 token characters NGINX can turn into a variable): letters, digits and `-`. */

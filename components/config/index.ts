@@ -1,6 +1,7 @@
 export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { describeIssue, loadConfig, validateConfig } from "./load";
+export { fieldProblems } from "./fieldProblems";
 export type { CapstanConfig } from "./load";
 export {
     appDataEnvNames,
@@ -20,6 +21,8 @@ export * from "./cidr";
 export * from "./quantity";
 export * from "./rules";
 export * from "./schema";
+export { configDocs, doc, type KeyDoc } from "./docs";
+export { configReference, type ReferenceKey } from "./reference";
 export { crossChecks, secretNamesNeeded } from "./checks";
 export { architectureWarning, groupArchitecture, instanceArchitecture } from "./architecture";
 export type { Architecture } from "./architecture";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
 import type { StackName } from "./nameChecks";
 import { appNamespace } from "./names";
+import { missingKeyHint } from "./reference";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
 import {
@@ -39,14 +40,6 @@ export type CapstanConfig = Readonly<
     }
 >;
 
-const HINTS: Partial<Record<string, string>> = {
-    "aws:region": "set it with: pulumi config set aws:region eu-central-1",
-    "capstan:environment": "set it with: pulumi config set environment staging (or production)",
-    "capstan:imageTag": "set it with: pulumi config set imageTag <tag> (npm run deploy does this)",
-    "capstan:ingress": "set at least ingress.public.hosts",
-    "capstan:app": "set at least app.name, app.image and app.migrate.command",
-};
-
 function shown(value: unknown): string {
     return value === undefined ? "nothing" : JSON.stringify(value);
 }
@@ -61,7 +54,7 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
         case "unrecognized_keys":
             return issue.keys.map((k) => ({
                 path: configPath([...issue.path, k]),
-                message: "is not a known key (a typo?); see the config reference in README.md",
+                message: "is not a known key (a typo?); see the config reference in docs/configuration.md",
             }));
         case "too_small":
         case "too_big":
@@ -94,7 +87,7 @@ export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
 /** A missing key (with its hint), a number or boolean where text belongs, or a value of another type. */
 function invalidTypeProblem(issue: z.core.$ZodIssueInvalidType, path: string, input: unknown): ConfigProblem {
     if (input === undefined) {
-        const hint = HINTS[path];
+        const hint = issue.path.length === 1 ? missingKeyHint(String(issue.path[0])) : undefined;
         return { path, message: `is required${hint ? `; ${hint}` : ""}` };
     }
     if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
@@ -160,7 +153,7 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
             } catch {
                 problems.push({
                     path: `capstan:${key}`,
-                    message: `${JSON.stringify(text)} is not a map or list; see the config reference in README.md`,
+                    message: `${JSON.stringify(text)} is not a map or list; see the config reference in docs/configuration.md`,
                 });
             }
         } else {
@@ -172,7 +165,7 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
         if (ns === "capstan" && !(key in CONFIG_KEYS)) {
             problems.push({
                 path: full,
-                message: "is not a known key (a typo?); see the config reference in README.md",
+                message: "is not a known key (a typo?); see the config reference in docs/configuration.md",
             });
         }
     }

@@ -22,12 +22,15 @@ export function dnsLabelProblem(value: string, maxLength = 63): string | undefin
 /** A Docker image tag: letters, digits, '_', '.', '-', at most 128 characters, not starting with '.' or '-'. */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+/** {@link IMAGE_TAG} in words: the config check's message and the reference both say it this way. */
+export const IMAGE_TAG_RULE = "letters, digits, '_', '.', '-'; at most 128 characters, not starting with '.' or '-'";
+
 export function imageTagProblem(value: string, environment: string): string | undefined {
     if (value === "") {
         return `is empty; set the image tag to deploy, e.g. pulumi config set imageTag 2026.11.20-4f2c9e1`;
     }
     if (!IMAGE_TAG.test(value)) {
-        return `${JSON.stringify(value)} is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)`;
+        return `${JSON.stringify(value)} is not a valid image tag (${IMAGE_TAG_RULE})`;
     }
     if (environment === "production" && value.toLowerCase() === "latest") {
         return `"latest" is not allowed in production; pin the tag of a built image, e.g. 2026.11.20-4f2c9e1`;

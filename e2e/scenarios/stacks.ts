@@ -24,7 +24,7 @@ function securePaths(node: unknown, prefix: string): string[] {
 }
 
 /**
- * A committed stack file as a newcomer sets it up (README, "With the Pulumi CLI"): its `secure:`
+ * A committed stack file as a newcomer sets it up (README.md and docs/operating.md, "With the Pulumi CLI"): its `secure:`
  * values, encrypted for their authors, are removed and set again with `pulumi config set --secret`.
  */
 async function newcomersCopy(ctx: Context, stack: string): Promise<SuiteStack> {

@@ -121,7 +121,7 @@ export function stackConfigProblems(
         return missing.map((key) => ({
             key,
             cli,
-            fix: `is required; set it in Pulumi.${stack}.yaml (see the config reference in README.md)`,
+            fix: `is required; set it in Pulumi.${stack}.yaml (see the config reference in docs/configuration.md)`,
         }));
     }
     const problems: CliConfigProblem[] = [];
@@ -148,7 +148,7 @@ export function stackConfigProblems(
             problems.push({
                 key,
                 cli: `Stack '${stack}' with configuration key '${key}' must be of type '${type}'`,
-                fix: `must be of type ${type}; see the config reference in README.md`,
+                fix: `must be of type ${type}; see the config reference in docs/configuration.md`,
             });
         }
     }
