@@ -44,7 +44,7 @@ async function apply(objects: readonly KubeObject[], dryRun: boolean): Promise<K
 }
 
 export const observabilityObjects: Scenario = {
-    id: "n",
+    id: "s",
     title: "the collector's NetworkPolicies and the annotated Deployments of app.metrics are accepted by the API server",
     async run(ctx) {
         const objects: KubeObject[] = [];
