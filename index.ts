@@ -5,6 +5,7 @@
  * stack's own services -> the app's namespace or the tenant -> the app's AWS data -> staging
  * access -> the app -> outputs.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
@@ -14,6 +15,7 @@ import { ConfigError } from "./components/config/errors";
 import { nextTagHistory, tagReplacementProblem } from "./components/config/tagReplacement";
 import { runningImageTags } from "./components/platform/stackState";
 import { checkImageTags } from "./components/aws/imageTags";
+import { LogGroups } from "./components/aws/logGroups";
 import {
     type CapstanConfig,
     EGRESS_DEFAULT,
@@ -25,10 +27,12 @@ import {
 import {
     type ClusterAccess,
     clusterOutputs,
+    OBSERVABILITY_OUTPUT,
     externalClusterAccess,
     sharedClusterAccess,
 } from "./components/platform/access";
 import { PLATFORM_OUTPUT } from "./components/platform/exports";
+import { appRules, rulesFile } from "./components/platform/observability/alertRules";
 import { Platform } from "./components/platform/platform";
 import { createStackServices, type StackServices, withDefaultCertificate } from "./components/platform/services";
 import { Tenant } from "./components/tenant";
@@ -51,11 +55,23 @@ async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | 
     if (cfg.cluster.mode === "create")
         return new Platform(clusterName, {
             clusterName,
+            environment: cfg.environment,
             region: cfg.region,
             network: cfg.cluster.network,
             cluster: cfg.cluster,
             nodeGroups: cfg.cluster.nodeGroups,
             ingress: withDefaultCertificate(cfg.ingress, certificate?.arn),
+            accessLog: cfg.observability.enabled
+                ? { headers: cfg.ingress.logHeaders, redactQueryParams: cfg.observability.redactQueryParams }
+                : undefined,
+            observability: cfg.observability.enabled
+                ? {
+                      logRetentionDays: cfg.observability.logRetentionDays,
+                      stack: cfg.stack,
+                      thresholds: cfg.observability.alerts.thresholds,
+                      route: cfg.observability.alerts.route,
+                  }
+                : undefined,
             tags,
         }).access;
     return sharedClusterAccess("cluster", {
@@ -90,6 +106,7 @@ function appNamespace(
     cfg: CapstanConfig,
     cluster: ClusterAccess,
     services: StackServices | undefined,
+    metrics: { port: number; sources: string[] } | undefined,
     opts: pulumi.ComponentResourceOptions,
 ): pulumi.Output<string> {
     if (!cfg.tenant) {
@@ -98,6 +115,7 @@ function appNamespace(
             webPort: cfg.app.web.port,
             ingressNamespace: cluster.ingressNamespace,
             egress: [...(cfg.app.egress ?? EGRESS_DEFAULT), ...(services?.egress ?? [])],
+            metrics,
         };
         return new AppNamespace(cfg.namespace, { name: cfg.namespace, podSecurity: cluster.podSecurity, network }, opts)
             .name;
@@ -110,8 +128,21 @@ function appNamespace(
         ingressNamespace: cluster.ingressNamespace,
         podSecurity: cluster.podSecurity,
         egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
+        metrics,
     };
     return new Tenant(cfg.namespace, tenant, opts).namespaceName;
+}
+
+/**
+ * Where the cluster's metrics collector scrapes the app's pods from: the private subnets its
+ * interfaces are in, on the port of `app.metrics`. Only on a cluster with this project's
+ * observability; a cluster managed elsewhere brings its own collector, which its NetworkPolicies
+ * must admit.
+ */
+async function metricsIngress(cfg: CapstanConfig, cluster: ClusterAccess) {
+    if (!cfg.app.metrics || !cfg.observability.enabled || !cluster.observability) return undefined;
+    const platform = await cluster.platform();
+    return { port: cfg.app.metrics.port, sources: [...platform.network.privateSubnetCidrs] };
 }
 
 /**
@@ -127,6 +158,39 @@ function appData(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): AppDat
         oidcProviderArn: cluster.oidc.providerArn,
         oidcIssuer: cluster.oidc.issuer,
         tags,
+    });
+}
+
+/**
+ * The app's own log group, `/capstan/<cluster>/app/<namespace>`, where the cluster's log shipper
+ * writes its pods' output, and its alert rules (limited to its namespace, labelled with its stack
+ * and tenant) in the cluster's Prometheus workspace: on a cluster with this project's
+ * observability (its own, or its owner's), unless observability is off here.
+ */
+function appObservability(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): void {
+    const obs = cluster.observability;
+    if (!cfg.observability.enabled || !obs || !cluster.oidc) return;
+    new LogGroups(`${cfg.namespace}-logs`, {
+        region: cfg.region,
+        clusterName: cluster.clusterName,
+        accountArn: cluster.oidc.providerArn,
+        groups: { app: `app/${cfg.namespace}` },
+        retentionDays: cfg.observability.logRetentionDays,
+        keyArn: obs.logsKeyArn,
+        tags,
+    });
+    const rules = appRules({
+        app: cfg.app.name,
+        namespace: cfg.namespace,
+        stack: cfg.stack,
+        tenant: cfg.tenant?.name,
+        crons: cfg.app.cron,
+        thresholds: cfg.observability.alerts.thresholds,
+    });
+    new aws.amp.RuleGroupNamespace(`${cfg.namespace}-alerts`, {
+        workspaceId: obs.workspaceId,
+        name: rules.name,
+        data: rulesFile([rules]),
     });
 }
 
@@ -200,6 +264,7 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
         ...(services?.outputs ?? {}),
         ...("exports" in cluster ? { [PLATFORM_OUTPUT]: cluster.exports } : {}),
+        ...("exports" in cluster && cluster.observability ? { [OBSERVABILITY_OUTPUT]: cluster.observability } : {}),
         app: {
             name: cfg.app.name,
             serviceAccount: app.serviceAccountName,
@@ -253,8 +318,10 @@ export = async () => {
     const cluster = await clusterAccess(cfg, certificate, tags);
     const waits = waitsFor(cluster);
     const services = await stackServices(cfg, cluster, certificate, tags);
-    const namespace = appNamespace(cfg, cluster, services, waits.k8sOpts);
+    const metrics = await metricsIngress(cfg, cluster);
+    const namespace = appNamespace(cfg, cluster, services, metrics, waits.k8sOpts);
     const data = appData(cfg, cluster, tags);
+    appObservability(cfg, cluster, tags);
     const access = stagingAccess(cfg, namespace, waits.needsCrds);
     const inputs: AppInputs = { namespace, cluster, services, data, access };
     const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);

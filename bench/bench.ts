@@ -17,7 +17,17 @@ import { loadProjectFile, loadStackFile } from "../scripts/cli/stackfile";
 import { engineBench, type EngineOptions } from "./engine";
 import { runPairedSeries } from "./measure";
 import { toReplay } from "./replay";
-import { derived, markdownTable, targetLines, targets, textTable, type ImageBump, type StackResult } from "./report";
+import {
+    derived,
+    growthLines,
+    markdownTable,
+    targetLines,
+    targets,
+    textTable,
+    type ImageBump,
+    type PreviousResult,
+    type StackResult,
+} from "./report";
 import type { SampleJob } from "./sample";
 import { benchStacks, type BenchStack } from "./synthetic";
 
@@ -250,8 +260,17 @@ function resultsReport(results: StackResult[], samples: number, started: number,
     };
 }
 
-/** The table, the targets met or missed, and where the results went. */
-function summaryText(report: ReturnType<typeof resultsReport>, opts: Options): string {
+/** The stacks of the recorded results (bench/results.json), before this run replaces them; none if unreadable. */
+function recordedResults(): PreviousResult[] {
+    try {
+        return (JSON.parse(fs.readFileSync(FULL_RESULTS, "utf8")) as { stacks: PreviousResult[] }).stacks;
+    } catch {
+        return [];
+    }
+}
+
+/** The table, the targets met or missed, the growth since the recorded results, and where the results went. */
+function summaryText(report: ReturnType<typeof resultsReport>, opts: Options, previous: PreviousResult[]): string {
     const out: string[] = [
         `Capstan render benchmark: node ${process.version}, @pulumi/pulumi ${report.pulumi}, ${report.machine.cpus} x ${report.machine.cpuModel}, load average ${report.machine.loadAverage.before} -> ${report.machine.loadAverage.after}`,
         `Medians of ${opts.samples} fresh processes after a warm-up; times in ms. program/floor ms: wall time of the process; load: module loading; eval: the render.`,
@@ -260,6 +279,13 @@ function summaryText(report: ReturnType<typeof resultsReport>, opts: Options): s
         "",
         targetLines(report.targets),
         "",
+        ...(previous.length > 0
+            ? [
+                  `Since the recorded results (${path.relative(PROJECT_DIR, FULL_RESULTS)}):`,
+                  ...growthLines(previous, report.stacks),
+                  "",
+              ]
+            : []),
         `Wrote ${path.relative(process.cwd(), opts.out)} (${report.benchSeconds} s).`,
     ];
     if (opts.markdown) out.push("", markdownTable(report.stacks));
@@ -285,9 +311,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const loadBefore = os.loadavg()[0];
     const results = await benchAll(stacks, program, opts.samples);
     const report = resultsReport(results, opts.samples, started, loadBefore);
+    const previous = recordedResults();
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(summaryText(report, opts));
+    process.stdout.write(summaryText(report, opts, previous));
     return 0;
 }
 

@@ -158,3 +158,31 @@ export function markdownTable(results: readonly StackResult[]): string {
 export function targetLines(list: readonly Target[]): string {
     return list.map((t) => `${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.detail}`).join("\n");
 }
+
+/** A stack's figures in a results file written before, as far as the growth lines read them. */
+export interface PreviousResult {
+    readonly label: string;
+    readonly resources: number;
+    readonly program: { readonly wallMs: number; readonly evalMs: number; readonly maxRssMiB: number };
+}
+
+const percent = (before: number, after: number) =>
+    before > 0 ? `${after >= before ? "+" : ""}${Math.round(((after - before) / before) * 100)}%` : "n/a";
+
+/**
+ * How much each stack's render grew since the recorded results: resources, evaluation time, the
+ * process's wall time and peak memory, before and after. A stack the previous run lacked is new.
+ */
+export function growthLines(previous: readonly PreviousResult[], current: readonly StackResult[]): string[] {
+    return current.map((r) => {
+        const p = previous.find((x) => x.label === r.label);
+        if (!p) return `${r.label}: new (${r.resources} resources)`;
+        const d = r.resources - p.resources;
+        return [
+            `${r.label}: ${p.resources} -> ${r.resources} resources (${d >= 0 ? "+" : ""}${d})`,
+            `eval ${p.program.evalMs} -> ${r.program.evalMs} ms (${percent(p.program.evalMs, r.program.evalMs)})`,
+            `program ${p.program.wallMs} -> ${r.program.wallMs} ms (${percent(p.program.wallMs, r.program.wallMs)})`,
+            `peak RSS ${p.program.maxRssMiB} -> ${r.program.maxRssMiB} MiB`,
+        ].join(", ");
+    });
+}

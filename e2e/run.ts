@@ -15,6 +15,7 @@ import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
+import { observabilityObjects } from "./scenarios/observability";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -35,6 +36,7 @@ const SCENARIOS: Scenario[] = [
     D.canarySteps,
     D.olderStackFile,
     clusterHealth,
+    observabilityObjects,
     R.destroy,
 ];
 

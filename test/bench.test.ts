@@ -222,3 +222,20 @@ describe("a benchmark series reports every figure its samples report", () => {
         expect(summarizeSeries([sample(1, true), sample(9, true)]).samePlan).toBe(false);
     });
 });
+
+describe("npm run bench: how much the render grew", () => {
+    it("compares each stack with the recorded results: resources, evaluation and wall time, memory", async () => {
+        const { growthLines } = await import("../bench/report");
+        const series = (evalMs: number, wallMs: number, maxRssMiB: number) =>
+            ({ evalMs, wallMs, maxRssMiB }) as unknown as import("../bench/measure").Series;
+        const now = [
+            { label: "prod", resources: 230, program: series(1000, 3600, 250) },
+            { label: "synthetic-500", resources: 1500, program: series(5000, 9000, 500) },
+        ] as unknown as import("../bench/report").StackResult[];
+        const before = [{ label: "prod", resources: 202, program: { evalMs: 800, wallMs: 3600, maxRssMiB: 241 } }];
+        expect(growthLines(before, now)).toEqual([
+            "prod: 202 -> 230 resources (+28), eval 800 -> 1000 ms (+25%), program 3600 -> 3600 ms (+0%), peak RSS 241 -> 250 MiB",
+            "synthetic-500: new (1500 resources)",
+        ]);
+    });
+});

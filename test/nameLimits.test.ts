@@ -164,6 +164,7 @@ describe("the name table is the program's: every auto-named AWS resource it rend
                           awsNames.cniRole(cluster),
                           awsNames.autoscalerRole(cluster),
                           awsNames.terminationHandlerRole(cluster),
+                          awsNames.logShipperRole(cluster),
                       ]
                     : []),
                 ...groups.map((g) => awsNames.nodeRole(cluster, g)),

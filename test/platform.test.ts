@@ -113,7 +113,8 @@ describe("the cluster", () => {
 
     it("protects the cluster and the key", () => {
         expect(cluster().protect).toBe(true);
-        expect(byType("aws:kms/key:Key").map((k) => k.protect)).toEqual([true]);
+        const secretsKey = byType("aws:kms/key:Key").filter((k) => k.name.endsWith("-secrets"));
+        expect(secretsKey.map((k) => k.protect)).toEqual([true]);
     });
 
     it("installs the VPC CNI, kube-proxy and CoreDNS add-ons, CoreDNS after the node groups", () => {
@@ -312,7 +313,7 @@ describe("node replacement drains first", () => {
 describe("Helm releases and IRSA", () => {
     it("pin every chart version and repository", () => {
         const releases = byType("kubernetes:helm.sh/v3:Release").map(inputs);
-        expect(releases).toHaveLength(5);
+        expect(releases).toHaveLength(8);
         const pinned = Object.values(CHARTS).map((c) => `${c.repo}/${c.chart} ${c.version}`);
         // An OCI chart is named by its full reference; a repository chart by repository and name.
         const reference = (r: Any) => (r.repositoryOpts ? `${r.repositoryOpts.repo}/${r.chart}` : r.chart);
@@ -323,9 +324,12 @@ describe("Helm releases and IRSA", () => {
         expect(releases.map((r) => reference(r).split("/").pop()).sort()).toEqual([
             "aws-node-termination-handler",
             "cluster-autoscaler",
+            "fluent-bit",
+            "kube-state-metrics",
             "metrics-server",
             "nginx-ingress",
             "nginx-ingress",
+            "prometheus-node-exporter",
         ]);
     });
 

@@ -22,6 +22,8 @@ const PLATFORM_CHILDREN = [
     "capstan:platform:ClusterAutoscaler",
     "capstan:platform:MetricsServer",
     "capstan:platform:NodeTerminationHandler",
+    "capstan:platform:LogShipping",
+    "capstan:platform:Metrics",
 ];
 
 const plans = new Map<string, Plan>();

@@ -39,6 +39,9 @@ function sharedProject(mutate: (v: Record<string, any>) => void = () => {}): str
     return dir;
 }
 
+/** The components of a stack's own observability on a shared cluster. */
+const APP_OBSERVABILITY = ["capstan:aws:LogGroups", "aws:amp/ruleGroupNamespace:RuleGroupNamespace"];
+
 describe("a stack with cluster.mode shared", () => {
     let tenant: Rendered;
     let prod: Rendered;
@@ -51,13 +54,17 @@ describe("a stack with cluster.mode shared", () => {
     it("registers no network, cluster, node group, load balancer or cluster add-on", () => {
         const types = new Set(tenant.result.resources.map((r) => r.type));
         for (const t of OWNED_BY_THE_CLUSTER_STACK) expect(types.has(t), t).toBe(false);
-        // Its only AWS resources are the app's own data: bucket, queues and their IRSA role.
-        const appData = tenant.result.resources.find((r) => r.type === "capstan:aws:AppData")!;
+        // Its only AWS resources are the app's own: its data (bucket, queues and their IRSA role)
+        // and its observability (its log group and alert rules).
+        const own = tenant.result.resources
+            .filter((r) => ["capstan:aws:AppData", ...APP_OBSERVABILITY].includes(r.type))
+            .map((r) => r.urn);
+        expect(own.length).toBeGreaterThan(1);
         const descendsFromAppData = (urn: string): boolean =>
-            urn === appData.urn || tenant.result.resources.some((r) => r.urn === urn && descendsFromAppData(r.parent));
+            own.includes(urn) || tenant.result.resources.some((r) => r.urn === urn && descendsFromAppData(r.parent));
         expect(
             tenant.result.resources
-                .filter((r) => r.type.startsWith("aws:") && !descendsFromAppData(r.parent))
+                .filter((r) => r.type.startsWith("aws:") && !own.includes(r.urn) && !descendsFromAppData(r.parent))
                 .map((r) => r.type),
         ).toEqual([]);
         // The same types are there in the stack that owns the cluster, so the check has teeth.

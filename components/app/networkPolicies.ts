@@ -22,9 +22,35 @@ export interface AppNetworkArgs {
     readonly ingressNamespace: pulumi.Input<string>;
     /** Where the app's pods may connect besides the cluster DNS: TCP ports per network. */
     readonly egress: readonly EgressRule[];
+    /** The port the collector scrapes the app's pods on, and its networks. @default none admitted */
+    readonly metrics?: MetricsIngress;
+}
+
+/** Where the cluster's metrics collector connects from, and the port the app's pods serve metrics on. */
+export interface MetricsIngress {
+    readonly port: number;
+    /** The collector's networks: the private subnets its interfaces are in. */
+    readonly sources: readonly string[];
 }
 
 const ALL_PODS = {};
+
+/** Ingress to every pod of the app on the metrics port, from the collector's networks only. */
+function metricsPolicy(app: string, metrics: MetricsIngress): PolicySpec {
+    return {
+        name: "allow-metrics-from-collector",
+        spec: {
+            podSelector: { matchLabels: { "app.kubernetes.io/name": app } },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: metrics.sources.map((cidr) => ({ ipBlock: { cidr } })),
+                    ports: [{ protocol: "TCP", port: metrics.port }],
+                },
+            ],
+        },
+    };
+}
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /**
@@ -35,7 +61,9 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
  *   controllers' namespace: workers, cron runs and the migration accept no connection at all, and
  *   no pod of another namespace (nor of this one) reaches the web pods around nginx;
  * - egress to the cluster DNS, and to the networks and ports of `egress` (the database's and
- *   cache's subnets, HTTPS to the AWS APIs and third parties).
+ *   cache's subnets, HTTPS to the AWS APIs and third parties);
+ * - with `metrics`, ingress to every pod of the app on the metrics port from the collector's
+ *   networks (the scraper's interfaces in the private subnets).
  */
 export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
     const policies: PolicySpec[] = [
@@ -79,6 +107,7 @@ export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
             },
         },
     ];
+    if (args.metrics && args.metrics.sources.length > 0) policies.push(metricsPolicy(args.app, args.metrics));
     if (args.egress.length > 0)
         policies.push({
             name: "allow-egress",

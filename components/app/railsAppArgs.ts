@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, workloadNames } from "../config";
+import { type AppConfig, type CanaryConfig, scrapeAnnotations, workloadNames } from "../config";
 import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
@@ -170,7 +170,13 @@ export function webBaseArgs(
         preStopSleepSeconds: web.preStopSleepSeconds,
         drainSeconds: web.drainSeconds,
         pod,
+        podAnnotations: metricsAnnotations(args.app),
     };
+}
+
+/** The annotations that get a pod scraped, when the app serves metrics (`app.metrics`). */
+export function metricsAnnotations(app: Pick<AppConfig, "metrics">): Record<string, string> | undefined {
+    return app.metrics ? scrapeAnnotations(app.metrics.port, app.metrics.path) : undefined;
 }
 
 /** The canary: the stable web pods at the canary's tag, its own Deployment name and migration. */
@@ -242,6 +248,7 @@ export function workerArgs(
         nodeSelector: worker.nodeSelector,
         tolerations: worker.tolerations,
         liveness: worker.liveness,
+        podAnnotations: metricsAnnotations(args.app),
         pod: base.pod,
         dependsOn: base.gate,
     };

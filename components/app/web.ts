@@ -41,6 +41,8 @@ export interface WebServiceArgs {
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
     /** The VirtualServers in front of the Service. @default none: the Service is reachable in the cluster only */
     readonly routes?: WebRoutesArgs;
+    /** Annotations of every pod, e.g. where the metrics collector scrapes it. @default none */
+    readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Seconds between SIGTERM and SIGKILL: the preStop sleep, the drain, and a margin of 5. */
@@ -115,7 +117,7 @@ export class WebService extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`WebService ${name}: ${problems.join("; ")}`);
         const labels = workloadLabels(args.app, args.workload, "web");
         const selector = selectorLabels(args.app, args.workload);
-        const template = podTemplate(labels, webPodArgs(args));
+        const template = podTemplate(labels, webPodArgs(args), args.podAnnotations);
         const { deployment } = autoscaledDeployment(
             name,
             {

@@ -40,6 +40,8 @@ export interface WorkerPoolArgs {
     readonly pod: PodBase;
     /** The migration Job (and anything else) that must succeed before the pods roll. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Annotations of every pod, e.g. where the metrics collector scrapes it. @default none */
+    readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -78,20 +80,24 @@ export class WorkerPool extends pulumi.ComponentResource {
         const labels = workloadLabels(args.app, args.workload, "worker");
         const selector = selectorLabels(args.app, args.workload);
         const shutdownTimeoutSeconds = args.shutdownTimeoutSeconds ?? 25;
-        const template = podTemplate(labels, {
-            ...args.pod,
-            role: "worker",
-            image: args.image,
-            command: args.command,
-            containerEnv: { [SHUTDOWN_TIMEOUT_ENV]: String(shutdownTimeoutSeconds) },
-            resources: args.resources,
-            restartPolicy: "Always",
-            terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
-            nodeSelector: args.nodeSelector,
-            tolerations: args.tolerations,
-            liveness: args.liveness,
-            spreadLabels: selector,
-        });
+        const template = podTemplate(
+            labels,
+            {
+                ...args.pod,
+                role: "worker",
+                image: args.image,
+                command: args.command,
+                containerEnv: { [SHUTDOWN_TIMEOUT_ENV]: String(shutdownTimeoutSeconds) },
+                resources: args.resources,
+                restartPolicy: "Always",
+                terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
+                nodeSelector: args.nodeSelector,
+                tolerations: args.tolerations,
+                liveness: args.liveness,
+                spreadLabels: selector,
+            },
+            args.podAnnotations,
+        );
         this.deployment = autoscaledDeployment(
             name,
             {

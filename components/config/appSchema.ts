@@ -258,4 +258,26 @@ export const appSchema = z.strictObject({
         defaultValue: EGRESS_DEFAULT,
         rules: "a `443` rule where the app has AWS data",
     }),
+    metrics: doc(
+        z
+            .strictObject({
+                port: doc(port, { description: "The container port that serves the metrics." }),
+                path: doc(
+                    z
+                        .string()
+                        .regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be an absolute path such as "/metrics"' })
+                        .default("/metrics"),
+                    { description: "The HTTP path of the metrics." },
+                ),
+            })
+            .optional(),
+        {
+            description:
+                "Where the app's web and worker pods serve Prometheus metrics: they are annotated for the cluster's collector, and the namespace's NetworkPolicies admit it on that port. See docs/observability.md.",
+            default: "none: the app is not scraped",
+            rules: "the port outside the NodePort range 30000–32767, which only the load balancers reach",
+        },
+    ),
 });
+
+export type AppMetricsConfig = NonNullable<z.infer<typeof appSchema>["metrics"]>;

@@ -13,6 +13,7 @@ import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "./names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
+import { observabilityChecks } from "./observabilityChecks";
 import { parseQuantity } from "./quantity";
 import { appResourceChecks } from "./resourceChecks";
 import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
@@ -79,6 +80,7 @@ export function crossChecks(
         ...when(["cluster", "app"], awsDataChecks),
         ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
         ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
+        ...when(["observability", "cluster", "ingress", "app"], observabilityChecks),
     ];
 }
 

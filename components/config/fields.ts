@@ -34,7 +34,9 @@ export const arn = (pattern: RegExp, message: string) => z.string().regex(patter
 
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const port = int(1, 65535);
-export const nodePort = int(30000, 32767);
+/** Kubernetes' default NodePort range (the API server's --service-node-port-range). */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+export const nodePort = int(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
 /** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
 export const command = fieldType(z.array(z.string().min(1)).min(1), { type: "argv list" });
 /**
@@ -126,4 +128,9 @@ export const taint = z.strictObject({
     effect: doc(z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]), {
         description: "What the taint does to pods that do not tolerate it.",
     }),
+});
+
+/** An HTTP header name (RFC 9110 token characters NGINX can turn into a variable): letters, digits and `-`. */
+export const headerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, {
+    message: "must be an HTTP header name of letters, digits and '-', such as X-User-Id",
 });

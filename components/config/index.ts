@@ -12,6 +12,7 @@ export {
     INGRESS_NAMESPACE,
     NAME_LIMITS,
     nodeTemplateTagKey,
+    scrapeAnnotations,
     SHUTDOWN_TIMEOUT_ENV,
     workloadNames,
 } from "./names";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { doc } from "./docs";
-import { arn, cidr, int, nodePort } from "./fields";
+import { arn, cidr, headerName, int, nodePort } from "./fields";
 import { IMAGE_TAG_RULE } from "./rules";
 
 /** The entries and who reaches them: `capstan:ingress`, `capstan:staging`, `capstan:canary`. */
@@ -84,6 +84,23 @@ export const ingressSchema = z.strictObject({
             description:
                 "The largest request body (an upload) NGINX passes to the app, on every VirtualServer; larger requests get 413, and `0` turns the check off. The default leaves room for a Rails app's uploads.",
             type: "NGINX size",
+        },
+    ),
+    logHeaders: doc(
+        z
+            .strictObject({
+                request: doc(z.array(headerName).default([]), {
+                    description: "Request headers as the client sent them, logged as `req_<name>` (e.g. `X-User-Id`).",
+                }),
+                response: doc(z.array(headerName).default([]), {
+                    description: "Response headers as the app answered, logged as `resp_<name>`.",
+                }),
+            })
+            .default({ request: [], response: [] }),
+        {
+            description:
+                "Headers the controllers' JSON access log adds to each line, besides its fixed fields (docs/observability.md), such as the app's user or account id header.",
+            rules: "each name once (without case); cluster mode `create` only (the controllers are the owning stack's); refused with `observability.enabled: false`",
         },
     ),
 });

@@ -39,6 +39,7 @@ const CLUSTER_NAMES: readonly [string, (cluster: string) => string, number, bool
     ["IAM role name", awsNames.cniRole, NAME_LIMITS.iamRole, true],
     ["IAM role name", awsNames.autoscalerRole, NAME_LIMITS.iamRole, true],
     ["IAM role name", awsNames.terminationHandlerRole, NAME_LIMITS.iamRole, true],
+    ["IAM role name", awsNames.logShipperRole, NAME_LIMITS.iamRole, true],
     ["SQS queue name", awsNames.drainQueue, NAME_LIMITS.sqsQueue, true],
 ];
 

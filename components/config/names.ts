@@ -89,6 +89,8 @@ export const awsNames = {
     autoscalerRole: (cluster: string) => `${cluster}-autoscaler`,
     /** The IRSA role of aws-node-termination-handler, kept short: the stack name is the long part. */
     terminationHandlerRole: (cluster: string) => `${cluster}-nth`,
+    /** The IRSA role of the log shipper (Fluent Bit). */
+    logShipperRole: (cluster: string) => `${cluster}-logs`,
     /** The SQS queue of the node groups' termination lifecycle events. */
     drainQueue: (cluster: string) => `${cluster}-drain`,
     /** A node group's launch template and Auto Scaling group. */
@@ -122,6 +124,15 @@ export const appDataEnvNames = {
  * container from `workers[].shutdownTimeoutSeconds`: so `app.env` and `app.secretEnv` may not set it.
  */
 export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
+
+/**
+ * The annotations that make the cluster's metrics collector scrape a pod: its port and path. The
+ * collector's scrape configuration reads exactly these, and the app's pods carry them when
+ * `app.metrics` is set.
+ */
+export function scrapeAnnotations(port: number, path = "/metrics"): Record<string, string> {
+    return { "prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": path };
+}
 
 /** The namespace of the ingress controllers Capstan installs. */
 export const INGRESS_NAMESPACE = "nginx-ingress";

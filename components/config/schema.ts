@@ -12,6 +12,7 @@ import { clusterSchema, loadedClusterSchema, networkSchema, nodeGroupSchema } fr
 import { doc } from "./docs";
 import { cpu, envName, int, label, memory, storage } from "./fields";
 import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
+import { OBSERVABILITY_DEFAULTS, observabilitySchema } from "./observabilitySchema";
 import { cacheSchema, databaseSchema, dnsSchema } from "./servicesSchema";
 import { IMAGE_TAG_RULE } from "./rules";
 
@@ -19,6 +20,7 @@ export * from "./appSchema";
 export * from "./clusterSchema";
 export * from "./ingressSchema";
 export * from "./servicesSchema";
+export * from "./observabilitySchema";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -108,6 +110,7 @@ export const CONFIG_KEYS = {
     database: "object",
     cache: "object",
     dns: "object",
+    observability: "object",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -178,6 +181,10 @@ export const rootSchema = z.strictObject({
     dns: doc(dnsSchema.optional(), {
         description: "DNS records and one TLS certificate for every host of the stack.",
         default: "none: no records",
+    }),
+    observability: doc(observabilitySchema.default(OBSERVABILITY_DEFAULTS), {
+        description:
+            "Logs, metrics and alerts of the stack (docs/observability.md); `{}` means the defaults, all of it on.",
     }),
 });
 

@@ -36,6 +36,24 @@ export const CHARTS = {
         chart: "aws-node-termination-handler",
         version: "0.27.2",
     },
+    /** Fluent Bit (fluent/helm-charts); chart 0.47.0 ships Fluent Bit 3.1.0. */
+    fluentBit: {
+        repo: "https://fluent.github.io/helm-charts",
+        chart: "fluent-bit",
+        version: "0.47.0",
+    },
+    /** prometheus-node-exporter (prometheus-community/helm-charts); chart 4.45.3 ships node_exporter 1.9.1. */
+    nodeExporter: {
+        repo: "https://prometheus-community.github.io/helm-charts",
+        chart: "prometheus-node-exporter",
+        version: "4.45.3",
+    },
+    /** kube-state-metrics (prometheus-community/helm-charts); chart 5.6.2 ships kube-state-metrics 2.8.2. */
+    kubeStateMetrics: {
+        repo: "https://prometheus-community.github.io/helm-charts",
+        chart: "kube-state-metrics",
+        version: "5.6.2",
+    },
 } as const;
 
 /** The NGINX Ingress Controller's CRDs of a controller release, as its upgrade guide applies them. */

@@ -63,7 +63,26 @@ export interface ClusterAccess {
     readonly platform: () => Promise<PlatformExports>;
     /** The labels and taints of the cluster's node groups, where pods can be placed. */
     readonly nodeGroups: readonly NodeGroupPlacement[];
+    /**
+     * The cluster's log shipping and Prometheus workspace, where the app's log group and alert
+     * rules go: none on a cluster without this project's observability (managed elsewhere, or
+     * its owner has it off).
+     */
+    readonly observability?: ClusterObservability;
 }
+
+/** What a cluster's observability offers the stacks on it (the owner's stack output `observability`). */
+export interface ClusterObservability {
+    /** The key of the cluster's log groups, which CloudWatch Logs may use for any group below its prefix. */
+    readonly logsKeyArn: pulumi.Output<string>;
+    /** The Amazon Managed Service for Prometheus workspace that evaluates the alert rules. */
+    readonly workspaceId: pulumi.Output<string>;
+    /** The workspace's query endpoint (the owner's only; for people, not for the program). */
+    readonly prometheusEndpoint?: pulumi.Output<string>;
+}
+
+/** The stack output of a cluster-owning stack that carries {@link ClusterObservability}. */
+export const OBSERVABILITY_OUTPUT = "observability";
 
 /**
  * What every cluster offers the app layer, whichever way it came to be: the controller classes
@@ -230,5 +249,19 @@ export async function sharedClusterAccess(name: string, args: SharedClusterArgs)
             return read.exports;
         },
         nodeGroups: nodeGroups ?? [],
+        ...(await ownerObservability(ref)),
+    };
+}
+
+/** The owner's {@link ClusterObservability}, when it exports one. */
+async function ownerObservability(ref: pulumi.StackReference): Promise<{ observability?: ClusterObservability }> {
+    const value = (await ref.getOutputDetails(OBSERVABILITY_OUTPUT)).value as
+        { logsKeyArn?: unknown; workspaceId?: unknown } | undefined;
+    if (typeof value?.logsKeyArn !== "string" || typeof value.workspaceId !== "string") return {};
+    return {
+        observability: {
+            logsKeyArn: pulumi.output(value.logsKeyArn),
+            workspaceId: pulumi.output(value.workspaceId),
+        },
     };
 }

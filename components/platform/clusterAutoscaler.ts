@@ -4,6 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
 import { autoDiscoveryTags, ownedGroupsCondition } from "../aws/nodeGroup";
 import { CHARTS, clusterAutoscalerImageTag } from "../config/versions";
+import { scrapeAnnotations } from "./observability/scrape";
+
+/** cluster-autoscaler's metrics port (its `--address`, the chart's default). */
+export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
 
@@ -16,6 +20,8 @@ export interface ClusterAutoscalerArgs {
     readonly oidcIssuer: pulumi.Input<string>;
     readonly chartVersion?: string;
     readonly tags?: Record<string, string>;
+    /** Per-node-group metrics (the node group alerts read them), its pod annotated for the collector. @default false */
+    readonly metrics?: boolean;
 }
 
 /**
@@ -77,7 +83,9 @@ export function clusterAutoscalerValues(
             "balance-similar-node-groups": true,
             expander: "least-waste",
             "skip-nodes-with-system-pods": false,
+            ...(args.metrics ? { "emit-per-nodegroup-metrics": true } : {}),
         },
+        ...(args.metrics ? { podAnnotations: scrapeAnnotations(CLUSTER_AUTOSCALER_METRICS_PORT) } : {}),
         replicaCount: 1,
         resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
         priorityClassName: "system-cluster-critical",

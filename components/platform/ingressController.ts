@@ -6,6 +6,7 @@ import {
     controllerServiceSpec,
     offloadedDefaultServer,
 } from "./controllerEdge";
+import { accessLogEntries, redactionMaps, type LogHeaders } from "./accessLog";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
 import { CHARTS } from "../config/versions";
 
@@ -35,10 +36,18 @@ export interface IngressControllerArgs {
     /** @default requests 100m CPU and 128Mi, memory limit 512Mi: nginx's steady use with room for reloads */
     readonly resources?: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
     readonly chartVersion?: string;
+    /**
+     * The JSON access log (with these headers, and these query parameters' values redacted) and the
+     * latency metrics the alerts read. @default none: NGINX's default text log, no latency metrics
+     */
+    readonly accessLog?: { readonly headers: LogHeaders; readonly redactQueryParams: readonly string[] };
 }
 
-/** The offloaded listener (plain http on 8443, for what the load balancer decrypted) and the default servers. */
-function listenerValues(): Record<string, unknown> {
+/**
+ * The offloaded listener (plain http on 8443, for what the load balancer decrypted), the default
+ * servers, and the JSON access log with its redaction maps when `accessLog` is given.
+ */
+function listenerValues(accessLog: IngressControllerArgs["accessLog"]): Record<string, unknown> {
     return {
         customPorts: [{ name: OFFLOADED_LISTENER.name, containerPort: OFFLOADED_LISTENER.port, protocol: "TCP" }],
         globalConfiguration: {
@@ -50,9 +59,13 @@ function listenerValues(): Record<string, unknown> {
         config: {
             entries: {
                 "default-server-return": "301 https://$host$request_uri",
-                "http-snippets": offloadedDefaultServer(),
+                "http-snippets": [
+                    offloadedDefaultServer(),
+                    ...(accessLog ? [redactionMaps(accessLog.redactQueryParams)] : []),
+                ].join("\n"),
                 "proxy-protocol": "False",
                 "server-tokens": "False",
+                ...(accessLog ? accessLogEntries(accessLog.headers) : {}),
             },
         },
     };
@@ -81,7 +94,9 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
             enableSnippets: false,
             healthStatus: true,
             healthStatusURI: HEALTH_STATUS_PATH,
-            ...listenerValues(),
+            ...listenerValues(args.accessLog),
+            // The upstream latency histogram (with the upstream's status code) the alerts read.
+            ...(args.accessLog ? { enableLatencyMetrics: true } : {}),
             // The Service is `controllerService`, declared by IngressController.
             service: { create: false },
             reportIngressStatus: { enable: false },

@@ -62,6 +62,15 @@ export class Platform extends pulumi.ComponentResource {
             })),
             loadBalancers,
             exports,
+            ...(addons.logShipping && addons.metrics
+                ? {
+                      observability: {
+                          logsKeyArn: addons.logShipping.groups.keyArn,
+                          workspaceId: addons.metrics.workspaceId,
+                          prometheusEndpoint: addons.metrics.prometheusEndpoint,
+                      },
+                  }
+                : {}),
             platform: () => Promise.resolve(exports),
         };
         this.registerOutputs({ clusterName: cluster.clusterName, ingressNamespace: this.access.ingressNamespace });

@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { LogHeaders } from "./accessLog";
+import type { AlertThresholds } from "./observability/alertRules";
+import type { AlertRoute } from "./observability/routing";
 
 /** One entry's load balancer. */
 export interface EntryArgs {
@@ -12,6 +15,8 @@ export interface EntryArgs {
 export interface PlatformArgs {
     /** The EKS cluster name, also the prefix of every resource name. */
     readonly clusterName: string;
+    /** The stack's environment, as the cluster's `capstan:environment` tag (the policy pack reads it). */
+    readonly environment: "production" | "staging";
     readonly region: string;
     readonly network: {
         readonly cidrBlock: string;
@@ -43,4 +48,18 @@ export interface PlatformArgs {
     /** The load balancers' deregistration delay; the controllers shut down more slowly than this. @default 30 */
     readonly deregistrationDelaySeconds?: number;
     readonly tags?: Record<string, string>;
+    /** The controllers' JSON access log: the headers it adds, the query parameters it redacts. @default NGINX's own log */
+    readonly accessLog?: { readonly headers: LogHeaders; readonly redactQueryParams: readonly string[] };
+    /** Log shipping, metrics and alerts of the cluster. @default none */
+    readonly observability?: PlatformObservability;
+}
+
+/** What the platform's observability takes from config. */
+export interface PlatformObservability {
+    /** Days the cluster's log groups keep their events. */
+    readonly logRetentionDays: number;
+    /** The stack, as the cluster alerts' `stack` label. */
+    readonly stack: string;
+    readonly thresholds: AlertThresholds;
+    readonly route: AlertRoute;
 }

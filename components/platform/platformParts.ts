@@ -17,6 +17,8 @@ import { INGRESS_CLASSES } from "./ingressContract";
 import { MetricsServer } from "./metricsServer";
 import { NginxCrds } from "./nginxCrds";
 import { NodeTerminationHandler } from "./nodeTerminationHandler";
+import { LogShipping } from "./observability/logShipping";
+import { Metrics } from "./observability/metrics";
 import type { EntryArgs, PlatformArgs } from "./platformArgs";
 
 /** The options every child of the Platform gets: its parent, and where it was before (see platform.ts). */
@@ -53,7 +55,7 @@ export function createCore(args: PlatformArgs, tags: Record<string, string>, opt
             publicAccessCidrs: args.cluster.publicAccessCidrs,
             adminRoleArns: args.cluster.adminRoleArns,
             addons: args.cluster.addons,
-            tags,
+            tags: { ...tags, "capstan:environment": args.environment },
         },
         opts,
     );
@@ -170,6 +172,48 @@ export interface Addons {
     readonly namespace: k8s.core.v1.Namespace;
     readonly crds: NginxCrds;
     readonly controllers: IngressController[];
+    /** Fluent Bit and the cluster's log groups, unless observability is off. */
+    readonly logShipping?: LogShipping;
+    /** The collectors, the Prometheus workspace and the cluster's alerts, unless observability is off. */
+    readonly metrics?: Metrics;
+}
+
+/** Log shipping, metrics and the cluster's alerts, when observability is on. */
+function createObservability(
+    args: PlatformArgs,
+    core: Core,
+    opts: ChildOptions,
+): Pick<Addons, "logShipping" | "metrics"> {
+    const obs = args.observability;
+    if (!obs) return {};
+    const { cluster, network, sgs } = core;
+    const name = args.clusterName;
+    const tags = args.tags ?? {};
+    const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
+    const logShipping = new LogShipping(
+        `${name}-logs`,
+        { clusterName: name, region: args.region, retentionDays: obs.logRetentionDays, ...irsa, tags },
+        opts,
+    );
+    const metrics = new Metrics(
+        `${name}-metrics`,
+        {
+            clusterName: name,
+            region: args.region,
+            stack: obs.stack,
+            accountArn: cluster.oidcProviderArn,
+            vpcCidr: args.network.cidrBlock,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            nodeSecurityGroupId: sgs.nodeSecurityGroupId,
+            controlPlaneSecurityGroupId: sgs.controlPlaneSecurityGroupId,
+            thresholds: obs.thresholds,
+            route: obs.route,
+            tags,
+        },
+        opts,
+    );
+    return { logShipping, metrics };
 }
 
 /**
@@ -205,13 +249,18 @@ export function createAddons(
                     nodePorts: entry.nodePorts,
                     deregistrationDelaySeconds: args.deregistrationDelaySeconds ?? 30,
                     unhealthyAfterSeconds: loadBalancers[cls].unhealthyAfterSeconds,
+                    accessLog: args.accessLog,
                 },
                 { ...k8sOpts, dependsOn: [nodes.coreDns, crds] },
             ),
     );
     const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
     const clusterArgs = { clusterName: name, region: args.region, tags };
-    new ClusterAutoscaler(`${name}-autoscaler`, { ...clusterArgs, version: args.cluster.version, ...irsa }, k8sOpts);
+    new ClusterAutoscaler(
+        `${name}-autoscaler`,
+        { ...clusterArgs, version: args.cluster.version, ...irsa, metrics: args.observability !== undefined },
+        k8sOpts,
+    );
     new MetricsServer(`${name}-metrics-server`, {}, k8sOpts);
     const drain = nodes.drainEvents;
     new NodeTerminationHandler(
@@ -225,7 +274,7 @@ export function createAddons(
         },
         k8sOpts,
     );
-    return { namespace, crds, controllers };
+    return { namespace, crds, controllers, ...createObservability(args, core, k8sOpts) };
 }
 
 /** The stack output `platform`: what the database, cache and DNS of every stack on this cluster need. */

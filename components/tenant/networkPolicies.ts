@@ -13,6 +13,13 @@ export interface PolicySpec {
     readonly spec: k8s.types.input.networking.v1.NetworkPolicySpec;
 }
 
+/** Where the cluster's metrics collector connects from, and the port the app's pods serve metrics on. */
+export interface MetricsIngress {
+    readonly port: number;
+    /** The collector's networks: the private subnets its interfaces are in. */
+    readonly sources: readonly string[];
+}
+
 const ALL_PODS = {};
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -46,7 +53,8 @@ const ALLOW_DNS: PolicySpec = {
  * - ingress from the ingress controllers' namespace (the way in from the load balancer) and from
  *   the tenant's own namespace;
  * - egress to the cluster DNS, to the tenant's own namespace, and to the networks and ports of
- *   `egress`.
+ *   `egress`;
+ * - with `metrics`, ingress on the metrics port from the collector's networks.
  *
  * Other tenants cannot reach this one even where an egress rule of theirs covers its pod
  * addresses: this namespace's ingress is denied by default.
@@ -54,6 +62,7 @@ const ALLOW_DNS: PolicySpec = {
 export function tenantNetworkPolicies(
     ingressNamespace: pulumi.Input<string>,
     egress: readonly EgressRule[],
+    metrics?: MetricsIngress,
 ): PolicySpec[] {
     const policies: PolicySpec[] = [
         { name: "default-deny", spec: { podSelector: ALL_PODS, policyTypes: ["Ingress", "Egress"] } },
@@ -78,6 +87,20 @@ export function tenantNetworkPolicies(
         },
         ALLOW_DNS,
     ];
+    if (metrics && metrics.sources.length > 0)
+        policies.push({
+            name: "allow-metrics-from-collector",
+            spec: {
+                podSelector: ALL_PODS,
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: metrics.sources.map((cidr) => ({ ipBlock: { cidr } })),
+                        ports: [{ protocol: "TCP", port: metrics.port }],
+                    },
+                ],
+            },
+        });
     if (egress.length > 0) {
         policies.push({
             name: "allow-egress",

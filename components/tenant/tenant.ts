@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type EgressRule, tenantNetworkPolicies } from "./networkPolicies";
+import { type EgressRule, type MetricsIngress, tenantNetworkPolicies } from "./networkPolicies";
 
 export interface TenantArgs {
     /** The tenant's name, for labels. */
@@ -29,6 +29,8 @@ export interface TenantArgs {
     readonly podSecurity: Readonly<Record<string, string>>;
     /** TCP ports per network the pods may connect to, besides DNS and their own namespace. @default none */
     readonly egress?: readonly EgressRule[];
+    /** The port the collector scrapes the pods on, and its networks. @default none admitted */
+    readonly metrics?: MetricsIngress;
 }
 
 /** The namespace's labels: the Pod Security Standard's, and the tenant. */
@@ -103,7 +105,7 @@ export class Tenant extends pulumi.ComponentResource {
             },
             inNs,
         );
-        for (const p of tenantNetworkPolicies(args.ingressNamespace, args.egress ?? [])) {
+        for (const p of tenantNetworkPolicies(args.ingressNamespace, args.egress ?? [], args.metrics)) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${p.name}`,
                 { metadata: { name: p.name, namespace, labels }, spec: p.spec },

@@ -6,6 +6,7 @@ import { awsResourceRules } from "./aws";
 import { dataResourceRules } from "./data";
 import { hpaOwnsReplicas } from "./hpa";
 import { kubernetesResourceRules } from "./kubernetes";
+import { productionShipsLogs } from "./observability";
 import type { PolicyInput, ResourceRule, StackRule } from "./types";
 
 export type { PolicyInput, ResourceRule, StackRule, StackViolation } from "./types";
@@ -15,7 +16,7 @@ export const resourceRules: readonly ResourceRule[] = [
     ...awsResourceRules,
     ...dataResourceRules,
 ];
-export const stackRules: readonly StackRule[] = [hpaOwnsReplicas];
+export const stackRules: readonly StackRule[] = [hpaOwnsReplicas, productionShipsLogs];
 
 export interface Finding {
     readonly policy: string;

@@ -20,6 +20,7 @@ export const SECTIONS: readonly { readonly title: string; readonly keys: readonl
     },
     { title: "Tenants", keys: ["capstan:tenant"] },
     { title: "The stack's own database, cache and DNS", keys: ["capstan:database", "capstan:cache", "capstan:dns"] },
+    { title: "Logs, metrics and alerts", keys: ["capstan:observability"] },
 ];
 
 const INTRO = `# Configuration reference

@@ -191,6 +191,27 @@ const AWS_STATE: Record<string, StateFn> = {
         name: inputs.name ?? physical,
         arn: arn(ctx, "events", `rule/${printed(inputs.name, physical)}`),
     }),
+    "aws:amp/workspace:Workspace": (name, _i, ctx) => {
+        const id = `ws-${shortHash([name, "workspace"], 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`;
+        return {
+            arn: arn(ctx, "aps", `workspace/${id}`),
+            prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/`,
+        };
+    },
+    "aws:amp/scraper:Scraper": (name, _i, ctx) => {
+        const id = `s-${shortHash([name, "scraper"], 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`;
+        return {
+            arn: arn(ctx, "aps", `scraper/${id}`),
+            roleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${shortHash(name, 15)}`,
+        };
+    },
+    "aws:sns/topic:Topic": (_n, inputs, ctx, physical) => ({
+        name: inputs.name ?? physical,
+        arn: arn(ctx, "sns", printed(inputs.name, physical)),
+    }),
+    "aws:cloudwatch/logGroup:LogGroup": (_n, inputs, ctx, physical) => ({
+        arn: arn(ctx, "logs", `log-group:${printed(inputs.name, physical)}`),
+    }),
     "aws:autoscaling/group:Group": (_n, inputs, ctx, physical) => ({
         name: inputs.name ?? physical,
         arn: arn(
@@ -211,6 +232,7 @@ function awsId(type: string, name: string): string {
         "aws:ec2/routeTable:RouteTable": "rtb",
         "aws:ec2/eip:Eip": "eipalloc",
         "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+        "aws:amp/workspace:Workspace": "ws",
     };
     const prefix = prefixes[type];
     return prefix ? `${prefix}-${shortHash([type, name], 17)}` : `${name}-id`;
