@@ -165,12 +165,12 @@ function appData(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): AppDat
  * The app's own log group, `/capstan/<cluster>/app/<namespace>`, where the cluster's log shipper
  * writes its pods' output, and its alert rules (limited to its namespace, labelled with its stack
  * and tenant) in the cluster's Prometheus workspace: on a cluster with this project's
- * observability (its own, or its owner's), unless observability is off here.
+ * observability (its own, or its owner's), unless observability is off here. Gives the log group's name.
  */
-function appObservability(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): void {
+function appObservability(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags): pulumi.Output<string> | undefined {
     const obs = cluster.observability;
-    if (!cfg.observability.enabled || !obs || !cluster.oidc) return;
-    new LogGroups(`${cfg.namespace}-logs`, {
+    if (!cfg.observability.enabled || !obs || !cluster.oidc) return undefined;
+    const groups = new LogGroups(`${cfg.namespace}-logs`, {
         region: cfg.region,
         clusterName: cluster.clusterName,
         accountArn: cluster.oidc.providerArn,
@@ -192,6 +192,7 @@ function appObservability(cfg: CapstanConfig, cluster: ClusterAccess, tags: Tags
         name: rules.name,
         data: rulesFile([rules]),
     });
+    return groups.names.app;
 }
 
 /**
@@ -225,6 +226,8 @@ interface AppInputs {
     readonly services?: StackServices;
     readonly data?: AppData;
     readonly access?: StagingAccess;
+    /** The app's log group, where its pods' output outlives them. */
+    readonly logGroup?: pulumi.Output<string>;
 }
 
 function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResourceOptions): RailsApp {
@@ -276,6 +279,7 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
             ...(app.canaryDeploymentName ? { canaryDeployment: app.canaryDeploymentName } : {}),
             workers: app.workerDeploymentNames,
             cronJobs: app.cronJobNames,
+            ...(i.logGroup ? { logGroup: i.logGroup } : {}),
         },
     };
 }
@@ -321,9 +325,9 @@ export = async () => {
     const metrics = await metricsIngress(cfg, cluster);
     const namespace = appNamespace(cfg, cluster, services, metrics, waits.k8sOpts);
     const data = appData(cfg, cluster, tags);
-    appObservability(cfg, cluster, tags);
+    const logGroup = appObservability(cfg, cluster, tags);
     const access = stagingAccess(cfg, namespace, waits.needsCrds);
-    const inputs: AppInputs = { namespace, cluster, services, data, access };
+    const inputs: AppInputs = { namespace, cluster, services, data, access, logGroup };
     const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);
     return { ...stackOutputs(cfg, inputs, app), imageTagHistory };
 };

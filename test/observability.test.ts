@@ -228,6 +228,8 @@ describe.each(committedStacks())("observability in the committed stack %s", (sta
             `/capstan/${clusterName()}/app/${namespace()}`,
         ];
         expect(groups.map((g) => g.name).sort()).toEqual(expected.sort());
+        // Where `capstan logs` sends a reader whose pod is gone.
+        expect((rendered.result.outputs.app as Any).logGroup).toBe(`/capstan/${clusterName()}/app/${namespace()}`);
         for (const g of groups) {
             expect(g.retentionInDays).toBe(30);
             expect(String(g.kmsKeyId)).toMatch(/^arn:aws:kms:/);
@@ -238,6 +240,7 @@ describe.each(committedStacks())("observability in the committed stack %s", (sta
         const off = await render(stack, { overrides: { "capstan:observability": { enabled: false } } });
         const types = new Set(off.result.resources.map((r) => r.type));
         expect(types.has("aws:cloudwatch/logGroup:LogGroup")).toBe(false);
+        expect(off.result.outputs.app as Any).not.toHaveProperty("logGroup");
         const charts = ofType(off.result.resources, "kubernetes:helm.sh/v3:Release").map(
             (r) => (r.inputs as Any).chart,
         );

@@ -158,10 +158,7 @@ async function logs(args: LogsArgs, io: OpsIo): Promise<number> {
     if (args.follow) return followAll(cluster, t, labelSelector, args, io);
     const pods = (await podsOf(cluster, t.namespace, labelSelector)).filter(started);
     if (pods.length === 0) {
-        if (args.part.kind === "migration")
-            throw new OpsError(
-                `no pod of ${what} is left. The migration Job of the last deploy stays (with its pod) until the next deploy replaces it; a pod removed since (its node drained or replaced) took its log with it, so only a log store that collects container logs has it.`,
-            );
+        if (args.part.kind === "migration") throw new OpsError(goneMigrationLog(what, t));
         io.stderr(`logs: no pod of ${what} has started\n`);
         return 1;
     }
@@ -175,3 +172,15 @@ export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
 }
 
 if (require.main === module) runAsProcess("logs", main);
+
+/**
+ * Where the log of a migration whose pod is gone went: the app's log group, when the stack ships its
+ * pods' output (with the command that reads it back), or nowhere.
+ */
+export function goneMigrationLog(what: string, t: Pick<StackTarget, "logGroup" | "migrationJob">): string {
+    const kept =
+        "The migration Job of the last deploy stays (with its pod) until the next deploy replaces it; a pod removed since (its node drained or replaced) took its log with it";
+    if (!t.logGroup || !t.migrationJob)
+        return `no pod of ${what} is left. ${kept}, and this stack ships no pod logs (capstan:observability).`;
+    return `no pod of ${what} is left in the cluster. ${kept}, but its output was shipped to CloudWatch Logs, group ${t.logGroup}:\n  aws logs tail ${t.logGroup} --since 7d --filter-pattern '{ $.kubernetes.pod_name = "${t.migrationJob}-*" }'`;
+}

@@ -30,6 +30,8 @@ export interface StackTarget {
     readonly deployedTag?: string;
     readonly webDeployment: string;
     readonly migrationJob?: string;
+    /** The app's CloudWatch log group, where the log shipper keeps its pods' output (with observability). */
+    readonly logGroup?: string;
     readonly canaryDeployment?: string;
     readonly canary?: { readonly imageTag: string; readonly weight: number };
     readonly workers: Readonly<Record<string, string>>;
@@ -70,6 +72,7 @@ export function targetFromOutputs(stack: string, outputs: Readonly<Record<string
         deployedTag: str(outputs.imageTag),
         webDeployment,
         migrationJob: str(app.migrationJob),
+        logGroup: str(app.logGroup),
         canaryDeployment: str(app.canaryDeployment),
         canary:
             canary && typeof canary.imageTag === "string"
