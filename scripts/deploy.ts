@@ -3,20 +3,10 @@
  * `npm run deploy -- <stack> --rollback`: a deploy is a stack update whose only change is the
  * image tag. Runs the Pulumi CLI through the Automation API; see scripts/deploy/.
  */
-import * as readline from "readline";
+import { ask } from "./cli/cli";
 import { automationBackend } from "./deploy/automation";
 import { runDeploy } from "./deploy/flow";
 import { PROJECT_DIR } from "./cli/program";
-
-function ask(question: string): Promise<string> {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-    return new Promise((resolve) =>
-        rl.question(question, (answer) => {
-            rl.close();
-            resolve(answer);
-        }),
-    );
-}
 
 /** Entry point for `npm run deploy` and `capstan deploy`. */
 export function main(argv: readonly string[]): Promise<number> {

@@ -3,6 +3,7 @@
  * it is reported. A usage error prints the command's usage and exits 2; the commands' own
  * failures keep their exit codes.
  */
+import * as readline from "readline";
 
 /** Thrown while reading the command line: the message says what is wrong, and may be empty. */
 export class UsageError extends Error {}
@@ -59,5 +60,16 @@ export function runAsProcess(name: string, main: (argv: readonly string[]) => Pr
             process.stderr.write(`${name}: ${(err as Error).stack ?? String(err)}\n`);
             process.exit(1);
         },
+    );
+}
+
+/** Asks a question on the terminal and gives the answer (for a command's confirmation). */
+export function ask(question: string): Promise<string> {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    return new Promise((resolve) =>
+        rl.question(question, (answer) => {
+            rl.close();
+            resolve(answer);
+        }),
     );
 }

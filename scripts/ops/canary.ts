@@ -6,9 +6,8 @@
  * file back as it was.
  */
 import * as fs from "fs";
-import * as readline from "readline";
 import YAML from "yaml";
-import { runAsProcess } from "../cli/cli";
+import { ask, runAsProcess } from "../cli/cli";
 import { automationBackend } from "../deploy/automation";
 import { INSTALL_HINT, deployTargets } from "../deploy/flow";
 import { changeSummary, describeOtherChanges } from "../deploy/guard";
@@ -156,16 +155,6 @@ async function canaryStep(args: CanaryArgs, io: CanaryIo, backend: DeployBackend
     }
     io.stdout(`\nDone: ${describeStep(args.step, state, next)}.\n`);
     return EXIT.ok;
-}
-
-function ask(question: string): Promise<string> {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-    return new Promise((resolve) =>
-        rl.question(question, (answer) => {
-            rl.close();
-            resolve(answer);
-        }),
-    );
 }
 
 /** Entry point of `capstan canary`. */
