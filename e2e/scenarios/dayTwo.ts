@@ -21,6 +21,7 @@ import {
 import { REPO } from "../lib/env";
 import { get, kubectl, list } from "../lib/kube";
 import { SuiteStack } from "../lib/stacks";
+import { failPodsStage } from "../lib/stages";
 
 /** A line of a CRI log file, which kwok reads as a container's log. */
 const criLine = (text: string) => `${new Date().toISOString().replace("Z", "000000Z")} stdout F ${text}\n`;
@@ -117,39 +118,14 @@ const status: Scenario = {
 
 /** A kwok Stage that ends a running one-off whose command includes `marker` with exit code `code`. */
 function exitStage(marker: string, code: number): string {
-    return JSON.stringify({
-        apiVersion: "kwok.x-k8s.io/v1alpha1",
-        kind: "Stage",
-        metadata: { name: "e2e-run-exit" },
-        spec: {
-            resourceRef: { apiGroup: "v1", kind: "Pod" },
-            selector: {
-                matchExpressions: [
-                    { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
-                    { key: ".status.phase", operator: "In", values: ["Running"] },
-                    { key: '.metadata.labels["capstan.dev/one-off"]', operator: "In", values: ["true"] },
-                    { key: ".spec.containers.[].command.[]", operator: "In", values: [marker] },
-                ],
-            },
-            weight: 10000,
-            next: {
-                statusTemplate: [
-                    "phase: Failed",
-                    "containerStatuses:",
-                    "{{ range .spec.containers }}",
-                    "- name: {{ .name | Quote }}",
-                    "  image: {{ .image | Quote }}",
-                    "  ready: false",
-                    "  restartCount: 0",
-                    "  state:",
-                    "    terminated:",
-                    `      exitCode: ${code}`,
-                    "      reason: Error",
-                    "{{ end }}",
-                ].join("\n"),
-            },
-        },
-    });
+    return failPodsStage(
+        "e2e-run-exit",
+        [
+            { key: '.metadata.labels["capstan.dev/one-off"]', operator: "In", values: ["true"] },
+            { key: ".spec.containers.[].command.[]", operator: "In", values: [marker] },
+        ],
+        code,
+    );
 }
 
 const runOneOff: Scenario = {

@@ -15,6 +15,7 @@ import {
 import { appOutputs, deploy, localStack, localStackText, TAGS, type Scenario } from "../lib/context";
 import { existing, get, kubectl, list, Watch } from "../lib/kube";
 import { changedOps, SuiteStack } from "../lib/stacks";
+import { failPodsStage } from "../lib/stages";
 
 const COMMITTED_TAG_PATH = ["capstan:imageTag"];
 
@@ -228,42 +229,17 @@ const guard: Scenario = {
     },
 };
 
-/** A kwok Stage that fails the running pods of Jobs whose image has `tag`. */
+/** A kwok Stage that fails the running pods of Jobs whose image is `image`. */
 function failingStage(image: string): string {
-    return JSON.stringify({
-        apiVersion: "kwok.x-k8s.io/v1alpha1",
-        kind: "Stage",
-        metadata: { name: "e2e-failing-migration" },
-        spec: {
-            resourceRef: { apiGroup: "v1", kind: "Pod" },
-            selector: {
-                matchExpressions: [
-                    { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
-                    { key: ".status.phase", operator: "In", values: ["Running"] },
-                    { key: ".metadata.ownerReferences.[].kind", operator: "In", values: ["Job"] },
-                    { key: ".spec.containers.[].image", operator: "In", values: [image] },
-                ],
-            },
-            weight: 10000,
-            next: {
-                statusTemplate: [
-                    "phase: Failed",
-                    "containerStatuses:",
-                    "{{ range .spec.containers }}",
-                    "- name: {{ .name | Quote }}",
-                    "  image: {{ .image | Quote }}",
-                    "  ready: false",
-                    "  restartCount: 0",
-                    "  state:",
-                    "    terminated:",
-                    "      exitCode: 1",
-                    "      reason: Error",
-                    '      message: "e2e: the migration fails"',
-                    "{{ end }}",
-                ].join("\n"),
-            },
-        },
-    });
+    return failPodsStage(
+        "e2e-failing-migration",
+        [
+            { key: ".metadata.ownerReferences.[].kind", operator: "In", values: ["Job"] },
+            { key: ".spec.containers.[].image", operator: "In", values: [image] },
+        ],
+        1,
+        "e2e: the migration fails",
+    );
 }
 
 const failedMigration: Scenario = {
