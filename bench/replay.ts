@@ -1,7 +1,7 @@
 /**
  * The floor of the benchmark: a program with no logic at all, which registers every resource of a
  * render's plan directly, in the plan's order, with the same type, name, parent, provider,
- * dependsOn, aliases, protect, ignoreChanges, customTimeouts, deleteBeforeReplace, replaceOnChanges and inputs. Run under the same mock engine, it costs what the
+ * dependsOn, aliases, protect, retainOnDelete, ignoreChanges, customTimeouts, deleteBeforeReplace, replaceOnChanges and inputs. Run under the same mock engine, it costs what the
  * engine itself costs for that plan, and it renders the same plan.
  */
 import * as aws from "@pulumi/aws";
@@ -117,6 +117,7 @@ function register(r: ReplayResource, byUrn: ReadonlyMap<string, pulumi.Resource>
     if (dependsOn.length > 0) opts.dependsOn = dependsOn;
     if (r.aliases.length > 0) opts.aliases = [...r.aliases];
     if (r.protect) opts.protect = true;
+    if (r.retainOnDelete) opts.retainOnDelete = true;
     if (r.ignoreChanges.length > 0) opts.ignoreChanges = [...r.ignoreChanges];
     if (r.customTimeouts) opts.customTimeouts = { ...r.customTimeouts };
     if (r.deleteBeforeReplace) opts.deleteBeforeReplace = true;

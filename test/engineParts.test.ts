@@ -49,6 +49,7 @@ describe("the recorder", () => {
     it("records the options as declared: unset ones false or empty, only the timeouts that are set", () => {
         expect(declaredOptions({})).toEqual({
             protect: false,
+            retainOnDelete: false,
             ignoreChanges: [],
             customTimeouts: null,
             deleteBeforeReplace: false,
@@ -57,10 +58,16 @@ describe("the recorder", () => {
         expect(declaredOptions({ customTimeouts: {} }).customTimeouts).toBeNull();
         const declared = declaredOptions({
             protect: true,
+            retainOnDelete: true,
             customTimeouts: { update: "30m" },
             deleteBeforeReplace: true,
         } as pulumi.CustomResourceOptions);
-        expect(declared).toMatchObject({ protect: true, customTimeouts: { update: "30m" }, deleteBeforeReplace: true });
+        expect(declared).toMatchObject({
+            protect: true,
+            retainOnDelete: true,
+            customTimeouts: { update: "30m" },
+            deleteBeforeReplace: true,
+        });
     });
 });
 

@@ -17,6 +17,7 @@ const PLAN_KEYS = [
     "dependsOn",
     "aliases",
     "protect",
+    "retainOnDelete",
     "ignoreChanges",
     "customTimeouts",
     "deleteBeforeReplace",
@@ -134,7 +135,7 @@ describe("the render's mechanics", () => {
         const cm = new k8s.core.v1.ConfigMap(
             "cfg",
             { metadata: { namespace: "app" }, data: { A: "1" } },
-            { provider, protect: true },
+            { provider, protect: true, retainOnDelete: true },
         );
         new k8s.apps.v1.Deployment(
             "web",
@@ -174,12 +175,14 @@ describe("the render's mechanics", () => {
         expect(toPlan("capstan", "test", result).outputs).toEqual({ kubeconfig: "[secret]", plain: "visible" });
     });
 
-    it("records dependsOn, protect, ignoreChanges, timeouts, replacement options and the provider as declared", async () => {
+    it("records dependsOn, protect, retainOnDelete, ignoreChanges, timeouts, replacement options and the provider as declared", async () => {
         const plan = toPlan("capstan", "test", await runComponents(program));
         const byName = Object.fromEntries(plan.resources.map((r) => [r.name, r]));
         expect(byName.web.dependsOn).toEqual([byName.env.urn]);
         expect(byName.web.ignoreChanges).toEqual(["spec.replicas"]);
         expect(byName.cfg.protect).toBe(true);
+        expect(byName.cfg.retainOnDelete).toBe(true);
+        expect(byName.web.retainOnDelete).toBe(false);
         expect(byName.web.provider).toBe(byName.k8s.urn);
         expect(byName.cfg.dependsOn).toEqual([]);
         expect(byName.web.customTimeouts).toEqual({ create: "25m" });

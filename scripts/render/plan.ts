@@ -15,6 +15,8 @@ export interface PlanResource {
     /** The old URNs the resource declares it had (its `aliases` option); inherited ones are left to the engine. */
     readonly aliases: readonly string[];
     readonly protect: boolean;
+    /** Whether deleting it from the stack leaves the real object (`pulumi destroy` and a removal only forget it). */
+    readonly retainOnDelete: boolean;
     readonly ignoreChanges: readonly string[];
     readonly customTimeouts: RecordedResource["customTimeouts"];
     readonly deleteBeforeReplace: boolean;
@@ -55,6 +57,7 @@ export function toPlan(project: string, stack: string, result: RunResult): Plan 
             dependsOn: [...r.dependsOn],
             aliases: [...r.aliases],
             protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
             ignoreChanges: [...r.ignoreChanges],
             customTimeouts: r.customTimeouts,
             deleteBeforeReplace: r.deleteBeforeReplace,

@@ -18,6 +18,8 @@ export interface RecordedResource {
     /** The `aliases` option, each as the old URN it names; aliases inherited from a parent are the engine's to derive. */
     aliases: string[];
     readonly protect: boolean;
+    /** Whether deleting the resource only forgets it, leaving the real object where it is. */
+    readonly retainOnDelete: boolean;
     readonly ignoreChanges: readonly string[];
     /** How long the engine waits for a create, update or delete, as declared (e.g. `"20m"`). */
     readonly customTimeouts: { readonly create?: string; readonly update?: string; readonly delete?: string } | null;
@@ -36,7 +38,7 @@ export interface RecordedResource {
 /** The options of a registration that the plan shows as declared, and that the engine never echoes back. */
 export type DeclaredOptions = Pick<
     RecordedResource,
-    "protect" | "ignoreChanges" | "customTimeouts" | "deleteBeforeReplace" | "replaceOnChanges"
+    "protect" | "retainOnDelete" | "ignoreChanges" | "customTimeouts" | "deleteBeforeReplace" | "replaceOnChanges"
 >;
 
 /** The custom timeouts as declared, without the keys left unset; null when none are. */
@@ -52,6 +54,7 @@ export function declaredTimeouts(t: pulumi.CustomTimeouts | undefined): Recorded
 export function declaredOptions(opts: pulumi.ResourceOptions): DeclaredOptions {
     return {
         protect: opts.protect === true,
+        retainOnDelete: opts.retainOnDelete === true,
         ignoreChanges: [...(opts.ignoreChanges ?? [])],
         customTimeouts: declaredTimeouts(opts.customTimeouts),
         deleteBeforeReplace: (opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
