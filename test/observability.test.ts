@@ -236,6 +236,21 @@ describe.each(committedStacks())("observability in the committed stack %s", (sta
         }
     });
 
+    it("keeps the audit trail when the stack lets go of it: the groups are retained, their key protected and retained", () => {
+        const options = (type: string) =>
+            rendered.plan.resources
+                .filter((r) => r.type === type)
+                .map((r) => ({ name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }));
+        const groups = options("aws:cloudwatch/logGroup:LogGroup");
+        const keys = options("aws:kms/key:Key").filter((k) => !k.name.endsWith("-secrets"));
+        if (stack === "local") return expect([...groups, ...keys]).toEqual([]);
+        expect(groups.length).toBeGreaterThan(0);
+        for (const g of groups) expect(g, g.name).toMatchObject({ protect: false, retainOnDelete: true });
+        // A stack on a shared cluster encrypts with the owner's key, and declares none.
+        expect(keys.map((k) => k.name)).toEqual(creates() ? [`${clusterName()}-logs-logs`] : []);
+        for (const k of keys) expect(k, k.name).toMatchObject({ protect: true, retainOnDelete: true });
+    });
+
     it("removes all of it with observability.enabled false", async () => {
         const off = await render(stack, { overrides: { "capstan:observability": { enabled: false } } });
         const types = new Set(off.result.resources.map((r) => r.type));

@@ -69,9 +69,27 @@ export interface LogGroupsArgs {
 }
 
 /**
+ * How the engine keeps the audit trail, in every environment (as the database is kept): a delete
+ * that a renamed URN, a replacement, observability turned off or `pulumi destroy` would plan
+ * never reaches AWS by accident.
+ *
+ * - A group is retained: deleting it from the stack only forgets it, and its events expire by
+ *   their retention, as they would have in the stack. It is not protected: protecting it would
+ *   stop those updates without keeping anything more.
+ * - The key is protected and retained. Deleting it (after its 30-day window) makes every group it
+ *   encrypts unreadable, the retained ones and the tenants' app groups included, so an update that
+ *   would delete or replace it stops; and once that protection is lifted on purpose
+ *   (`pulumi state unprotect`), the engine still leaves the key for the groups that outlive the
+ *   stack. Its deletion is a step of its own, after theirs (docs/operating.md, "Tearing a stack down").
+ */
+const KEEP_LOG_GROUP: pulumi.CustomResourceOptions = { retainOnDelete: true };
+const KEEP_LOGS_KEY: pulumi.CustomResourceOptions = { protect: true, retainOnDelete: true };
+
+/**
  * Log groups of one stack, encrypted with the cluster's rotating key (its own, or the one given)
  * that only CloudWatch Logs of the region may use, and only for the cluster's groups; each keeps
- * its events for the configured retention.
+ * its events for the configured retention, and outlives the stack ({@link KEEP_LOG_GROUP},
+ * {@link KEEP_LOGS_KEY}).
  */
 export class LogGroups extends pulumi.ComponentResource {
     /** Group id to group name. */
@@ -94,7 +112,7 @@ export class LogGroups extends pulumi.ComponentResource {
                           policy: pulumi.all([account, prefix]).apply(([a, p]) => logsKeyPolicy(args.region, a, p)),
                           tags: args.tags,
                       },
-                      { parent: this },
+                      { ...KEEP_LOGS_KEY, parent: this },
                   ).arn;
         this.names = {};
         for (const [id, suffix] of Object.entries(args.groups)) {
@@ -106,7 +124,7 @@ export class LogGroups extends pulumi.ComponentResource {
                     kmsKeyId: keyArn,
                     tags: args.tags,
                 },
-                { parent: this },
+                { ...KEEP_LOG_GROUP, parent: this },
             );
             this.names[id] = group.name;
         }

@@ -57,7 +57,7 @@ export const alertRoutingSchema = z.strictObject({
 export const observabilitySchema = z.strictObject({
     enabled: doc(z.boolean().default(true), {
         description:
-            "Log shipping (Fluent Bit to CloudWatch Logs), the controllers' JSON access log, metrics (Amazon Managed Service for Prometheus) and alert rules; `false` removes all of it.",
+            'Log shipping (Fluent Bit to CloudWatch Logs), the controllers\' JSON access log, metrics (Amazon Managed Service for Prometheus) and alert rules; `false` removes all of it but the log groups and their key, which stay in AWS (where the stack creates its cluster, the update stops at the protected key until you unprotect it; docs/operating.md, "Tearing a stack down").',
         rules: "the policy pack refuses `false` for a production stack that creates its cluster",
     }),
     logRetentionDays: doc(
