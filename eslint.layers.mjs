@@ -4,17 +4,19 @@ import { fileURLToPath } from "node:url";
 
 /**
  * The layer direction (docs/architecture.md, "Layers") as lint rules: a layer imports only the layers
- * below it. components/config imports no other layer; components/aws only config;
- * components/platform config and aws; components/app and components/tenant only config (never each
- * other). index.ts and scripts/ compose the layers and may import any of them.
+ * below it. components/core imports no other layer; components/config only core; components/aws
+ * core and config; components/platform core, config and aws; components/app and components/tenant
+ * only core and config (never each other). index.ts and scripts/ compose the layers and may import
+ * any of them.
  */
-const LAYERS = ["config", "aws", "platform", "app", "tenant"];
+const LAYERS = ["core", "config", "aws", "platform", "app", "tenant"];
 const ALLOWED = {
-    config: [],
-    aws: ["config"],
-    platform: ["config", "aws"],
-    app: ["config"],
-    tenant: ["config"],
+    core: [],
+    config: ["core"],
+    aws: ["core", "config"],
+    platform: ["core", "config", "aws"],
+    app: ["core", "config"],
+    tenant: ["core", "config"],
 };
 
 /** The import paths, relative to a file of a layer, that reach the layers it may not import, and the entry point. */

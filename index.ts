@@ -16,14 +16,8 @@ import { nextTagHistory, tagReplacementProblem } from "./components/config/tagRe
 import { runningImageTags } from "./components/platform/stackState";
 import { checkImageTags } from "./components/aws/imageTags";
 import { LogGroups } from "./components/aws/logGroups";
-import {
-    type CapstanConfig,
-    EGRESS_DEFAULT,
-    loadConfig,
-    stackHosts,
-    workloadNames,
-    workloadPlacements,
-} from "./components/config";
+import { type CapstanConfig, EGRESS_DEFAULT, loadConfig, stackHosts, workloadPlacements } from "./components/config";
+import { workloadNames } from "./components/core";
 import {
     type ClusterAccess,
     clusterOutputs,

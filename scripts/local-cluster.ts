@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import { componentArgs } from "./localCluster/components";
-import { CHARTS, nginxCrdsUrl } from "../components/config/versions";
+import { CHARTS, nginxCrdsUrl } from "../components/core/versions";
 import { HelpRequest, isHelp, readCommandLine, UsageError } from "./cli/cli";
 import { installCrds, installKwokStages, isApiserverReady, kubectl, nodeHealth, readyNodes } from "./localCluster/kube";
 import {
@@ -38,7 +38,7 @@ const USAGE = [
     "       npm run local-cluster -- down                   stop it and remove its state",
 ].join("\n");
 
-/** The NGINX Ingress Controller's CRDs of the release the program pins (components/config/versions.ts). */
+/** The NGINX Ingress Controller's CRDs of the release the program pins (components/core/versions.ts). */
 export const DEFAULT_CRDS = nginxCrdsUrl(CHARTS.nginxIngress.appVersion);
 
 type Args = { command: "up"; crds: string } | { command: "down" } | { command: "status" };

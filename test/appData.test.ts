@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppData, appDataPolicy, OBJECT_ACTIONS, QUEUE_ACTIONS } from "../components/aws/appData";
 import { irsaTrustPolicy } from "../components/aws/irsa";
-import { appDataEnvNames } from "../components/config";
+import { appDataEnvNames } from "../components/core";
 import { ofType, runComponents, type RecordedResource } from "./harness";
 
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCidr, splitSubnets } from "../components/config/cidr";
+import { parseCidr, splitSubnets } from "../components/core/cidr";
 import { problemsOf } from "./harness";
 
 const range = (cidr: string) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { coverWholeInternet, parseCidr, type Cidr, type NodeGroupPlacement } from "../components/config";
+import { type NodeGroupPlacement } from "../components/config";
+import { coverWholeInternet, parseCidr, type Cidr } from "../components/core";
 import { instanceCapacity } from "../components/config/capacity";
 import { ownerProblems } from "../components/platform/access";
 import { worldCovering } from "../policy/rules/aws";
@@ -142,7 +143,7 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
             "staging",
             (r) => (r.cluster.version = "1.29"),
             "capstan:cluster.version",
-            "components/config/versions.ts",
+            "components/core/versions.ts",
         ],
         [
             "a node label in the kubernetes.io namespace a kubelet may not set",

@@ -30,6 +30,10 @@ async function problems(file: string, source: string): Promise<string[]> {
 
 describe("the layer rule", () => {
     it.each([
+        ["components/core/x.ts", `import { x } from "../config";`],
+        ["components/core/x.ts", `import { x } from "../config/schema";`],
+        ["components/core/x.ts", `import { x } from "../aws/irsa";`],
+        ["components/core/x.ts", `import { x } from "../../components/app/pod";`],
         ["components/config/x.ts", `import { x } from "../platform/versions";`],
         ["components/config/x.ts", `import { x } from "../aws/network";`],
         ["components/aws/x.ts", `import { x } from "../platform/access";`],
@@ -63,12 +67,16 @@ describe("the layer rule", () => {
     });
 
     it.each([
+        ["components/core/x.ts", `import { x } from "./cidr";`],
         ["components/config/x.ts", `import { x } from "./schema";`],
+        ["components/config/x.ts", `import { x } from "../core/names";`],
+        ["components/aws/x.ts", `import { x } from "../core";`],
         ["components/aws/x.ts", `import { x } from "../config";`],
         ["components/platform/x.ts", `import { x } from "../aws/cluster";`],
-        ["components/platform/x.ts", `import { x } from "../config/versions";`],
+        ["components/platform/x.ts", `import { x } from "../core/versions";`],
         ["components/app/x.ts", `import { x } from "../config";`],
-        ["components/tenant/x.ts", `import { x } from "../config/names";`],
+        ["components/tenant/x.ts", `import { x } from "../core/names";`],
+        ["components/app/x.ts", `import { x } from "../core/networkPolicies";`],
         ["index.ts", `import { x } from "./components/platform/platform";`],
         ["scripts/x.ts", `import { x } from "../components/app";`],
         ["scripts/x.ts", `import { x } from "./deploy/flow";`],

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { CHARTS } from "../components/config/versions";
+import { CHARTS } from "../components/core/versions";
 import { componentArgs, NODE_LEASE_SECONDS } from "../scripts/localCluster/components";
 import { nodeList } from "../scripts/localCluster/nodes";
 import { DEFAULT_CRDS, parseArgs } from "../scripts/local-cluster";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Migration } from "../components/app/migration";
 import { appContainer, type ImageRef, imageReference, type PodBase } from "../components/app/pod";
-import { workloadNames } from "../components/config";
+import { workloadNames } from "../components/core";
 import { ofType, runComponents } from "./harness";
 
 afterEach(() => vi.restoreAllMocks());

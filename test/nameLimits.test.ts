@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AUTONAME_SUFFIX, awsNames, NAME_LIMITS } from "../components/config";
+import { AUTONAME_SUFFIX, awsNames, NAME_LIMITS } from "../components/core";
 import { problemsOf, render } from "./harness";
 
 type Root = Record<string, any>;

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { appNamespace } from "../components/config/names";
+import { appNamespace } from "../components/core/names";
 import { loadConfigOf, problemsOf, stackValues } from "./harness";
 
 // The rule is wrapped so that a test can change it in one place and watch every user follow.
-vi.mock("../components/config/names", async (original) => {
-    const names = await original<typeof import("../components/config/names")>();
+vi.mock("../components/core/names", async (original) => {
+    const names = await original<typeof import("../components/core/names")>();
     return { ...names, appNamespace: vi.fn(names.appNamespace) };
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHARTS, EKS_AMI_RELEASES } from "../components/config/versions";
+import { CHARTS, EKS_AMI_RELEASES } from "../components/core/versions";
 import type { ResourceTransformArgs } from "@pulumi/pulumi";
 import { adoptAndRetain } from "../components/platform/nginxCrds";
 import { ofType, render } from "./harness";

@@ -1,6 +1,6 @@
 /** The rules every pod of the app must meet, shared by the whole-stack and canary tests. */
 
-import { parseQuantity } from "../components/config/quantity";
+import { parseQuantity } from "../components/core/quantity";
 import { restrictedViolations } from "../policy/rules/podSecurity";
 
 type Obj = Record<string, any>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseQuantity, quantityProblem } from "../components/config";
+import { parseQuantity, quantityProblem } from "../components/core";
 import { problemsOf } from "./harness";
 
 describe("resource amounts follow Kubernetes' quantity grammar", () => {

@@ -1,14 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-    cidrProblem,
-    cronProblem,
-    dnsLabelProblem,
-    formatCidr,
-    imageTagProblem,
-    parseCidr,
-    timeZoneProblem,
-} from "../components/config";
+import { cidrProblem, cronProblem, dnsLabelProblem, imageTagProblem, timeZoneProblem } from "../components/config";
+import { formatCidr, parseCidr } from "../components/core";
 import { problemsOf } from "./harness";
 
 describe("cron schedules", () => {

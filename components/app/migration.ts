@@ -1,7 +1,8 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { fieldProblems, migrateSchema, NAME_LIMITS, workloadNames } from "../config";
+import { fieldProblems, migrateSchema } from "../config";
+import { NAME_LIMITS, workloadNames } from "../core";
 import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 

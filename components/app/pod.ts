@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
-import { parseQuantity } from "../config";
+import { parseQuantity } from "../core";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = kx.types.Container;

@@ -4,7 +4,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, scrapeAnnotations, workloadNames } from "../config";
+import { type AppConfig, type CanaryConfig } from "../config";
+import { scrapeAnnotations, workloadNames } from "../core";
 import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SHUTDOWN_TIMEOUT_ENV } from "../config";
+import { SHUTDOWN_TIMEOUT_ENV } from "../core";
 import { autoscaledDeployment, type Scaling } from "./autoscaled";
 import {
     type ImageRef,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { appDataEnvNames } from "../config/names";
+import { appDataEnvNames } from "../core/names";
 import {
     appDataPolicy,
     bucketSettingsArgs,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICE_CIDR } from "../config/cidr";
+import { SERVICE_CIDR } from "../core/cidr";
 import {
     addonArgs,
     adminAccess,

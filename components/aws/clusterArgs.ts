@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { SERVICE_CIDR } from "../config/cidr";
+import { SERVICE_CIDR } from "../core/cidr";
 
 /** The VPC CNI add-on's configuration: its network policy agent enforces Kubernetes NetworkPolicies. */
 export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;

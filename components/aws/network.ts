@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { splitSubnets, type ZoneSubnets } from "../config/cidr";
+import { splitSubnets, type ZoneSubnets } from "../core/cidr";
 import { natIndexOfZone, natZones, subnetArgs, vpcArgs, type NetworkArgs } from "./networkArgs";
 
 export { clusterSubnetTag, natIndexOfZone, natZones, subnetArgs, vpcArgs, type NetworkArgs } from "./networkArgs";

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ZoneSubnets } from "../config/cidr";
+import type { ZoneSubnets } from "../core/cidr";
 
 export interface NetworkArgs {
     /** The VPC's IPv4 block; every subnet is carved from it (see `splitSubnets`). */

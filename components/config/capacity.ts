@@ -1,6 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { eligibleGroups, workloadPlacements } from "./placement";
-import { parseQuantity } from "./quantity";
+import { parseQuantity } from "../core/quantity";
 import type { RootConfig } from "./schema";
 
 /**

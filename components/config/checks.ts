@@ -7,14 +7,14 @@ import {
     SERVICE_CIDR,
     SMALLEST_SUBNET,
     subnetPrefixes,
-} from "./cidr";
+} from "../core/cidr";
 import { architectureChecks } from "./architecture";
 import type { ConfigProblem } from "./errors";
-import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "./names";
+import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "../core/names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { observabilityChecks } from "./observabilityChecks";
-import { parseQuantity } from "./quantity";
+import { parseQuantity } from "../core/quantity";
 import { appResourceChecks } from "./resourceChecks";
 import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
 import type { RootConfig } from "./schema";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { doc } from "./docs";
 import { arn, cidr, int, label, labelKey, labelValue, taint } from "./fields";
-import { INGRESS_CLASSES, INGRESS_NAMESPACE } from "./names";
+import { INGRESS_CLASSES, INGRESS_NAMESPACE } from "../core/ingress";
 
 /** The cluster's part of the stack-config contract: `capstan:network`, `capstan:cluster`, `capstan:nodeGroups`. */
 
@@ -89,7 +89,7 @@ const clusterFields = z.strictObject({
         {
             description: "`create` only: the Kubernetes minor version (quote it).",
             default: "none; required with `create`",
-            rules: "one with a cluster-autoscaler image pinned in `components/config/versions.ts`",
+            rules: "one with a cluster-autoscaler image pinned in `components/core/versions.ts`",
         },
     ),
     amiRelease: doc(
@@ -99,7 +99,7 @@ const clusterFields = z.strictObject({
             .optional(),
         {
             description: "The EKS-optimized AL2023 AMI release of every node group; a new value rolls the groups.",
-            default: "the release pinned for `version` in `components/config/versions.ts`",
+            default: "the release pinned for `version` in `components/core/versions.ts`",
         },
     ),
     publicAccessCidrs: doc(z.array(cidr).default([]), {

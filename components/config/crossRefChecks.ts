@@ -1,25 +1,14 @@
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./versions";
+import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "../core/cidr";
+import { PLATFORM_NAMESPACES } from "../core/ingress";
+import { appNamespace } from "../core/names";
+import { parseQuantity } from "../core/quantity";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../core/versions";
 import { capacityProblems } from "./capacity";
-import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "./cidr";
 import type { ConfigProblem } from "./errors";
-import { appNamespace, INGRESS_NAMESPACE } from "./names";
 import { placementProblems, workloadPlacements } from "./placement";
-import { parseQuantity } from "./quantity";
 import type { RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
-
-/**
- * Namespaces the platform owns or Kubernetes reserves: an app there would share (or, for the
- * ingress controllers' namespace, take over) what is not its own.
- */
-export const PLATFORM_NAMESPACES = [
-    INGRESS_NAMESPACE,
-    "kube-system",
-    "kube-public",
-    "kube-node-lease",
-    "default",
-] as const;
 
 function namespaceChecks(cfg: RootConfig): ConfigProblem[] {
     const { namespace, path } = appNamespace(cfg);
@@ -70,7 +59,7 @@ function versionChecks(cfg: RootConfig): ConfigProblem[] {
     return [
         at(
             "cluster.version",
-            `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/config/versions.ts`,
+            `${JSON.stringify(version)} has no cluster-autoscaler image pinned; use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}, or pin its image in CLUSTER_AUTOSCALER_IMAGE_TAGS in components/core/versions.ts`,
         ),
     ];
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { doc, fieldType } from "./docs";
-import { quantityProblem, type QuantityKind } from "./quantity";
+import { NODE_PORT_RANGE } from "../core/ingress";
+import { quantityProblem, type QuantityKind } from "../core/quantity";
 import { cidrProblem, dnsLabelProblem } from "./rules";
 
 // A stack's config is parsed once per run: compiling zod's parsers ahead of time (its JIT) costs
@@ -34,8 +35,6 @@ export const arn = (pattern: RegExp, message: string) => z.string().regex(patter
 
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const port = int(1, 65535);
-/** Kubernetes' default NodePort range (the API server's --service-node-port-range). */
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 export const nodePort = int(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
 /** A command as an argv list: `[bundle, exec, puma]`, never a shell string. */
 export const command = fieldType(z.array(z.string().min(1)).min(1), { type: "argv list" });

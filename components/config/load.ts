@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
 import type { StackName } from "./nameChecks";
-import { appNamespace } from "./names";
+import { appNamespace } from "../core/names";
 import { missingKeyHint } from "./reference";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";

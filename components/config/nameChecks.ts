@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { appNamespace, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "./names";
+import { appNamespace, AUTONAME_SUFFIX, awsNames, NAME_LIMITS, nodeTemplateTagKey, workloadNames } from "../core/names";
 import type { RootConfig } from "./schema";
 
 /** The Pulumi project and stack: the cluster a stack creates is named after them. */

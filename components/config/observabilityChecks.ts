@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { NODE_PORT_RANGE } from "./fields";
+import { NODE_PORT_RANGE } from "../core/ingress";
 import { OBSERVABILITY_DEFAULTS, type RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });

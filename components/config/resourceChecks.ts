@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "./errors";
-import { parseQuantity, showQuantity } from "./quantity";
+import { parseQuantity, showQuantity } from "../core/quantity";
 import type { RootConfig } from "./schema";
 
 type Resources = RootConfig["app"]["web"]["resources"];

@@ -1,4 +1,4 @@
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../core/cidr";
 import { TIME_ZONES } from "./timeZones";
 
 /**

@@ -1,18 +1,10 @@
 /**
  * The rules of the stack's own database, cache and DNS (`capstan:database`, `capstan:cache`,
- * `capstan:dns`) that span more than one key, and the environment variables through which the
- * database and the cache reach the app.
+ * `capstan:dns`) that span more than one key.
  */
+import { serviceEnvNames } from "../core/names";
 import type { ConfigProblem } from "./errors";
 import type { RootConfig } from "./schema";
-
-/** The secret environment variables Capstan composes when the stack has its own database or cache. */
-export const serviceEnvNames = {
-    /** `postgres://` or `mysql2://` URL of `capstan:database`, with its generated password. */
-    database: "DATABASE_URL",
-    /** `rediss://` URL of `capstan:cache`, with its generated token. */
-    cache: "REDIS_URL",
-} as const;
 
 /**
  * ACM takes the first name of a certificate as its subject common name, which RFC 5280 limits to

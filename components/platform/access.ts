@@ -3,16 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformExports, PLATFORM_OUTPUT, type PlatformExports } from "./exports";
 import {
     ConfigError,
-    INGRESS_NAMESPACE,
     placementProblems,
     type ConfigProblem,
     type NodeGroupPlacement,
     type WorkloadPlacement,
 } from "../config";
-import { INGRESS_CLASSES, OFFLOADED_LISTENER } from "./ingressContract";
-
-/** The namespace of the ingress controllers this project installs (the config layer names it). */
-export { INGRESS_NAMESPACE } from "../config";
+import { INGRESS_CLASSES, INGRESS_NAMESPACE } from "../core";
+import { OFFLOADED_LISTENER } from "./ingressContract";
 
 /** The labels that make the API server enforce, warn about and audit the restricted Pod Security Standard. */
 export const RESTRICTED_POD_SECURITY: Readonly<Record<string, string>> = {

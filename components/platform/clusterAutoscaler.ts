@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
 import { autoDiscoveryTags, ownedGroupsCondition } from "../aws/nodeGroup";
-import { CHARTS, clusterAutoscalerImageTag } from "../config/versions";
-import { scrapeAnnotations } from "./observability/scrape";
+import { CHARTS, clusterAutoscalerImageTag } from "../core/versions";
+import { scrapeAnnotations } from "../core/names";
 
 /** cluster-autoscaler's metrics port (its `--address`, the chart's default). */
 export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;

@@ -8,7 +8,7 @@ import {
 } from "./controllerEdge";
 import { accessLogEntries, redactionMaps, type LogHeaders } from "./accessLog";
 import { HEALTH_STATUS_PATH, OFFLOADED_LISTENER } from "./ingressContract";
-import { CHARTS } from "../config/versions";
+import { CHARTS } from "../core/versions";
 
 export interface IngressControllerArgs {
     /** The controller class (`public` or `internal`): the IngressClass name VirtualServers use. */

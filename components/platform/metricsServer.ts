@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../config/versions";
+import { CHARTS } from "../core/versions";
 
 export interface MetricsServerArgs {
     /** @default 2 with a PDB: the HPAs of every workload read CPU from it, so it must survive a node drain */

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, nginxCrdsUrl } from "../config/versions";
+import { CHARTS, nginxCrdsUrl } from "../core/versions";
 
 export interface NginxCrdsArgs {
     /** The cluster's kubeconfig: the CRDs get a provider of their own (see below). */

@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../aws/irsa";
 import { ownedGroupsCondition } from "../aws/nodeGroup";
-import { awsNames } from "../config";
-import { CHARTS } from "../config/versions";
+import { awsNames } from "../core";
+import { CHARTS } from "../core/versions";
 
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = {
     namespace: "kube-system",

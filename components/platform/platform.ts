@@ -13,7 +13,6 @@ import {
 } from "./platformParts";
 
 export type { EntryArgs, PlatformArgs } from "./platformArgs";
-export { INGRESS_NAMESPACE } from "./access";
 
 /** The platform this stack owns, and what the app layer needs of it. */
 export interface CreatedPlatform extends ClusterAccess {

@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Cache } from "../aws/cache";
 import { Database } from "../aws/database";
 import { HostCertificate, HostRecords, type ServedHosts } from "../aws/dns";
-import { serviceEnvNames, type CacheConfig, type DatabaseConfig, type IngressConfig } from "../config";
+import type { CacheConfig, DatabaseConfig, IngressConfig } from "../config";
+import { serviceEnvNames } from "../core";
 import type { PlatformExports } from "./exports";
 
 type EntryClass = "public" | "internal";

@@ -62,7 +62,7 @@ database: name at least its \`engine\`. Unknown keys are refused: they are almos
 
 ## Name limits
 
-Names are checked against the limits of what is really created (\`components/config/names.ts\`).
+Names are checked against the limits of what is really created (\`components/core/names.ts\`).
 Pulumi auto-names most AWS resources: the name below plus \`-\` and 7 random characters (8 in all).
 
 | Name | Built from | Limit |

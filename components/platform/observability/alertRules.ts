@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { workloadNames } from "../../config/names";
+import { workloadNames } from "../../core/names";
 
 /**
  * The alert rules, as Prometheus rule groups evaluated by the cluster's Amazon Managed Service for

@@ -3,10 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountRole } from "../../aws/irsa";
 import { accountOf, logGroupArn, logGroupNames, LogGroups } from "../../aws/logGroups";
-import { PLATFORM_NAMESPACES } from "../../config/crossRefChecks";
-import { awsNames } from "../../config/names";
-import { CHARTS } from "../../config/versions";
-import { INGRESS_NAMESPACE } from "../access";
+import { INGRESS_NAMESPACE, PLATFORM_NAMESPACES } from "../../core/ingress";
+import { awsNames } from "../../core/names";
+import { CHARTS } from "../../core/versions";
 
 export const LOG_SHIPPER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "fluent-bit" } as const;
 

@@ -2,11 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { accountOf } from "../../aws/logGroups";
-import { NODE_PORT_RANGE } from "../../config/fields";
-import { CHARTS } from "../../config/versions";
+import { NODE_PORT_RANGE } from "../../core/ingress";
+import { CHARTS } from "../../core/versions";
 import { clusterRules, rulesFile, type AlertThresholds } from "./alertRules";
 import { TOLERATE_EVERY_TAINT } from "./logShipping";
-import { scrapeAnnotations, scrapeConfig } from "./scrape";
+import { scrapeAnnotations } from "../../core/names";
+import { scrapeConfig } from "./scrape";
 import { AlertRouting, type AlertRoute } from "./routing";
 
 /**

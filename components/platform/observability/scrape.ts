@@ -1,5 +1,8 @@
 import { stringify } from "yaml";
 
+/** The label kube-state-metrics' chart gives its pods. */
+const KSM_NAME = "kube-state-metrics";
+
 /**
  * What the cluster's collector scrapes, as a Prometheus scrape configuration (the subset the
  * Amazon Managed Service for Prometheus scraper accepts: global, scrape_configs with
@@ -11,12 +14,6 @@ import { stringify } from "yaml";
  *   Ingress Controllers (their chart annotates them), cluster-autoscaler, and the app's web and
  *   worker pods of every stack on the cluster that sets `app.metrics`.
  */
-
-export { scrapeAnnotations } from "../../config/names";
-
-/** The label kube-state-metrics' chart gives its pods. */
-const KSM_NAME = "kube-state-metrics";
-
 export function scrapeConfig(clusterName: string): string {
     const ksmLabel = "__meta_kubernetes_pod_label_app_kubernetes_io_name";
     const running = { source_labels: ["__meta_kubernetes_pod_phase"], action: "keep", regex: "Running" };

@@ -1,6 +1,6 @@
 /**
  * IPv4 network arithmetic: CIDR blocks, and how a VPC block is carved into subnets. It sits at the
- * bottom, in the config layer, because both the config checks and the Network need it: the check
+ * bottom, in the core layer, because both the config checks and the Network need it: the check
  * that a block is large enough asks the same carving the Network then performs.
  */
 

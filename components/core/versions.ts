@@ -76,7 +76,7 @@ export function clusterAutoscalerImageTag(version: string): string {
     const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[version];
     if (!tag) {
         throw new Error(
-            `no cluster-autoscaler image is pinned for Kubernetes ${version}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/config/versions.ts (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})`,
+            `no cluster-autoscaler image is pinned for Kubernetes ${version}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/core/versions.ts (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})`,
         );
     }
     return tag;
@@ -102,7 +102,7 @@ export function eksAmiRelease(version: string, configured?: string): string {
     const release = configured ?? EKS_AMI_RELEASES[version];
     if (!release) {
         throw new Error(
-            `no EKS AMI release is pinned for Kubernetes ${version}; set capstan:cluster.amiRelease (e.g. v20260930) or add one to EKS_AMI_RELEASES in components/config/versions.ts (known: ${Object.keys(EKS_AMI_RELEASES).join(", ")})`,
+            `no EKS AMI release is pinned for Kubernetes ${version}; set capstan:cluster.amiRelease (e.g. v20260930) or add one to EKS_AMI_RELEASES in components/core/versions.ts (known: ${Object.keys(EKS_AMI_RELEASES).join(", ")})`,
         );
     }
     return release;

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes names of the app's workloads. They live here, beside the config, because the
+ * The Kubernetes names of the app's workloads. They live here, beneath the config, because the
  * config check must know how long the names become once suffixed; `components/app` uses the same
  * functions, so the two cannot disagree.
  *
@@ -119,6 +119,14 @@ export const appDataEnvNames = {
     queueUrl: (queue: string) => `SQS_${queue.toUpperCase().replace(/-/g, "_")}_URL`,
 };
 
+/** The secret environment variables Capstan composes when the stack has its own database or cache. */
+export const serviceEnvNames = {
+    /** `postgres://` or `mysql2://` URL of `capstan:database`, with its generated password. */
+    database: "DATABASE_URL",
+    /** `rediss://` URL of `capstan:cache`, with its generated token. */
+    cache: "REDIS_URL",
+} as const;
+
 /**
  * The variable that tells a worker its shutdown timeout, in whole seconds, set on every worker
  * container from `workers[].shutdownTimeoutSeconds`: so `app.env` and `app.secretEnv` may not set it.
@@ -133,9 +141,3 @@ export const SHUTDOWN_TIMEOUT_ENV = "SHUTDOWN_TIMEOUT_SECONDS";
 export function scrapeAnnotations(port: number, path = "/metrics"): Record<string, string> {
     return { "prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": path };
 }
-
-/** The namespace of the ingress controllers Capstan installs. */
-export const INGRESS_NAMESPACE = "nginx-ingress";
-
-/** The ingress controller classes; `internal` exists only when capstan:ingress.internal is set. */
-export const INGRESS_CLASSES = { public: "public", internal: "internal" } as const;
