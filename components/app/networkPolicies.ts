@@ -1,17 +1,13 @@
-import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-
-/** One egress allowance: TCP ports on a network. */
-export interface EgressRule {
-    readonly cidr: string;
-    readonly ports: readonly number[];
-}
-
-/** A NetworkPolicy's name and spec, before it becomes a resource. */
-export interface PolicySpec {
-    readonly name: string;
-    readonly spec: k8s.types.input.networking.v1.NetworkPolicySpec;
-}
+import {
+    ALLOW_DNS,
+    DEFAULT_DENY,
+    namespacePeer,
+    optionalPolicies,
+    type EgressRule,
+    type MetricsIngress,
+    type PolicySpec,
+} from "../core/networkPolicies";
 
 export interface AppNetworkArgs {
     /** The app's name: its web pods carry it as `app.kubernetes.io/name`. */
@@ -26,33 +22,6 @@ export interface AppNetworkArgs {
     readonly metrics?: MetricsIngress;
 }
 
-/** Where the cluster's metrics collector connects from, and the port the app's pods serve metrics on. */
-export interface MetricsIngress {
-    readonly port: number;
-    /** The collector's networks: the private subnets its interfaces are in. */
-    readonly sources: readonly string[];
-}
-
-const ALL_PODS = {};
-
-/** Ingress to every pod of the app on the metrics port, from the collector's networks only. */
-function metricsPolicy(app: string, metrics: MetricsIngress): PolicySpec {
-    return {
-        name: "allow-metrics-from-collector",
-        spec: {
-            podSelector: { matchLabels: { "app.kubernetes.io/name": app } },
-            policyTypes: ["Ingress"],
-            ingress: [
-                {
-                    from: metrics.sources.map((cidr) => ({ ipBlock: { cidr } })),
-                    ports: [{ protocol: "TCP", port: metrics.port }],
-                },
-            ],
-        },
-    };
-}
-const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-
 /**
  * The NetworkPolicies of the app's own namespace. Policies add up: a pod may receive or send what
  * any of them allows. `default-deny` selects every pod for both directions, so nothing flows
@@ -66,8 +35,8 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
  *   networks (the scraper's interfaces in the private subnets).
  */
 export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
-    const policies: PolicySpec[] = [
-        { name: "default-deny", spec: { podSelector: ALL_PODS, policyTypes: ["Ingress", "Egress"] } },
+    return [
+        DEFAULT_DENY,
         {
             name: "allow-web-from-ingress-controllers",
             spec: {
@@ -76,49 +45,11 @@ export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
                 },
                 policyTypes: ["Ingress"],
                 ingress: [
-                    {
-                        from: [
-                            { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: args.ingressNamespace } } },
-                        ],
-                        ports: [{ protocol: "TCP", port: args.webPort }],
-                    },
+                    { from: [namespacePeer(args.ingressNamespace)], ports: [{ protocol: "TCP", port: args.webPort }] },
                 ],
             },
         },
-        {
-            name: "allow-dns",
-            spec: {
-                podSelector: ALL_PODS,
-                policyTypes: ["Egress"],
-                egress: [
-                    {
-                        to: [
-                            {
-                                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
-                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                            },
-                        ],
-                        ports: [
-                            { protocol: "UDP", port: 53 },
-                            { protocol: "TCP", port: 53 },
-                        ],
-                    },
-                ],
-            },
-        },
+        ALLOW_DNS,
+        ...optionalPolicies({ matchLabels: { "app.kubernetes.io/name": args.app } }, args.egress, args.metrics),
     ];
-    if (args.metrics && args.metrics.sources.length > 0) policies.push(metricsPolicy(args.app, args.metrics));
-    if (args.egress.length > 0)
-        policies.push({
-            name: "allow-egress",
-            spec: {
-                podSelector: ALL_PODS,
-                policyTypes: ["Egress"],
-                egress: args.egress.map((e) => ({
-                    to: [{ ipBlock: { cidr: e.cidr } }],
-                    ports: e.ports.map((p) => ({ protocol: "TCP", port: p })),
-                })),
-            },
-        });
-    return policies;
 }

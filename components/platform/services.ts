@@ -4,15 +4,10 @@ import { Database } from "../aws/database";
 import { HostCertificate, HostRecords, type ServedHosts } from "../aws/dns";
 import type { CacheConfig, DatabaseConfig, IngressConfig } from "../config";
 import { serviceEnvNames } from "../core";
+import type { EgressRule } from "../core/networkPolicies";
 import type { PlatformExports } from "./exports";
 
 type EntryClass = "public" | "internal";
-
-/** TCP ports on a network that the app's pods must be let out to (a tenant's NetworkPolicy egress). */
-export interface EgressRule {
-    readonly cidr: string;
-    readonly ports: readonly number[];
-}
 
 export interface StackServicesArgs {
     /** Base of the physical identifiers: `<project>-<stack>`, as the cluster of a stack that owns one is named. */

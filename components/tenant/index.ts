@@ -1,4 +1,4 @@
 export { namespaceLabels, quotaHard, Tenant } from "./tenant";
 export type { TenantArgs } from "./tenant";
 export { tenantNetworkPolicies } from "./networkPolicies";
-export type { EgressRule, PolicySpec } from "./networkPolicies";
+export type { EgressRule, PolicySpec } from "../core/networkPolicies";

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type EgressRule, type MetricsIngress, tenantNetworkPolicies } from "./networkPolicies";
+import type { EgressRule, MetricsIngress } from "../core/networkPolicies";
+import { tenantNetworkPolicies } from "./networkPolicies";
 
 export interface TenantArgs {
     /** The tenant's name, for labels. */
