@@ -21,7 +21,7 @@ import { main as consoleMain } from "../scripts/ops/console";
 import { main as logsMain } from "../scripts/ops/logs";
 import { main as runMain } from "../scripts/ops/run";
 import { main as statusMain } from "../scripts/ops/status";
-import { targetFromOutputs, OpsError } from "../scripts/ops/target";
+import { targetFromOutputs, OpsError } from "../scripts/cli/target";
 import { UsageError } from "../scripts/cli/cli";
 import { PROJECT_DIR, runCommand } from "./harness";
 

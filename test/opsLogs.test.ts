@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { goneMigrationLog } from "../scripts/ops/logs";
-import { targetFromOutputs } from "../scripts/ops/target";
+import { targetFromOutputs } from "../scripts/cli/target";
 
 const outputs = (app: Record<string, unknown>) => ({
     namespace: "shop",

@@ -29,7 +29,7 @@ import {
     type CanaryState,
 } from "./canaryPlan";
 import { opsCommand, type OpsIo } from "./command";
-import { OpsError, stackDir } from "./target";
+import { OpsError, stackDir } from "../cli/target";
 
 export interface CanaryIo extends OpsIo {
     readonly interactive: boolean;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import YAML from "yaml";
 import { readCommandLine } from "../cli/cli";
 import { stackFilePath } from "../cli/stackfile";
-import { openTarget, OpsError, stackDir, type StackTarget } from "./target";
+import { openTarget, OpsError, stackDir, type StackTarget } from "../cli/target";
 
 export interface OpsIo {
     readonly stdout: (text: string) => void;

@@ -8,11 +8,11 @@ import { randomBytes } from "crypto";
 import type { V1Pod } from "@kubernetes/client-node";
 import { runAsProcess } from "../cli/cli";
 import { parseConsoleArgs, USAGE, type ConsoleArgs } from "./args";
-import { apiMessage, connect, webDeployment, type Cluster } from "./cluster";
+import { apiMessage, connect, webDeployment, type Cluster } from "../cli/cluster";
 import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
 import { consolePod, oneOffName } from "./podFromTemplate";
 import { podProgress } from "./podProgress";
-import { localUser, OpsError } from "./target";
+import { localUser, OpsError } from "../cli/target";
 
 export const DEFAULT_CONSOLE_COMMAND = ["bin/rails", "console"];
 

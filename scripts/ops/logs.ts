@@ -6,11 +6,11 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { runAsProcess } from "../cli/cli";
 import { parseLogsArgs, USAGE, type LogPart, type LogsArgs } from "./args";
-import { apiMessage, connect, statusOf, type Cluster } from "./cluster";
+import { apiMessage, connect, statusOf, type Cluster } from "../cli/cluster";
 import { opsCommand, target, type OpsIo } from "./command";
 import { formatLine, interleave, parseLogLine, shown, type LogLine } from "./logLines";
 import { openLog, type LogHandle } from "./logStream";
-import { OpsError, type StackTarget } from "./target";
+import { OpsError, type StackTarget } from "../cli/target";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,12 +8,12 @@ import { randomBytes } from "crypto";
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { runAsProcess } from "../cli/cli";
 import { parseRunArgs, USAGE, type RunArgs } from "./args";
-import { apiMessage, connect, webDeployment, type Cluster } from "./cluster";
+import { apiMessage, connect, webDeployment, type Cluster } from "../cli/cluster";
 import { opsCommand, target, type OpsIo } from "./command";
 import { openLog, type LogHandle } from "./logStream";
 import { oneOffJob, oneOffName } from "./podFromTemplate";
 import { podProgress } from "./podProgress";
-import { localUser, OpsError } from "./target";
+import { localUser, OpsError } from "../cli/target";
 
 /** Exit codes of `capstan run` besides the command's own. */
 export const RUN_EXIT = {

@@ -6,10 +6,10 @@
  */
 import { runAsProcess } from "../cli/cli";
 import { parseStatusArgs, USAGE } from "./args";
-import { apiMessage, connect } from "./cluster";
+import { apiMessage, connect } from "../cli/cluster";
 import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
 import { statusReport } from "./statusReport";
-import { OpsError } from "./target";
+import { OpsError } from "../cli/target";
 
 async function status(stack: string, io: OpsIo): Promise<number> {
     const t = await target(stack);

@@ -6,7 +6,7 @@
 import * as os from "os";
 import * as path from "path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { PROJECT_DIR } from "../cli/program";
+import { PROJECT_DIR } from "./program";
 
 /** A failure the user can fix from its message; `usage` ones exit 2 (a stack that does not exist, say). */
 export class OpsError extends Error {
