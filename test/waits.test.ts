@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { rolloutTimeoutSeconds } from "../components/app/autoscaled";
-import { committedStacks, render } from "./harness";
+import { committedStacks, render, stackValues } from "./harness";
 
 const seconds = (d: string | undefined) => Number(/^(\d+)s$/.exec(d ?? "")?.[1] ?? NaN);
 
@@ -78,5 +78,41 @@ describe.each(committedStacks())("the waits of stack %s", (stack) => {
                 expect(seconds(wait), d.metadata.name).toBeGreaterThanOrEqual(Math.max(600, waves * boot));
             }
         }
+    });
+});
+
+describe("a configured rollout timeout", () => {
+    it("is both the update's wait and the Deployment's progress deadline, per workload", async () => {
+        const app = stackValues("staging")["capstan:app"] as Record<string, any>;
+        const { plan, manifests } = await render("staging", {
+            overrides: {
+                "capstan:app": {
+                    ...app,
+                    web: { ...app.web, rolloutTimeoutSeconds: 90 },
+                    workers: app.workers.map((w: Record<string, unknown>) => ({ ...w, rolloutTimeoutSeconds: 120 })),
+                },
+            },
+        });
+        const deployments = plan.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+        const byName = (name: string) => deployments.find((d) => (d.inputs.metadata as { name: string }).name === name);
+        const web = byName(`${app.name}-web`);
+        expect(web?.customTimeouts).toMatchObject({ create: "90s", update: "90s" });
+        const manifest = (name: string) =>
+            manifests.find((m) => m.kind === "Deployment" && (m.metadata as { name: string }).name === name) as {
+                spec: { progressDeadlineSeconds?: number };
+            };
+        expect(manifest(`${app.name}-web`).spec.progressDeadlineSeconds).toBe(90);
+        const workers = deployments.filter((d) => d !== web && !/canary/.test(d.urn));
+        expect(workers.length).toBeGreaterThan(0);
+        for (const w of workers) {
+            expect(w.customTimeouts).toMatchObject({ create: "120s", update: "120s" });
+            expect(manifest((w.inputs.metadata as { name: string }).name).spec.progressDeadlineSeconds).toBe(120);
+        }
+    });
+
+    it("is absent by default: the Deployment keeps Kubernetes' own progress deadline", async () => {
+        const { manifests } = await render("staging");
+        for (const m of manifests.filter((x) => x.kind === "Deployment"))
+            expect((m as { spec: Record<string, unknown> }).spec.progressDeadlineSeconds).toBeUndefined();
     });
 });

@@ -7,6 +7,8 @@ export interface Scaling {
     readonly maxReplicas: number;
     /** Average CPU utilization, in percent of the request, that the autoscaler keeps. */
     readonly targetCPUUtilization: number;
+    /** How long an update waits for a rollout; also the Deployment's progress deadline. @default computed by rolloutTimeoutSeconds */
+    readonly rolloutTimeoutSeconds?: number;
 }
 
 /** Problems with scaling Args, each naming the field, all at once. */
@@ -101,10 +103,12 @@ export function autoscaledDeployment(name: string, args: AutoscaledArgs, parent:
     const problems = scalingProblems(args.scaling);
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     const metadata = { name: args.workload, namespace: args.namespace, labels: args.labels };
-    const wait = `${rolloutTimeoutSeconds(args.scaling.maxReplicas, args.podReadySeconds)}s`;
+    const deadline = args.scaling.rolloutTimeoutSeconds;
+    const wait = `${deadline ?? rolloutTimeoutSeconds(args.scaling.maxReplicas, args.podReadySeconds)}s`;
+    const spec = deploymentSpec(args);
     const deployment = new k8s.apps.v1.Deployment(
         name,
-        { metadata, spec: deploymentSpec(args) },
+        { metadata, spec: deadline === undefined ? spec : { ...spec, progressDeadlineSeconds: deadline } },
         { parent, dependsOn: args.dependsOn, customTimeouts: { create: wait, update: wait } },
     );
     const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(

@@ -14,6 +14,11 @@ const replicas = (min: number, max: number, which: string) => ({
         rules: "at most `maxReplicas`",
     }),
     maxReplicas: doc(int(1, 1000).default(max), { description: `The most ${which} pods the autoscaler may run.` }),
+    rolloutTimeoutSeconds: doc(int(30, 7200).optional(), {
+        description: `How long an update waits for a rollout of the ${which} pods before it fails. Kubernetes marks a rollout that makes no progress for this long as failed too (the Deployment's progressDeadlineSeconds), so \`capstan status\` shows the same verdict; the old pods keep serving either way.`,
+        default: "enough for every surge wave at the pods' readiness budget, and at least 600",
+        unit: "seconds",
+    }),
 });
 
 const targetCPU = (d: number) =>
