@@ -2,7 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { currentImageTag, findPulumiCli, updateHistory } from "../scripts/deploy/automation";
+import YAML from "yaml";
+import { factsFromState, findPulumiCli, updateHistory } from "../scripts/deploy/automation";
+import { DeployLock, type Holder } from "../scripts/deploy/locks";
+import type { Serving } from "../scripts/deploy/serving";
 import { runDeploy } from "../scripts/deploy/flow";
 import { findRollbackTarget } from "../scripts/deploy/history";
 import { lineWriter } from "../scripts/deploy/lines";
@@ -11,11 +14,14 @@ import {
     type DeployBackend,
     type DeployStack,
     type HistoryEntry,
+    type PendingOperation,
     type PreviewStep,
     type UpOutcome,
 } from "../scripts/deploy/types";
 import { runCommand } from "./harness";
 
+/** A pid no process has: above the kernel's pid_max. */
+const DEAD_PID = 4_194_304 + 17;
 const REPO = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";
 const urn = (type: string, name: string) => `urn:pulumi:staging::capstan::capstan:app:RailsApp$${type}::${name}`;
 
@@ -72,44 +78,81 @@ function deploySteps(from: string, to: string): PreviewStep[] {
 }
 
 interface FakeOptions {
+    /** The tag the stack file says and, unless `deployed` says otherwise, the one the stack runs. */
     tag?: string;
     previous?: string;
+    /** The tag of the stack's last complete update (its imageTag output). */
+    deployed?: string;
     steps?: (from: string, to: string) => PreviewStep[];
     up?: UpOutcome;
     upOutput?: string[];
     history?: HistoryEntry[];
+    lastUpdate?: HistoryEntry;
+    pending?: PendingOperation[];
+    holders?: Holder[];
+    serving?: Serving | string;
     cli?: boolean;
     interactive?: boolean;
     answer?: string;
+    /** Runs during the update, as another terminal would. */
+    duringUp?: (stackFile: string) => void;
+}
+
+/** A stack file's config value. */
+function fileValue(file: string, key: string): string | undefined {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, string> };
+    return doc.config?.[key];
 }
 
 function fake(opts: FakeOptions = {}) {
     const calls: string[] = [];
     const upTargets: string[] = [];
-    let tag = opts.tag ?? "v1";
-    let previous: string | undefined = opts.previous;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-deploy-test-"));
+    const stackFile = path.join(dir, "Pulumi.staging.yaml");
+    const deployed = opts.deployed ?? opts.tag ?? "v1";
+    fs.writeFileSync(
+        stackFile,
+        YAML.stringify({
+            config: {
+                "capstan:imageTag": opts.tag ?? "v1",
+                ...(opts.previous ? { "capstan:previousImageTag": opts.previous } : {}),
+            },
+        }),
+    );
+    const removed: Holder[] = [];
     const stack: DeployStack = {
         name: "staging",
-        imageTag: async () => tag,
-        previousImageTag: async () => previous,
-        setImageTag: async (t, replaces) => {
-            calls.push(`set ${t}`);
-            tag = t;
-            if (replaces !== undefined) previous = replaces ?? undefined;
-        },
-        preview: async () => {
+        stackFile,
+        facts: async () => ({
+            deployedTag: deployed,
+            pending: calls.includes("settle") ? [] : (opts.pending ?? []),
+            lastUpdate: opts.lastUpdate ?? { version: 1, kind: "update", result: "succeeded", imageTag: deployed },
+        }),
+        lockHolders: () => (opts.holders ?? []).filter((h) => !removed.includes(h)),
+        removeLock: (h) => void removed.push(h),
+        settlePending: async () => (calls.push("settle"), ["refreshed 1 resource(s) from the cluster"]),
+        removeOrphan: async (op) => (calls.push(`orphan ${op.urn}`), `removed ${op.object?.name}`),
+        serving: async () =>
+            opts.serving ?? { tags: [{ tag: deployed, ready: 2 }], notReady: 0, deployment: "ns/phraseapp-web" },
+        preview: async (configFile) => {
             calls.push("preview");
-            return (opts.steps ?? deploySteps)(opts.tag ?? "v1", tag);
+            return (opts.steps ?? deploySteps)(deployed, fileValue(configFile, "capstan:imageTag") ?? "");
         },
-        up: async (targets, onOutput) => {
-            calls.push("up");
+        up: async (configFile, targets, onOutput) => {
+            calls.push(`up ${fileValue(configFile, "capstan:imageTag")}`);
             upTargets.push(...targets);
+            opts.duringUp?.(stackFile);
             for (const chunk of opts.upOutput ?? []) onOutput(chunk);
             return opts.up ?? { ok: true, failures: [] };
         },
         history: async () => opts.history ?? [],
     };
-    const backend: DeployBackend = { cliAvailable: () => opts.cli ?? true, open: async () => stack };
+    const backend: DeployBackend = {
+        cliAvailable: () => opts.cli ?? true,
+        stacks: async () => ["staging", "prod"],
+        open: async () => stack,
+        lockDir: () => path.join(dir, "locks"),
+    };
     const out: string[] = [];
     const err: string[] = [];
     const questions: string[] = [];
@@ -130,8 +173,11 @@ function fake(opts: FakeOptions = {}) {
         err,
         questions,
         upTargets,
-        tag: () => tag,
-        previous: () => previous,
+        removed,
+        stackFile,
+        lockDir: path.join(dir, "locks"),
+        tag: () => fileValue(stackFile, "capstan:imageTag"),
+        previous: () => fileValue(stackFile, "capstan:previousImageTag"),
         stdout: () => out.join(""),
         stderr: () => err.join(""),
     };
@@ -144,7 +190,7 @@ describe("npm run deploy", () => {
         });
         const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
         expect(code, f.stderr()).toBe(EXIT.ok);
-        expect(f.calls).toEqual(["set v2", "preview", "up"]);
+        expect(f.calls).toEqual(["preview", "up v2"]);
         expect(f.stdout()).toContain(`phraseapp-web: ${REPO}:v1 -> ${REPO}:v2`);
         expect(f.stdout()).toContain("CronJob phraseapp-cron-cleanup");
         expect(f.stdout()).toContain("Migration: create phraseapp-migrate-v2, delete phraseapp-migrate-v1");
@@ -185,7 +231,7 @@ describe("npm run deploy", () => {
         expect([f.tag(), f.previous()]).toEqual(["v2", "v1"]);
     });
 
-    it("puts back the tag it replaced, and the one that tag replaced, when it stops", async () => {
+    it("leaves the stack file as it was when it stops", async () => {
         const refusedSteps = (from: string, to: string) => [
             ...deploySteps(from, to),
             { op: "create", urn: "urn:pulumi:staging::capstan::aws:s3/bucket:Bucket::x", type: "aws:s3/bucket:Bucket" },
@@ -217,7 +263,8 @@ describe("npm run deploy", () => {
         const f = fake({ steps });
         const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
         expect(code).toBe(EXIT.refused);
-        expect(f.calls).toEqual(["set v2", "preview", "set v1"]);
+        expect(f.calls).toEqual(["preview"]);
+        expect(f.tag()).toBe("v1");
         expect(f.stderr()).toContain("HorizontalPodAutoscaler phraseapp-worker-default: spec.maxReplicas");
         expect(f.stderr()).toContain("create   aws:ec2/securityGroup:SecurityGroup extra");
         expect(f.stderr()).toContain("--allow-infra-changes");
@@ -251,7 +298,7 @@ describe("npm run deploy", () => {
         expect(f.stdout()).toContain(
             "Also changing (--allow-infra-changes):\n  update   kubernetes:core/v1:Service phraseapp-web: spec.ports",
         );
-        expect(f.calls).toContain("up");
+        expect(f.calls).toContain("up v2");
         expect(f.upTargets).toContain(urn("kubernetes:core/v1:Service", "phraseapp-web"));
     });
 
@@ -259,7 +306,7 @@ describe("npm run deploy", () => {
         const f = fake({ interactive: false });
         expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.questions).toEqual([]);
-        expect(f.calls).not.toContain("up");
+        expect(f.calls).not.toContain("up v2");
         expect(f.tag()).toBe("v1");
         expect(f.stderr()).toContain("Pass --yes");
     });
@@ -273,7 +320,7 @@ describe("npm run deploy", () => {
         const f = fake({ interactive: true, answer });
         expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(code);
         expect(f.questions).toEqual(["\nDeploy v2 to stack staging? [y/N] "]);
-        expect(f.calls.includes("up")).toBe(updated);
+        expect(f.calls.includes("up v2")).toBe(updated);
         expect(f.tag()).toBe(updated ? "v2" : "v1");
     });
 
@@ -295,8 +342,10 @@ describe("npm run deploy", () => {
             "failed: kubernetes:batch/v1:Job phraseapp-migrate-v2: Job has reached the specified backoff limit",
         );
         expect(f.stderr()).toContain(
-            "The previous version (v1) is still serving: the migration failed, so no workload was rolled",
+            "failed: the migration Job phraseapp-migrate-v2 failed, so no workload was rolled",
         );
+        expect(f.stderr()).toContain("Serving now, read from the cluster: v1 (2 ready web pods)");
+        expect(f.stderr()).toContain("capstan logs staging migration");
         expect(f.tag()).toBe("v1");
     });
 
@@ -316,14 +365,52 @@ describe("npm run deploy", () => {
         expect(f.stderr()).toContain(
             "failed: kubernetes:apps/v1:Deployment phraseapp-web: timed out waiting to be Ready",
         );
-        expect(f.stderr()).toContain("The previous version (v1) is still serving");
+        expect(f.stderr()).toContain("failed: a rollout did not become ready before its deadline");
+        expect(f.stderr()).toContain("Serving now, read from the cluster: v1 (2 ready web pods)");
     });
 
-    it("does nothing when the stack already runs the tag", async () => {
+    it("does nothing when the state and the cluster say the stack runs the tag", async () => {
         const f = fake({ tag: "v1" });
         expect(await runDeploy(["staging", "v1", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.calls).toEqual([]);
-        expect(f.stdout()).toContain("already runs v1");
+        expect(f.stdout()).toContain("already runs v1: its last update completed with it and the cluster serves v1");
+    });
+
+    it("decides 'already runs' from the state, not the stack file: a file left at the new tag by a killed deploy still deploys", async () => {
+        const f = fake({ tag: "v2", deployed: "v1" });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.calls).toEqual(["preview", "up v2"]);
+        expect(f.stdout()).not.toContain("already runs");
+    });
+
+    it("deploys again when the last update with the tag did not complete, or the cluster does not serve it", async () => {
+        const failedLast = fake({
+            tag: "v2",
+            lastUpdate: { version: 2, kind: "update", result: "failed", imageTag: "v2" },
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], failedLast.io, failedLast.backend)).toBe(EXIT.ok);
+        expect(failedLast.calls).toContain("preview");
+        const mixed = fake({
+            tag: "v2",
+            serving: {
+                tags: [
+                    { tag: "v1", ready: 2 },
+                    { tag: "v2", ready: 1 },
+                ],
+                notReady: 0,
+                deployment: "ns/web",
+            },
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], mixed.io, mixed.backend)).toBe(EXIT.ok);
+        expect(mixed.calls).toContain("preview");
+    });
+
+    it("writes the stack file only once the update succeeded", async () => {
+        let during: string | undefined;
+        const f = fake({ duringUp: (file) => (during = fileValue(file, "capstan:imageTag")) });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(during).toBe("v1");
+        expect(f.tag()).toBe("v2");
     });
 
     it("rolls back to the tag of the last successful update before the current one", async () => {
@@ -338,7 +425,7 @@ describe("npm run deploy", () => {
         const f = fake({ tag: "v3", history });
         expect(await runDeploy(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain("Rolling back stack staging from v3 to v1 (the tag of update 4)");
-        expect(f.calls).toEqual(["set v1", "preview", "up"]);
+        expect(f.calls).toEqual(["preview", "up v1"]);
     });
 
     it("rollback with no earlier tag exits non-zero without changing anything", async () => {
@@ -364,11 +451,18 @@ describe("npm run deploy", () => {
     it("a stack that cannot be opened exits non-zero with the reason", async () => {
         const f = fake();
         const backend: DeployBackend = {
-            cliAvailable: () => true,
-            open: async () => Promise.reject(new Error("no stack named 'staging' found")),
+            ...f.backend,
+            open: async () => Promise.reject(new Error("error: failed to decrypt\n    at Stack.open (x.js:1:1)")),
         };
         expect(await runDeploy(["staging", "v2"], f.io, backend)).toBe(EXIT.failed);
-        expect(f.stderr()).toContain("deploy: cannot read stack staging: no stack named 'staging' found");
+        expect(f.stderr()).toBe("deploy: cannot read stack staging: error: failed to decrypt\n");
+    });
+
+    it("a stack name the backend does not have is a usage error that lists the stacks there are", async () => {
+        const f = fake();
+        expect(await runDeploy(["stagign", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.usage);
+        expect(f.stderr()).toContain("no stack named stagign in this backend (stacks: staging, prod)");
+        expect(f.calls).toEqual([]);
     });
 
     it("without the Pulumi CLI, says how to install it", async () => {
@@ -395,6 +489,158 @@ describe("npm run deploy", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-cli-"));
         fs.writeFileSync(path.join(dir, "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
         expect(findPulumiCli({ PATH: dir })).toBe(path.join(dir, "pulumi"));
+    });
+});
+
+describe("a deploy tells the truth when things go wrong", () => {
+    const holder = (pid: number, host = os.hostname()): Holder => ({
+        user: "ci",
+        host,
+        pid,
+        since: "2026-12-07T12:00:00.000Z",
+        file: "/state/.pulumi/locks/organization/capstan/staging/x.json",
+        stale: host === os.hostname() && pid === DEAD_PID,
+    });
+
+    it("a second deploy while one runs is refused at once, naming the holder, and changes nothing", async () => {
+        const f = fake();
+        const first = DeployLock.take(f.lockDir, "staging", "capstan deploy v3 from /src");
+        expect("lock" in first).toBe(true);
+        try {
+            expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        } finally {
+            if ("lock" in first) first.lock.release();
+        }
+        expect(f.calls).toEqual([]);
+        expect(f.stderr()).toContain(
+            `stack staging is being deployed by ${os.userInfo().username}@${os.hostname()} (pid ${process.pid}) since `,
+        );
+        expect(f.stderr()).toContain("capstan deploy v3 from /src");
+        expect(f.tag()).toBe("v1");
+    });
+
+    it("clears the deploy lock of a process that is gone, and says so", async () => {
+        const f = fake();
+        fs.mkdirSync(f.lockDir, { recursive: true });
+        const lockFile = path.join(f.lockDir, "staging.json");
+        fs.writeFileSync(
+            lockFile,
+            JSON.stringify({
+                pid: DEAD_PID,
+                username: "ci",
+                hostname: os.hostname(),
+                timestamp: "2026-12-07T12:00:00Z",
+            }),
+        );
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.stdout()).toContain(`Removed the deploy lock left by ci@${os.hostname()} (pid ${DEAD_PID})`);
+        expect(fs.existsSync(lockFile)).toBe(false); // released at the end
+    });
+
+    it("keeps a deploy lock taken on another host: its process cannot be proven gone", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-lock-"));
+        fs.writeFileSync(
+            path.join(dir, "staging.json"),
+            JSON.stringify({ pid: DEAD_PID, username: "ci", hostname: "runner-7", timestamp: "2026-12-07T12:00:00Z" }),
+        );
+        const taken = DeployLock.take(dir, "staging", "x");
+        expect("heldBy" in taken && taken.heldBy.host).toBe("runner-7");
+    });
+
+    it("refuses while the backend's update lock is held by a live process, with the command for a dead one", async () => {
+        const f = fake({ holders: [holder(process.pid, "runner-7")] });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(f.stderr()).toContain("stack staging is locked by another update: ci@runner-7");
+        expect(f.stderr()).toContain("pulumi cancel --stack staging");
+        expect(f.calls).toEqual([]);
+    });
+
+    it("removes the backend's update lock of a dead process on this host, says so, and deploys", async () => {
+        const stale = holder(DEAD_PID);
+        const f = fake({ holders: [stale] });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.removed).toEqual([stale]);
+        expect(f.stdout()).toContain(`Removed the stack's update lock left by ci@${os.hostname()} (pid ${DEAD_PID})`);
+    });
+
+    it("settles what a dead update left (its half-run migration Job, its pending operations) before the preview", async () => {
+        const pending: PendingOperation[] = [
+            {
+                type: "creating",
+                urn: urn("kubernetes:batch/v1:Job", "phraseapp-migrate-v2"),
+                object: { kind: "Job", name: "phraseapp-migrate-v2", namespace: "phraseapp" },
+            },
+            { type: "updating", urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web") },
+        ];
+        const f = fake({ tag: "v1", pending });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.calls).toEqual([`orphan ${pending[0].urn}`, "settle", "preview", "up v2"]);
+        expect(f.stdout()).toContain(
+            "The last update of stack staging stopped before it finished (its process died) while:",
+        );
+        expect(f.stdout()).toContain("creating kubernetes:batch/v1:Job phraseapp-migrate-v2");
+    });
+
+    it("a stack file changed while the deploy runs is named and not deployed; the change is kept", async () => {
+        const f = fake({
+            duringUp: (file) =>
+                fs.writeFileSync(
+                    file,
+                    fs.readFileSync(file, "utf8").replace("capstan:imageTag: v1", "capstan:imageTag: v9"),
+                ),
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.calls).toEqual(["preview", "up v2"]);
+        expect(f.stdout()).toContain("Deployed v2");
+        expect(f.stdout()).toContain("The stack file was changed while the deploy ran (capstan:imageTag)");
+        expect(f.tag()).toBe("v2");
+    });
+
+    it.each([
+        [
+            "the backend's lock",
+            "error: the stack is currently locked by 1 lock(s). Either wait",
+            "another update holds the stack's lock",
+            "pulumi cancel --stack staging",
+        ],
+        [
+            "an API server that went away",
+            'error: Get "https://127.0.0.1:6443/apis/apps/v1": dial tcp 127.0.0.1:6443: connect: connection refused',
+            "the cluster's API server could not be reached",
+            "kubectl get --raw /readyz",
+        ],
+        [
+            "a quota",
+            'pods "web-5d8" is forbidden: exceeded quota: phraseapp, requested: pods=1, used: pods=10, limited: pods=10',
+            "the API server refused a pod: the namespace's ResourceQuota phraseapp is exhausted (requested pods=1, used pods=10, limited pods=10)",
+            "capstan:tenant.quota",
+        ],
+        [
+            "a rollout's deadline",
+            "Deployment exceeded its progress deadline (ProgressDeadlineExceeded)",
+            "a rollout did not become ready before its deadline",
+            "capstan status staging",
+        ],
+    ])("names the real cause of a failed update: %s", async (_, error, what, recovery) => {
+        const f = fake({ up: { ok: false, failures: [], error } });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(f.stderr()).toContain(`failed: ${what}`);
+        expect(f.stderr()).toContain(recovery);
+        expect(f.stderr()).toContain("Serving now, read from the cluster: v1 (2 ready web pods)");
+        expect(f.stderr()).not.toMatch(/err\?:|Command failed with exit code|^\s+at /m);
+        expect(f.tag()).toBe("v1");
+    });
+
+    it("says so when what serves cannot be read, instead of guessing", async () => {
+        const f = fake({
+            up: { ok: false, failures: [], error: "dial tcp: connection refused" },
+            serving: "the cluster could not be read (connect ECONNREFUSED)",
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(f.stderr()).toContain(
+            "What serves could not be read: the cluster could not be read (connect ECONNREFUSED)",
+        );
+        expect(f.stderr()).not.toContain("still serving");
     });
 });
 
@@ -473,25 +719,42 @@ describe("line-by-line output", () => {
 });
 
 describe("what deploy reads from the stack", () => {
-    it("reads the current tag with `pulumi config get` of that one plain key, never the decrypted config", async () => {
-        const asked: unknown[][] = [];
-        const stack = {
-            getConfig: async (...args: unknown[]) => (asked.push(args), { value: "2026.11.20-4f2c9e1", secret: false }),
-        };
-        expect(await currentImageTag(stack as never)).toBe("2026.11.20-4f2c9e1");
-        expect(asked).toEqual([["capstan:imageTag"]]);
-    });
-
-    it("takes an unset tag as none", async () => {
-        const stack = {
-            getConfig: async () =>
-                Promise.reject(
-                    new Error(
-                        "code: 255\n stderr: error: configuration key 'capstan:imageTag' not found for stack 'local'",
-                    ),
-                ),
-        };
-        expect(await currentImageTag(stack as never)).toBeUndefined();
+    it("reads the deployed tag from the state's root outputs, and the operations a dead update left", () => {
+        const facts = factsFromState({
+            resources: [
+                {
+                    type: "pulumi:pulumi:Stack",
+                    outputs: {
+                        imageTag: "v1",
+                        kubeconfig: {
+                            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                            ciphertext: "x",
+                        },
+                    },
+                },
+            ],
+            pending_operations: [
+                {
+                    type: "creating",
+                    resource: {
+                        urn: "urn:pulumi:local::capstan::kubernetes:batch/v1:Job::phraseapp-migrate-v2",
+                        type: "kubernetes:batch/v1:Job",
+                        inputs: { kind: "Job", metadata: { name: "phraseapp-migrate-v2", namespace: "phraseapp" } },
+                    },
+                },
+            ],
+        });
+        expect(facts).toEqual({
+            deployedTag: "v1",
+            pending: [
+                {
+                    type: "creating",
+                    urn: "urn:pulumi:local::capstan::kubernetes:batch/v1:Job::phraseapp-migrate-v2",
+                    object: { kind: "Job", name: "phraseapp-migrate-v2", namespace: "phraseapp" },
+                },
+            ],
+        });
+        expect(factsFromState({})).toEqual({ deployedTag: undefined, pending: [] });
     });
 
     it("reads the update history without --show-secrets, so no passphrase is needed for a plain tag", async () => {

@@ -136,22 +136,28 @@ describe("capstan canary against a fake backend", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    function backend(
-        preview: PreviewStep[],
-        seen: { targets?: readonly string[]; fileAtPreview?: string },
-    ): DeployBackend {
+    type Seen = { targets?: readonly string[]; fileAtPreview?: string; stackFileAtPreview?: string };
+
+    function backend(preview: PreviewStep[], seen: Seen): DeployBackend {
         return {
             cliAvailable: () => true,
+            stacks: async () => ["staging"],
+            lockDir: () => path.join(dir, "locks"),
             open: async (name) => ({
                 name,
-                imageTag: async () => STABLE,
-                previousImageTag: async () => undefined,
-                setImageTag: async () => undefined,
-                preview: async () => {
-                    seen.fileAtPreview = fs.readFileSync(file, "utf8");
+                stackFile: file,
+                facts: async () => ({ deployedTag: STABLE, pending: [] }),
+                lockHolders: () => [],
+                removeLock: () => undefined,
+                settlePending: async () => [],
+                removeOrphan: async () => "",
+                serving: async () => ({ tags: [{ tag: STABLE, ready: 2 }], notReady: 0, deployment: "ns/web" }),
+                preview: async (configFile) => {
+                    seen.fileAtPreview = fs.readFileSync(configFile, "utf8");
+                    seen.stackFileAtPreview = fs.readFileSync(file, "utf8");
                     return preview;
                 },
-                up: async (targets) => {
+                up: async (_configFile, targets) => {
                     seen.targets = targets;
                     return { ok: true, failures: [] };
                 },
@@ -172,16 +178,18 @@ describe("capstan canary against a fake backend", () => {
     };
 
     it("abort previews without the canary, updates only the canary's objects and routes, and keeps the stable tag", async () => {
-        const seen: { targets?: readonly string[]; fileAtPreview?: string } = {};
+        const seen: Seen = {};
         const r = await run(["staging", "abort", "--yes"], backend([canaryDeployment, routes], seen));
         expect(r.code, r.stderr).toBe(0);
         expect(YAML.parse(seen.fileAtPreview!).config).toEqual({ "capstan:imageTag": STABLE });
+        // The engine read a pinned copy; the stack file was written only once the step applied.
+        expect(seen.stackFileAtPreview).toBe(original);
         expect(seen.targets).toEqual([canaryDeployment.urn, routes.urn]);
         expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual({ "capstan:imageTag": STABLE });
     });
 
-    it("refuses a step that would change something else, and puts the stack file back", async () => {
-        const seen: { targets?: readonly string[] } = {};
+    it("refuses a step that would change something else, and leaves the stack file as it was", async () => {
+        const seen: Seen = {};
         const r = await run(["staging", "weight", "10", "--yes"], backend([routes, stableRoll], seen));
         expect(r.code).toBe(3);
         expect(r.stderr).toMatch(/besides the canary, this update would change:\n.*phraseapp-web/);
@@ -190,7 +198,7 @@ describe("capstan canary against a fake backend", () => {
     });
 
     it("refuses a step out of order with exit 2 before previewing anything", async () => {
-        const seen: { fileAtPreview?: string } = {};
+        const seen: Seen = {};
         const r = await run(["staging", "start", "2026.12.05-ccc", "--yes"], backend([], seen));
         expect(r.code).toBe(2);
         expect(r.stderr).toMatch(/^canary: stack staging: a canary of 2026.12.04-bbb is already declared/);
@@ -198,7 +206,7 @@ describe("capstan canary against a fake backend", () => {
     });
 
     it("asks before changing anything, and without a terminal changes nothing", async () => {
-        const seen: { targets?: readonly string[] } = {};
+        const seen: Seen = {};
         const r = await run(["staging", "promote"], backend([canaryDeployment, stableRoll], seen));
         expect(r.code).toBe(3);
         expect(r.stderr).toMatch(/no terminal to ask on/);

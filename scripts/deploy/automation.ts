@@ -5,11 +5,26 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import YAML from "yaml";
 import { loadProgram } from "../cli/program";
-import type { DeployBackend, DeployStack, FailedResource, HistoryEntry, PreviewStep, UpOutcome } from "./types";
+import { stackFilePath } from "../cli/stackfile";
+import { targetFromOutputs } from "../cli/target";
+import { fileBackendDir, pulumiLocks, type Holder } from "./locks";
+import { removeOrphanObject } from "./orphans";
+import { IMAGE_TAG_KEY } from "./pinned";
+import { readServing, type Serving } from "./serving";
+import type {
+    DeployBackend,
+    DeployStack,
+    FailedResource,
+    HistoryEntry,
+    PendingOperation,
+    PreviewStep,
+    StackFacts,
+    UpOutcome,
+} from "./types";
 
-export const IMAGE_TAG_KEY = "capstan:imageTag";
-export const PREVIOUS_IMAGE_TAG_KEY = "capstan:previousImageTag";
+export { IMAGE_TAG_KEY, PREVIOUS_IMAGE_TAG_KEY } from "./pinned";
 
 /**
  * How many resource operations the deploy's preview and update run at once. The CLI's default is
@@ -74,33 +89,104 @@ export async function updateHistory(stack: Pick<Stack, "history">): Promise<Hist
     }));
 }
 
+/** The root stack resource's outputs and the pending operations of an exported state. */
+export function factsFromState(deployment: unknown): Pick<StackFacts, "deployedTag" | "pending"> {
+    const d = (deployment ?? {}) as {
+        resources?: { type?: string; outputs?: Record<string, unknown> }[];
+        pending_operations?: {
+            type?: string;
+            resource?: { urn?: string; type?: string; inputs?: Record<string, unknown> };
+        }[];
+    };
+    const root = (d.resources ?? []).find((r) => r.type === "pulumi:pulumi:Stack");
+    const tag = root?.outputs?.imageTag;
+    const pending = (d.pending_operations ?? []).map((op) => {
+        const r = op.resource ?? {};
+        const meta = (r.inputs?.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+        const kind = r.inputs?.kind;
+        const object =
+            r.type?.startsWith("kubernetes:") && typeof kind === "string" && typeof meta.name === "string"
+                ? {
+                      kind,
+                      name: meta.name,
+                      ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+                  }
+                : undefined;
+        return { type: op.type ?? "unknown", urn: r.urn ?? "", ...(object ? { object } : {}) };
+    });
+    return { deployedTag: typeof tag === "string" && tag ? tag : undefined, pending };
+}
+
 class AutomationStack implements DeployStack {
     constructor(
         readonly name: string,
+        readonly stackFile: string,
         private readonly stack: Stack,
         private readonly policyPacks: string[],
+        private readonly backendDir: string | undefined,
     ) {}
 
-    imageTag(): Promise<string | undefined> {
-        return currentImageTag(this.stack);
+    async facts(): Promise<StackFacts> {
+        const [state, history] = await Promise.all([this.stack.exportStack(), this.history()]);
+        return { ...factsFromState(state.deployment), lastUpdate: history.find((h) => h.kind === "update") };
     }
 
-    previousImageTag(): Promise<string | undefined> {
-        return currentImageTag(this.stack, PREVIOUS_IMAGE_TAG_KEY);
+    lockHolders(): Holder[] {
+        return this.backendDir ? pulumiLocks(this.backendDir, "capstan", this.name) : [];
     }
 
-    async setImageTag(tag: string, replaces?: string | null): Promise<void> {
-        await this.stack.setConfig(IMAGE_TAG_KEY, { value: tag });
-        if (replaces === null) await this.stack.removeConfig(PREVIOUS_IMAGE_TAG_KEY);
-        else if (replaces !== undefined) await this.stack.setConfig(PREVIOUS_IMAGE_TAG_KEY, { value: replaces });
+    removeLock(holder: Holder): void {
+        fs.rmSync(holder.file, { force: true });
     }
 
-    async preview(): Promise<PreviewStep[]> {
+    async settlePending(pending: readonly PendingOperation[]): Promise<string[]> {
+        const state = await this.stack.exportStack();
+        const known = new Set(
+            ((state.deployment as { resources?: { urn: string }[] }).resources ?? []).map((r) => r.urn),
+        );
+        const root = [...known].find((u) => u.includes("::pulumi:pulumi:Stack::"));
+        // Only what the dead update was working on is read back; the root is there so the target list is never empty.
+        const target = [
+            ...new Set([...pending.map((p) => p.urn).filter((u) => known.has(u)), ...(root ? [root] : [])]),
+        ];
+        const res = await this.stack.refresh({ target, clearPendingCreates: true, parallel: DEPLOY_PARALLEL });
+        const changes = Object.entries(res.summary.resourceChanges ?? {})
+            .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
+            .map(([op, n]) => `${op} ${n}`);
+        return [
+            `refreshed ${target.length - (root ? 1 : 0)} resource(s) from the cluster${changes.length ? ` (${changes.join(", ")})` : ""}`,
+        ];
+    }
+
+    async serving(): Promise<Serving | string> {
+        try {
+            const out = await this.stack.outputs();
+            const target = targetFromOutputs(
+                this.name,
+                Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
+            );
+            return await readServing(target);
+        } catch (err) {
+            return `the stack's outputs name no cluster to read (${firstLine(err)})`;
+        }
+    }
+
+    async removeOrphan(op: PendingOperation): Promise<string> {
+        const out = await this.stack.outputs();
+        const target = targetFromOutputs(
+            this.name,
+            Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
+        );
+        return removeOrphanObject(target, op);
+    }
+
+    async preview(configFile: string): Promise<PreviewStep[]> {
         const steps: PreviewStep[] = [];
         await this.stack.preview({
             diff: true,
             parallel: DEPLOY_PARALLEL,
             policyPacks: this.policyPacks,
+            configFile,
             onEvent: (e) => {
                 const s = stepOf(e);
                 if (s) steps.push(s);
@@ -109,23 +195,32 @@ class AutomationStack implements DeployStack {
         return steps;
     }
 
-    async up(targets: readonly string[], onOutput: (chunk: string) => void): Promise<UpOutcome> {
+    async up(
+        configFile: string,
+        targets: readonly string[],
+        onOutput: (chunk: string) => void,
+        signal?: AbortSignal,
+    ): Promise<UpOutcome> {
         const failures: FailedResource[] = [];
         const errors = new Map<string, string>();
+        const general: string[] = [];
         try {
             // The policy pack judged this change in the preview: the update runs the same program
-            // with the same config right after it, without starting the pack (and type-checking
-            // it) a second time.
+            // with the same pinned config right after it, without starting the pack again.
             // Only what the preview showed changing: the engine then skips the provider's diff of
             // every other resource (most of a stack), and nothing outside the guard's verdict can change.
             await this.stack.up({
                 target: [...targets],
                 parallel: DEPLOY_PARALLEL,
+                configFile,
+                signal,
                 onOutput,
                 onEvent: (e) => {
                     const d = e.diagnosticEvent;
-                    if (d?.urn && d.severity === "error")
-                        errors.set(d.urn, `${errors.get(d.urn) ?? ""}${d.message}`.trim());
+                    if (d?.severity === "error") {
+                        if (d.urn) errors.set(d.urn, `${errors.get(d.urn) ?? ""}${d.message}`.trim());
+                        else general.push(d.message.trim());
+                    }
                     const failed = e.resOpFailedEvent?.metadata;
                     if (failed) failures.push({ urn: failed.urn, type: failed.type, message: "" });
                 },
@@ -138,7 +233,8 @@ class AutomationStack implements DeployStack {
                 if (known) failures.splice(failures.indexOf(known), 1, { ...known, message });
                 else failures.push({ urn, type: urn.split("::")[2] ?? "", message });
             }
-            return { ok: false, failures, error: (err as Error).message };
+            const error = [...general, (err as Error).message].join("\n");
+            return { ok: false, failures: failures.filter((f) => !isRootStack(f.urn) || f.message), error };
         }
     }
 
@@ -147,27 +243,62 @@ class AutomationStack implements DeployStack {
     }
 }
 
+const isRootStack = (urn: string) => urn.includes("::pulumi:pulumi:Stack::");
+const firstLine = (err: unknown) => String((err as Error).message ?? err).split("\n")[0];
+
 /**
  * The deploy's backend: the Automation API's inline mode. The program (index.ts, loaded as the
  * language host would) runs inside this process, which serves the CLI as its language runtime, so
  * the CLI needs no Node.js language host and the program is not type-checked again (`npm test`
- * does that). The CLI reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` from `stackDir`: the project
- * directory, or `CAPSTAN_STACK_DIR` for stack files kept elsewhere.
+ * does that). The CLI reads `Pulumi.yaml` from `stackDir`, the project directory or
+ * `CAPSTAN_STACK_DIR` for stack files kept elsewhere; the stack's config comes from the pinned copy
+ * the deploy passes it.
  */
 export function automationBackend(
     projectDir: string,
     stackDir: string = process.env.CAPSTAN_STACK_DIR ?? projectDir,
 ): DeployBackend {
+    const workDir = path.resolve(stackDir);
+    const backendDir = () => fileBackendDir(process.env.PULUMI_BACKEND_URL ?? projectBackendUrl(workDir));
     return {
         cliAvailable: () => findPulumiCli() !== undefined,
+        async stacks(): Promise<string[]> {
+            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+            const ws = await LocalWorkspace.create({ workDir });
+            return (await ws.listStacks()).map((s) => s.name);
+        },
         async open(stackName: string): Promise<DeployStack> {
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
             const program = loadProgram(projectDir);
             const stack = await LocalWorkspace.selectStack(
                 { stackName, projectName: "capstan", program: () => program() },
-                { workDir: path.resolve(stackDir) },
+                { workDir },
             );
-            return new AutomationStack(stackName, stack, [path.join(projectDir, "policy")]);
+            let dir = backendDir();
+            if (!dir && !process.env.PULUMI_BACKEND_URL) dir = fileBackendDir((await stack.workspace.whoAmI()).url);
+            return new AutomationStack(
+                stackName,
+                stackFilePath(workDir, stackName),
+                stack,
+                [path.join(projectDir, "policy")],
+                dir,
+            );
+        },
+        lockDir: () => {
+            const dir = backendDir();
+            return dir ? path.join(dir, ".capstan", "deploys", "capstan") : path.join(workDir, ".capstan", "deploys");
         },
     };
+}
+
+/** The `backend.url` of the project file, if it sets one. */
+function projectBackendUrl(dir: string): string | undefined {
+    try {
+        const doc = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+            backend?: { url?: unknown };
+        } | null;
+        return typeof doc?.backend?.url === "string" ? doc.backend.url : undefined;
+    } catch {
+        return undefined;
+    }
 }

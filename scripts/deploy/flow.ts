@@ -1,13 +1,19 @@
 /**
- * `npm run deploy`: set the image tag, preview, guard, confirm, update, report. Everything runs
- * through DeployBackend/DeployIo, so the whole flow is tested against a fake.
+ * `capstan deploy`: take the stack, settle what a dead deploy left, decide from the state (never
+ * the stack file) whether there is anything to deploy, pin the config with the new tag, preview,
+ * guard, confirm, update exactly what the preview showed, then write the tag into the stack file.
+ * Everything runs through DeployBackend/DeployIo, so the whole flow is tested against a fake.
  */
 import { readCommandLine } from "../cli/cli";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
-import { EXIT, urnName, type DeployBackend, type DeployIo, type DeployStack, type UpOutcome } from "./types";
+import { PinnedConfig } from "./pinned";
+import { reportFailure } from "./report";
+import { describeServing, type Serving } from "./serving";
+import { beginUpdate, type Session } from "./session";
+import { EXIT, urnName, type DeployBackend, type DeployIo, type DeployStack, type StackFacts } from "./types";
 
 export const INSTALL_HINT = [
     "deploy: the Pulumi CLI is not installed (no `pulumi` on PATH); the deploy runs it through the Automation API.",
@@ -27,93 +33,135 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
         return EXIT.noCli;
     }
     let stack: DeployStack;
-    let current: string | undefined;
-    let tag = args.imageTag;
     try {
-        stack = await backend.open(args.stack);
-        current = await stack.imageTag();
-        if (args.rollback) {
-            const target = findRollbackTarget(await stack.history());
-            if (typeof target === "string") {
-                io.stderr(`deploy: stack ${args.stack}: ${target}\n`);
-                return EXIT.failed;
-            }
-            io.stdout(
-                `Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (the tag of ${target.update}).\n`,
+        const names = await backend.stacks();
+        if (!names.includes(args.stack)) {
+            io.stderr(
+                `deploy: no stack named ${args.stack} in this backend (stacks: ${names.join(", ") || "none"}).\n${USAGE}\n`,
             );
-            tag = target.previous;
+            return EXIT.usage;
         }
+        stack = await backend.open(args.stack);
     } catch (err) {
-        io.stderr(`deploy: cannot read stack ${args.stack}: ${(err as Error).message}\n`);
+        io.stderr(`deploy: cannot read stack ${args.stack}: ${firstLines(err)}\n`);
         return EXIT.failed;
     }
-    return deployTag(stack, current, tag as string, args, io);
+    const session = await beginUpdate(backend, stack, "deploy", describeWork(args), io).catch((err: Error) => {
+        io.stderr(`deploy: cannot read the state of stack ${args.stack}: ${firstLines(err)}\n`);
+        return EXIT.failed;
+    });
+    if (typeof session === "number") return session;
+    try {
+        return await deployInSession(stack, session, args, io);
+    } finally {
+        session.end();
+    }
+}
+
+function describeWork(args: DeployArgs): string {
+    return `capstan deploy ${args.rollback ? "--rollback" : args.imageTag} from ${process.cwd()}`;
+}
+
+async function deployInSession(stack: DeployStack, session: Session, args: DeployArgs, io: DeployIo): Promise<number> {
+    const facts = session.facts;
+    let tag = args.imageTag;
+    if (args.rollback) {
+        const target = findRollbackTarget(await stack.history());
+        if (typeof target === "string") {
+            io.stderr(`deploy: stack ${args.stack}: ${target}\n`);
+            return EXIT.failed;
+        }
+        io.stdout(
+            `Rolling back stack ${args.stack} from ${target.current} to ${target.previous} (the tag of ${target.update}).\n`,
+        );
+        tag = target.previous;
+    }
+    const serving = await stack.serving();
+    if (alreadyRuns(stack, facts, serving, tag as string, io)) return EXIT.ok;
+    return deployTag(stack, session, facts.deployedTag, tag as string, serving, args, io);
+}
+
+/**
+ * Whether the stack runs `tag` already: its last update completed with it, nothing is pending,
+ * and the cluster's ready web pods all run it. The stack file is not asked.
+ */
+function alreadyRuns(
+    stack: DeployStack,
+    facts: StackFacts,
+    serving: Serving | string,
+    tag: string,
+    io: DeployIo,
+): boolean {
+    const complete = facts.lastUpdate?.result === "succeeded" && facts.pending.length === 0;
+    const onTag = typeof serving !== "string" && serving.tags.length === 1 && serving.tags[0].tag === tag;
+    if (facts.deployedTag !== tag || !complete || !onTag) return false;
+    io.stdout(
+        `Stack ${stack.name} already runs ${tag}: its last update completed with it and the cluster serves ${describeServing(serving)}; nothing to deploy.\n`,
+    );
+    const pinned = PinnedConfig.pinTag(stack.stackFile, tag, undefined);
+    try {
+        if (!pinned.matchesFile()) {
+            pinned.writeBack();
+            io.stdout(`The stack file now says ${tag}.\n`);
+        }
+    } finally {
+        pinned.dispose();
+    }
+    return true;
 }
 
 async function deployTag(
     stack: DeployStack,
+    session: Session,
     current: string | undefined,
     tag: string,
+    serving: Serving | string,
     args: DeployArgs,
     io: DeployIo,
 ): Promise<number> {
-    if (current === tag) {
-        io.stdout(`Stack ${stack.name} already runs ${tag}; nothing to deploy.\n`);
-        return EXIT.ok;
-    }
-    const previous = await stack.previousImageTag();
     // The stack file says which tag it replaces: an older copy of it, which replaces another, is refused.
-    await stack.setImageTag(tag, current);
-    /** Puts the stack file back as it was, when nothing (or not everything) was deployed. */
-    const restore = async () => {
-        if (current !== undefined) await stack.setImageTag(current, previous ?? null);
-    };
-    io.stdout(`Previewing stack ${stack.name}: image tag ${current ?? "(unset)"} -> ${tag}\n`);
-    const report = await previewReport(stack, current, tag, io, restore);
-    if (!report) return EXIT.failed;
-    printPlan(report, io);
-    if (!(await infraChangesAllowed(report, args, io, restore))) return EXIT.refused;
-    if (!(await confirmed(stack.name, tag, args, io))) {
-        await restore();
-        return EXIT.refused;
+    const pinned = PinnedConfig.pinTag(stack.stackFile, tag, current);
+    try {
+        io.stdout(`Previewing stack ${stack.name}: image tag ${current ?? "(none deployed)"} -> ${tag}\n`);
+        if (typeof serving !== "string") io.stdout(`Serving now: ${describeServing(serving)}\n`);
+        const report = await previewReport(stack, pinned, current, tag, io);
+        if (!report) return EXIT.failed;
+        printPlan(report, io);
+        if (!infraChangesAllowed(report, args, io)) return EXIT.refused;
+        if (!(await confirmed(stack.name, tag, args, io))) return EXIT.refused;
+        return await update(stack, session, pinned, report, io);
+    } finally {
+        pinned.dispose();
     }
-    return update(stack, current, tag, report, io, restore);
 }
 
-/** The preview, judged by the deploy's guard; undefined (and the tag restored) when it failed. */
+/** The preview, judged by the deploy's guard; undefined when it failed. */
 async function previewReport(
     stack: DeployStack,
+    pinned: PinnedConfig,
     current: string | undefined,
     tag: string,
     io: DeployIo,
-    restore: () => Promise<void>,
 ): Promise<GuardReport | undefined> {
     try {
         const started = Date.now();
-        const steps = await stack.preview();
+        const steps = await stack.preview(pinned.file);
         const report = checkDeployPreview(steps, current, tag);
         io.stdout(`\nChanges: ${changeSummary(steps)} (preview: ${seconds(started)})\n`);
         return report;
     } catch (err) {
-        await restore();
-        io.stderr(`deploy: the preview failed, nothing was changed:\n${(err as Error).message}\n`);
+        io.stderr(`deploy: the preview failed, nothing was changed:\n${firstLines(err, 12)}\n`);
         return undefined;
     }
 }
 
 /** Whether the update may go on: it changes nothing besides the tag, or --allow-infra-changes says so. */
-async function infraChangesAllowed(
-    report: GuardReport,
-    args: DeployArgs,
-    io: DeployIo,
-    restore: () => Promise<void>,
-): Promise<boolean> {
+function infraChangesAllowed(report: GuardReport, args: DeployArgs, io: DeployIo): boolean {
     if (report.others.length === 0) return true;
     if (args.allowInfraChanges) {
         io.stdout(`\nAlso changing (--allow-infra-changes):\n${describeOtherChanges(report.others)}\n`);
         return true;
     }
-    await restore();
     io.stderr(
         `\ndeploy: stopped: besides the image tag, this update would change:\n${describeOtherChanges(report.others)}\n`,
     );
@@ -123,36 +171,49 @@ async function infraChangesAllowed(
     return false;
 }
 
-/** The update itself, streamed line by line; reports what rolled, or restores the tag and says what failed. */
+/** The update itself, streamed line by line; reports what rolled, or what failed and what serves. */
 async function update(
     stack: DeployStack,
-    current: string | undefined,
-    tag: string,
+    session: Session,
+    pinned: PinnedConfig,
     report: GuardReport,
     io: DeployIo,
-    restore: () => Promise<void>,
 ): Promise<number> {
+    const targets = deployTargets(report);
+    if (targets.length === 0) {
+        io.stdout(`\nNothing to change: the stack's resources already match ${pinned.tag}.\n`);
+        noteWriteBack(pinned.writeBack(), io);
+        return EXIT.ok;
+    }
+    const drifted = pinned.changedSince();
+    if (drifted.length)
+        io.stdout(
+            `\nThe stack file changed since this deploy read it (${drifted.join(", ")}); that change is not part of this deploy, which applies what its preview showed.\n`,
+        );
     io.stdout(`\nUpdating stack ${stack.name}...\n`);
     const started = Date.now();
     const lines = lineWriter(io.stdout);
-    let outcome: UpOutcome;
-    try {
-        outcome = await stack.up(deployTargets(report), lines.push);
-    } catch (err) {
-        outcome = { ok: false, failures: [], error: (err as Error).message };
-    }
+    const outcome = await stack.up(pinned.file, targets, lines.push, session.signal);
     lines.flush();
     if (!outcome.ok) {
-        await restore();
-        printFailure(stack.name, current, tag, outcome, io);
+        const serving = await stack.serving();
+        reportFailure(stack.name, pinned.tag, outcome, serving, session.cancelled(), io);
         return EXIT.failed;
     }
     const rolled = report.rolls.map((r) => r.name);
     io.stdout(
-        `\nDeployed ${tag} to stack ${stack.name} in ${seconds(started)}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`,
+        `\nDeployed ${pinned.tag} to stack ${stack.name} in ${seconds(started)}: ${rolled.length} workload${rolled.length === 1 ? "" : "s"} rolled${rolled.length ? ` (${rolled.join(", ")})` : ""}.\n`,
     );
-    io.stdout(`To undo: npm run deploy -- ${stack.name} --rollback\n`);
+    noteWriteBack(pinned.writeBack(), io);
+    io.stdout(`To undo: capstan deploy ${stack.name} --rollback\n`);
     return EXIT.ok;
+}
+
+function noteWriteBack(otherChanges: readonly string[], io: DeployIo): void {
+    if (otherChanges.length)
+        io.stdout(
+            `The stack file was changed while the deploy ran (${otherChanges.join(", ")}): those changes are kept in it and were not deployed; review them with pulumi preview.\n`,
+        );
 }
 
 /** The resources the update may change: the workloads that roll, the migration, and what --allow-infra-changes let through. */
@@ -192,24 +253,6 @@ async function confirmed(stackName: string, tag: string, args: DeployArgs, io: D
     return false;
 }
 
-function printFailure(
-    stackName: string,
-    current: string | undefined,
-    tag: string,
-    outcome: UpOutcome,
-    io: DeployIo,
-): void {
-    io.stderr(`\ndeploy: the update of stack ${stackName} to ${tag} failed.\n`);
-    for (const f of outcome.failures) io.stderr(`  failed: ${f.type} ${urnName(f.urn)}: ${f.message}\n`);
-    if (outcome.failures.length === 0 && outcome.error)
-        io.stderr(`  ${outcome.error.trim().split("\n").slice(-5).join("\n  ")}\n`);
-    const migration = outcome.failures.some((f) => f.type === "kubernetes:batch/v1:Job");
-    io.stderr(
-        `The previous version${current ? ` (${current})` : ""} is still serving: ${migration ? "the migration failed, so no workload was rolled" : "a rollout that does not become ready keeps the old pods (maxUnavailable: 0)"}.\n`,
-    );
-    io.stderr(`The stack file is back at ${current ?? "its previous tag"}; fix the cause and deploy again.\n`);
-}
-
 /** The time since `started`, as "12.3 s". */
 function seconds(started: number): string {
     return `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -218,4 +261,13 @@ function seconds(started: number): string {
 /** An image value as the preview reported it: a tag as written, anything else as JSON. */
 function shown(v: unknown): string {
     return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** The first lines of an error's message, never its stack. */
+export function firstLines(err: unknown, n = 6): string {
+    const lines = String((err as Error)?.message ?? err)
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== "" && !/^\s*at /.test(l));
+    return lines.slice(0, n).join("\n");
 }

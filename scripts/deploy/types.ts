@@ -4,6 +4,8 @@
  * makes (guard, confirmation, history walk, exit codes, messages) is tested without the CLI.
  */
 import { USAGE_EXIT } from "../cli/cli";
+import type { Holder } from "./locks";
+import type { Serving } from "./serving";
 
 /** One resource step of a preview, as the engine reports it. */
 export interface PreviewStep {
@@ -47,31 +49,70 @@ export interface HistoryEntry {
     readonly startTime?: string;
 }
 
+/** An operation the engine began and never finished: its process died during it. */
+export interface PendingOperation {
+    /** creating, updating, deleting, reading, importing */
+    readonly type: string;
+    readonly urn: string;
+    /** `namespace/name` (or `name`) of the Kubernetes object, when it is one. */
+    readonly object?: { readonly kind: string; readonly name: string; readonly namespace?: string };
+}
+
+/** What the stack's state says it runs, read from the backend, never from the stack file. */
+export interface StackFacts {
+    /** The `imageTag` output of the last update that completed. */
+    readonly deployedTag?: string;
+    /** Operations a dead update left unfinished. */
+    readonly pending: readonly PendingOperation[];
+    /** The stack's latest update, if any. */
+    readonly lastUpdate?: HistoryEntry;
+}
+
 /** One stack of this project, as the deploy sees it. */
 export interface DeployStack {
     readonly name: string;
-    /** The configured `capstan:imageTag`. */
-    imageTag(): Promise<string | undefined>;
-    /** The configured `capstan:previousImageTag`: the tag `imageTag` replaces. */
-    previousImageTag(): Promise<string | undefined>;
+    /** The stack file the person edits (`Pulumi.<stack>.yaml`). */
+    readonly stackFile: string;
+    /** What the state says the stack runs. */
+    facts(): Promise<StackFacts>;
+    /** The update locks the backend holds on the stack (a file backend's), with their holders. */
+    lockHolders(): Holder[];
+    /** Removes a lock whose holder is proven gone. */
+    removeLock(holder: Holder): void;
     /**
-     * Sets `capstan:imageTag`, and `capstan:previousImageTag` to `replaces` (removed when null, left
-     * as it is when undefined).
+     * Resolves the operations a dead update left: the ones the engine can settle by reading the
+     * cluster are refreshed, pending creates are dropped from the state (their objects having been
+     * dealt with by the caller). Returns what the engine did, a line each.
      */
-    setImageTag(tag: string, replaces?: string | null): Promise<void>;
-    preview(): Promise<PreviewStep[]>;
+    settlePending(pending: readonly PendingOperation[]): Promise<string[]>;
+    /** What the cluster serves, or why it could not be read. */
+    serving(): Promise<Serving | string>;
+    /** Removes a Kubernetes object a dead update created, after its Job (if one) has finished; a line of what was done. */
+    removeOrphan(op: PendingOperation): Promise<string>;
+    /** The preview of the update with the config of `configFile`. */
+    preview(configFile: string): Promise<PreviewStep[]>;
     /**
-     * Runs the update of the resources `targets` names (URNs), and of no other; `onOutput` receives
-     * the CLI's progress output as it comes.
+     * Runs the update of the resources `targets` names (URNs), and of no other, with the config
+     * of `configFile`; `onOutput` receives the CLI's progress output as it comes, and an abort of
+     * `signal` cancels the update the engine's way (SIGINT: in-flight steps finish, state is written).
      */
-    up(targets: readonly string[], onOutput: (chunk: string) => void): Promise<UpOutcome>;
+    up(
+        configFile: string,
+        targets: readonly string[],
+        onOutput: (chunk: string) => void,
+        signal?: AbortSignal,
+    ): Promise<UpOutcome>;
     history(): Promise<HistoryEntry[]>;
 }
 
 export interface DeployBackend {
     /** Whether the Pulumi CLI can be run. */
     cliAvailable(): boolean;
+    /** The names of the project's stacks in the backend. */
+    stacks(): Promise<string[]>;
     open(stack: string): Promise<DeployStack>;
+    /** The folder of Capstan's deploy locks: beside a file backend's state, else in the stack folder. */
+    lockDir(): string;
 }
 
 /** The terminal, or whatever stands in for it. */
@@ -91,7 +132,10 @@ export const EXIT = {
     failed: 1,
     /** Called wrong: the exit code of every Capstan command called wrong. */
     usage: USAGE_EXIT,
-    /** Stopped before changing anything: the guard, no confirmation, or no terminal to ask on. */
+    /**
+     * Stopped before changing anything: the guard, no confirmation, no terminal to ask on, another
+     * deploy or update holding the stack, or a state only a person can settle.
+     */
     refused: 3,
     /** The Pulumi CLI is not installed. */
     noCli: 4,

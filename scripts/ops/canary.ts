@@ -2,14 +2,17 @@
  * `capstan canary <stack> start <tag> | weight <N> | promote | abort`: each step changes the stack's
  * `capstan:canary` (and, to promote, `capstan:imageTag`) in its stack file, then runs the update a
  * deploy runs: preview, guard, confirmation, an update of only what the preview showed changing.
- * A step out of order is refused before anything changes; a refused or failed step puts the stack
- * file back as it was.
+ * A step out of order is refused before anything changes. Like a deploy, a step takes the stack's
+ * deploy lock and runs with its config pinned; the stack file is written only once the step applied.
  */
 import * as fs from "fs";
 import YAML from "yaml";
 import { ask, runAsProcess } from "../cli/cli";
 import { automationBackend } from "../deploy/automation";
-import { INSTALL_HINT, deployTargets } from "../deploy/flow";
+import { INSTALL_HINT, deployTargets, firstLines } from "../deploy/flow";
+import { PinnedConfig } from "../deploy/pinned";
+import { reportFailure } from "../deploy/report";
+import { beginUpdate, type Session } from "../deploy/session";
 import { changeSummary, describeOtherChanges } from "../deploy/guard";
 import { lineWriter } from "../deploy/lines";
 import { EXIT, urnName, type DeployBackend, type DeployStack, type PreviewStep } from "../deploy/types";
@@ -94,16 +97,21 @@ async function confirmed(args: CanaryArgs, io: CanaryIo): Promise<boolean> {
     return ok;
 }
 
-/** The targeted update; false (with what failed) when it failed. */
-async function update(stack: DeployStack, targets: readonly string[], name: string, io: OpsIo): Promise<boolean> {
+/** The targeted update with the pinned config; false (with what failed and what serves) when it failed. */
+async function update(
+    stack: DeployStack,
+    session: Session,
+    pinned: PinnedConfig,
+    targets: readonly string[],
+    args: CanaryArgs,
+    io: OpsIo,
+): Promise<boolean> {
     const lines = lineWriter(io.stdout);
-    const outcome = await stack.up(targets, lines.push);
+    const outcome = await stack.up(pinned.file, targets, lines.push, session.signal);
     lines.flush();
     if (outcome.ok) return true;
-    io.stderr(`\ncanary: the update of stack ${name} failed; the stack file is back as it was.\n`);
-    for (const f of outcome.failures) io.stderr(`  failed: ${f.type} ${urnName(f.urn)}: ${f.message}\n`);
-    if (outcome.failures.length === 0 && outcome.error)
-        io.stderr(`  ${outcome.error.trim().split("\n").slice(-5).join("\n  ")}\n`);
+    const command = `capstan canary ${args.stack} ${args.step.step}${"tag" in args.step ? ` ${String(args.step.tag)}` : ""}${"weight" in args.step ? ` ${String(args.step.weight)}` : ""}`;
+    reportFailure(stack.name, pinned.tag, outcome, await stack.serving(), session.cancelled(), io, command);
     return false;
 }
 
@@ -112,22 +120,49 @@ async function canaryStep(args: CanaryArgs, io: CanaryIo, backend: DeployBackend
         io.stderr(`${INSTALL_HINT.replace(/^deploy:/, "canary:")}\n`);
         return EXIT.noCli;
     }
-    const { file, text, doc, state } = readStackFile(args.stack);
+    const { state } = readStackFile(args.stack);
     const problem = stepProblem(args.step, state);
     if (problem) throw new OpsError(`stack ${args.stack}: ${problem}`, 2);
     const next = nextState(args.step, state);
     const stack = await backend.open(args.stack).catch((err: Error) => {
         throw new OpsError(`cannot open stack ${args.stack}: ${err.message}`, 2);
     });
-    const restore = () => fs.writeFileSync(file, text);
-    io.stdout(`Canary ${args.step.step} on stack ${args.stack}: ${describeStep(args.step, state, next)}.\n`);
-    fs.writeFileSync(file, withState(doc, next));
+    const session = await beginUpdate(
+        backend,
+        stack,
+        "canary",
+        `capstan canary ${args.step.step} from ${process.cwd()}`,
+        io,
+    );
+    if (typeof session === "number") return session;
+    const pinned = PinnedConfig.pin(
+        stack.stackFile,
+        (text) => withState(YAML.parseDocument(text), next),
+        next.canary?.imageTag ?? next.imageTag ?? state.imageTag ?? "",
+    );
+    try {
+        io.stdout(`Canary ${args.step.step} on stack ${args.stack}: ${describeStep(args.step, state, next)}.\n`);
+        return await guardedStep(stack, session, pinned, args, state, next, io);
+    } finally {
+        pinned.dispose();
+        session.end();
+    }
+}
+
+async function guardedStep(
+    stack: DeployStack,
+    session: Session,
+    pinned: PinnedConfig,
+    args: CanaryArgs,
+    state: CanaryState,
+    next: CanaryState,
+    io: CanaryIo,
+): Promise<number> {
     let steps: PreviewStep[];
     try {
-        steps = await stack.preview();
+        steps = await stack.preview(pinned.file);
     } catch (err) {
-        restore();
-        io.stderr(`canary: the preview failed, nothing was changed:\n${(err as Error).message}\n`);
+        io.stderr(`canary: the preview failed, nothing was changed:\n${firstLines(err, 12)}\n`);
         return EXIT.failed;
     }
     const report = checkCanaryPreview(steps, state, next);
@@ -135,25 +170,17 @@ async function canaryStep(args: CanaryArgs, io: CanaryIo, backend: DeployBackend
     printPlan(report, io);
     const refusal = refused(args.step, report);
     if (refusal.length && !args.allowInfraChanges) {
-        restore();
         io.stderr(`\ncanary: stopped: besides the canary, this update would change:\n${refusal.join("\n")}\n`);
         io.stderr("Review it with `pulumi preview`, or pass --allow-infra-changes to apply it with the step.\n");
         return EXIT.refused;
     }
-    if (!(await confirmed(args, io))) {
-        restore();
-        return EXIT.refused;
-    }
+    if (!(await confirmed(args, io))) return EXIT.refused;
     const targets = [...new Set([...report.canary.map((s) => s.urn), ...deployTargets(report.rest)])];
-    if (targets.length === 0) {
-        io.stdout("Nothing to change.\n");
-        return EXIT.ok;
-    }
-    if (!(await update(stack, targets, args.stack, io))) {
-        restore();
-        return EXIT.failed;
-    }
-    io.stdout(`\nDone: ${describeStep(args.step, state, next)}.\n`);
+    if (targets.length > 0 && !(await update(stack, session, pinned, targets, args, io))) return EXIT.failed;
+    const kept = pinned.writeBack();
+    if (kept.length)
+        io.stdout(`The stack file was changed while the step ran (${kept.join(", ")}): kept, not deployed.\n`);
+    io.stdout(targets.length ? `\nDone: ${describeStep(args.step, state, next)}.\n` : "Nothing to change.\n");
     return EXIT.ok;
 }
 
