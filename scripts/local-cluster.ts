@@ -36,12 +36,19 @@ const USAGE = [
     "usage: npm run local-cluster -- up [--crds FILE|URL]   start a cluster (default CRDs: the pinned NGINX release's)",
     "       npm run local-cluster -- status                 processes, API server, node and lease health",
     "       npm run local-cluster -- down                   stop it and remove its state",
+    "       npm run local-cluster -- stop <component>       stop one component, keeping its state (an outage to test against)",
+    "       npm run local-cluster -- start <component>      start a stopped component again with the same state",
+    `       components: ${COMPONENTS.join(", ")}`,
 ].join("\n");
 
 /** The NGINX Ingress Controller's CRDs of the release the program pins (components/core/versions.ts). */
 export const DEFAULT_CRDS = nginxCrdsUrl(CHARTS.nginxIngress.appVersion);
 
-type Args = { command: "up"; crds: string } | { command: "down" } | { command: "status" };
+type Args =
+    | { command: "up"; crds: string }
+    | { command: "down" }
+    | { command: "status" }
+    | { command: "stop" | "start"; component: Component };
 
 export function parseArgs(argv: readonly string[]): Args {
     const [command, ...rest] = argv;
@@ -50,6 +57,13 @@ export function parseArgs(argv: readonly string[]): Args {
     if (command === "down" || command === "status") {
         if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
         return { command };
+    }
+    if (command === "stop" || command === "start") {
+        const [component, ...extra] = rest;
+        if (!COMPONENTS.includes(component as Component))
+            throw new UsageError(`${command} needs a component: ${COMPONENTS.join(", ")}`);
+        if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
+        return { command, component: component as Component };
     }
     if (command !== "up") throw new UsageError(`unknown command ${command}`);
     let crds = DEFAULT_CRDS;
@@ -193,6 +207,28 @@ async function down(): Promise<void> {
     console.log(`local cluster stopped; removed ${STATE_DIR}`);
 }
 
+/** Starts one stopped component of a running cluster, with the ports and state it had. */
+async function startOne(component: Component): Promise<number> {
+    const state = readState();
+    if (!state) {
+        console.error("local-cluster: the local cluster is not running; start it with: npm run local-cluster -- up");
+        return 1;
+    }
+    if (runningPid(component) !== undefined) {
+        console.log(`${component}: already running`);
+        return 0;
+    }
+    const ready =
+        component === "etcd"
+            ? () => etcdHealthy(state.ports)
+            : component === "kube-apiserver"
+              ? isApiserverReady
+              : undefined;
+    await start(component, state.ports, ready);
+    console.log(`${component}: started (pid ${runningPid(component)})`);
+    return 0;
+}
+
 /** Prints the cluster's health; false when something is down or a node is not Ready. */
 function status(): boolean {
     const state = readState();
@@ -234,6 +270,11 @@ export async function main(argv: readonly string[]): Promise<number> {
             return 0;
         case "status":
             return status() ? 0 : 1;
+        case "stop":
+            console.log(`${line.args.component}: ${await stopProcess(line.args.component)}`);
+            return 0;
+        case "start":
+            return startOne(line.args.component);
     }
 }
 

@@ -26,9 +26,16 @@ describe("npm run local-cluster", () => {
         });
     });
 
+    it("stops and starts one component by name, for an outage to test against", () => {
+        expect(parseArgs(["stop", "kube-apiserver"])).toEqual({ command: "stop", component: "kube-apiserver" });
+        expect(parseArgs(["start", "etcd"])).toEqual({ command: "start", component: "etcd" });
+    });
+
     it.each([
         [[], ""],
-        [["start"], "unknown command start"],
+        [["start"], "start needs a component: etcd, kube-apiserver"],
+        [["stop", "kubelet"], "stop needs a component"],
+        [["stop", "etcd", "now"], "unexpected argument now"],
         [["up", "--crds"], "--crds needs a file or URL"],
         [["up", "--crds", "/no/such/crds.yaml"], "--crds: no file /no/such/crds.yaml"],
         [["down", "now"], "unexpected argument now"],
