@@ -4,6 +4,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { factsFromState, findPulumiCli, updateHistory } from "../scripts/deploy/automation";
+import { handChanges } from "../scripts/deploy/drift";
 import { DeployLock, type Holder } from "../scripts/deploy/locks";
 import type { Serving } from "../scripts/deploy/serving";
 import { runDeploy } from "../scripts/deploy/flow";
@@ -91,6 +92,7 @@ interface FakeOptions {
     pending?: PendingOperation[];
     holders?: Holder[];
     serving?: Serving | string;
+    drift?: string[] | string;
     cli?: boolean;
     interactive?: boolean;
     answer?: string;
@@ -131,6 +133,7 @@ function fake(opts: FakeOptions = {}) {
         lockHolders: () => (opts.holders ?? []).filter((h) => !removed.includes(h)),
         removeLock: (h) => void removed.push(h),
         settlePending: async () => (calls.push("settle"), ["refreshed 1 resource(s) from the cluster"]),
+        drift: async () => opts.drift ?? [],
         removeOrphan: async (op) => (calls.push(`orphan ${op.urn}`), `removed ${op.object?.name}`),
         serving: async () =>
             opts.serving ?? { tags: [{ tag: deployed, ready: 2 }], notReady: 0, deployment: "ns/phraseapp-web" },
@@ -631,6 +634,17 @@ describe("a deploy tells the truth when things go wrong", () => {
         expect(f.tag()).toBe("v1");
     });
 
+    it("names what was changed in the cluster by hand, and updates only what the preview showed", async () => {
+        const f = fake({
+            drift: ["HorizontalPodAutoscaler phraseapp-web: changed by kubectl-edit at 2026-12-07T12:30:01.000Z"],
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.stdout()).toContain(
+            "Changed in the cluster by hand since Pulumi last wrote it, and left as it is by this deploy, whose update changes only what its preview showed:\n  HorizontalPodAutoscaler phraseapp-web: changed by kubectl-edit",
+        );
+        expect(f.upTargets).not.toContain(urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "phraseapp-web"));
+    });
+
     it("says so when what serves cannot be read, instead of guessing", async () => {
         const f = fake({
             up: { ok: false, failures: [], error: "dial tcp: connection refused" },
@@ -641,6 +655,26 @@ describe("a deploy tells the truth when things go wrong", () => {
             "What serves could not be read: the cluster could not be read (connect ECONNREFUSED)",
         );
         expect(f.stderr()).not.toContain("still serving");
+    });
+});
+
+describe("hand changes in the cluster", () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 12, 0, s)).toISOString();
+    it("are the writes of a person's tool after Pulumi's newest write of the object, not the machinery's or status", () => {
+        const entries = [
+            { manager: "pulumi-kubernetes-1a2b", operation: "Apply", time: at(10) },
+            { manager: "kubectl-edit", operation: "Update", time: at(5) }, // before Pulumi's write: Pulumi's view includes it
+            { manager: "kubectl-patch", operation: "Update", time: at(20) },
+            { manager: "kube-controller-manager", operation: "Update", time: at(30) },
+            { manager: "kubectl-edit", operation: "Update", time: at(40), subresource: "status" },
+        ];
+        expect(handChanges("HorizontalPodAutoscaler", "phraseapp-web", entries)).toEqual([
+            { kind: "HorizontalPodAutoscaler", name: "phraseapp-web", manager: "kubectl-patch", time: at(20) },
+        ]);
+    });
+
+    it("are none on an object Pulumi never wrote", () => {
+        expect(handChanges("ConfigMap", "x", [{ manager: "kubectl-edit", time: at(1) }])).toEqual([]);
     });
 });
 

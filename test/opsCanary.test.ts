@@ -151,6 +151,7 @@ describe("capstan canary against a fake backend", () => {
                 removeLock: () => undefined,
                 settlePending: async () => [],
                 removeOrphan: async () => "",
+                drift: async () => [],
                 serving: async () => ({ tags: [{ tag: STABLE, ready: 2 }], notReady: 0, deployment: "ns/web" }),
                 preview: async (configFile) => {
                     seen.fileAtPreview = fs.readFileSync(configFile, "utf8");

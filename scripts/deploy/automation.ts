@@ -8,7 +8,8 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import YAML from "yaml";
 import { loadProgram } from "../cli/program";
 import { stackFilePath } from "../cli/stackfile";
-import { targetFromOutputs } from "../cli/target";
+import { targetFromOutputs, type StackTarget } from "../cli/target";
+import { describeDrift, readDrift } from "./drift";
 import { fileBackendDir, pulumiLocks, type Holder } from "./locks";
 import { removeOrphanObject } from "./orphans";
 import { IMAGE_TAG_KEY } from "./pinned";
@@ -158,26 +159,34 @@ class AutomationStack implements DeployStack {
         ];
     }
 
+    /** Where the stack runs, from its outputs. */
+    private async target(): Promise<StackTarget> {
+        const out = await this.stack.outputs();
+        return targetFromOutputs(
+            this.name,
+            Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
+        );
+    }
+
     async serving(): Promise<Serving | string> {
         try {
-            const out = await this.stack.outputs();
-            const target = targetFromOutputs(
-                this.name,
-                Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
-            );
-            return await readServing(target);
+            return await readServing(await this.target());
+        } catch (err) {
+            return `the stack's outputs name no cluster to read (${firstLine(err)})`;
+        }
+    }
+
+    async drift(): Promise<string[] | string> {
+        try {
+            const found = await readDrift(await this.target());
+            return typeof found === "string" ? found : found.map(describeDrift);
         } catch (err) {
             return `the stack's outputs name no cluster to read (${firstLine(err)})`;
         }
     }
 
     async removeOrphan(op: PendingOperation): Promise<string> {
-        const out = await this.stack.outputs();
-        const target = targetFromOutputs(
-            this.name,
-            Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
-        );
-        return removeOrphanObject(target, op);
+        return removeOrphanObject(await this.target(), op);
     }
 
     async preview(configFile: string): Promise<PreviewStep[]> {

@@ -190,6 +190,11 @@ async function update(
         io.stdout(
             `\nThe stack file changed since this deploy read it (${drifted.join(", ")}); that change is not part of this deploy, which applies what its preview showed.\n`,
         );
+    const handChanges = await stack.drift();
+    if (typeof handChanges !== "string" && handChanges.length)
+        io.stdout(
+            `\nChanged in the cluster by hand since Pulumi last wrote it, and left as it is by this deploy, whose update changes only what its preview showed:\n${handChanges.map((l) => `  ${l}`).join("\n")}\nSee the difference with \`pulumi preview --refresh --stack ${stack.name}\`; undo it with \`pulumi up --refresh --stack ${stack.name}\`.\n`,
+        );
     io.stdout(`\nUpdating stack ${stack.name}...\n`);
     const started = Date.now();
     const lines = lineWriter(io.stdout);

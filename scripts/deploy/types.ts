@@ -87,6 +87,8 @@ export interface DeployStack {
     settlePending(pending: readonly PendingOperation[]): Promise<string[]>;
     /** What the cluster serves, or why it could not be read. */
     serving(): Promise<Serving | string>;
+    /** What was changed in the cluster by hand since Pulumi last wrote it, a line each, or why it could not be read. */
+    drift(): Promise<string[] | string>;
     /** Removes a Kubernetes object a dead update created, after its Job (if one) has finished; a line of what was done. */
     removeOrphan(op: PendingOperation): Promise<string>;
     /** The preview of the update with the config of `configFile`. */
