@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv, type Workspace } from "../e2e/lib/env";
+import { addCapacity } from "../e2e/lib/capacity";
 import { kubectl, list, run } from "../e2e/lib/kube";
 import { SuiteStack } from "../e2e/lib/stacks";
 import { syntheticWorkloads } from "./synthetic";
@@ -69,31 +70,6 @@ async function setPodDelays(): Promise<void> {
     const delay = { delay: { durationMilliseconds: POD_DELAY_MS, jitterDurationMilliseconds: POD_DELAY_MS } };
     for (const stage of ["pod-ready", "pod-complete"])
         await kubectl(["patch", "stage", stage, "--type", "merge", "-p", JSON.stringify({ spec: delay })]);
-}
-
-/** Three large simulated nodes, one per zone, so that 200 workloads fit. */
-async function addCapacity(): Promise<void> {
-    const zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
-    const items = zones.map((zone, i) => ({
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-            name: `bench-${i + 1}`,
-            annotations: { "kwok.x-k8s.io/node": "fake" },
-            labels: {
-                "kubernetes.io/hostname": `bench-${i + 1}`,
-                "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64",
-                "topology.kubernetes.io/zone": zone,
-                "eks.amazonaws.com/nodegroup": "general",
-            },
-        },
-        status: {
-            allocatable: { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" },
-            capacity: { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" },
-        },
-    }));
-    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
 }
 
 /** Pulumi.local.yaml in its own namespace and hosts, with `workloads` generated workers and cron tasks. */

@@ -16,6 +16,8 @@ import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 import { observabilityObjects } from "./scenarios/observability";
+import { FAULT_SCENARIOS as F } from "./scenarios/faults";
+import { SCALE_FAULT_SCENARIOS as X } from "./scenarios/faultsAtScale";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -27,6 +29,13 @@ const SCENARIOS: Scenario[] = [
     R.guard,
     R.failedMigration,
     R.rollback,
+    F.killedInMigration,
+    F.killedInRollout,
+    F.interrupted,
+    F.apiserverDown,
+    F.etcdRestarted,
+    F.concurrent,
+    F.handEdited,
     S.policy,
     S.canary,
     S.tenant,
@@ -37,6 +46,9 @@ const SCENARIOS: Scenario[] = [
     D.olderStackFile,
     clusterHealth,
     observabilityObjects,
+    F.nodeLost,
+    X.quota,
+    X.load,
     R.destroy,
 ];
 

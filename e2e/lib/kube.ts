@@ -15,10 +15,10 @@ export interface Finished {
 export function run(
     command: string,
     args: readonly string[],
-    opts: { input?: string; cwd?: string } = {},
+    opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Finished> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: opts.cwd, env: process.env });
+        const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
