@@ -7,7 +7,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../components/config";
-import { validateConfig } from "../components/config";
+import { rootSchema, validateConfig } from "../components/config";
+import { configPath } from "../components/config/errors";
+import { knownKeys, schemaAt } from "../components/config/expected";
+import { editDistance } from "../components/config/nearest";
 import { committedStacks, problemsOf, render, rootOf, stackValues } from "./harness";
 
 type Json = unknown;
@@ -35,6 +38,8 @@ const VALUES: readonly Json[] = [
     "a".repeat(70),
     "m7g.large",
     "NoSchedule",
+    "four",
+    "yes",
     0,
     1,
     2,
@@ -47,8 +52,13 @@ const VALUES: readonly Json[] = [
     false,
     null,
     [],
+    [1, "x"],
     {},
+    { a: 1 },
 ];
+
+/** A stack frame, or what a message shows when it prints a value it did not mean to. */
+const STACK_TRACE_OR_SLIP = /\n\s+at |\bundefined\b|\[object Object\]|\bNaN\b/;
 
 /** Keys to add to maps: names Capstan sets itself, system label keys, and plain ones. */
 const KEYS: readonly string[] = [
@@ -147,7 +157,10 @@ describe("no config gets past the checks to a component that throws", () => {
                         { appSecrets: secretEnv, basicAuthPasswords: undefined },
                         { project: "capstan", stack },
                     );
-                    for (const p of problems) expect(p.path).toMatch(/^(capstan|aws):/);
+                    for (const p of problems) {
+                        expect(p.path).toMatch(/^(capstan|aws):/);
+                        expect(p.message).not.toMatch(STACK_TRACE_OR_SLIP);
+                    }
                     if (problems.length > 0) {
                         checked.refused++;
                         return;
@@ -197,5 +210,49 @@ describe("variables Capstan sets itself are refused in the app's env, with their
                 r.app.env.SHUTDOWN_TIMEOUT_SECONDS = "5";
             }),
         ).toEqual([]);
+    });
+});
+
+/** Every map of fixed keys in a stack's config (not a map of the user's own names), with its key path. */
+function fixedMaps(
+    value: Json,
+    path: (string | number)[] = [],
+): { map: Record<string, Json>; path: (string | number)[] }[] {
+    if (typeof value !== "object" || value === null) return [];
+    const inner = Object.entries(value).flatMap(([k, v]) =>
+        fixedMaps(v, [...path, Array.isArray(value) ? Number(k) : k]),
+    );
+    if (Array.isArray(value) || path.length === 0 || knownKeys(schemaAt(rootSchema, path)) === undefined) return inner;
+    return [{ map: value as Record<string, Json>, path }, ...inner];
+}
+
+describe("a key with a letter left out is answered with the key it meant", () => {
+    it.each(committedStacks())("any key of %s", (stack) => {
+        const maps = fixedMaps(rootOf(stackValues(stack)));
+        fc.assert(
+            fc.property(fc.nat(), fc.nat(), fc.nat(), (m, k, i) => {
+                const root = rootOf(stackValues(stack)) as Record<string, Json>;
+                const { path } = maps[m % maps.length];
+                const map = path.reduce<any>((node, seg) => node[seg], root) as Record<string, Json>;
+                const keys = Object.keys(map);
+                const meant = keys[k % keys.length];
+                const known = knownKeys(schemaAt(rootSchema, path))!;
+                const typo = meant.slice(0, i % meant.length) + meant.slice((i % meant.length) + 1);
+                fc.pre(meant.length >= 4 && !known.includes(typo));
+                map[typo] = map[meant];
+                delete map[meant];
+                const problem = validateConfig(root, { appSecrets: [], basicAuthPasswords: [] }).problems.find(
+                    (p) => p.path === configPath([...path, typo]),
+                );
+                // Another key as close (one edit, or a case apart) leaves the choice to the reader: the keys are listed.
+                const asClose = known.some(
+                    (other) => other !== meant && editDistance(typo.toLowerCase(), other.toLowerCase()) <= 1,
+                );
+                expect(problem?.message).toMatch(
+                    asClose ? /^is not a known key; (the keys of|see the keys of) / : `; did you mean ${meant}?`,
+                );
+            }),
+            { numRuns: Number(process.env.FUZZ_RUNS ?? 40) * 5 },
+        );
     });
 });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { describeIssue } from "./load";
+import { schemaAt } from "./expected";
+import { describeIssue } from "./issues";
 
 /**
  * Problems with values a component takes from the config, by the config schema's own checks: a
@@ -16,7 +17,7 @@ export function fieldProblems(
         const parsed = shape[name].safeParse(value, { reportInput: true });
         if (parsed.success) return [];
         return parsed.error.issues.flatMap((issue) =>
-            describeIssue({ ...issue, path: [] }).map(
+            describeIssue({ ...issue, path: [] }, schemaAt(shape[name], issue.path)).map(
                 (p) => `${[name, ...issue.path.map(String)].join(".")}: ${p.message}`,
             ),
         );

@@ -1,6 +1,7 @@
 export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
-export { describeIssue, loadConfig, validateConfig } from "./load";
+export { loadConfig, validateConfig } from "./load";
+export { describeIssue } from "./issues";
 export { fieldProblems } from "./fieldProblems";
 export type { CapstanConfig } from "./load";
 export type { StackName } from "./nameChecks";

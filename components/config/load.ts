@@ -3,9 +3,10 @@ import { z } from "zod";
 import { crossChecks, type SecretKeys } from "./checks";
 import type { StackName } from "./nameChecks";
 import { appNamespace } from "../core/names";
-import { missingKeyHint } from "./reference";
+import { unknownKeyMessage } from "./expected";
+import { describeIssue } from "./issues";
 import { salvage, type Salvaged } from "./salvage";
-import { ConfigError, configPath, notTextMessage, type ConfigProblem } from "./errors";
+import { ConfigError, type ConfigProblem } from "./errors";
 import {
     CONFIG_KEYS,
     type ConfigKey,
@@ -39,77 +40,6 @@ export type CapstanConfig = Readonly<
         };
     }
 >;
-
-function shown(value: unknown): string {
-    return value === undefined ? "nothing" : JSON.stringify(value);
-}
-
-/** Turns one zod issue into problems in the project's own words: key path, value, fix. */
-export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
-    const path = configPath(issue.path);
-    const input = (issue as { input?: unknown }).input;
-    switch (issue.code) {
-        case "invalid_type":
-            return [invalidTypeProblem(issue, path, input)];
-        case "unrecognized_keys":
-            return issue.keys.map((k) => ({
-                path: configPath([...issue.path, k]),
-                message: "is not a known key (a typo?); see the config reference in docs/configuration.md",
-            }));
-        case "too_small":
-        case "too_big":
-            return [{ path, message: sizeMessage(issue, input) }];
-        case "invalid_value":
-            return [
-                {
-                    path,
-                    message: `${shown(input)} is not allowed; use one of: ${issue.values.map((v) => String(v)).join(", ")}`,
-                },
-            ];
-        case "invalid_format":
-            return [{ path, message: `${shown(input)} ${issue.message}` }];
-        case "invalid_union":
-            return [{ path, message: `${shown(input)} is not a string, number or boolean` }];
-        case "invalid_key":
-            return [{ path, message: `key ${shown(input)}: ${issue.issues.map((i) => i.message).join("; ")}` }];
-        case "invalid_element":
-            return [{ path, message: `${shown(input)}: ${issue.issues.map((i) => i.message).join("; ")}` }];
-        default:
-            return [
-                {
-                    path,
-                    message: issue.message.startsWith("Invalid") ? `${shown(input)}: ${issue.message}` : issue.message,
-                },
-            ];
-    }
-}
-
-/** A missing key (with its hint), a number or boolean where text belongs, or a value of another type. */
-function invalidTypeProblem(issue: z.core.$ZodIssueInvalidType, path: string, input: unknown): ConfigProblem {
-    if (input === undefined) {
-        const hint = issue.path.length === 1 ? missingKeyHint(String(issue.path[0])) : undefined;
-        return { path, message: `is required${hint ? `; ${hint}` : ""}` };
-    }
-    if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
-        const key = issue.path[issue.path.length - 1] as string | number;
-        return { path, message: notTextMessage(key, input), kind: "not-text" };
-    }
-    const expected =
-        issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
-    return { path, message: `${shown(input)} is not ${expected}` };
-}
-
-/** A list with too few entries, an empty or too long text, a number out of range. */
-function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, input: unknown): string {
-    if (issue.code === "too_big")
-        return issue.origin === "string"
-            ? `is longer than ${issue.maximum} characters`
-            : `${shown(input)} is greater than the maximum ${issue.maximum}`;
-    if (issue.origin === "array") return `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
-    return issue.origin === "string"
-        ? "must not be empty"
-        : `${shown(input)} is less than the minimum ${issue.minimum}`;
-}
 
 /** The names in a secret map, without its values; undefined when it is not a readable map. */
 function secretNames(raw: string | undefined): { names?: string[]; values?: Record<string, string>; problem?: string } {
@@ -165,7 +95,7 @@ function readRaw(): { raw: Record<string, unknown>; problems: ConfigProblem[] } 
         if (ns === "capstan" && !(key in CONFIG_KEYS)) {
             problems.push({
                 path: full,
-                message: "is not a known key (a typo?); see the config reference in docs/configuration.md",
+                message: unknownKeyMessage(key, Object.keys(CONFIG_KEYS), "the capstan namespace"),
             });
         }
     }
@@ -242,7 +172,9 @@ export function validateConfig(
             parts[key] = parsed.data;
             continue;
         }
-        problems.push(...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] })));
+        problems.push(
+            ...parsed.error.issues.flatMap((i) => describeIssue({ ...i, path: [key, ...i.path] }, rootSchema)),
+        );
         // The rest of the key still gets its cross-field checks.
         const partial = salvage(key, schema, raw[key], parsed.error.issues);
         if (partial) {

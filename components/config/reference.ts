@@ -109,7 +109,7 @@ function checkMessage(c: CheckDef): string | undefined {
 const isInteger = (s: z.ZodType) => checks(s).some((c) => c.check === "number_format" && /int/.test(c.format ?? ""));
 
 /** The type in words. */
-function typeOf(u: Unwrapped): string {
+export function typeOf(u: Unwrapped): string {
     if (u.doc?.type) return u.doc.type;
     if (u.fieldType) return u.fieldType.type;
     const def = defOf(u.base);
@@ -136,7 +136,7 @@ function typeOf(u: Unwrapped): string {
 }
 
 /** What a schema's own checks allow: ranges, lengths and the messages of its patterns. */
-function limitsOf(u: Unwrapped): string[] {
+export function limitsOf(u: Unwrapped): string[] {
     const out: string[] = [];
     if (u.fieldType?.limits) out.push(u.fieldType.limits);
     const def = defOf(u.base);
