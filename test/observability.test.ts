@@ -271,7 +271,8 @@ describe.each(committedStacks())("observability in the committed stack %s", (sta
             overrides: {
                 "capstan:ingress": {
                     ...v["capstan:ingress"],
-                    logHeaders: { request: ["X-User-Id"], response: ["X-Account-Id"] },
+                    // X-Authenticated-User names a user, not a credential: accepted beside the credential rule.
+                    logHeaders: { request: ["X-User-Id", "X-Authenticated-User"], response: ["X-Account-Id"] },
                 },
             },
         });
@@ -283,14 +284,20 @@ describe.each(committedStacks())("observability in the committed stack %s", (sta
             logLine(entries, (x) =>
                 x === "http_x_user_id"
                     ? "u-42"
-                    : x === "sent_http_x_account_id"
-                      ? "acct-7"
-                      : NUMERIC.has(x)
-                        ? "1"
-                        : "-",
+                    : x === "http_x_authenticated_user"
+                      ? "ada"
+                      : x === "sent_http_x_account_id"
+                        ? "acct-7"
+                        : NUMERIC.has(x)
+                          ? "1"
+                          : "-",
             ),
         ) as Any;
-        expect(line).toMatchObject({ req_x_user_id: "u-42", resp_x_account_id: "acct-7" });
+        expect(line).toMatchObject({
+            req_x_user_id: "u-42",
+            req_x_authenticated_user: "ada",
+            resp_x_account_id: "acct-7",
+        });
         const snippets: string = entries["http-snippets"];
         for (const step of redactionSteps(["password", "token", "secret"]))
             expect(snippets).toContain(`map $${step.source} $${step.target} {`);

@@ -143,6 +143,59 @@ const REFUSED: [string, string, (r: Root) => void, string, string, RegExp][] = [
     ],
 ];
 
+/** Credential headers, as a new user might list them: named ones in any case, and names holding a credential word. */
+const CREDENTIAL_HEADERS: [string, "request" | "response"][] = [
+    ["Authorization", "request"],
+    ["authorization", "request"],
+    ["PROXY-AUTHORIZATION", "request"],
+    ["Cookie", "request"],
+    ["Set-Cookie", "response"],
+    ["set-cookie", "request"],
+    ["Authorization", "response"],
+    ["X-Api-Key", "request"],
+    ["x-auth-token", "response"],
+    ["X-CSRF-Token", "request"],
+    ["X-XSRF-TOKEN", "response"],
+    ["X-Amz-Security-Token", "request"],
+    ["X-Vault-Token", "request"],
+    ["Api-Key", "request"],
+    ["X-Client-Secret", "request"],
+    ["X-Session-Id", "response"],
+];
+
+describe("credential headers in the access log", () => {
+    it.each(CREDENTIAL_HEADERS)("refuses %s in the %s list, naming the key, the header and the fix", (header, list) => {
+        const problems = problemsOf("prod", (r) => (r.ingress.logHeaders = { [list]: ["X-User-Id", header] }));
+        expect(problems.map((p) => p.path)).toEqual([`capstan:ingress.logHeaders.${list}[1]`]);
+        expect(problems[0].message).toContain(JSON.stringify(header));
+        expect(problems[0].message).toMatch(/carries credentials.*plain text.*remove it/);
+    });
+
+    it.each(["X-User-Id", "X-Account-Id", "X-Authenticated-User", "X-Request-Start", "User-Agent"])(
+        "accepts %s, which carries no credential",
+        (header) => {
+            expect(
+                problemsOf("prod", (r) => (r.ingress.logHeaders = { request: [header], response: [header] })),
+            ).toEqual([]);
+        },
+    );
+
+    it("refuses every credential header at once, also where the key is refused as a whole", () => {
+        const headers = { request: ["Authorization", "X-User-Id", "Cookie"], response: ["Set-Cookie"] };
+        const credentialPaths = [
+            "capstan:ingress.logHeaders.request[0]",
+            "capstan:ingress.logHeaders.request[2]",
+            "capstan:ingress.logHeaders.response[0]",
+        ];
+        expect(problemsOf("prod", (r) => (r.ingress.logHeaders = headers)).map((p) => p.path)).toEqual(credentialPaths);
+        const off = problemsOf("prod", (r) => {
+            r.ingress.logHeaders = headers;
+            r.observability = { enabled: false };
+        });
+        expect(off.map((p) => p.path).sort()).toEqual([...credentialPaths, "capstan:ingress.logHeaders"].sort());
+    });
+});
+
 describe("the observability config", () => {
     it("defaults to on, 30 days, password/token/secret redacted and no alert route", () => {
         expect(OBSERVABILITY_DEFAULTS).toEqual({

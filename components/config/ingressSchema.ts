@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { doc } from "./docs";
 import { arn, cidr, headerName, int, nodePort } from "./fields";
-import { IMAGE_TAG_RULE } from "./rules";
+import { CREDENTIAL_HEADER_WORDS, CREDENTIAL_HEADERS, IMAGE_TAG_RULE } from "./rules";
 
 /** The entries and who reaches them: `capstan:ingress`, `capstan:staging`, `capstan:canary`. */
 
@@ -100,7 +100,7 @@ export const ingressSchema = z.strictObject({
         {
             description:
                 "Headers the controllers' JSON access log adds to each line, besides its fixed fields (docs/observability.md), such as the app's user or account id header.",
-            rules: "each name once (without case); cluster mode `create` only (the controllers are the owning stack's); refused with `observability.enabled: false`",
+            rules: `each name once (without case); never a header that carries credentials, in either list (refused, not redacted): ${CREDENTIAL_HEADERS.map((h) => `\`${h}\``).join(", ")}, nor any whose name holds ${CREDENTIAL_HEADER_WORDS.map((w) => `\`${w}\``).join(", ")} (without case, \`-\` or \`_\`); cluster mode \`create\` only (the controllers are the owning stack's); refused with \`observability.enabled: false\``,
         },
     ),
 });

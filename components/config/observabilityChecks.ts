@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "./errors";
 import { NODE_PORT_RANGE } from "../core/ingress";
+import { credentialHeaderReason } from "./rules";
 import { OBSERVABILITY_DEFAULTS, type RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -83,9 +84,27 @@ function twiceProblems(path: string, names: readonly string[], what: string): Co
 }
 
 /**
+ * A header whose values are credentials: the access log would write them, in plain text, to
+ * CloudWatch on every request. Refused in either list, whatever else is wrong with the key.
+ */
+function credentialHeaderProblems(list: "request" | "response", names: readonly string[]): ConfigProblem[] {
+    return names.flatMap((name, i) => {
+        const reason = credentialHeaderReason(name);
+        return reason
+            ? [
+                  at(
+                      `ingress.logHeaders.${list}[${i}]`,
+                      `${JSON.stringify(name)} is refused: ${reason}, which the access log would write in plain text to CloudWatch on every request; remove it, and log an id instead (e.g. X-User-Id)`,
+                  ),
+              ]
+            : [];
+    });
+}
+
+/**
  * The rules of `capstan:observability` and `capstan:ingress.logHeaders` across keys: what belongs
  * to the cluster is set where the cluster is created, nothing is set that a disabled observability
- * would ignore, and no name is listed twice.
+ * would ignore, no name is listed twice, and no credential header is logged.
  */
 export function observabilityChecks(cfg: RootConfig): ConfigProblem[] {
     const metricsPort = cfg.app.metrics?.port;
@@ -98,11 +117,16 @@ export function observabilityChecks(cfg: RootConfig): ConfigProblem[] {
                   ),
               ]
             : [];
-    if (!cfg.observability.enabled) return [...inNodePorts, ...disabledChecks(cfg)];
-    const route = cfg.observability.alerts.route;
     const headers = cfg.ingress.logHeaders;
+    const credentials = [
+        ...credentialHeaderProblems("request", headers.request),
+        ...credentialHeaderProblems("response", headers.response),
+    ];
+    if (!cfg.observability.enabled) return [...inNodePorts, ...credentials, ...disabledChecks(cfg)];
+    const route = cfg.observability.alerts.route;
     return [
         ...inNodePorts,
+        ...credentials,
         ...ownerOnlyChecks(cfg),
         ...(route.snsTopicArn && route.webhookUrl
             ? [

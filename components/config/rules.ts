@@ -148,3 +148,43 @@ export function duplicates(names: readonly string[]): string[] {
     for (const n of names) (seen.has(n) ? dup : seen).add(n);
     return [...dup];
 }
+
+/**
+ * Headers that carry credentials, which the access log never writes (to CloudWatch, in plain
+ * text, on every line): HTTP and proxy authentication, session cookies as sent and as set, and
+ * the CSRF and AWS session tokens of a Rails app behind it.
+ */
+export const CREDENTIAL_HEADERS = [
+    "Authorization",
+    "Proxy-Authorization",
+    "Cookie",
+    "Set-Cookie",
+    "X-Api-Key",
+    "X-Auth-Token",
+    "X-CSRF-Token",
+    "X-XSRF-Token",
+    "X-Amz-Security-Token",
+] as const;
+
+/** Words that make any header name a credential's (compared without case, '-' and '_'), e.g. `X-Vault-Token`, `Api-Key`. */
+export const CREDENTIAL_HEADER_WORDS = [
+    "authorization",
+    "cookie",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "authkey",
+    "credential",
+    "session",
+] as const;
+
+/** Why `name` is a credential header (one of the list, or the word its name holds), or undefined when it is not one. */
+export function credentialHeaderReason(name: string): string | undefined {
+    const listed = CREDENTIAL_HEADERS.find((h) => h.toLowerCase() === name.toLowerCase());
+    if (listed) return `${listed} carries credentials`;
+    const squashed = name.toLowerCase().replace(/[-_]/g, "");
+    const word = CREDENTIAL_HEADER_WORDS.find((w) => squashed.includes(w));
+    return word ? `a header whose name holds "${word}" carries credentials` : undefined;
+}
