@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { doc } from "./docs";
 import { cidr, command, envName, envValue, int, label, labelKey, labelValue, port, resources, taint } from "./fields";
+import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./objectSize";
 import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
 
 /** The app's part of the stack-config contract: `capstan:app`. Every key is documented beside its definition. */
@@ -202,7 +203,7 @@ export const appSchema = z.strictObject({
     }),
     env: doc(z.record(envName, envValue).default({}), {
         description: "Plain environment of every pod of the app.",
-        rules: "not the names Capstan sets itself: `S3_BUCKET`, `SQS_<QUEUE>_URL` of each queue, `SHUTDOWN_TIMEOUT_SECONDS` when the app has workers, `DATABASE_URL` with `capstan:database`, `REDIS_URL` with `capstan:cache`",
+        rules: `not the names Capstan sets itself: \`S3_BUCKET\`, \`SQS_<QUEUE>_URL\` of each queue, \`SHUTDOWN_TIMEOUT_SECONDS\` when the app has workers, \`DATABASE_URL\` with \`capstan:database\`, \`REDIS_URL\` with \`capstan:cache\`; names and values together at most ${ENV_DATA_LIMIT} bytes (UTF-8): they become a ConfigMap, which the API server refuses over 1 MiB (${API_OBJECT_LIMIT} bytes for the whole object), and ${OBJECT_METADATA_BUDGET} are kept for its metadata and the variables Capstan adds`,
     }),
     secretEnv: doc(z.array(envName).default([]), {
         description: "Names of secret environment variables; each needs a value in `capstan:appSecrets`.",

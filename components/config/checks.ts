@@ -13,6 +13,7 @@ import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "../core/names";
 import { crossRefChecks } from "./crossRefChecks";
 import { nameChecks, type StackName } from "./nameChecks";
+import { envSizeChecks } from "./objectSize";
 import { observabilityChecks } from "./observabilityChecks";
 import { parseQuantity } from "../core/quantity";
 import { appResourceChecks } from "./resourceChecks";
@@ -28,6 +29,11 @@ export interface SecretKeys {
     readonly basicAuthPasswords?: readonly string[];
     /** Whether the secret `capstan:kubeconfig` is set. @default false */
     readonly kubeconfig?: boolean;
+    /**
+     * The size of each value of `capstan:appSecrets` in UTF-8 bytes, by name: what the app's
+     * Secret will hold, without the values. Undefined where they cannot be read (the offline render).
+     */
+    readonly appSecretSizes?: Readonly<Record<string, number>>;
 }
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
@@ -71,6 +77,7 @@ export function crossChecks(
         ...when(["app"], (cfg) => appChecks(cfg, secrets)),
         ...when(["app", "environment"], productionWorkerChecks),
         ...when(["app"], appResourceChecks),
+        ...when(["app"], (cfg) => envSizeChecks(cfg, secrets.appSecretSizes)),
         ...when(["app", "ingress", "cluster", "nodeGroups", "tenant", "staging"], (cfg) => nameChecks(cfg, names)),
         ...whenComplete(["app", "cluster", "nodeGroups", "ingress", "region", "tenant", "canary"], crossRefChecks),
         ...when(["staging"], (cfg) => stagingChecks(cfg, secrets)),

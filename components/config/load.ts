@@ -123,7 +123,10 @@ function readSecret(key: "appSecrets" | "basicAuthPasswords", problems: ConfigPr
     }
     const read = secretNames(text);
     if (read.problem) problems.push({ path: full, message: read.problem });
-    return { names: read.names, output: pulumi.secret(read.values ?? {}) };
+    const sizes = read.values
+        ? Object.fromEntries(Object.entries(read.values).map(([k, v]) => [k, Buffer.byteLength(v, "utf8")]))
+        : undefined;
+    return { names: read.names, sizes, output: pulumi.secret(read.values ?? {}) };
 }
 
 /** Reads a secret text, checking it is stored as a secret; the default "" means unset. */
@@ -209,6 +212,7 @@ export function loadConfig(): CapstanConfig {
             appSecrets: appSecrets.names,
             basicAuthPasswords: basicAuthPasswords.names,
             kubeconfig: kubeconfig !== undefined,
+            appSecretSizes: appSecrets.sizes,
         },
         { project: pulumi.getProject(), stack: pulumi.getStack() },
     );

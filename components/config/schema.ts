@@ -10,6 +10,7 @@ import {
 } from "./appSchema";
 import { clusterSchema, loadedClusterSchema, networkSchema, nodeGroupSchema } from "./clusterSchema";
 import { doc } from "./docs";
+import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./objectSize";
 import { cpu, envName, int, label, memory, storage } from "./fields";
 import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
 import { OBSERVABILITY_DEFAULTS, observabilitySchema } from "./observabilitySchema";
@@ -197,6 +198,7 @@ export const secretConfigSchema = z.strictObject({
         description:
             "Values of `app.secretEnv`, one encrypted entry per name: `pulumi config set --secret --path 'appSecrets.NAME' VALUE`. A map in plain text is refused, and so is a plain entry beside encrypted ones.",
         type: "secret map",
+        rules: `the values named in \`app.secretEnv\`, with their names, at most ${ENV_DATA_LIMIT} bytes (UTF-8): they become a Secret, which the API server refuses over 1 MiB (${API_OBJECT_LIMIT} bytes for the whole object), and ${OBJECT_METADATA_BUDGET} are kept for its metadata and the variables Capstan adds; checked where the values can be read (\`pulumi preview\`, \`up\`, a deploy), not by the offline render`,
     }),
     kubeconfig: doc(z.string().default(""), {
         description:
