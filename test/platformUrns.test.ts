@@ -26,8 +26,10 @@ interface UrnFixture {
 }
 
 const STACKS = ["staging", "prod", "tenant-acme", "local"];
-const fixture = (stack: string): UrnFixture =>
-    JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/urns", `${stack}.json`), "utf8")) as UrnFixture;
+const fixture = (stack: string, layout = ""): UrnFixture =>
+    JSON.parse(
+        fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/urns", layout, `${stack}.json`), "utf8"),
+    ) as UrnFixture;
 
 const plans = new Map<string, Plan>();
 const pairings = new Map<string, Pairing>();
@@ -98,5 +100,39 @@ describe("the protected resources of a stack that creates its cluster", () => {
     it.each(["staging", "prod"])("include the EKS cluster and its secrets KMS key in %s", (stack) => {
         const types = fixture(stack).protected.map((urn) => urn.split("::")[2].split("$").pop());
         expect(types).toEqual(expect.arrayContaining(["aws:kms/key:Key", "aws:eks/cluster:Cluster"]));
+    });
+});
+
+/**
+ * test/fixtures/urns/observability/<stack>.json holds every URN of each committed stack's plan with
+ * observability: the add-ons that call AWS (cluster-autoscaler, the node termination handler, Fluent
+ * Bit) each with an IRSA role, its inline policy and a Helm release. Read from plan.json like the
+ * fixtures above, and never regenerated for a released layout. An update from that state keeps
+ * every resource: a renamed or re-parented role, policy or release carries an alias.
+ */
+const IRSA_ADDONS = ["ClusterAutoscaler", "NodeTerminationHandler", "LogShipping"];
+const IRSA_TYPES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "kubernetes:helm.sh/v3:Release"];
+
+describe.each(STACKS)("an update of the %s stack as rendered with observability", (stack) => {
+    const old = () => fixture(stack, "observability");
+
+    it("keeps every resource of its state: none would be replaced or deleted", () => {
+        const { claims } = pairWithOldState(plans.get(stack)!, new Set(old().urns));
+        expect(old().urns.filter((urn) => !claims.has(urn))).toEqual([]);
+        expect([...claims].filter(([, by]) => by.length > 1)).toEqual([]);
+    });
+
+    it("keeps the add-ons' IRSA roles, policies and Helm releases where the stack creates its cluster", () => {
+        const addon = (urn: string) => {
+            const chain = urn.split("::")[2].split("$");
+            return (
+                IRSA_ADDONS.some((c) => chain.includes(`capstan:platform:${c}`)) && IRSA_TYPES.includes(chain.at(-1)!)
+            );
+        };
+        const ownsCluster = old().urns.some((u) => u.split("::")[2].endsWith("capstan:aws:Cluster"));
+        const kept = new Set(pairWithOldState(plans.get(stack)!, new Set(old().urns)).claims.keys());
+        const recorded = old().urns.filter(addon);
+        expect(recorded).toHaveLength(ownsCluster ? IRSA_ADDONS.length * IRSA_TYPES.length : 0);
+        expect(recorded.filter((urn) => !kept.has(urn))).toEqual([]);
     });
 });

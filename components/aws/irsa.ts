@@ -37,6 +37,27 @@ export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
     });
 }
 
+/** What an IRSA role with its own inline policy is for: the one service account and what it may do. */
+export interface IrsaRoleArgs extends ServiceAccountRef {
+    /** The role's inline policy document. */
+    readonly policy: pulumi.Input<string>;
+    /** The inline policy's logical name (part of its URN). @default the role's */
+    readonly policyName?: string;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * An IRSA role (`serviceAccountRole`, under `parent`) with its inline policy as the role's child.
+ * The add-ons that call AWS are built on it (`irsaRelease` in components/platform), and so is any
+ * Job or Deployment that needs a role of its own: declare the role here, pass its ARN to the pod's
+ * service account.
+ */
+export function irsaRole(name: string, args: IrsaRoleArgs, parent: pulumi.Resource): aws.iam.Role {
+    const role = serviceAccountRole(name, args, parent, args.tags);
+    new aws.iam.RolePolicy(args.policyName ?? name, { role: role.id, policy: args.policy }, { parent: role });
+    return role;
+}
+
 /** An IAM role that exactly one Kubernetes service account can assume. */
 export function serviceAccountRole(
     name: string,

@@ -1,3 +1,10 @@
+/** A Helm chart at a pinned version: an HTTP repository, or an OCI registry (`oci://`). */
+export interface ChartPin {
+    readonly repo: string;
+    readonly chart: string;
+    readonly version: string;
+}
+
 /**
  * Pinned versions of the cluster add-ons installed with Helm. To bump one: pick the new chart
  * version from the repository's index (`helm search repo <repo>/<chart> --versions`), read its

@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountRole } from "../aws/irsa";
 import { autoDiscoveryTags, ownedGroupsCondition } from "../aws/nodeGroup";
 import { CHARTS, clusterAutoscalerImageTag } from "../core/versions";
 import { scrapeAnnotations } from "../core/names";
+import { irsaRelease } from "./irsaRelease";
 
 /** cluster-autoscaler's metrics port (its `--address`, the chart's default). */
 export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;
@@ -98,35 +96,20 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:ClusterAutoscaler", name, {}, opts);
-        const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
-        const role = serviceAccountRole(
-            name,
+        const { role } = irsaRelease(
             {
+                names: { role: name, release: name },
+                serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuer: args.oidcIssuer,
-                namespace: sa.namespace,
-                serviceAccount: sa.name,
+                policy: clusterAutoscalerPolicy(args.clusterName),
+                releaseName: "cluster-autoscaler",
+                chart: CHARTS.clusterAutoscaler,
+                chartVersion: args.chartVersion,
+                values: (roleArn) => clusterAutoscalerValues(args, roleArn),
+                tags: args.tags,
             },
             this,
-            args.tags,
-        );
-        new aws.iam.RolePolicy(
-            name,
-            { role: role.id, policy: clusterAutoscalerPolicy(args.clusterName) },
-            { parent: role },
-        );
-        new k8s.helm.v3.Release(
-            name,
-            {
-                name: "cluster-autoscaler",
-                chart: CHARTS.clusterAutoscaler.chart,
-                version: args.chartVersion ?? CHARTS.clusterAutoscaler.version,
-                repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
-                namespace: sa.namespace,
-                values: clusterAutoscalerValues(args, role.arn),
-                atomic: true,
-            },
-            { parent: this },
         );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });

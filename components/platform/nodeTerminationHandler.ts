@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountRole } from "../aws/irsa";
 import { ownedGroupsCondition } from "../aws/nodeGroup";
 import { awsNames } from "../core";
 import { CHARTS } from "../core/versions";
+import { irsaRelease } from "./irsaRelease";
 
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = {
     namespace: "kube-system",
@@ -89,40 +87,22 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeTerminationHandlerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("capstan:platform:NodeTerminationHandler", name, {}, opts);
-        const sa = NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT;
-        const roleName = awsNames.terminationHandlerRole(args.clusterName);
-        const role = serviceAccountRole(
-            roleName,
+        const { role } = irsaRelease(
             {
+                names: { role: awsNames.terminationHandlerRole(args.clusterName), release: name },
+                serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuer: args.oidcIssuer,
-                namespace: sa.namespace,
-                serviceAccount: sa.name,
-            },
-            this,
-            args.tags,
-        );
-        new aws.iam.RolePolicy(
-            roleName,
-            {
-                role: role.id,
                 policy: pulumi
                     .output(args.queueArn)
                     .apply((arn) => nodeTerminationHandlerPolicy(args.clusterName, arn)),
+                releaseName: "aws-node-termination-handler",
+                chart: CHARTS.nodeTerminationHandler,
+                chartVersion: args.chartVersion,
+                values: (roleArn) => nodeTerminationHandlerValues(args, roleArn),
+                tags: args.tags,
             },
-            { parent: role },
-        );
-        new k8s.helm.v3.Release(
-            name,
-            {
-                name: "aws-node-termination-handler",
-                chart: `${CHARTS.nodeTerminationHandler.repo}/${CHARTS.nodeTerminationHandler.chart}`,
-                version: args.chartVersion ?? CHARTS.nodeTerminationHandler.version,
-                namespace: sa.namespace,
-                values: nodeTerminationHandlerValues(args, role.arn),
-                atomic: true,
-            },
-            { parent: this },
+            this,
         );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });

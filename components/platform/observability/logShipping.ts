@@ -1,11 +1,9 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountRole } from "../../aws/irsa";
 import { accountOf, logGroupArn, logGroupNames, LogGroups } from "../../aws/logGroups";
 import { INGRESS_NAMESPACE, PLATFORM_NAMESPACES } from "../../core/ingress";
 import { awsNames } from "../../core/names";
 import { CHARTS } from "../../core/versions";
+import { irsaRelease } from "../irsaRelease";
 
 export const LOG_SHIPPER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "fluent-bit" } as const;
 
@@ -167,39 +165,26 @@ export class LogShipping extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const sa = LOG_SHIPPER_SERVICE_ACCOUNT;
-        const role = serviceAccountRole(
-            awsNames.logShipperRole(args.clusterName),
+        const { role } = irsaRelease(
             {
+                names: {
+                    role: awsNames.logShipperRole(args.clusterName),
+                    policy: `${name}-fluent-bit`,
+                    release: `${name}-fluent-bit`,
+                },
+                serviceAccount: LOG_SHIPPER_SERVICE_ACCOUNT,
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuer: args.oidcIssuer,
-                namespace: sa.namespace,
-                serviceAccount: sa.name,
+                policy: accountOf(args.oidcProviderArn).apply((a) => logWriterPolicy(args.region, a, args.clusterName)),
+                releaseName: "fluent-bit",
+                chart: CHARTS.fluentBit,
+                chartVersion: args.chartVersion,
+                values: (roleArn) => fluentBitValues(args, roleArn),
+                tags: args.tags,
+                // The groups first: a record for a group that does not exist yet is retried, then dropped.
+                dependsOn: [this.groups],
             },
             this,
-            args.tags,
-        );
-        new aws.iam.RolePolicy(
-            `${name}-fluent-bit`,
-            {
-                role: role.id,
-                policy: accountOf(args.oidcProviderArn).apply((a) => logWriterPolicy(args.region, a, args.clusterName)),
-            },
-            { parent: role },
-        );
-        new k8s.helm.v3.Release(
-            `${name}-fluent-bit`,
-            {
-                name: "fluent-bit",
-                chart: CHARTS.fluentBit.chart,
-                version: args.chartVersion ?? CHARTS.fluentBit.version,
-                repositoryOpts: { repo: CHARTS.fluentBit.repo },
-                namespace: sa.namespace,
-                values: fluentBitValues(args, role.arn),
-                atomic: true,
-            },
-            // The groups first: a record for a group that does not exist yet is retried, then dropped.
-            { parent: this, dependsOn: [this.groups] },
         );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
