@@ -37,6 +37,17 @@ export function irsaTrustPolicy(ref: ServiceAccountRef): pulumi.Output<string> {
     });
 }
 
+/** An IAM policy statement that allows `actions` on any resource, under `condition` when given. */
+export function allowOnAny(sid: string, actions: readonly string[], condition?: Record<string, unknown>) {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Action: actions,
+        Resource: "*",
+        ...(condition ? { Condition: condition } : {}),
+    };
+}
+
 /** What an IRSA role with its own inline policy is for: the one service account and what it may do. */
 export interface IrsaRoleArgs extends ServiceAccountRef {
     /** The role's inline policy document. */

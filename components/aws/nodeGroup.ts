@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type Architecture, architectureWarning, groupArchitecture } from "../config";
+import { allowOnAny } from "./irsa";
 import { drainTags } from "./nodeDrain";
 import { nodeUserData, type Taint } from "./userData";
 
@@ -36,6 +37,27 @@ export function autoDiscoveryTags(clusterName: string): Record<string, string> {
 export function ownedGroupsCondition(clusterName: string): Record<string, Record<string, string>> {
     const [owned, value] = ownedGroupTag(clusterName);
     return { StringEquals: { [`aws:ResourceTag/${owned}`]: value } };
+}
+
+/**
+ * An IAM policy that may look at every group and instance (`discover`) but act only in the groups
+ * that carry this cluster's ownership tag (`act`), so it cannot touch another cluster's nodes;
+ * `first`, statements of its own before them.
+ */
+export function ownGroupsPolicy(
+    clusterName: string,
+    discover: readonly string[],
+    act: { readonly sid: string; readonly actions: readonly string[] },
+    first: readonly object[] = [],
+): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            ...first,
+            allowOnAny("Discover", discover),
+            allowOnAny(act.sid, act.actions, ownedGroupsCondition(clusterName)),
+        ],
+    });
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { autoDiscoveryTags, ownedGroupsCondition } from "../aws/nodeGroup";
+import { autoDiscoveryTags, ownGroupsPolicy } from "../aws/nodeGroup";
 import { CHARTS, clusterAutoscalerImageTag } from "../core/versions";
 import { scrapeAnnotations } from "../core/names";
 import { irsaRelease } from "./irsaRelease";
@@ -22,39 +22,28 @@ export interface ClusterAutoscalerArgs {
     readonly metrics?: boolean;
 }
 
+/** What the autoscaler reads of every group, its instances and their templates. */
+const AUTOSCALER_DISCOVERY = [
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities",
+    "autoscaling:DescribeTags",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceTypesFromInstanceRequirements",
+    "eks:DescribeNodegroup",
+];
+
 /**
  * The autoscaler's IAM policy: it may look at every group, but change (resize, terminate in) only
  * the groups that carry this cluster's ownership tag, so it cannot touch another cluster's nodes.
  */
 export function clusterAutoscalerPolicy(clusterName: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "Discover",
-                Effect: "Allow",
-                Action: [
-                    "autoscaling:DescribeAutoScalingGroups",
-                    "autoscaling:DescribeAutoScalingInstances",
-                    "autoscaling:DescribeLaunchConfigurations",
-                    "autoscaling:DescribeScalingActivities",
-                    "autoscaling:DescribeTags",
-                    "ec2:DescribeImages",
-                    "ec2:DescribeInstanceTypes",
-                    "ec2:DescribeLaunchTemplateVersions",
-                    "ec2:GetInstanceTypesFromInstanceRequirements",
-                    "eks:DescribeNodegroup",
-                ],
-                Resource: "*",
-            },
-            {
-                Sid: "ScaleOwnGroups",
-                Effect: "Allow",
-                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-                Resource: "*",
-                Condition: ownedGroupsCondition(clusterName),
-            },
-        ],
+    return ownGroupsPolicy(clusterName, AUTOSCALER_DISCOVERY, {
+        sid: "ScaleOwnGroups",
+        actions: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
     });
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ownedGroupsCondition } from "../aws/nodeGroup";
+import { ownGroupsPolicy } from "../aws/nodeGroup";
 import { awsNames } from "../core";
 import { CHARTS } from "../core/versions";
 import { irsaRelease } from "./irsaRelease";
@@ -28,29 +28,15 @@ export interface NodeTerminationHandlerArgs {
  * actions only in the groups that carry this cluster's ownership tag.
  */
 export function nodeTerminationHandlerPolicy(clusterName: string, queueArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "Queue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn },
-            {
-                Sid: "Discover",
-                Effect: "Allow",
-                Action: [
-                    "autoscaling:DescribeAutoScalingInstances",
-                    "autoscaling:DescribeTags",
-                    "ec2:DescribeInstances",
-                ],
-                Resource: "*",
-            },
-            {
-                Sid: "CompleteOwnGroups",
-                Effect: "Allow",
-                Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
-                Resource: "*",
-                Condition: ownedGroupsCondition(clusterName),
-            },
-        ],
-    });
+    return ownGroupsPolicy(
+        clusterName,
+        ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"],
+        {
+            sid: "CompleteOwnGroups",
+            actions: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
+        },
+        [{ Sid: "Queue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: queueArn }],
+    );
 }
 
 /**
