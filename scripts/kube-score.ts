@@ -7,7 +7,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { HelpRequest, isHelp, readCommandLine, runAsProcess, UsageError } from "./cli/cli";
+import { HelpRequest, isHelp, MISSING_TOOL_EXIT, readCommandLine, runAsProcess, UsageError } from "./cli/cli";
+import { toolchainPieceMissing } from "./cli/tools";
 import { loadProgram, PROJECT_DIR } from "./cli/program";
 import { renderStack } from "./render/render";
 import { listStacks } from "./cli/stackfile";
@@ -54,6 +55,7 @@ export const ACCEPTED: readonly Accepted[] = [
     },
 ];
 
+/** Where the toolchain builds kube-score. */
 function kubeScore(): string {
     const bin = path.join(
         process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"),
@@ -61,7 +63,6 @@ function kubeScore(): string {
         "bin",
         "kube-score",
     );
-    if (!fs.existsSync(bin)) throw new UsageError(`kube-score is not built (${bin}): run npm run toolchain`);
     return bin;
 }
 
@@ -126,13 +127,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         const known = listStacks(PROJECT_DIR);
         const unknown = argv.filter((s) => !known.includes(s));
         if (unknown.length) throw new UsageError(`unknown stack ${unknown[0]} (stacks: ${known.join(", ")})`);
-        return { stacks: argv.length ? [...argv] : known, bin: kubeScore() };
+        return { stacks: argv.length ? [...argv] : known };
     });
     if ("exitCode" in line) return line.exitCode;
+    const bin = kubeScore();
+    if (!fs.existsSync(bin)) {
+        process.stderr.write(`kube-score: ${toolchainPieceMissing("kube-score", bin)}\n`);
+        return MISSING_TOOL_EXIT;
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-kube-score-"));
     let total = 0;
     for (const stack of line.args.stacks) {
-        const findings = await scoreStack(stack, line.args.bin, dir);
+        const findings = await scoreStack(stack, bin, dir);
         total += findings.length;
         process.stdout.write(`${stack}: ${findings.length === 0 ? "no findings" : `${findings.length} finding(s)`}\n`);
         for (const f of findings)

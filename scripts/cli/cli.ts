@@ -23,6 +23,13 @@ export function isHelp(arg: string): boolean {
 /** The exit code of a command line that could not be read. */
 export const USAGE_EXIT = 2;
 
+/**
+ * The exit code of a command that cannot run because a tool it needs is missing: the Pulumi CLI, a
+ * piece of the toolchain, a kubeconfig context. The message names the command that installs or
+ * selects it.
+ */
+export const MISSING_TOOL_EXIT = 4;
+
 export interface Command {
     /** The command's name, prefixed to its messages: `render: unknown option --x`. */
     readonly name: string;

@@ -3,10 +3,13 @@
  * its cluster (the kubeconfig output of a stack that creates or shares a cluster; the kubeconfig
  * context of an external one). Reading outputs changes nothing in the stack's state.
  */
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { MISSING_TOOL_EXIT, USAGE_EXIT } from "./cli";
 import { PROJECT_DIR } from "./program";
+import { onPath } from "./tools";
 
 /** A failure the user can fix from its message; `usage` ones exit 2 (a stack that does not exist, say). */
 export class OpsError extends Error {
@@ -96,7 +99,10 @@ export async function readOutputs(stack: string): Promise<Record<string, unknown
     const ws = await LocalWorkspace.create({ workDir: stackDir() });
     const stacks = (await ws.listStacks()).map((s) => s.name);
     if (!stacks.includes(stack))
-        throw new OpsError(`no stack named ${stack} (stacks: ${stacks.join(", ") || "none"})`, 2);
+        throw new OpsError(
+            `stack ${stack} has a stack file but no state in the backend the Pulumi CLI is logged in to (its stacks: ${stacks.join(", ") || "none"}): log in to the stack's backend (pulumi login ...), or deploy it first`,
+            USAGE_EXIT,
+        );
     const out = await ws.stackOutputs(stack);
     return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown]));
 }
@@ -106,22 +112,61 @@ export async function openTarget(stack: string): Promise<StackTarget> {
     return targetFromOutputs(stack, await readOutputs(stack));
 }
 
-/** A KubeConfig for the stack's cluster. */
+/** The kubeconfig file a KubeConfig's default loading reads. */
+const kubeconfigFile = () => process.env.KUBECONFIG ?? "~/.kube/config";
+
+/**
+ * A KubeConfig for the stack's cluster. A context the kubeconfig does not have, no context at
+ * all, or the AWS CLI that the stack's kubeconfig runs for a token is a missing tool: refused with
+ * the command that adds it.
+ */
 export async function kubeConfigFor(access: ClusterAccess): Promise<KubeConfig> {
     const k8s = await import("@kubernetes/client-node");
     const kc = new k8s.KubeConfig();
-    if ("kubeconfig" in access) kc.loadFromString(access.kubeconfig);
-    else {
-        kc.loadFromDefault();
-        if ("context" in access) {
-            if (!kc.getContexts().some((c) => c.name === access.context))
-                throw new OpsError(
-                    `the stack's cluster is the kubeconfig context ${access.context}, which your kubeconfig (${process.env.KUBECONFIG ?? "~/.kube/config"}) does not have`,
-                );
-            kc.setCurrentContext(access.context);
-        }
+    if ("kubeconfig" in access) {
+        kc.loadFromString(access.kubeconfig);
+        const execs = kc.getUsers().map((u) => (u.exec as { command?: string } | undefined)?.command);
+        const missing = execs.find((c): c is string => c !== undefined && !onPath(c));
+        if (missing) throw new OpsError(execMissing(missing), MISSING_TOOL_EXIT);
+        return kc;
     }
+    if (!hasKubeconfig())
+        throw new OpsError(
+            `no kubeconfig: ${kubeconfigFile()} does not exist, so the stack's cluster cannot be reached; write it (for an EKS cluster: aws eks update-kubeconfig --name CLUSTER${"context" in access ? ` --alias ${access.context}` : ""}) or point KUBECONFIG at the file that has the cluster`,
+            MISSING_TOOL_EXIT,
+        );
+    kc.loadFromDefault();
+    const contexts = kc.getContexts().map((c) => c.name);
+    if ("context" in access) {
+        if (!contexts.includes(access.context))
+            throw new OpsError(
+                `the stack's cluster is the kubeconfig context ${access.context}, which your kubeconfig (${kubeconfigFile()}) does not have (its contexts: ${contexts.join(", ") || "none"}); add it, e.g. for an EKS cluster: aws eks update-kubeconfig --name CLUSTER --alias ${access.context}, or point KUBECONFIG at the file that has it`,
+                MISSING_TOOL_EXIT,
+            );
+        kc.setCurrentContext(access.context);
+    } else if (!kc.getCurrentContext() || !contexts.includes(kc.getCurrentContext()))
+        throw new OpsError(
+            `the stack names no cluster of its own and your kubeconfig (${kubeconfigFile()}) selects no context (its contexts: ${contexts.join(", ") || "none"}); select one with: kubectl config use-context NAME`,
+            MISSING_TOOL_EXIT,
+        );
     return kc;
+}
+
+/** Whether a kubeconfig file is there to load (the client's default otherwise is a server on localhost:8080). */
+function hasKubeconfig(): boolean {
+    const files = process.env.KUBECONFIG
+        ? process.env.KUBECONFIG.split(path.delimiter).filter(Boolean)
+        : [path.join(os.homedir(), ".kube", "config")];
+    return files.some((f) => fs.existsSync(f)) || process.env.KUBERNETES_SERVICE_HOST !== undefined;
+}
+
+/** What to do when the program a kubeconfig runs for its token is not installed. */
+function execMissing(command: string): string {
+    const install =
+        command === "aws"
+            ? "install the AWS CLI (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) and configure credentials that may read the cluster"
+            : `install ${command}`;
+    return `the stack's kubeconfig runs \`${command}\` for a token, which is not on PATH: ${install}`;
 }
 
 /** The local user's name, for the `started-by` label. */

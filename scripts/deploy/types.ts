@@ -3,7 +3,7 @@
  * CLI with the Automation API (automation.ts); the tests use a fake, so every decision the command
  * makes (guard, confirmation, history walk, exit codes, messages) is tested without the CLI.
  */
-import { USAGE_EXIT } from "../cli/cli";
+import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../cli/cli";
 import type { Holder } from "./locks";
 import type { Serving } from "./serving";
 
@@ -140,7 +140,7 @@ export const EXIT = {
      */
     refused: 3,
     /** The Pulumi CLI is not installed. */
-    noCli: 4,
+    noCli: MISSING_TOOL_EXIT,
 } as const;
 
 /** The name a URN gives its resource. */

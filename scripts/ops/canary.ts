@@ -7,9 +7,10 @@
  */
 import * as fs from "fs";
 import YAML from "yaml";
-import { ask, runAsProcess } from "../cli/cli";
+import { ask, MISSING_TOOL_EXIT, runAsProcess, USAGE_EXIT } from "../cli/cli";
+import { pulumiCliMissing, unknownStackProblem } from "../cli/tools";
 import { automationBackend } from "../deploy/automation";
-import { INSTALL_HINT, deployTargets, firstLines } from "../deploy/flow";
+import { deployTargets, firstLines } from "../deploy/flow";
 import { PinnedConfig } from "../deploy/pinned";
 import { reportFailure } from "../deploy/report";
 import { beginUpdate, type Session } from "../deploy/session";
@@ -116,10 +117,13 @@ async function update(
 }
 
 async function canaryStep(args: CanaryArgs, io: CanaryIo, backend: DeployBackend): Promise<number> {
-    if (!backend.cliAvailable()) {
-        io.stderr(`${INSTALL_HINT.replace(/^deploy:/, "canary:")}\n`);
-        return EXIT.noCli;
-    }
+    const unknown = unknownStackProblem(stackDir(), args.stack);
+    if (unknown) throw new OpsError(unknown, USAGE_EXIT);
+    if (!backend.cliAvailable())
+        throw new OpsError(
+            pulumiCliMissing("a canary step previews and updates the stack through it"),
+            MISSING_TOOL_EXIT,
+        );
     const { state } = readStackFile(args.stack);
     const problem = stepProblem(args.step, state);
     if (problem) throw new OpsError(`stack ${args.stack}: ${problem}`, 2);

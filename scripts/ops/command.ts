@@ -1,8 +1,9 @@
 /** What every day-two command shares: reading its command line, its stack, and reporting failures in one line. */
 import * as fs from "fs";
 import YAML from "yaml";
-import { readCommandLine } from "../cli/cli";
+import { MISSING_TOOL_EXIT, readCommandLine, USAGE_EXIT } from "../cli/cli";
 import { stackFilePath } from "../cli/stackfile";
+import { onPath, pulumiCliMissing, unknownStackProblem } from "../cli/tools";
 import { openTarget, OpsError, stackDir, type StackTarget } from "../cli/target";
 
 export interface OpsIo {
@@ -42,8 +43,20 @@ export async function opsCommand<T>(
     }
 }
 
+/**
+ * What a day-two command checks first, in this order: the stack's name (an unknown one lists the
+ * stacks there are, exit 2), then the Pulumi CLI that reads its outputs (the missing-tool exit code).
+ */
+export function checkStackAndCli(name: string, stack: string): void {
+    const unknown = unknownStackProblem(stackDir(), stack);
+    if (unknown) throw new OpsError(unknown, USAGE_EXIT);
+    if (!onPath("pulumi"))
+        throw new OpsError(pulumiCliMissing(`capstan ${name} reads the stack's outputs with it`), MISSING_TOOL_EXIT);
+}
+
 /** The stack's target, and a clear message when the stack does not exist or was never deployed. */
-export async function target(stack: string): Promise<StackTarget> {
+export async function target(name: string, stack: string): Promise<StackTarget> {
+    checkStackAndCli(name, stack);
     return openTarget(stack);
 }
 

@@ -99,7 +99,7 @@ async function attach(cluster: Cluster, pod: V1Pod): Promise<string> {
 }
 
 async function consoleSession(args: ConsoleArgs, io: OpsIo): Promise<number> {
-    const t = await target(args.stack);
+    const t = await target("console", args.stack);
     const cluster = await connect(t);
     const deployment = await webDeployment(cluster, t);
     const command = args.command ?? configuredConsoleCommand(stackFileConfig(args.stack));

@@ -152,7 +152,7 @@ async function followAll(
 }
 
 async function logs(args: LogsArgs, io: OpsIo): Promise<number> {
-    const t = await target(args.stack);
+    const t = await target("logs", args.stack);
     const cluster = await connect(t);
     const { selector: labelSelector, what } = await partSelector(cluster, t, args.part);
     if (args.follow) return followAll(cluster, t, labelSelector, args, io);

@@ -117,7 +117,7 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
 }
 
 async function run(args: RunArgs, io: OpsIo): Promise<number> {
-    const t = await target(args.stack);
+    const t = await target("run", args.stack);
     const cluster = await connect(t);
     const deployment = await webDeployment(cluster, t);
     const user = localUser();

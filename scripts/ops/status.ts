@@ -12,7 +12,7 @@ import { statusReport } from "./statusReport";
 import { OpsError } from "../cli/target";
 
 async function status(stack: string, io: OpsIo): Promise<number> {
-    const t = await target(stack);
+    const t = await target("status", stack);
     const cluster = await connect(t);
     const namespace = t.namespace;
     const config = stackFileConfig(stack);
