@@ -82,7 +82,7 @@ describe.each(committedStacks())("the alert rules of the committed stack %s", (s
         }
     });
 
-    it("cover the failures the seeds lived through, the app's in its namespace with its stack's labels", () => {
+    it("cover the failures a Rails platform meets, the app's in its namespace with its stack's labels", () => {
         const rules = rulesOf(rendered).map((r) => r.rule);
         if (mode() === "external") return expect(rules).toEqual([]);
         const alerts = new Set(rules.map((r) => r.alert));

@@ -139,3 +139,21 @@ describe("the hint of a missing key comes from the same metadata", () => {
         expect(missingKeyHint(key)).toBe(hint);
     });
 });
+
+describe("the reference's examples are values of the key they document", () => {
+    const reference = (key: string) => {
+        const [top] = rootKeys().filter(([k]) => key.startsWith(`${k}.`));
+        const find = (k: ReturnType<typeof referenceKey>): ReturnType<typeof referenceKey> | undefined =>
+            k.key === key ? k : k.children.map(find).find((c) => c !== undefined);
+        return find(referenceKey(top[0], top[0], top[1]));
+    };
+
+    it.each<[string, RegExp, RegExp]>([
+        ["capstan:cache.engineVersion", /"8\.0" \(Valkey\) or "7\.1" \(Redis OSS\)/, /16\.6|PostgreSQL/],
+        ["capstan:database.engineVersion", /"16\.6" \(PostgreSQL\)/, /Valkey|Redis/],
+    ])("%s gives a version of its own engines", (key, example, foreign) => {
+        const text = [...reference(key)!.limits, reference(key)!.description].join(" ");
+        expect(text).toMatch(example);
+        expect(text).not.toMatch(foreign);
+    });
+});

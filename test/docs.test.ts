@@ -123,6 +123,37 @@ function linkProblems(file: string): string[] {
     });
 }
 
+/** The guides under docs/, by file name. */
+const guideNames = () =>
+    fs
+        .readdirSync(path.join(PROJECT_DIR, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => f.replace(/\.md$/, ""));
+
+/** The guides a text names by file (`docs/day-two.md`, `day-two.md`) outside a link and a code block. */
+export function unlinkedGuides(file: string, text: string): string[] {
+    const prose = split(text).prose.replace(/\[[^\]]*\]\([^)\s]*\)/g, "");
+    return guideNames().flatMap((guide) =>
+        new RegExp(`(^|[^\\w/-])(docs/)?${guide.replace(/-/g, "\\-")}\\.md\\b`).test(prose)
+            ? [`${file}: ${guide}.md`]
+            : [],
+    );
+}
+
+/** The folders of the repository, down to two levels (a deeper one is its parent's part). */
+function repositoryFolders(): string[] {
+    const skip = new Set([".git", "node_modules", "out", "bin", ".pulumi", ".capstan"]);
+    const walk = (rel: string, depth: number): string[] =>
+        fs
+            .readdirSync(path.join(PROJECT_DIR, rel), { withFileTypes: true })
+            .filter((e) => e.isDirectory() && !skip.has(e.name) && !e.isSymbolicLink())
+            .flatMap((e) => {
+                const sub = rel ? `${rel}/${e.name}` : e.name;
+                return [sub, ...(depth < 2 ? walk(sub, depth + 1) : [])];
+            });
+    return walk("", 1).sort();
+}
+
 describe("the documentation", () => {
     const files = docFiles();
 
@@ -160,6 +191,23 @@ describe("the documentation", () => {
 
     it("every relative link reaches a file, and a heading where it names one", () => {
         expect(files.flatMap(linkProblems)).toEqual([]);
+    });
+
+    it("cites nothing a reader cannot see: no numbered talk or seed", () => {
+        const cited = files.filter((f) => /\bseeds?\s*(#|no\.?\s*)?\d+|\bseeds\//i.test(read(f)));
+        expect(cited).toEqual([]);
+    });
+
+    it("every guide it names by its file is a link to it", () => {
+        expect(files.flatMap((f) => unlinkedGuides(f, read(f)))).toEqual([]);
+    });
+
+    it("the map of the code in docs/architecture.md names every folder of the repository", () => {
+        const map = read("docs/architecture.md").split("## The map of the code")[1] ?? "";
+        const named = new Set([...map.matchAll(/`([\w./-]+)\/`/g)].map((m) => m[1]));
+        // A folder is named by its path, or by the path of a folder inside it (`.github/workflows/`).
+        const isNamed = (f: string) => named.has(f) || [...named].some((n) => n.startsWith(`${f}/`));
+        expect(repositoryFolders().filter((f) => !isNamed(f))).toEqual([]);
     });
 });
 

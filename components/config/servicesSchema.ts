@@ -5,9 +5,11 @@ import { int } from "./fields";
 /** The stack's own database, cache and DNS: `capstan:database`, `capstan:cache`, `capstan:dns`. */
 
 /** An engine version such as "16.6" or "8.0.mysql_aurora.3.08.0". */
-const engineVersion = z
-    .string()
-    .regex(/^\d+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be an engine version such as "16.6" (quote it in YAML)' });
+/** An engine's version, with an example of the engine's own (`16.6`, PostgreSQL; `8.0`, Valkey). */
+const engineVersion = (example: string) =>
+    z.string().regex(/^\d+(\.[A-Za-z0-9_-]+)*$/, {
+        message: `must be an engine version such as ${example}; quote it in YAML`,
+    });
 
 export const databaseSchema = z.strictObject({
     engine: doc(z.enum(["postgres", "mysql"]), { description: "The database engine." }),
@@ -24,7 +26,7 @@ export const databaseSchema = z.strictObject({
             type: "`serverless` | `db.*`",
         },
     ),
-    engineVersion: doc(engineVersion.optional(), {
+    engineVersion: doc(engineVersion('"16.6" (PostgreSQL)').optional(), {
         description: 'The engine version (quote it: `"16.6"`).',
         default: "the engine's default version when the database is created (RDS picks it)",
     }),
@@ -70,8 +72,8 @@ export const databaseSchema = z.strictObject({
 
 export const cacheSchema = z.strictObject({
     engine: doc(z.enum(["valkey", "redis"]), { description: "The cache engine; `redis` is Redis OSS." }),
-    engineVersion: doc(engineVersion.optional(), {
-        description: "The engine version.",
+    engineVersion: doc(engineVersion('"8.0" (Valkey) or "7.1" (Redis OSS)').optional(), {
+        description: 'The engine version (quote it: `"8.0"`).',
         default: "ElastiCache's default version for the engine",
     }),
     nodeType: doc(

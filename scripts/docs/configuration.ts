@@ -123,6 +123,11 @@ export function defaultCell(d: ReferenceKey["default"]): string {
         : cell(d.words === "required" || d.words === "none" ? `*${d.words}*` : d.words);
 }
 
+/** A description's mentions of a guide (`docs/day-two.md`) as links from this page, which is in docs/ too. */
+export function guideLinks(text: string): string {
+    return text.replace(/(?<!\]\()(?<![[/\w])docs\/([\w-]+)\.md\b/g, "[docs/$1.md]($1.md)");
+}
+
 function rows(key: ReferenceKey): string[] {
     const row = [
         code(key.key),
@@ -130,7 +135,7 @@ function rows(key: ReferenceKey): string[] {
         defaultCell(key.default),
         cell(key.unit ?? ""),
         cell(key.limits.join("; ")),
-        cell(key.description),
+        cell(guideLinks(key.description)),
     ];
     return [`| ${row.join(" | ")} |`, ...key.children.flatMap(rows)];
 }
@@ -141,7 +146,7 @@ function section(title: string, keys: readonly ReferenceKey[]): string {
         "| --- | --- | --- | --- | --- | --- |",
         ...keys.flatMap(rows),
     ];
-    const intro = keys.map((k) => `- ${code(k.key)}: ${k.description}`);
+    const intro = keys.map((k) => `- ${code(k.key)}: ${guideLinks(k.description)}`);
     return [`## ${title}`, "", ...intro, "", ...table, ""].join("\n");
 }
 
