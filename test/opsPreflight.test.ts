@@ -17,7 +17,7 @@ import { main as consoleMain } from "../scripts/ops/console";
 import { main as logsMain } from "../scripts/ops/logs";
 import { main as runMain } from "../scripts/ops/run";
 import { main as statusMain } from "../scripts/ops/status";
-import { kubeConfigFor, OpsError } from "../scripts/ops/target";
+import { kubeConfigFor, OpsError } from "../scripts/cli/target";
 
 type Io = { stdout: (t: string) => void; stderr: (t: string) => void };
 type Main = (argv: readonly string[], io: Io) => Promise<number>;
