@@ -25,7 +25,11 @@ type Main = (argv: readonly string[], io: Io) => Promise<number>;
 /** A backend whose CLI is missing, and that fails the test if anything opens a stack. */
 const noCli: DeployBackend = {
     cliAvailable: () => false,
+    stacks: () => Promise.reject(new Error("nothing may list the stacks once the CLI is known to be missing")),
     open: () => Promise.reject(new Error("nothing may open a stack once the CLI is known to be missing")),
+    lockDir: () => {
+        throw new Error("nothing may take the deploy lock once the CLI is known to be missing");
+    },
 };
 
 const COMMANDS: [string, Main, string[]][] = [
