@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { doc } from "./docs";
+import { ASSETS_DEFAULTS, assetsSchema } from "./edgeSchema";
 import { cidr, command, envName, envValue, int, label, labelKey, labelValue, port, resources, taint } from "./fields";
 import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./objectSize";
 import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
@@ -263,6 +264,10 @@ export const appSchema = z.strictObject({
             "Where the pods of the app's own namespace may connect besides the cluster DNS and the stack's own database and cache: networks and TCP ports. The default, HTTPS anywhere, lets the app reach the AWS APIs (S3, SQS, STS), which have public addresses. Not in a tenant stack: use `tenant.egress`.",
         defaultValue: EGRESS_DEFAULT,
         rules: "a `443` rule where the app has AWS data",
+    }),
+    assets: doc(assetsSchema.default(ASSETS_DEFAULTS), {
+        description:
+            "The app's precompiled assets, which an assets Job copies to the CDN's bucket before a new tag rolls, so that every release's files outlive it (docs/edge.md). Used only with `edge.cdn`.",
     }),
     metrics: doc(
         z

@@ -12,6 +12,7 @@ import { architectureChecks } from "./architecture";
 import type { ConfigProblem } from "./errors";
 import { appDataEnvNames, appNamespace, NAME_LIMITS, SHUTDOWN_TIMEOUT_ENV, workloadNames } from "../core/names";
 import { crossRefChecks } from "./crossRefChecks";
+import { assetsChecks, cdnChecks } from "./edgeChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { envSizeChecks } from "./objectSize";
 import { observabilityChecks } from "./observabilityChecks";
@@ -88,6 +89,8 @@ export function crossChecks(
         ...when(["cluster", "database", "cache", "dns"], externalServicesChecks),
         ...when(["app", "ingress", "database", "cache", "dns"], serviceChecks),
         ...when(["observability", "cluster", "ingress", "app"], observabilityChecks),
+        ...when(["edge", "ingress", "cluster", "observability"], cdnChecks),
+        ...when(["app", "edge"], assetsChecks),
     ];
 }
 

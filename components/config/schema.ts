@@ -12,6 +12,7 @@ import { clusterSchema, loadedClusterSchema, networkSchema, nodeGroupSchema } fr
 import { doc } from "./docs";
 import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./objectSize";
 import { cpu, envName, int, label, memory, storage } from "./fields";
+import { edgeSchema } from "./edgeSchema";
 import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
 import { OBSERVABILITY_DEFAULTS, observabilitySchema } from "./observabilitySchema";
 import { cacheSchema, databaseSchema, dnsSchema } from "./servicesSchema";
@@ -22,6 +23,7 @@ export * from "./clusterSchema";
 export * from "./ingressSchema";
 export * from "./servicesSchema";
 export * from "./observabilitySchema";
+export * from "./edgeSchema";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -112,6 +114,7 @@ export const CONFIG_KEYS = {
     cache: "object",
     dns: "object",
     observability: "object",
+    edge: "object",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -186,6 +189,9 @@ export const rootSchema = z.strictObject({
     observability: doc(observabilitySchema.default(OBSERVABILITY_DEFAULTS), {
         description:
             "Logs, metrics and alerts of the stack (docs/observability.md); `{}` means the defaults, all of it on.",
+    }),
+    edge: doc(edgeSchema.default({}), {
+        description: "What stands in front of the public entry: the CDN (docs/edge.md).",
     }),
 });
 

@@ -13,6 +13,7 @@ export const SECTIONS: readonly { readonly title: string; readonly keys: readonl
         keys: ["capstan:cluster", "capstan:kubeconfig", "capstan:network", "capstan:nodeGroups"],
     },
     { title: "Ingress", keys: ["capstan:ingress"] },
+    { title: "The CDN", keys: ["capstan:edge"] },
     { title: "The app", keys: ["capstan:app", "capstan:appSecrets"] },
     {
         title: "Staging access and canary releases",
