@@ -27,6 +27,7 @@ import {
 } from "./components/platform/access";
 import { PLATFORM_OUTPUT } from "./components/platform/exports";
 import { appRules, rulesFile } from "./components/platform/observability/alertRules";
+import { cdnEdge, type CdnEdge } from "./components/platform/cdnEdge";
 import { Platform } from "./components/platform/platform";
 import { createStackServices, type StackServices, withDefaultCertificate } from "./components/platform/services";
 import { Tenant } from "./components/tenant";
@@ -55,6 +56,7 @@ async function clusterAccess(cfg: CapstanConfig, certificate: HostCertificate | 
             cluster: cfg.cluster,
             nodeGroups: cfg.cluster.nodeGroups,
             ingress: withDefaultCertificate(cfg.ingress, certificate?.arn),
+            publicOriginLocked: cfg.edge.cdn?.switchOver === "locked",
             accessLog: cfg.observability.enabled
                 ? { headers: cfg.ingress.logHeaders, redactQueryParams: cfg.observability.redactQueryParams }
                 : undefined,
@@ -81,6 +83,7 @@ async function stackServices(
     cluster: ClusterAccess,
     certificate: HostCertificate | undefined,
     tags: Tags,
+    edge: CdnEdge | undefined,
 ): Promise<StackServices | undefined> {
     if (!cfg.database && !cfg.cache && !certificate) return undefined;
     return createStackServices(cfg.namespace, {
@@ -91,6 +94,7 @@ async function stackServices(
         dns: cfg.dns && certificate && { zoneId: cfg.dns.zoneId, certificate },
         ownsCluster: cfg.cluster.mode === "create",
         platform: await cluster.platform(),
+        publicEntry: edge?.publicEntry,
         tags,
     });
 }
@@ -222,6 +226,8 @@ interface AppInputs {
     readonly access?: StagingAccess;
     /** The app's log group, where its pods' output outlives them. */
     readonly logGroup?: pulumi.Output<string>;
+    /** The CDN in front of the public entry. */
+    readonly edge?: CdnEdge;
 }
 
 function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResourceOptions): RailsApp {
@@ -240,6 +246,7 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
             serviceAccountAnnotations: i.data?.serviceAccountAnnotations,
+            originHeader: i.edge?.originHeader,
             routePolicies: i.access
                 ? routePoliciesFor(i.access.policyName, cfg.ingress.internal?.basicAuth ?? false)
                 : undefined,
@@ -259,6 +266,15 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
         ...(cfg.cluster.mode === "external" && cfg.cluster.context ? { kubeContext: cfg.cluster.context } : {}),
         ...(cfg.canary ? { canary: { imageTag: cfg.canary.imageTag, weight: cfg.canary.weight } } : {}),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
+        ...(i.edge
+            ? {
+                  cdn: {
+                      distributionId: i.edge.cdn.distributionId,
+                      domainName: i.edge.cdn.domainName,
+                      assetsBucket: i.edge.assets.bucketName,
+                  },
+              }
+            : {}),
         ...(services?.outputs ?? {}),
         ...("exports" in cluster ? { [PLATFORM_OUTPUT]: cluster.exports } : {}),
         ...("exports" in cluster && cluster.observability ? { [OBSERVABILITY_OUTPUT]: cluster.observability } : {}),
@@ -315,13 +331,14 @@ export = async () => {
         : undefined;
     const cluster = await clusterAccess(cfg, certificate, tags);
     const waits = waitsFor(cluster);
-    const services = await stackServices(cfg, cluster, certificate, tags);
+    const edge = await cdnEdge(cfg, cluster, tags);
+    const services = await stackServices(cfg, cluster, certificate, tags, edge);
     const metrics = await metricsIngress(cfg, cluster);
     const namespace = appNamespace(cfg, cluster, services, metrics, waits.k8sOpts);
     const data = appData(cfg, cluster, tags);
     const logGroup = appObservability(cfg, cluster, tags);
     const access = stagingAccess(cfg, namespace, waits.needsCrds);
-    const inputs: AppInputs = { namespace, cluster, services, data, access, logGroup };
+    const inputs: AppInputs = { namespace, cluster, services, data, access, logGroup, edge };
     const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);
     return { ...stackOutputs(cfg, inputs, app), imageTagHistory };
 };

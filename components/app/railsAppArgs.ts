@@ -11,7 +11,7 @@ import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
 import type { MigrationArgs } from "./migration";
 import type { EnvSources, ImageRef, PodBase } from "./pod";
-import type { CanaryRoute, WebRoutesArgs } from "./routes";
+import type { CanaryRoute, OriginHeader, WebRoutesArgs } from "./routes";
 import type { WebServiceArgs } from "./web";
 import type { WorkerPoolArgs } from "./worker";
 
@@ -40,6 +40,12 @@ export interface RailsAppArgs {
     readonly routePolicies?: { readonly public?: pulumi.Input<string>[]; readonly internal?: pulumi.Input<string>[] };
     /** The largest request body NGINX passes to the app, in NGINX's size syntax (`100m`). @default the controller's (1m) */
     readonly clientMaxBodySize?: string;
+    /**
+     * The CDN's secret origin header: the public VirtualServers pass a request only when it carries
+     * one of `values` (the one CloudFront sends, and during a rotation its neighbour), and answer 403
+     * otherwise. @default none: every request is passed
+     */
+    readonly originHeader?: OriginHeader;
     /** A canary release (`capstan:canary`). @default none: no canary object exists */
     readonly canary?: CanaryConfig;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
@@ -197,7 +203,13 @@ export function canaryArgs(
 export function routesArgs(
     args: Pick<
         RailsAppArgs,
-        "hosts" | "ingressClasses" | "offloadedListener" | "routePolicies" | "canary" | "clientMaxBodySize"
+        | "hosts"
+        | "ingressClasses"
+        | "offloadedListener"
+        | "routePolicies"
+        | "canary"
+        | "clientMaxBodySize"
+        | "originHeader"
     >,
     canary?: CanaryTarget,
 ): WebRoutesArgs {
@@ -207,6 +219,7 @@ export function routesArgs(
         offloadedListener: args.offloadedListener,
         policies: args.routePolicies,
         clientMaxBodySize: args.clientMaxBodySize,
+        originHeader: args.originHeader,
         canary:
             canary && args.canary
                 ? {

@@ -24,6 +24,16 @@ export interface Condition {
     readonly value: string;
 }
 
+/** A secret header a request must carry to be passed: the CDN's origin header. */
+export interface OriginHeader {
+    readonly name: string;
+    /** The accepted values, each a secret. */
+    readonly values: readonly pulumi.Input<string>[];
+}
+
+/** What a public VirtualServer answers a request without the origin header. */
+export const REFUSED_WITHOUT_ORIGIN_HEADER = { return: { code: 403, type: "text/plain", body: "Forbidden" } } as const;
+
 /** Where and how much traffic reaches the canary. */
 export interface CanaryRoute {
     /** The canary's Service. */
@@ -59,6 +69,8 @@ export interface WebRoutesArgs {
      * 413. @default the controller's own default (1m)
      */
     readonly clientMaxBodySize?: string;
+    /** The CDN's origin header, required on the public VirtualServers. @default none: every request is passed */
+    readonly originHeader?: OriginHeader;
 }
 
 /** Problems with routing Args, each naming the field, all at once. */
@@ -111,6 +123,23 @@ export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<str
     return { path: "/", ...(matches.length > 0 ? { matches } : {}), ...rest };
 }
 
+/**
+ * The route of `/` that passes only requests carrying one of the origin header's values: each of
+ * the route's matches and its rest (stable or split) is repeated with the header as one more
+ * condition, per accepted value; any other request gets 403.
+ */
+export function guardedRoute(route: Record<string, unknown>, header: OriginHeader): Record<string, unknown> {
+    const { path, matches, ...rest } = route as { path: string; matches?: { conditions: unknown[] }[] };
+    const guarded = header.values.flatMap((value) => {
+        const condition = { header: header.name, value };
+        return [
+            ...(matches ?? []).map((m) => ({ ...m, conditions: [...m.conditions, condition] })),
+            { conditions: [condition], ...rest },
+        ];
+    });
+    return { path, matches: guarded, action: REFUSED_WITHOUT_ORIGIN_HEADER };
+}
+
 export interface VirtualServerInput {
     readonly host: string;
     readonly ingressClassName: string;
@@ -121,6 +150,8 @@ export interface VirtualServerInput {
     readonly canary?: CanaryRoute;
     /** NGINX's `client-max-body-size` of every upstream. @default the controller's (1m) */
     readonly clientMaxBodySize?: string;
+    /** Required of every request when set. @default none */
+    readonly originHeader?: OriginHeader;
 }
 
 /**
@@ -140,7 +171,7 @@ export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown
         listener: { http: v.listener },
         ...(v.policies && v.policies.length > 0 ? { policies: v.policies.map((name) => ({ name })) } : {}),
         upstreams,
-        routes: [rootRoute(v.canary)],
+        routes: [v.originHeader ? guardedRoute(rootRoute(v.canary), v.originHeader) : rootRoute(v.canary)],
     };
 }
 
@@ -180,6 +211,8 @@ export function createVirtualServers(
                             policies: args.policies?.[cls],
                             canary: args.canary,
                             clientMaxBodySize: args.clientMaxBodySize,
+                            // Only the public entry is behind the CDN; the VPN's stays as it is.
+                            originHeader: cls === "public" ? args.originHeader : undefined,
                         }),
                     },
                     { parent, dependsOn: args.canary?.deployment ? [args.canary.deployment] : [] },

@@ -88,6 +88,11 @@ export interface ServedHosts {
     /** The load balancer's DNS name and Route 53 zone (its own, not the stack's). */
     readonly dnsName: pulumi.Input<string>;
     readonly zoneId: pulumi.Input<string>;
+    /**
+     * Whether Route 53 drops the record while its target has no healthy target. @default true; a
+     * CloudFront distribution has no health to evaluate, and Route 53 refuses it there
+     */
+    readonly evaluateTargetHealth?: boolean;
 }
 
 export interface HostRecordsArgs {
@@ -116,7 +121,13 @@ export class HostRecords extends pulumi.ComponentResource {
                         zoneId: args.zoneId,
                         name: host,
                         type: "A",
-                        aliases: [{ name: entry.dnsName, zoneId: entry.zoneId, evaluateTargetHealth: true }],
+                        aliases: [
+                            {
+                                name: entry.dnsName,
+                                zoneId: entry.zoneId,
+                                evaluateTargetHealth: entry.evaluateTargetHealth ?? true,
+                            },
+                        ],
                     },
                     { parent: this },
                 );

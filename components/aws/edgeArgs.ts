@@ -72,6 +72,11 @@ export interface EdgeLoadBalancerArgs {
      * controller's shutdown must last longer (see `IngressController`).
      */
     readonly deregistrationDelaySeconds?: number;
+    /**
+     * A managed prefix list (CloudFront's origin-facing addresses) that replaces `clientCidrs`:
+     * only its addresses may connect, on 443 only. @default none: `clientCidrs` connect
+     */
+    readonly clientPrefixListId?: pulumi.Input<string>;
     readonly tags?: Record<string, string>;
 }
 
@@ -130,6 +135,29 @@ export function clientIngressRules(
             },
         })),
     );
+}
+
+/**
+ * Only the prefix list's addresses (CloudFront's origin-facing ones) may connect, and only to 443:
+ * CloudFront reaches the origin over HTTPS only. The prefix list counts as its maximum number of
+ * entries against the security group's rules quota.
+ */
+export function prefixListIngressRules(
+    name: string,
+    prefixListId: pulumi.Input<string>,
+): RuleArgs<aws.vpc.SecurityGroupIngressRuleArgs>[] {
+    return [
+        {
+            name: `${name}-lb-443-cloudfront`,
+            args: {
+                prefixListId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "CloudFront origin-facing addresses to listener 443",
+            },
+        },
+    ];
 }
 
 /** The load balancer sends only to the nodes' security group, and only on the controller's NodePorts. */

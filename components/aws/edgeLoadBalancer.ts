@@ -6,6 +6,7 @@ import {
     httpListenerArgs,
     loadBalancerArgs,
     nodePortEgressRules,
+    prefixListIngressRules,
     targetGroupArgs,
     tlsListenerArgs,
     unhealthyAfterSeconds,
@@ -75,7 +76,10 @@ export function createEdgeSecurityGroup(
         { vpcId: args.vpcId, description: `NLB ${name}`, tags: { ...settings.tags, Name: `${name}-lb` } },
         { parent },
     );
-    for (const rule of clientIngressRules(name, settings.clientCidrs))
+    const clients = args.clientPrefixListId
+        ? prefixListIngressRules(name, args.clientPrefixListId)
+        : clientIngressRules(name, settings.clientCidrs);
+    for (const rule of clients)
         new aws.vpc.SecurityGroupIngressRule(rule.name, { securityGroupId: sg.id, ...rule.args }, { parent: sg });
     for (const rule of nodePortEgressRules(name, settings.targetPorts, args.nodeSecurityGroupId))
         new aws.vpc.SecurityGroupEgressRule(rule.name, { securityGroupId: sg.id, ...rule.args }, { parent: sg });

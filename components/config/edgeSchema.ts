@@ -126,15 +126,19 @@ export const cdnSchema = z.strictObject({
                 generation: doc(int(1, 1000000).default(1), {
                     description: "The secret's generation: raise it by one to rotate the secret (a new random value).",
                 }),
+                acceptNext: doc(z.boolean().default(false), {
+                    description:
+                        "Whether the ingress also accepts the next generation's secret: the first step of a rotation, before CloudFront sends it.",
+                }),
                 acceptPrevious: doc(z.boolean().default(false), {
                     description:
-                        "Whether the ingress also accepts the previous generation's secret: true while a rotation reaches every edge location.",
+                        "Whether the ingress also accepts the previous generation's secret: the second step of a rotation, while the new one reaches every edge location.",
                 }),
             })
-            .default({ name: "X-Origin-Verify", generation: 1, acceptPrevious: false }),
+            .default({ name: "X-Origin-Verify", generation: 1, acceptNext: false, acceptPrevious: false }),
         {
             description:
-                "The secret header that tells the ingress a request came through this distribution. Its value is generated and kept secret.",
+                "The secret header that tells the ingress a request came through this distribution. Its value is generated and kept secret; rotating it takes three updates (docs/edge.md), none of which refuses a request.",
         },
     ),
     waf: doc(wafSchema.optional(), {

@@ -47,6 +47,11 @@ export interface PlatformArgs {
     readonly ingress: { readonly public: EntryArgs; readonly internal?: EntryArgs };
     /** The load balancers' deregistration delay; the controllers shut down more slowly than this. @default 30 */
     readonly deregistrationDelaySeconds?: number;
+    /**
+     * The public load balancer admits CloudFront's origin-facing addresses only, on 443 (a stack
+     * behind its CDN, switched over). @default false: the whole internet on 80 and 443
+     */
+    readonly publicOriginLocked?: boolean;
     readonly tags?: Record<string, string>;
     /** The controllers' JSON access log: the headers it adds, the query parameters it redacts. @default NGINX's own log */
     readonly accessLog?: { readonly headers: LogHeaders; readonly redactQueryParams: readonly string[] };

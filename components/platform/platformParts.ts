@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { splitSubnets } from "../core/cidr";
+import { cloudfrontPrefixListId } from "../aws/cdn";
 import { Cluster } from "../aws/cluster";
 import { EdgeLoadBalancer } from "../aws/edgeLoadBalancer";
 import { Network } from "../aws/network";
@@ -85,6 +86,8 @@ export function createEdges(
                 nodePorts: entry.nodePorts,
                 certificateArn: entry.certificateArn,
                 deregistrationDelaySeconds: args.deregistrationDelaySeconds ?? 30,
+                clientPrefixListId:
+                    !internal && args.publicOriginLocked ? cloudfrontPrefixListId(opts.parent) : undefined,
                 tags,
             },
             opts,

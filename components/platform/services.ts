@@ -22,6 +22,11 @@ export interface StackServicesArgs {
     readonly ownsCluster: boolean;
     /** The network and load balancers the services use: this stack's, or the owner's. */
     readonly platform: PlatformExports;
+    /**
+     * The CDN in front of the public entry once DNS moves to it: the public hosts' records name it.
+     * @default none: they name the public load balancer
+     */
+    readonly publicEntry?: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
     readonly tags?: Record<string, string>;
 }
 
@@ -89,6 +94,7 @@ function createHostRecords(
         return lb;
     };
     const served: ServedHosts[] = entries(args.ingress).map(([cls, hosts]) => {
+        if (cls === "public" && args.publicEntry) return { hosts, ...args.publicEntry, evaluateTargetHealth: false };
         const lb = loadBalancer(cls);
         return { hosts, dnsName: lb.dnsName, zoneId: lb.zoneId };
     });

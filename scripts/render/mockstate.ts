@@ -170,9 +170,22 @@ const AWS_STATE: Record<string, StateFn> = {
             url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queue}`,
         };
     },
-    "aws:s3/bucket:Bucket": (_n, inputs, _c, physical) => ({
+    "aws:s3/bucket:Bucket": (_n, inputs, ctx, physical) => ({
         bucket: inputs.bucket ?? physical,
         arn: `arn:aws:s3:::${printed(inputs.bucket, physical)}`,
+        bucketRegionalDomainName: `${printed(inputs.bucket, physical)}.s3.${ctx.region}.amazonaws.com`,
+    }),
+    // CloudFront is global: its ARNs name no region, and every distribution's alias zone is the same.
+    "aws:cloudfront/distribution:Distribution": (name) => {
+        const id = `E${shortHash(name, 13).toUpperCase()}`;
+        return {
+            arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+            domainName: `d${shortHash([name, "domain"], 13)}.cloudfront.net`,
+            hostedZoneId: "Z2FDTNDATAQYW2",
+        };
+    },
+    "aws:wafv2/webAcl:WebAcl": (name, inputs) => ({
+        arn: `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/${printed(inputs.name)}/${shortHash(name, 32)}`,
     }),
     "aws:s3/bucketV2:BucketV2": (_n, inputs, _c, physical) => ({
         bucket: inputs.bucket ?? physical,

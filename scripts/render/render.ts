@@ -168,6 +168,12 @@ export async function renderStack(stack: string, opts: RenderOptions, seen: stri
 export const RENDER_INVOKES: NonNullable<RunOptions["invokes"]> = {
     // The render has no state: every render is a stack's first update.
     "pulumi:pulumi:readStackOutputs": (inputs) => ({ name: inputs.name, outputs: {}, secretOutputNames: [] }),
+    // The prefix list's id differs per region; the render names it by the list it looks up.
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => ({
+        ...inputs,
+        id: `pl-[${String(inputs.name)}]`,
+        entries: [],
+    }),
     "aws:ecr/getImage:getImage": (inputs) => ({
         ...inputs,
         imageTags: [inputs.imageTag],
