@@ -123,6 +123,8 @@ export interface CdnArgs {
         readonly ruleGroups: Readonly<Partial<Record<string, RuleMode>>>;
         readonly rateLimit: { readonly requestsPer5Minutes: number; readonly mode: RuleMode };
     };
+    /** Tags of the distribution only, besides `tags`. @default none */
+    readonly distributionTags?: Record<string, string>;
     /** Where the access logs go, and how long they are kept (the stack's log retention). */
     readonly logs: {
         readonly destination: "cloudwatch" | "s3";
@@ -177,7 +179,7 @@ export class Cdn extends pulumi.ComponentResource {
                 priceClass: args.priceClass,
                 assetBehaviors: args.assetBehaviors,
                 webAclArn: acl?.arn,
-                tags,
+                tags: { ...tags, ...args.distributionTags },
             }),
             parent,
         );

@@ -65,6 +65,8 @@ export async function cdnEdge(
         assetBehaviors: c.assetBehaviors,
         originHeader: { name: c.originHeader.name, value: secret.sent },
         waf: c.waf,
+        // The policy pack reads where the switch-over is, and which rules of the environment apply.
+        distributionTags: { "capstan:switchOver": c.switchOver, "capstan:environment": cfg.environment },
         logs: {
             destination: c.accessLogs,
             retentionDays: cfg.observability.logRetentionDays,

@@ -3,6 +3,7 @@
  * the way CrossGuard does (each resource rule to each resource of its types, each stack rule once).
  */
 import { awsResourceRules } from "./aws";
+import { cdnOriginLocked, cdnResourceRules } from "./cdn";
 import { dataResourceRules } from "./data";
 import { hpaOwnsReplicas } from "./hpa";
 import { kubernetesResourceRules } from "./kubernetes";
@@ -15,8 +16,9 @@ export const resourceRules: readonly ResourceRule[] = [
     ...kubernetesResourceRules,
     ...awsResourceRules,
     ...dataResourceRules,
+    ...cdnResourceRules,
 ];
-export const stackRules: readonly StackRule[] = [hpaOwnsReplicas, productionShipsLogs];
+export const stackRules: readonly StackRule[] = [hpaOwnsReplicas, productionShipsLogs, cdnOriginLocked];
 
 export interface Finding {
     readonly policy: string;
