@@ -267,7 +267,7 @@ export const appSchema = z.strictObject({
     }),
     assets: doc(assetsSchema.default(ASSETS_DEFAULTS), {
         description:
-            "The app's precompiled assets, which an assets Job copies to the CDN's bucket before a new tag rolls, so that every release's files outlive it (docs/edge.md). Used only with `edge.cdn`.",
+            "The app's precompiled assets: the folders in the image, the URL prefixes the CDN serves them under from its bucket, and how long a release's files stay there (docs/edge.md). Used only with `edge.cdn`.",
     }),
     metrics: doc(
         z
