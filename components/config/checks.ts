@@ -17,6 +17,7 @@ import { nameChecks, type StackName } from "./nameChecks";
 import { envSizeChecks } from "./objectSize";
 import { observabilityChecks } from "./observabilityChecks";
 import { parseQuantity } from "../core/quantity";
+import { costChecks } from "./costChecks";
 import { appResourceChecks } from "./resourceChecks";
 import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
 import type { RootConfig } from "./schema";
@@ -91,6 +92,7 @@ export function crossChecks(
         ...when(["observability", "cluster", "ingress", "app"], observabilityChecks),
         ...when(["edge", "ingress", "cluster", "observability"], cdnChecks),
         ...when(["app", "edge"], assetsChecks),
+        ...when(["cost"], costChecks),
     ];
 }
 

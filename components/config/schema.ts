@@ -14,6 +14,7 @@ import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./obje
 import { cpu, envName, int, label, memory, storage } from "./fields";
 import { edgeSchema } from "./edgeSchema";
 import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
+import { COST_DEFAULTS, costSchema } from "./costSchema";
 import { OBSERVABILITY_DEFAULTS, observabilitySchema } from "./observabilitySchema";
 import { cacheSchema, databaseSchema, dnsSchema } from "./servicesSchema";
 import { IMAGE_TAG_RULE } from "./rules";
@@ -24,6 +25,7 @@ export * from "./ingressSchema";
 export * from "./servicesSchema";
 export * from "./observabilitySchema";
 export * from "./edgeSchema";
+export * from "./costSchema";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -115,6 +117,7 @@ export const CONFIG_KEYS = {
     dns: "object",
     observability: "object",
     edge: "object",
+    cost: "object",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -192,6 +195,10 @@ export const rootSchema = z.strictObject({
     }),
     edge: doc(edgeSchema.default({}), {
         description: "What stands in front of the public entry: the CDN (docs/edge.md).",
+    }),
+    cost: doc(costSchema.default(COST_DEFAULTS), {
+        description:
+            "The monthly cost estimate's usage volumes and budget (`capstan cost`, docs/cost.md); `{}` means the default volumes and no budget.",
     }),
 });
 

@@ -22,6 +22,7 @@ export const SECTIONS: readonly { readonly title: string; readonly keys: readonl
     { title: "Tenants", keys: ["capstan:tenant"] },
     { title: "The stack's own database, cache and DNS", keys: ["capstan:database", "capstan:cache", "capstan:dns"] },
     { title: "Logs, metrics and alerts", keys: ["capstan:observability"] },
+    { title: "Cost estimate and budget", keys: ["capstan:cost"] },
 ];
 
 const INTRO = `# Configuration reference
