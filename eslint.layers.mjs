@@ -60,6 +60,7 @@ const SCRIPT_FOLDERS = {
     localCluster: ["cli"],
     docs: ["cli", "render"],
     ops: ["cli", "render", "deploy", "localCluster"],
+    cost: ["cli"],
 };
 
 /** The commands' entry points: the files directly in scripts/, by the name an import uses. */

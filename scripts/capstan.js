@@ -14,6 +14,7 @@ const COMMANDS = {
     logs: ["ops/logs.ts", "the logs of every pod of web, a worker, a cron task, the migration or the canary"],
     canary: ["ops/canary.ts", "canary steps as guarded updates: start <tag>, weight <N>, promote, abort"],
     tenant: ["tenant.ts", "scaffold a tenant's stack file from an existing stack"],
+    cost: ["cost.ts", "the monthly cost of a stack from its render: --diff BASE, --tenant, --json, --markdown"],
     "kube-score": ["kube-score.ts", "check every stack's manifests with kube-score"],
     "local-cluster": ["local-cluster.ts", "start, check or stop a local control plane with simulated nodes"],
     toolchain: ["toolchain.sh", "build the real-engine toolchain (Pulumi CLI, provider, control plane, kwok)"],
