@@ -230,6 +230,7 @@ describe("capstan", () => {
         "logs",
         "canary",
         "tenant",
+        "cost",
         "kube-score",
         "local-cluster",
         "toolchain",
