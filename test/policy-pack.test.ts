@@ -7,6 +7,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resourceRules, stackRules } from "../policy/rules";
+import { COST_POLICIES } from "../policy/rules/cost";
 import { PROJECT_DIR } from "./harness";
 
 const PACK_DIR = path.join(PROJECT_DIR, "policy");
@@ -106,7 +107,7 @@ describe("the policy pack under Pulumi's policy-pack runner", () => {
             .getPoliciesList()
             .map((p: any) => p.getName())
             .sort();
-        expect(policies).toEqual([...resourceRules, ...stackRules].map((r) => r.name).sort());
+        expect(policies).toEqual([...[...resourceRules, ...stackRules].map((r) => r.name), ...COST_POLICIES].sort());
     });
 
     it("reports a violating resource with the rule's message", async () => {
