@@ -157,6 +157,25 @@ describe("the CI pipelines", () => {
         }
     });
 
+    it("both post the change in each stack's monthly cost beside its preview, from the base's render to the head's", () => {
+        const diff = /npx capstan cost "\$STACK" --diff "[^"]+\/\$STACK\/plan\.json" --markdown > "cost-\$STACK\.md"/;
+        const baseRender = /npx capstan render "\$STACK" --out "([^"]+)"/;
+        for (const [name, job] of Object.entries(gitlabJobs()).filter(([, j]) => j.variables?.STACK && j.artifacts)) {
+            const script = job.script.join("\n");
+            expect(script, name).toMatch(diff);
+            expect(script, name).toMatch(baseRender);
+            expect(script, name).toContain(`git worktree add "$CI_PROJECT_DIR.base" "$CI_MERGE_REQUEST_DIFF_BASE_SHA"`);
+            expect(job.artifacts.paths, name).toContain("cost-$STACK.md");
+        }
+        const job = github["preview.yml"].jobs.preview;
+        const step = job.steps.find((s: any) => String(s.run ?? "").includes("capstan cost"));
+        expect(step.run).toMatch(diff);
+        expect(step.run).toMatch(baseRender);
+        expect(step.run).toContain(`gh pr comment "$PR" --body-file "cost-$STACK.md"`);
+        expect(step.env.BASE_SHA).toBe("${{ github.event.pull_request.base.sha }}");
+        expect(job.strategy.matrix.stack).toEqual(["staging", "prod"]);
+    });
+
     it("GitHub updates each stack in its own concurrency group, prod behind an environment", () => {
         const ups = pulumiSteps().filter((s) => s.with.command === "up");
         expect(ups.map((u) => u.with["stack-name"]).sort()).toEqual(["prod", "staging"]);
