@@ -68,7 +68,9 @@ async function converges(
     printed: Record<string, string>,
 ): Promise<string> {
     const { namespace } = await appOutputs(stack);
+    const started = Date.now();
     const again = await deploy(ctx, ["local", tag, "--yes"]);
+    const took = ((Date.now() - started) / 1000).toFixed(1);
     check(again.code === 0, `the deploy after the fault exited ${again.code}:\n${again.stderr.trim()}`);
     check(!/besides the image tag/.test(again.stderr), "the guard saw more than the image change");
     await checkRunning(namespace, tag);
@@ -81,11 +83,12 @@ async function converges(
         `after recovery the state and the cluster disagree; the preview shows: ${changed.map((s) => `${s.op} ${s.urn.split("::").pop()}`).join(", ")}`,
     );
     await checkNoSecretLeaked(stack, { ...printed, "the recovering deploy's output": again.stdout + again.stderr });
-    return again.stdout
+    const notable = again.stdout
         .split("\n")
         .filter((l) => /^(Removed|The last update|  )/.test(l) && !/^ {2}[~+-] /.test(l))
         .slice(0, 6)
         .join(" | ");
+    return `the next deploy converged in ${took} s${notable ? `: ${notable}` : ""}`;
 }
 
 /** Kills a deploy whole once `moment` holds; checks the old version kept serving; returns what was left. */
