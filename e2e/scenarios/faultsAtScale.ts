@@ -81,10 +81,11 @@ const quota: Scenario = {
         doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["quota.internal.local.example.com"]);
         doc.setIn(["config", "capstan:app", "web", "rolloutTimeoutSeconds"], 45);
         const s = await SuiteStack.create(ctx.ws.stackDir, "tenant-quota", String(doc));
+        let namespace = "";
         try {
             const up = await s.up();
             check(up.ok, `pulumi up of the tenant failed:\n${up.errors.map((e) => e.message).join("\n") || up.error}`);
-            const { namespace } = await appOutputs(s);
+            namespace = (await appOutputs(s)).namespace;
             const web = ((await s.outputs()).app as { webDeployment: string }).webDeployment;
             const old = String(s.read(["capstan:imageTag"]));
             await leaveRoomForLessThanOne(namespace, web);
@@ -119,15 +120,8 @@ const quota: Scenario = {
             });
             return failed.stderr.split("\n").find((l) => l.startsWith("deploy:"));
         } finally {
-            await kubectl([
-                "delete",
-                "pod",
-                "e2e-quota-hog",
-                "-n",
-                "quota",
-                "--ignore-not-found",
-                "--wait=false",
-            ]).catch(() => "");
+            const hog = ["delete", "pod", "e2e-quota-hog", "-n", namespace, "--ignore-not-found", "--wait=false"];
+            if (namespace) await kubectl(hog).catch(() => "");
             await s.destroy();
             await s.stack.workspace.removeStack(s.name, { force: true });
         }
