@@ -219,7 +219,9 @@ class AutomationStack implements DeployStack {
             // Only what the preview showed changing: the engine then skips the provider's diff of
             // every other resource (most of a stack), and nothing outside the guard's verdict can change.
             await this.stack.up({
-                target: [...targets],
+                // The root stack resource too: without it a targeted update leaves the stack's
+                // outputs (the deployed imageTag among them) as the last full update wrote them.
+                target: [...targets, rootStackUrn(this.name)],
                 parallel: DEPLOY_PARALLEL,
                 configFile,
                 signal,
@@ -251,6 +253,9 @@ class AutomationStack implements DeployStack {
         return updateHistory(this.stack);
     }
 }
+
+/** The URN of the stack's root resource, which holds its outputs. */
+export const rootStackUrn = (stack: string) => `urn:pulumi:${stack}::capstan::pulumi:pulumi:Stack::capstan-${stack}`;
 
 const isRootStack = (urn: string) => urn.includes("::pulumi:pulumi:Stack::");
 const firstLine = (err: unknown) => String((err as Error).message ?? err).split("\n")[0];
