@@ -25,6 +25,8 @@ export function run(
         child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
         child.on("error", reject);
         child.on("close", (code) => resolve({ code, stdout, stderr }));
+        // A command that exits before reading its input (find, a failing kubectl) closes the pipe: not an error of ours.
+        child.stdin.on("error", () => undefined);
         child.stdin.end(opts.input ?? "");
     });
 }

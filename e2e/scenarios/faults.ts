@@ -309,7 +309,9 @@ const handEdited: Scenario = {
         );
         check((await hpa()) === max + 3, "the deploy undid the hand change outside its verdict");
         await checkRunning(namespace, FAULT_TAGS.handEdited);
-        const refreshed = await stack.up(); // the person puts it back, as the message says
+        // The person puts it back, as the message says: pulumi up --refresh.
+        check((await stack.refresh()).ok, "the refresh failed");
+        const refreshed = await stack.up();
         check(refreshed.ok && (await hpa()) === max, `pulumi up did not restore maxReplicas ${max}`);
         return end.stdout
             .split("\n")
