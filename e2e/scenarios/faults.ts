@@ -351,7 +351,14 @@ const nodeLost: Scenario = {
                     /Pending: /.test(end.stderr) && /deadline/.test(end.stderr),
                     `the failure does not name the Pending pods' reason:\n${end.stderr}`,
                 );
-            else await checkRunning(namespace, tag);
+            else {
+                // The removed node's pods stay as objects until the pod garbage collector deletes
+                // them (it waits for the node to stay gone): they were lost with the node.
+                await waitFor(`the pods of ${victim} to be collected`, 180, async () =>
+                    (await list(["pods", "-n", namespace])).every((p) => p.spec?.nodeName !== victim),
+                );
+                await checkRunning(namespace, tag);
+            }
             return `${victim} removed with ${lostOwn} old web pod(s) on it; fewest ready web pods ${fewest}; deploy ${end.code === 0 ? "completed on the other nodes" : "failed by its deadline naming the Pending pods"}`;
         } finally {
             const { metadata, spec } = saved;
