@@ -17,7 +17,6 @@ import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
-import { SCALE_FAULT_SCENARIOS as X } from "./scenarios/faultsAtScale";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -47,8 +46,6 @@ const SCENARIOS: Scenario[] = [
     clusterHealth,
     observabilityObjects,
     F.nodeLost,
-    X.quota,
-    X.load,
     R.destroy,
 ];
 
