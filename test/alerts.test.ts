@@ -4,7 +4,7 @@
  * components export; the app's rules stay in its namespace and carry its stack (and tenant); the
  * thresholds are the config's; alerts go where the config routes them.
  */
-import { parser } from "@prometheus-io/lezer-promql";
+import { parsePromql } from "../components/core/promql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { ALL_EXPORTED } from "./alertMetrics";
@@ -14,18 +14,8 @@ type Any = Record<string, any>;
 
 /** The parse errors of an expression (positions) and the metric names its selectors name. */
 export function promql(expr: string): { errors: number[]; metrics: string[] } {
-    const errors: number[] = [];
-    const metrics: string[] = [];
-    parser.parse(expr).iterate({
-        enter: (n) => {
-            if (n.type.isError) errors.push(n.from);
-            if (n.name === "VectorSelector") {
-                const id = n.node.getChild("Identifier");
-                if (id) metrics.push(expr.slice(id.from, id.to));
-            }
-        },
-    });
-    return { errors, metrics };
+    const { errors, metrics } = parsePromql(expr);
+    return { errors: [...errors], metrics: [...metrics] };
 }
 
 /** Every rule of the stack's rule group namespaces, with the namespace's workspace. */
