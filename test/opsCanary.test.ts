@@ -189,6 +189,22 @@ describe("capstan canary against a fake backend", () => {
         expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual({ "capstan:imageTag": STABLE });
     });
 
+    it("keeps how `canary run` releases (steps, analysis) when abort removes the canary", async () => {
+        const release = { steps: [20, 60], analysis: { prometheusUrl: "http://localhost:9090", count: 3 } };
+        fs.writeFileSync(
+            file,
+            YAML.stringify({
+                config: { "capstan:imageTag": STABLE, "capstan:canary": { ...running.canary, ...release } },
+            }),
+        );
+        const seen: Seen = {};
+        const r = await run(["staging", "abort", "--yes"], backend([canaryDeployment, routes], seen));
+        expect(r.code, r.stderr).toBe(0);
+        const want = { "capstan:imageTag": STABLE, "capstan:canary": release };
+        expect(YAML.parse(seen.fileAtPreview!).config).toEqual(want);
+        expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual(want);
+    });
+
     it("refuses a step that would change something else, and leaves the stack file as it was", async () => {
         const seen: Seen = {};
         const r = await run(["staging", "weight", "10", "--yes"], backend([routes, stableRoll], seen));

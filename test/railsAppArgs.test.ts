@@ -18,7 +18,7 @@ import {
     type WorkloadBase,
 } from "../components/app/railsAppArgs";
 import { clusterIpServiceArgs, webPodArgs } from "../components/app/web";
-import { appSchema, canarySchema } from "../components/config";
+import { appSchema, canarySchema, runningCanary } from "../components/config";
 
 const app = appSchema.parse({
     name: "shop",
@@ -60,7 +60,9 @@ const args: RailsAppArgs = {
     offloadedListener: "tls-offloaded",
     routePolicies: { internal: ["basic-auth"] },
 };
-const canary = canarySchema.parse({ imageTag: "1.1.0", cookie: { name: "canary", value: "yes" }, weight: 10 });
+const canary = runningCanary(
+    canarySchema.parse({ imageTag: "1.1.0", cookie: { name: "canary", value: "yes" }, weight: 10 }),
+)!;
 const pod: PodBase = {
     env: { configMapName: "shop-env-cm", secretName: "shop-env-secret" },
     serviceAccountName: "shop",

@@ -20,7 +20,7 @@ import { parseQuantity } from "../core/quantity";
 import { costChecks } from "./costChecks";
 import { appResourceChecks } from "./resourceChecks";
 import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
-import type { RootConfig } from "./schema";
+import { runningCanary, type RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
 /** What is known of the secret config without revealing it: the names of its entries. */
@@ -100,16 +100,32 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const tag = imageTagProblem(cfg.imageTag, cfg.environment);
     if (tag) problems.push(at("imageTag", tag));
-    if (cfg.canary) {
-        const canary = imageTagProblem(cfg.canary.imageTag, cfg.environment);
+    const running = runningCanary(cfg.canary);
+    if (running) {
+        const canary = imageTagProblem(running.imageTag, cfg.environment);
         if (canary) problems.push(at("canary.imageTag", canary));
-        const sameTag = canary ? undefined : canaryTagProblem(cfg.canary.imageTag, cfg.imageTag);
+        const sameTag = canary ? undefined : canaryTagProblem(running.imageTag, cfg.imageTag);
         if (sameTag) problems.push(at("canary.imageTag", sameTag));
-        if (!cfg.canary.cookie && !cfg.canary.header) {
+        if (!running.cookie && !running.header) {
             problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
         }
-    }
+    } else if (cfg.canary) problems.push(...releaseOnlyChecks(cfg.canary));
     return problems;
+}
+
+/** Without `imageTag` no canary runs: what only a running canary reads is refused rather than ignored. */
+function releaseOnlyChecks(c: NonNullable<RootConfig["canary"]>): ConfigProblem[] {
+    const routing = [
+        ...(c.cookie ? ["cookie"] : []),
+        ...(c.header ? ["header"] : []),
+        ...((c.weight ?? 0) > 0 ? ["weight"] : []),
+    ];
+    return routing.map((key) =>
+        at(
+            `canary.${key}`,
+            `${JSON.stringify(c[key as "cookie"])} routes to a canary, but canary.imageTag is not set, so none runs; remove it, or start a canary with \`capstan canary <stack> start <tag>\``,
+        ),
+    );
 }
 
 /** The keys that only a cluster managed elsewhere (`mode: external`) takes. */

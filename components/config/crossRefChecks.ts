@@ -6,7 +6,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../core/versions";
 import { capacityProblems } from "./capacity";
 import type { ConfigProblem } from "./errors";
 import { placementProblems, workloadPlacements } from "./placement";
-import type { RootConfig } from "./schema";
+import { runningCanary, type RootConfig } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
@@ -79,12 +79,12 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     const web = app.web.resources;
     const deployments = [
         { replicas: app.web.minReplicas, r: web },
-        ...(cfg.canary ? [{ replicas: 1, r: web }] : []),
+        ...(runningCanary(cfg.canary) ? [{ replicas: 1, r: web }] : []),
         ...app.workers.map((w) => ({ replicas: w.minReplicas, r: w.resources })),
     ];
     const pods = [
         ...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })),
-        { count: cfg.canary ? 2 : 1, r: web },
+        { count: runningCanary(cfg.canary) ? 2 : 1, r: web },
     ];
     const sum = (f: (r: typeof web) => string) =>
         pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);

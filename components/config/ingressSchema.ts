@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { analysisSchema, canaryStepsSchema } from "./analysisSchema";
 import { doc } from "./docs";
 import { arn, cidr, headerName, int, nodePort } from "./fields";
 import { CREDENTIAL_HEADER_WORDS, CREDENTIAL_HEADERS, IMAGE_TAG_RULE } from "./rules";
@@ -135,8 +136,10 @@ export const stagingSchema = z.strictObject({
 const matchValue = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, '_', '.' or '-'" });
 
 export const canarySchema = z.strictObject({
-    imageTag: doc(z.string(), {
-        description: "The image tag the canary runs.",
+    imageTag: doc(z.string().optional(), {
+        description:
+            "The image tag the canary runs; without it no canary runs, and the map holds only how `capstan canary run` releases (`steps`, `analysis`).",
+        default: "none: no canary runs",
         rules: `${IMAGE_TAG_RULE}; not the stable \`imageTag\``,
     }),
     cookie: doc(
@@ -171,5 +174,15 @@ export const canarySchema = z.strictObject({
             "The share of the remaining traffic sent to the canary; with 0 only the cookie or header reach it.",
         unit: "percent",
         rules: "a cookie, a header or a weight above 0",
+    }),
+    steps: doc(canaryStepsSchema, {
+        description: "The weights `capstan canary run` sets one after the other, each held for its analysis.",
+        unit: "percent",
+        rules: "each more than the one before",
+    }),
+    analysis: doc(analysisSchema.optional(), {
+        description:
+            "How `capstan canary run` judges the canary at each step (docs/releases.md); without it, `canary run` is refused.",
+        default: "none: the steps are taken by hand",
     }),
 });

@@ -8,17 +8,21 @@ import { describeIssue } from "./issues";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, type ConfigProblem } from "./errors";
 import {
+    type CanaryConfig,
     CONFIG_KEYS,
     type ConfigKey,
     type LoadedClusterConfig,
     loadedClusterSchema,
     type RootConfig,
     rootSchema,
+    runningCanary,
 } from "./schema";
 
 /** The validated stack configuration, every default resolved. Frozen: nothing downstream may change it. */
 export type CapstanConfig = Readonly<
-    Omit<RootConfig, "cluster" | "network" | "nodeGroups"> & {
+    Omit<RootConfig, "cluster" | "network" | "nodeGroups" | "canary"> & {
+        /** The canary that runs (`capstan:canary` with its `imageTag`); the release settings are `capstan canary run`'s. */
+        canary?: CanaryConfig;
         /**
          * The cluster, one member per `cluster.mode`: narrow on `mode` to read a mode's keys. The
          * `create` member also holds `capstan:network` and `capstan:nodeGroups`.
@@ -222,7 +226,15 @@ export function loadConfig(): CapstanConfig {
     const { namespace } = appNamespace(validated.config);
     // The checks have passed, so the cluster parses as its mode's member; a failure here is a bug in checks.ts.
     const cluster = loadedClusterSchema.parse({ ...cfg.cluster, network, nodeGroups });
-    const frozen = deepFreeze({ ...cfg, cluster, project: pulumi.getProject(), stack: pulumi.getStack(), namespace });
+    const canary = runningCanary(cfg.canary);
+    const frozen = deepFreeze({
+        ...cfg,
+        canary,
+        cluster,
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        namespace,
+    });
     return Object.freeze({
         ...frozen,
         secrets: {

@@ -155,7 +155,12 @@ export function limitsOf(u: Unwrapped): string[] {
                       ? "not empty"
                       : `at least ${c.minimum} characters`,
             );
-        else if (c.check === "max_length") out.push(`at most ${c.maximum} characters`);
+        else if (c.check === "max_length")
+            out.push(
+                def.type === "array"
+                    ? `at most ${c.maximum} entr${c.maximum === 1 ? "y" : "ies"}`
+                    : `at most ${c.maximum} characters`,
+            );
         else if (c.check === "string_format" && c.format === "regex") {
             const message = checkMessage(c);
             // A check's message says what is wrong ("must be an ACM certificate ARN"); the reference says what is allowed.

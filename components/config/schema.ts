@@ -26,6 +26,7 @@ export * from "./servicesSchema";
 export * from "./observabilitySchema";
 export * from "./edgeSchema";
 export * from "./costSchema";
+export * from "./analysisSchema";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -239,7 +240,15 @@ export type WorkerConfig = z.infer<typeof workerSchema>;
 export type WorkerLivenessConfig = z.infer<typeof workerLivenessSchema>;
 export type CronConfig = z.infer<typeof cronSchema>;
 export type StagingConfig = z.infer<typeof stagingSchema>;
-export type CanaryConfig = z.infer<typeof canarySchema>;
+/** `capstan:canary` as written: a running canary (with `imageTag`) and how `capstan canary run` releases. */
+export type CanarySettings = z.infer<typeof canarySchema>;
+/** A canary that runs: `capstan:canary` with its `imageTag`. */
+export type CanaryConfig = CanarySettings & { readonly imageTag: string };
+
+/** The canary that runs, or undefined when `capstan:canary` holds only the release settings. */
+export function runningCanary(c: CanarySettings | undefined): CanaryConfig | undefined {
+    return c?.imageTag !== undefined ? (c as CanaryConfig) : undefined;
+}
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;

@@ -48,13 +48,15 @@ function readStackFile(stack: string): { file: string; text: string; doc: YAML.D
     const doc = YAML.parseDocument(text);
     const config = (doc.toJSON() as { config?: Record<string, unknown> } | null)?.config ?? {};
     const tag = config[IMAGE_TAG_KEY];
+    const { steps, analysis, ...canary } = (config[CANARY_KEY] ?? {}) as CanaryConfig & Record<string, unknown>;
     return {
         file,
         text,
         doc,
         state: {
             imageTag: typeof tag === "string" ? tag : undefined,
-            canary: config[CANARY_KEY] as CanaryConfig | undefined,
+            canary: typeof canary.imageTag === "string" ? canary : undefined,
+            release: steps !== undefined || analysis !== undefined ? { steps, analysis } : undefined,
         },
     };
 }
@@ -64,8 +66,14 @@ function withState(doc: YAML.Document, next: CanaryState): string {
     const changed = doc.clone();
     if (next.imageTag !== undefined) changed.setIn(["config", IMAGE_TAG_KEY], next.imageTag);
     if (next.previousImageTag !== undefined) changed.setIn(["config", PREVIOUS_IMAGE_TAG_KEY], next.previousImageTag);
-    if (next.canary) changed.setIn(["config", CANARY_KEY], changed.createNode(next.canary, { flow: false }));
-    else changed.deleteIn(["config", CANARY_KEY]);
+    // How `canary run` releases (steps, analysis) stays when the canary itself goes.
+    const release = Object.entries(next.release ?? {}).filter(([, v]) => v !== undefined);
+    if (next.canary) {
+        changed.setIn(["config", CANARY_KEY], changed.createNode(next.canary, { flow: false }));
+        for (const [k, v] of release) changed.setIn(["config", CANARY_KEY, k], changed.createNode(v, { flow: false }));
+    } else if (release.length > 0) {
+        for (const k of ["imageTag", "cookie", "header", "weight"]) changed.deleteIn(["config", CANARY_KEY, k]);
+    } else changed.deleteIn(["config", CANARY_KEY]);
     return String(changed);
 }
 

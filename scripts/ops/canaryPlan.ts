@@ -31,6 +31,8 @@ export interface CanaryState {
     /** `capstan:previousImageTag`: set by promote to the tag it replaces. */
     readonly previousImageTag?: string;
     readonly canary?: CanaryConfig;
+    /** How `capstan canary run` releases (`capstan:canary.steps`, `.analysis`): kept when the canary goes. */
+    readonly release?: Readonly<Record<string, unknown>>;
 }
 
 /** Why a step cannot be taken now, or undefined. */
@@ -56,6 +58,7 @@ export function nextState(step: CanaryStep, state: CanaryState): CanaryState {
         case "start":
             return {
                 imageTag: state.imageTag,
+                release: state.release,
                 canary: {
                     imageTag: step.tag,
                     ...(step.cookie || step.header
@@ -68,11 +71,15 @@ export function nextState(step: CanaryStep, state: CanaryState): CanaryState {
                 },
             };
         case "weight":
-            return { imageTag: state.imageTag, canary: { ...state.canary!, weight: step.weight } };
+            return {
+                imageTag: state.imageTag,
+                release: state.release,
+                canary: { ...state.canary!, weight: step.weight },
+            };
         case "promote":
-            return { imageTag: state.canary!.imageTag, previousImageTag: state.imageTag };
+            return { imageTag: state.canary!.imageTag, previousImageTag: state.imageTag, release: state.release };
         case "abort":
-            return { imageTag: state.imageTag };
+            return { imageTag: state.imageTag, release: state.release };
     }
 }
 
