@@ -31,7 +31,7 @@ export interface AlertThresholds {
 }
 
 /** The latency histogram of the NGINX Ingress Controller (`-enable-latency-metrics`), in milliseconds. */
-const LATENCY = "nginx_ingress_controller_upstream_server_response_latency_ms";
+export const LATENCY_HISTOGRAM = "nginx_ingress_controller_upstream_server_response_latency_ms";
 
 /** A selector's label matchers, values quoted as PromQL strings. */
 function matchers(m: Readonly<Record<string, string>>): string {
@@ -69,7 +69,7 @@ function trafficRules({ a, rule }: AppContext): AlertRule[] {
         rule(
             {
                 alert: "HostErrorRatioHigh",
-                expr: `sum by (resource_name) (rate(${LATENCY}_count${upstream({ code: "~5.." })}[5m])) / sum by (resource_name) (rate(${LATENCY}_count${upstream()}[5m])) > ${t.errorRatio}`,
+                expr: `sum by (resource_name) (rate(${LATENCY_HISTOGRAM}_count${upstream({ code: "~5.." })}[5m])) / sum by (resource_name) (rate(${LATENCY_HISTOGRAM}_count${upstream()}[5m])) > ${t.errorRatio}`,
                 for: "5m",
                 annotations: {
                     summary: `More than ${t.errorRatio * 100}% of the app's answers on {{ $labels.resource_name }} are 5xx`,
@@ -82,7 +82,7 @@ function trafficRules({ a, rule }: AppContext): AlertRule[] {
         rule(
             {
                 alert: "HostResponseTimeHigh",
-                expr: `histogram_quantile(0.95, sum by (le, resource_name) (rate(${LATENCY}_bucket${upstream()}[5m]))) > ${t.p95Seconds * 1000}`,
+                expr: `histogram_quantile(0.95, sum by (le, resource_name) (rate(${LATENCY_HISTOGRAM}_bucket${upstream()}[5m]))) > ${t.p95Seconds * 1000}`,
                 for: "10m",
                 annotations: {
                     summary: `The app's p95 response time on {{ $labels.resource_name }} is above ${t.p95Seconds}s`,
