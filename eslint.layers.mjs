@@ -59,7 +59,8 @@ const SCRIPT_FOLDERS = {
     tenant: ["cli", "render"],
     localCluster: ["cli"],
     docs: ["cli", "render"],
-    ops: ["cli", "render", "deploy", "localCluster"],
+    release: ["cli", "deploy"],
+    ops: ["cli", "render", "deploy", "localCluster", "release"],
     cost: ["cli"],
 };
 

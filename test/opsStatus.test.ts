@@ -4,6 +4,7 @@
  * and a Pending pod with the scheduler's reason and cluster-autoscaler's.
  */
 import type { CoreV1Event, V1Deployment, V1Job, V1Pod } from "@kubernetes/client-node";
+import type { Progress } from "../scripts/release/progress";
 import { describe, expect, it } from "vitest";
 import { podProgress } from "../scripts/ops/podProgress";
 import { pendingReason, rollout, statusReport, tagOf, type StatusInput } from "../scripts/ops/statusReport";
@@ -172,6 +173,42 @@ describe("capstan status", () => {
         expect(text({ canary: { imageTag: "c", weight: 0 }, configuredCanary: { imageTag: "c", weight: 20 } })).toMatch(
             /configured, not deployed yet: c, weight 20/,
         );
+    });
+
+    it("shows a canary run's analysis: its step, the last values against their limits, the verdicts", () => {
+        const release: Progress = {
+            tag: "c",
+            weights: [10, 25, 50],
+            step: 1,
+            tally: { passed: 2, failed: 0, inconclusive: 1 },
+            state: "paused",
+            reason: "2 inconclusive intervals, more than inconclusiveLimit (1)",
+            last: {
+                at: "2026-12-07T13:00:00Z",
+                verdict: "inconclusive",
+                requests: { canary: 3, stable: 400 },
+                checks: [
+                    {
+                        name: "errorRatio",
+                        value: 0,
+                        stable: 0.01,
+                        limit: "≤ 0.05 and ≤ stable + 0.01",
+                        verdict: "inconclusive",
+                    },
+                ],
+            },
+            updatedAt: "2026-12-07T13:00:00Z",
+        };
+        const out = text({
+            canary: { imageTag: "c", weight: 25 },
+            configuredCanary: { imageTag: "c", weight: 25 },
+            release,
+        });
+        expect(out).toMatch(
+            /release of c \(capstan canary run\): paused, step 2 of 3, weight 25%; 2 passing, 0 failed, 1 inconclusive/,
+        );
+        expect(out).toMatch(/more than inconclusiveLimit \(1\)/);
+        expect(out).toMatch(/errorRatio +0 \(stable 0\.01\) +limit ≤ 0\.05 and ≤ stable \+ 0\.01 +inconclusive/);
     });
 
     it("lists every Pending pod with the scheduler's reason", () => {

@@ -4,6 +4,7 @@
  */
 import { IMAGE_TAG } from "../../components/config/rules";
 import { HelpRequest, isHelp, UsageError } from "../cli/cli";
+import type { ReleaseStep } from "../release/run";
 
 export const USAGE = {
     status: "usage: capstan status <stack>",
@@ -16,6 +17,8 @@ export const USAGE = {
         "       capstan canary <stack> weight <0-100> [--yes] [--allow-infra-changes]",
         "       capstan canary <stack> promote [--yes] [--allow-infra-changes]",
         "       capstan canary <stack> abort [--yes] [--allow-infra-changes]",
+        "       capstan canary <stack> run <tag> [--yes] [--allow-infra-changes]   (start, each weight of canary.steps held for its analysis, promote)",
+        "       capstan canary <stack> resume [--yes] [--allow-infra-changes]      (a paused or interrupted run, where it stopped)",
     ].join("\n"),
 } as const;
 
@@ -212,9 +215,11 @@ export type CanaryStep =
     | { readonly step: "promote" }
     | { readonly step: "abort" };
 
+export type { ReleaseStep };
+
 export interface CanaryArgs {
     readonly stack: string;
-    readonly step: CanaryStep;
+    readonly step: CanaryStep | ReleaseStep;
     readonly yes: boolean;
     readonly allowInfraChanges: boolean;
 }
@@ -225,15 +230,16 @@ function match(text: string, option: string): Match {
     return { name: text.slice(0, eq), value: text.slice(eq + 1) };
 }
 
-function canaryStep(words: readonly string[], cookie?: Match, header?: Match): CanaryStep {
+function canaryStep(words: readonly string[], cookie?: Match, header?: Match): CanaryStep | ReleaseStep {
     const [step, value] = words;
-    if (step === undefined) throw new UsageError("name the step: start <tag>, weight <N>, promote or abort");
+    if (step === undefined)
+        throw new UsageError("name the step: start <tag>, weight <N>, promote, abort, run <tag> or resume");
     if ((cookie || header) && step !== "start") throw new UsageError("--cookie and --header go with start");
-    if (step === "start") {
+    if (step === "start" || step === "run") {
         if (!value) throw new UsageError("name the tag the canary runs, e.g. start 2026.11.21-9a8b7c6");
         if (!IMAGE_TAG.test(value)) throw new UsageError(`${JSON.stringify(value)} is not a valid image tag`);
         rejectExtra(words, 2);
-        return { step, tag: value, cookie, header };
+        return step === "run" ? { step, tag: value } : { step, tag: value, cookie, header };
     }
     if (step === "weight") {
         if (value === undefined) throw new UsageError("name the weight, a percent from 0 to 100");
@@ -243,11 +249,11 @@ function canaryStep(words: readonly string[], cookie?: Match, header?: Match): C
         rejectExtra(words, 2);
         return { step, weight };
     }
-    if (step === "promote" || step === "abort") {
+    if (step === "promote" || step === "abort" || step === "resume") {
         rejectExtra(words, 1);
         return { step };
     }
-    throw new UsageError(`unknown step ${step}: one of start, weight, promote, abort`);
+    throw new UsageError(`unknown step ${step}: one of start, weight, promote, abort, run, resume`);
 }
 
 export function parseCanaryArgs(argv: readonly string[]): CanaryArgs {

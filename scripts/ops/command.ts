@@ -1,8 +1,6 @@
 /** What every day-two command shares: reading its command line, its stack, and reporting failures in one line. */
-import * as fs from "fs";
-import YAML from "yaml";
 import { MISSING_TOOL_EXIT, readCommandLine, USAGE_EXIT } from "../cli/cli";
-import { stackFilePath } from "../cli/stackfile";
+import { stackConfig } from "../release/stackConfig";
 import { onPath, pulumiCliMissing, unknownStackProblem } from "../cli/tools";
 import { openTarget, OpsError, stackDir, type StackTarget } from "../cli/target";
 
@@ -62,8 +60,5 @@ export async function target(name: string, stack: string): Promise<StackTarget> 
 
 /** A value of the stack file's `config`, read as YAML (no secret is decrypted). */
 export function stackFileConfig(stack: string): Record<string, unknown> {
-    const file = stackFilePath(stackDir(), stack);
-    if (!fs.existsSync(file)) return {};
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    return doc?.config ?? {};
+    return stackConfig(stack);
 }

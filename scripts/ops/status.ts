@@ -9,6 +9,9 @@ import { parseStatusArgs, USAGE } from "./args";
 import { apiMessage, connect } from "../cli/cluster";
 import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
 import { statusReport } from "./statusReport";
+import { PROJECT_DIR } from "../cli/program";
+import { automationBackend } from "../deploy/automation";
+import { readProgress } from "../release/progress";
 import { OpsError } from "../cli/target";
 
 async function status(stack: string, io: OpsIo): Promise<number> {
@@ -38,6 +41,7 @@ async function status(stack: string, io: OpsIo): Promise<number> {
         deployedTag: t.deployedTag,
         canary: t.canary,
         configuredCanary,
+        release: readProgress(automationBackend(PROJECT_DIR).lockDir(), stack),
         migrationJob: t.migrationJob,
         deployments: deployments.items,
         hpas: hpas.items,

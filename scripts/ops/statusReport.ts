@@ -12,6 +12,9 @@ import type {
 } from "@kubernetes/client-node";
 import { ONE_OFF_LABEL } from "./podFromTemplate";
 
+import { progressLines } from "../release/lines";
+import type { Progress } from "../release/progress";
+
 export interface StatusInput {
     readonly stack: string;
     readonly namespace: string;
@@ -23,6 +26,8 @@ export interface StatusInput {
     readonly canary?: { readonly imageTag: string; readonly weight: number };
     /** The canary of the stack file. */
     readonly configuredCanary?: { readonly imageTag?: string; readonly weight?: number };
+    /** Where a `capstan canary run` stands, when one runs or stopped part way. */
+    readonly release?: Progress;
     readonly migrationJob?: string;
     readonly deployments: readonly V1Deployment[];
     readonly hpas: readonly V2HorizontalPodAutoscaler[];
@@ -133,7 +138,7 @@ function eventTime(e: CoreV1Event): number {
 function canaryLines(i: StatusInput): string[] {
     const running = i.deployments.find((d) => d.metadata?.name?.endsWith("-web-canary"));
     const want = i.configuredCanary;
-    if (!i.canary && !want?.imageTag)
+    if (!i.canary && !want?.imageTag && !i.release)
         return running ? ["  a canary Deployment runs, but the stack declares none"] : ["  none"];
     const lines: string[] = [];
     if (i.canary) {
@@ -143,6 +148,7 @@ function canaryLines(i: StatusInput): string[] {
     if (want?.imageTag && (want.imageTag !== i.canary?.imageTag || (want.weight ?? 0) !== (i.canary?.weight ?? 0)))
         lines.push(`  configured, not deployed yet: ${want.imageTag}, weight ${want.weight ?? 0}`);
     if (!want?.imageTag && i.canary) lines.push("  the stack file has no canary now: the next update removes it");
+    if (i.release) lines.push(...progressLines(i.release));
     return lines;
 }
 

@@ -66,7 +66,7 @@ export interface StepRun {
     /** The step's verdicts so far (a resumed step goes on from them). */
     readonly tally: Tally;
     /** Called after each interval, with the tally after it. */
-    readonly onInterval: (result: IntervalResult, tally: Tally, measured: Measured) => void;
+    readonly onInterval: (result: IntervalResult, tally: Tally, measured?: Measured) => void;
     readonly signal?: AbortSignal;
 }
 
@@ -82,8 +82,14 @@ export async function analyseStep(
         const outcome = stepOutcome(tally, run.analysis);
         if (outcome !== "continue") return { outcome, tally, last, measured };
         await run.sleep(run.analysis.intervalSeconds * 1000, run.signal);
-        measured = await measure(run.query, queries, run.now());
-        last = judgeInterval(measured, run.analysis);
+        try {
+            measured = await measure(run.query, queries, run.now());
+            last = judgeInterval(measured, run.analysis);
+        } catch (err) {
+            // An API that cannot answer says nothing about the canary: the interval is inconclusive.
+            if (run.signal?.aborted) throw err;
+            last = { verdict: "inconclusive", reason: (err as Error).message, requests: {}, checks: [] };
+        }
         tally = counted(tally, last.verdict);
         run.onInterval(last, tally, measured);
     }
