@@ -4,18 +4,12 @@
  * a healthy canary passes its step, a failing one fails with the check's values, a silent one is
  * inconclusive and pauses. No mock of Prometheus: the queries run in Prometheus' own engine.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { analysisSchema } from "../components/config/analysisSchema";
 import { analyseStep, sleep } from "../scripts/release/analysis";
 import { EMPTY_TALLY, type IntervalResult } from "../scripts/release/judge";
 import { prometheusClient } from "../scripts/release/prometheus";
-import {
-    startExporter,
-    startPrometheus,
-    type RunningPrometheus,
-    type Scenario,
-    type Traffic,
-} from "./prometheusHarness";
+import { usePrometheus, type Scenario, type Traffic } from "./prometheusHarness";
 
 const APP = "shop";
 const ok = (rps: number, latencyMs = 40): Traffic => ({ rps, errorShare: 0, latencyMs });
@@ -43,26 +37,14 @@ const analysis = analysisSchema.parse({
     ],
 });
 
-let prometheus: RunningPrometheus;
-let closeExporter: () => Promise<void>;
-
-beforeAll(async () => {
-    const exporter = await startExporter(APP, () => SCENARIO);
-    closeExporter = exporter.close;
-    prometheus = await startPrometheus(exporter.port);
-}, 60_000);
-
-afterAll(async () => {
-    await prometheus?.stop();
-    await closeExporter?.();
-});
+const prometheus = usePrometheus(APP, () => SCENARIO);
 
 async function analyse(namespace: string) {
     const intervals: IntervalResult[] = [];
     const result = await analyseStep({
         analysis,
         target: { namespace, app: APP },
-        query: prometheusClient(prometheus.url),
+        query: prometheusClient(prometheus().url),
         sleep,
         now: () => new Date(),
         tally: EMPTY_TALLY,

@@ -9,19 +9,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeployLock } from "../scripts/deploy/locks";
 import type { DeployBackend, PreviewStep } from "../scripts/deploy/types";
 import { main as canaryMain } from "../scripts/ops/canary";
 import { prometheusClient } from "../scripts/release/prometheus";
 import { readProgress } from "../scripts/release/progress";
-import {
-    startExporter,
-    startPrometheus,
-    type RunningPrometheus,
-    type Scenario,
-    type Traffic,
-} from "./prometheusHarness";
+import { usePrometheus, type Scenario, type Traffic } from "./prometheusHarness";
 
 const STABLE = "2026.12.01-aaa";
 const CANARY = "2026.12.04-bbb";
@@ -38,17 +32,7 @@ const routes: PreviewStep = {
     urn: "urn:pulumi:staging::capstan::capstan:app:RailsApp$capstan:app:WebService$kubernetes:k8s.nginx.org/v1:VirtualServer::shop-web-public",
 };
 
-let prometheus: RunningPrometheus;
-let closeExporter: () => Promise<void>;
-beforeAll(async () => {
-    const exporter = await startExporter("shop", () => scenario);
-    closeExporter = exporter.close;
-    prometheus = await startPrometheus(exporter.port);
-}, 60_000);
-afterAll(async () => {
-    await prometheus?.stop();
-    await closeExporter?.();
-});
+const prometheus = usePrometheus("shop", () => scenario);
 
 describe("capstan canary run against a real Prometheus", () => {
     let dir: string;
@@ -111,7 +95,7 @@ describe("capstan canary run against a real Prometheus", () => {
             backend(),
             {
                 target: async () => ({ namespace, app: "shop", outputs: {} }),
-                source: () => ({ query: prometheusClient(prometheus.url), from: prometheus.url }),
+                source: () => ({ query: prometheusClient(prometheus().url), from: prometheus().url }),
             },
         );
         return { code, stdout, stderr };

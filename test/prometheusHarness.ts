@@ -8,11 +8,13 @@ import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { afterAll, beforeAll } from "vitest";
 import { LATENCY_HISTOGRAM } from "../components/platform/observability/alertRules";
 import { UPSTREAMS } from "../components/app/routes";
+import { onPath } from "../scripts/cli/tools";
+import { freePort } from "../scripts/localCluster/processes";
 
 /** The traffic of one side of one app: requests per second, the share of them that are 5xx, their latency. */
 export interface Traffic {
@@ -72,20 +74,11 @@ export async function startExporter(
 export function prometheusBinary(): string {
     const fromEnv = process.env.PROMETHEUS_BIN;
     if (fromEnv && fs.existsSync(fromEnv)) return fromEnv;
-    const onPath = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "prometheus"));
-    const found = onPath.find((f) => fs.existsSync(f));
+    const found = onPath("prometheus");
     if (found) return found;
     throw new Error(
         "the analysis tests need a real Prometheus and found none: install Debian's package (apt-get install -y prometheus, as .ci/run does) or set PROMETHEUS_BIN",
     );
-}
-
-async function freePort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
 }
 
 /** Polls `probe` every 200 ms until it is true; throws `what` after `ms`. */
@@ -150,4 +143,26 @@ export async function startPrometheus(targetPort: number): Promise<RunningPromet
         throw new Error(`${(err as Error).message}; its log:\n${log.slice(-2000)}`);
     }
     return { url, stop };
+}
+
+/**
+ * A real Prometheus scraping the test's exporter of `scenario`, for the whole test file: started
+ * before its tests, stopped after them. Returns the running server.
+ */
+export function usePrometheus(app: string, scenario: () => Scenario): () => RunningPrometheus {
+    let prometheus: RunningPrometheus | undefined;
+    let closeExporter: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+        const exporter = await startExporter(app, scenario);
+        closeExporter = exporter.close;
+        prometheus = await startPrometheus(exporter.port);
+    }, 60_000);
+    afterAll(async () => {
+        await prometheus?.stop();
+        await closeExporter?.();
+    });
+    return () => {
+        if (!prometheus) throw new Error("Prometheus did not start");
+        return prometheus;
+    };
 }
