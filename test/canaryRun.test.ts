@@ -16,6 +16,7 @@ import { main as canaryMain } from "../scripts/ops/canary";
 import { prometheusClient } from "../scripts/release/prometheus";
 import { readProgress } from "../scripts/release/progress";
 import { usePrometheus, type Scenario, type Traffic } from "./prometheusHarness";
+import { quietBackend } from "./deployFakes";
 
 const STABLE = "2026.12.01-aaa";
 const CANARY = "2026.12.04-bbb";
@@ -62,29 +63,18 @@ describe("capstan canary run against a real Prometheus", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const backend = (): DeployBackend => ({
-        cliAvailable: () => true,
-        stacks: async () => ["staging"],
-        lockDir: () => path.join(dir, "locks"),
-        open: async (name) => ({
-            name,
+    const backend = (): DeployBackend =>
+        quietBackend({
+            dir,
             stackFile: file,
-            facts: async () => ({ deployedTag: STABLE, pending: [] }),
-            lockHolders: () => [],
-            removeLock: () => undefined,
-            settlePending: async () => [],
-            removeOrphan: async () => "",
-            drift: async () => [],
-            serving: async () => ({ tags: [{ tag: STABLE, ready: 2 }], notReady: 0, deployment: "ns/web" }),
+            deployedTag: STABLE,
             preview: async () => [routes],
             up: async (configFile) => {
                 const config = YAML.parse(fs.readFileSync(configFile, "utf8")).config;
                 updates.push({ imageTag: config["capstan:imageTag"], weight: config["capstan:canary"]?.weight });
                 return { ok: true, failures: [] };
             },
-            history: async () => [],
-        }),
-    });
+        });
 
     const run = async (argv: string[], namespace: string) => {
         let stdout = "";

@@ -18,6 +18,7 @@ import {
     stepProblem,
     type CanaryState,
 } from "../scripts/ops/canaryPlan";
+import { quietBackend } from "./deployFakes";
 import type { DeployBackend, PreviewStep } from "../scripts/deploy/types";
 
 const STABLE = "2026.12.01-aaa";
@@ -139,32 +140,20 @@ describe("capstan canary against a fake backend", () => {
     type Seen = { targets?: readonly string[]; fileAtPreview?: string; stackFileAtPreview?: string };
 
     function backend(preview: PreviewStep[], seen: Seen): DeployBackend {
-        return {
-            cliAvailable: () => true,
-            stacks: async () => ["staging"],
-            lockDir: () => path.join(dir, "locks"),
-            open: async (name) => ({
-                name,
-                stackFile: file,
-                facts: async () => ({ deployedTag: STABLE, pending: [] }),
-                lockHolders: () => [],
-                removeLock: () => undefined,
-                settlePending: async () => [],
-                removeOrphan: async () => "",
-                drift: async () => [],
-                serving: async () => ({ tags: [{ tag: STABLE, ready: 2 }], notReady: 0, deployment: "ns/web" }),
-                preview: async (configFile) => {
-                    seen.fileAtPreview = fs.readFileSync(configFile, "utf8");
-                    seen.stackFileAtPreview = fs.readFileSync(file, "utf8");
-                    return preview;
-                },
-                up: async (_configFile, targets) => {
-                    seen.targets = targets;
-                    return { ok: true, failures: [] };
-                },
-                history: async () => [],
-            }),
-        };
+        return quietBackend({
+            dir,
+            stackFile: file,
+            deployedTag: STABLE,
+            preview: async (configFile) => {
+                seen.fileAtPreview = fs.readFileSync(configFile, "utf8");
+                seen.stackFileAtPreview = fs.readFileSync(file, "utf8");
+                return preview;
+            },
+            up: async (_configFile, targets) => {
+                seen.targets = targets;
+                return { ok: true, failures: [] };
+            },
+        });
     }
 
     const run = async (argv: string[], b: DeployBackend) => {
