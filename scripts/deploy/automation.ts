@@ -8,6 +8,7 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import YAML from "yaml";
 import { loadProgram } from "../cli/program";
 import { stackFilePath } from "../cli/stackfile";
+import { onPath } from "../cli/tools";
 import { targetFromOutputs, type StackTarget } from "../cli/target";
 import { describeDrift, readDrift } from "./drift";
 import { fileBackendDir, pulumiLocks, type Holder } from "./locks";
@@ -36,19 +37,7 @@ export const DEPLOY_PARALLEL = 64;
 
 /** The first `pulumi` executable on PATH, if any. */
 export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-    const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
-    for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-        for (const name of names) {
-            const file = path.join(dir, name);
-            try {
-                fs.accessSync(file, fs.constants.X_OK);
-                if (fs.statSync(file).isFile()) return file;
-            } catch {
-                // not here
-            }
-        }
-    }
-    return undefined;
+    return onPath("pulumi", env);
 }
 
 function stepOf(event: EngineEvent): PreviewStep | undefined {

@@ -5,6 +5,7 @@
  * Everything runs through DeployBackend/DeployIo, so the whole flow is tested against a fake.
  */
 import { readCommandLine } from "../cli/cli";
+import { pulumiCliMissing } from "../cli/tools";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";
@@ -15,21 +16,12 @@ import { describeServing, type Serving } from "./serving";
 import { beginUpdate, type Session } from "./session";
 import { EXIT, urnName, type DeployBackend, type DeployIo, type DeployStack, type StackFacts } from "./types";
 
-export const INSTALL_HINT = [
-    "deploy: the Pulumi CLI is not installed (no `pulumi` on PATH); the deploy runs it through the Automation API.",
-    "Install it, then run the deploy again:",
-    "  curl -fsSL https://get.pulumi.com | sh        # Linux, macOS",
-    "  brew install pulumi/tap/pulumi                # macOS (Homebrew)",
-    "  choco install pulumi                          # Windows",
-    "See https://www.pulumi.com/docs/install/ for more.",
-].join("\n");
-
 export async function runDeploy(argv: readonly string[], io: DeployIo, backend: DeployBackend): Promise<number> {
     const line = readCommandLine({ name: "deploy", usage: USAGE, stderr: io.stderr }, () => parseDeployArgs(argv));
     if ("exitCode" in line) return line.exitCode;
     const { args } = line;
     if (!backend.cliAvailable()) {
-        io.stderr(`${INSTALL_HINT}\n`);
+        io.stderr(`deploy: ${pulumiCliMissing("the deploy runs it through the Automation API")}\n`);
         return EXIT.noCli;
     }
     let stack: DeployStack;
