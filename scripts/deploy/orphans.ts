@@ -4,7 +4,7 @@
  * rollout stays gated on a migration this deploy saw succeed. Any other object is left to a
  * person, with the one command that settles it.
  */
-import { apiMessage, connect, statusOf } from "../cli/cluster";
+import { apiMessage, connect, statusOf, type Cluster } from "../cli/cluster";
 import { OpsError, type StackTarget } from "../cli/target";
 import type { PendingOperation } from "./types";
 
@@ -26,8 +26,7 @@ export function deleteCommand(op: PendingOperation): string {
     return `kubectl delete ${o.kind.toLowerCase()} ${o.name}${o.namespace ? ` -n ${o.namespace}` : ""}`;
 }
 
-async function jobFinished(target: StackTarget, name: string, namespace: string): Promise<string | undefined> {
-    const cluster = await connect(target);
+async function jobFinished(cluster: Cluster, name: string, namespace: string): Promise<string | undefined> {
     const job = await cluster.batch.readNamespacedJob({ name, namespace });
     const done = (job.status?.conditions ?? []).find(
         (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
@@ -41,7 +40,7 @@ async function removeJob(target: StackTarget, name: string, namespace: string): 
     let verdict: string | undefined;
     for (let waited = 0; ; waited += 2) {
         try {
-            verdict = await jobFinished(target, name, namespace);
+            verdict = await jobFinished(cluster, name, namespace);
         } catch (err) {
             if (statusOf(err) === 404) return `the Job ${namespace}/${name} is gone from the cluster`;
             throw new OpsError(`cannot read the Job ${namespace}/${name}: ${apiMessage(err)}`);

@@ -4,7 +4,6 @@
  * deploy runs (another terminal, a canary step, an editor) is therefore never deployed by it; it
  * is noticed and named. The stack file itself is written once, after the update succeeded.
  */
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,8 +11,6 @@ import YAML from "yaml";
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";
 export const PREVIOUS_IMAGE_TAG_KEY = "capstan:previousImageTag";
-
-const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The `config` map of a stack file's text, each value as JSON (secrets stay ciphertext). */
 function configOf(text: string): Map<string, string> {
@@ -75,7 +72,7 @@ export class PinnedConfig {
     /** The config keys changed in the stack file since the deploy read it. */
     changedSince(): string[] {
         const now = fs.existsSync(this.stackFile) ? fs.readFileSync(this.stackFile, "utf8") : "";
-        return digest(now) === digest(this.original) ? [] : changedKeys(this.original, now);
+        return changedKeys(this.original, now);
     }
 
     /**

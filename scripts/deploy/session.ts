@@ -58,6 +58,7 @@ function checkBackendLock(stack: DeployStack, command: string, io: SessionIo): b
 /** Turns SIGINT and SIGTERM into an abort of the update (a second one is left to the CLI, which then stops at once). */
 function cancelOnSignals(io: SessionIo): { signal: AbortSignal; cancelled: () => boolean; off: () => void } {
     const controller = new AbortController();
+    let cancelledBySignal = false;
     const onSignal = (name: NodeJS.Signals) => {
         if (controller.signal.aborted) return;
         io.stderr(
@@ -67,7 +68,6 @@ function cancelOnSignals(io: SessionIo): { signal: AbortSignal; cancelled: () =>
         cancelledBySignal = true;
         if (!(name === "SIGINT" && process.stdin.isTTY)) controller.abort();
     };
-    let cancelledBySignal = false;
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     return {
