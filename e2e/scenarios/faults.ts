@@ -115,7 +115,7 @@ async function killedAt(
         }),
     );
     check(fewest >= 1, `the web Deployment had ${fewest} ready pods at one moment`);
-    if (fileTag(stack) !== before) throw new Error(`the killed deploy left ${fileTag(stack)} in the stack file`);
+    check(fileTag(stack) === before, `the killed deploy left ${fileTag(stack)} in the stack file`);
     return { left: await leftBehind(ctx, stack), printed: result, fewest };
 }
 
