@@ -134,17 +134,18 @@ class AutomationStack implements DeployStack {
         const known = new Set(
             ((state.deployment as { resources?: { urn: string }[] }).resources ?? []).map((r) => r.urn),
         );
-        const root = [...known].find((u) => u.includes("::pulumi:pulumi:Stack::"));
         // Only what the dead update was working on is read back; the root is there so the target list is never empty.
-        const target = [
-            ...new Set([...pending.map((p) => p.urn).filter((u) => known.has(u)), ...(root ? [root] : [])]),
-        ];
-        const res = await this.stack.refresh({ target, clearPendingCreates: true, parallel: DEPLOY_PARALLEL });
+        const settled = [...new Set(pending.map((p) => p.urn).filter((u) => known.has(u)))];
+        const res = await this.stack.refresh({
+            target: [...settled, rootStackUrn(this.name)],
+            clearPendingCreates: true,
+            parallel: DEPLOY_PARALLEL,
+        });
         const changes = Object.entries(res.summary.resourceChanges ?? {})
             .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
             .map(([op, n]) => `${op} ${n}`);
         return [
-            `refreshed ${target.length - (root ? 1 : 0)} resource(s) from the cluster${changes.length ? ` (${changes.join(", ")})` : ""}`,
+            `refreshed ${settled.length} resource(s) from the cluster${changes.length ? ` (${changes.join(", ")})` : ""}`,
         ];
     }
 
