@@ -68,6 +68,16 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
             "raise it to at least 8Gi",
         ],
         [
+            "a tenant memory quota that holds the web pods but not a larger migration",
+            "tenant-acme",
+            (r) => {
+                r.tenant.quota = { memory: "8Gi" };
+                r.app.migrate.resources = { memory: "3Gi" };
+            },
+            "capstan:tenant.quota.memory",
+            "raise it to at least 10Gi",
+        ],
+        [
             "a tenant pod quota below the app's needs",
             "tenant-acme",
             (r) => (r.tenant.quota = { pods: 8 }),

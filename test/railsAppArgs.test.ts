@@ -135,6 +135,17 @@ describe("the migration and the canary", () => {
         });
     });
 
+    it("migrates with its own resources when app.migrate.resources is set, the unset keys at their defaults", () => {
+        const own = appSchema.parse({ ...app, migrate: { ...app.migrate, resources: { memory: "256Mi" } } });
+        expect(migrationArgs({ ...args, app: own }, pod).resources).toEqual({
+            cpu: "250m",
+            memory: "256Mi",
+            memoryLimit: "256Mi",
+            ephemeralStorage: "256Mi",
+            ephemeralStorageLimit: "2Gi",
+        });
+    });
+
     it("runs the canary at its own tag under its own Deployment name, with the stable web pods' settings", () => {
         const c = canaryArgs(args, canary, pod);
         expect(c.image).toEqual({ repository: "registry.example.com/shop", tag: "1.1.0" });

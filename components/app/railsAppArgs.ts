@@ -147,8 +147,8 @@ export function migrationBaseArgs(
         namespace: args.namespace,
         command: app.migrate.command,
         pod,
-        // The migration runs as a web pod would, with the same requests and memory limit.
-        resources: app.web.resources,
+        // Unless it has its own, the migration runs as a web pod would, with the same requests and limits.
+        resources: app.migrate.resources ?? app.web.resources,
         activeDeadlineSeconds: app.migrate.activeDeadlineSeconds,
         backoffLimit: app.migrate.backoffLimit,
     };

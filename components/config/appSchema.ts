@@ -1,7 +1,20 @@
 import { z } from "zod";
 import { doc } from "./docs";
 import { ASSETS_DEFAULTS, assetsSchema } from "./edgeSchema";
-import { cidr, command, envName, envValue, int, label, labelKey, labelValue, port, resources, taint } from "./fields";
+import {
+    cidr,
+    command,
+    envName,
+    envValue,
+    int,
+    label,
+    labelKey,
+    labelValue,
+    optionalResources,
+    port,
+    resources,
+    taint,
+} from "./fields";
 import { API_OBJECT_LIMIT, ENV_DATA_LIMIT, OBJECT_METADATA_BUDGET } from "./objectSize";
 import { IMAGE_REPOSITORY, cronProblem, timeZoneProblem } from "./rules";
 
@@ -176,6 +189,11 @@ export const migrateSchema = z.strictObject({
     }),
     backoffLimit: doc(int(0, 5).default(0), {
         description: "Retries of a failed migration; with 0 migrations are not retried blindly.",
+    }),
+    resources: doc(optionalResources({ cpu: "250m", memory: "512Mi" }), {
+        description:
+            "What the migration's pod requests and may use, when it needs other than a web pod (a schema change that loads a large table, or a small one that should fit beside a full namespace quota).",
+        default: "`app.web.resources`: the migration runs as a web pod would",
     }),
 });
 

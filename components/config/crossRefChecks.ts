@@ -84,7 +84,7 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     ];
     const pods = [
         ...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })),
-        { count: runningCanary(cfg.canary) ? 2 : 1, r: web },
+        { count: runningCanary(cfg.canary) ? 2 : 1, r: app.migrate.resources ?? web },
     ];
     const sum = (f: (r: typeof web) => string) =>
         pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);

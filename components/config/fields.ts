@@ -88,38 +88,51 @@ export const labelKey = z
         message: "is too long for a Kubernetes label key: at most 63 characters after the prefix, 253 in the prefix",
     });
 fieldType(labelKey, { type: "label key", limits: "at most 63 characters after the prefix, 253 in the prefix" });
+/** A container's resources, each key at its default when unset. */
+const resourceFields = (d: { cpu: string; memory: string }) =>
+    z.strictObject({
+        cpu: doc(cpu.default(d.cpu), {
+            description: "CPU request of each container.",
+            rules: "above zero where an autoscaler scales on it; no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
+        }),
+        memory: doc(memory.default(d.memory), {
+            description: "Memory request of each container.",
+            rules: "no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
+        }),
+        memoryLimit: doc(memory.optional(), {
+            description: "Memory limit of each container.",
+            default: "the memory request: a pod never uses more than it reserved",
+            rules: "at least `memory`, and at least 6Mi (a bare number is bytes)",
+        }),
+        ephemeralStorage: doc(storage.default(EPHEMERAL_STORAGE.request), {
+            description: "Ephemeral-storage request: the node disk the scheduler reserves (logs, writable paths).",
+        }),
+        ephemeralStorageLimit: doc(storage.default(EPHEMERAL_STORAGE.limit), {
+            description:
+                "Ephemeral-storage limit: the kubelet evicts a pod that writes more, its logs and its writable paths together; each of `app.writablePaths` gets an equal share of it as its emptyDir `sizeLimit`.",
+            rules: "at least `ephemeralStorage`, and at least 16Mi per entry of `app.writablePaths`",
+        }),
+    });
+
+const withMemoryLimit = <R extends { memory: string; memoryLimit?: string }>(r: R) => ({
+    ...r,
+    memoryLimit: r.memoryLimit ?? r.memory,
+});
+
+/** A container's resources, the whole map at its defaults when unset. */
 export const resources = (d: { cpu: string; memory: string }) =>
-    z
-        .strictObject({
-            cpu: doc(cpu.default(d.cpu), {
-                description: "CPU request of each container.",
-                rules: "above zero where an autoscaler scales on it; no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
-            }),
-            memory: doc(memory.default(d.memory), {
-                description: "Memory request of each container.",
-                rules: "no more than the largest instance type of the node groups the pods may run on (m, c and r families)",
-            }),
-            memoryLimit: doc(memory.optional(), {
-                description: "Memory limit of each container.",
-                default: "the memory request: a pod never uses more than it reserved",
-                rules: "at least `memory`, and at least 6Mi (a bare number is bytes)",
-            }),
-            ephemeralStorage: doc(storage.default(EPHEMERAL_STORAGE.request), {
-                description: "Ephemeral-storage request: the node disk the scheduler reserves (logs, writable paths).",
-            }),
-            ephemeralStorageLimit: doc(storage.default(EPHEMERAL_STORAGE.limit), {
-                description:
-                    "Ephemeral-storage limit: the kubelet evicts a pod that writes more, its logs and its writable paths together; each of `app.writablePaths` gets an equal share of it as its emptyDir `sizeLimit`.",
-                rules: "at least `ephemeralStorage`, and at least 16Mi per entry of `app.writablePaths`",
-            }),
-        })
+    resourceFields(d)
         .default({
             cpu: d.cpu,
             memory: d.memory,
             ephemeralStorage: EPHEMERAL_STORAGE.request,
             ephemeralStorageLimit: EPHEMERAL_STORAGE.limit,
         })
-        .transform((r) => ({ ...r, memoryLimit: r.memoryLimit ?? r.memory }));
+        .transform(withMemoryLimit);
+
+/** A container's resources that stay unset when the map is (another container's are used instead). */
+export const optionalResources = (d: { cpu: string; memory: string }) =>
+    resourceFields(d).transform(withMemoryLimit).optional();
 
 export const taint = z.strictObject({
     key: doc(labelKey, { description: "The taint's key." }),

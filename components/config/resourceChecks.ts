@@ -94,6 +94,7 @@ export function appResourceChecks(cfg: RootConfig): ConfigProblem[] {
     ];
     return [
         ...both("app.web.resources", app.web.resources, true),
+        ...(app.migrate.resources ? both("app.migrate.resources", app.migrate.resources, false) : []),
         ...app.workers.flatMap((w, i) => both(`app.workers[${i}].resources`, w.resources, true)),
         ...app.cron.flatMap((c, i) => both(`app.cron[${i}].resources`, c.resources, false)),
     ];
