@@ -644,6 +644,30 @@ describe("a deploy tells the truth when things go wrong", () => {
         expect(f.tag()).toBe("v1");
     });
 
+    it("names a quota the cluster's ReplicaSets met when the engine reports only the rollout's deadline", async () => {
+        const refused =
+            'phraseapp-web-7c9: pods "phraseapp-web-7c9-x2" is forbidden: exceeded quota: phraseapp, requested: limits.memory=768Mi, used: limits.memory=3776Mi, limited: limits.memory=4Gi';
+        const f = fake({
+            up: {
+                ok: false,
+                failures: [],
+                error: "Deployment exceeded its progress deadline (ProgressDeadlineExceeded)",
+            },
+            serving: {
+                tags: [{ tag: "v1", ready: 2 }],
+                notReady: 0,
+                deployment: "ns/phraseapp-web",
+                refused: [refused],
+            },
+        });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(f.stderr()).toContain(
+            "failed: the API server refused a pod: the namespace's ResourceQuota phraseapp is exhausted",
+        );
+        expect(f.stderr()).toContain(`Refused: ${refused}`);
+        expect(f.stderr()).toContain("capstan:tenant.quota");
+    });
+
     it("names what was changed in the cluster by hand, and updates only what the preview showed", async () => {
         const f = fake({
             drift: ["HorizontalPodAutoscaler phraseapp-web: changed by kubectl-edit at 2026-12-07T12:30:01.000Z"],

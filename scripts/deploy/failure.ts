@@ -39,9 +39,10 @@ export function evidenceLines(text: string, max = 4): string[] {
 }
 
 /** The cause of a failed update, from the outcome the engine reported. */
-export function causeOf(outcome: UpOutcome): Cause {
+export function causeOf(outcome: UpOutcome, fromCluster: readonly string[] = []): Cause {
     const messages = outcome.failures.map((f) => `${f.type} ${urnName(f.urn)}: ${f.message}`);
-    const all = [...messages, outcome.error ?? ""].join("\n");
+    // The engine reports a rollout that waited on refused pods as a deadline; the ReplicaSets say why.
+    const all = [...messages, outcome.error ?? "", ...fromCluster].join("\n");
     const quota = QUOTA.exec(all);
     const evidence = (re: RegExp) =>
         all

@@ -40,7 +40,7 @@ export function reportFailure(
     io: ReportIo,
     command?: string,
 ): Cause {
-    const found = causeOf(outcome);
+    const found = causeOf(outcome, typeof serving === "string" ? [] : (serving.refused ?? []));
     const cause: Cause =
         cancelledBySignal && found.kind === "other"
             ? { ...found, kind: "cancelled", what: "the update was cancelled" }
@@ -55,6 +55,7 @@ export function reportFailure(
             : `Serving now, read from the cluster: ${describeServing(serving)}.\n`,
     );
     for (const p of typeof serving === "string" ? [] : (serving.pending ?? [])) io.stderr(`  Pending: ${p}\n`);
+    for (const r of typeof serving === "string" ? [] : (serving.refused ?? [])) io.stderr(`  Refused: ${r}\n`);
     io.stderr("The stack file was not changed.\n");
     io.stderr(`${recovery(cause, stack, tag, command)}\n`);
     return cause;

@@ -3,7 +3,7 @@
  * the web Deployment's ready pods. A deploy's messages name this, so "the previous version is
  * still serving" is a reading, never an assumption.
  */
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import { apiMessage, connect } from "../cli/cluster";
 import type { StackTarget } from "../cli/target";
 
@@ -16,6 +16,8 @@ export interface Serving {
     readonly deployment: string;
     /** Why the namespace's Pending pods wait, one line each (`pod: reason`). */
     readonly pending?: readonly string[];
+    /** Pods the API server refused to a ReplicaSet of the namespace (a quota, an admission policy), one line each. */
+    readonly refused?: readonly string[];
 }
 
 const tagOf = (image: string) => (image.includes(":") ? image.slice(image.lastIndexOf(":") + 1) : image);
@@ -54,6 +56,13 @@ export function pendingReason(p: V1Pod): string | undefined {
     return `${p.metadata?.name}: ${why.trim()}`;
 }
 
+/** Why a ReplicaSet could not create its pods (its ReplicaFailure condition), or undefined. */
+export function refusedReason(rs: V1ReplicaSet): string | undefined {
+    if ((rs.spec?.replicas ?? 0) === 0) return undefined;
+    const failure = (rs.status?.conditions ?? []).find((c) => c.type === "ReplicaFailure" && c.status === "True");
+    return failure ? `${rs.metadata?.name}: ${(failure.message ?? failure.reason ?? "").trim()}` : undefined;
+}
+
 /** One line: `2026.12.05-bbbbbbb (3 ready web pods)` or `A (2 ready web pods) and B (1)`. */
 export function describeServing(s: Serving): string {
     if (s.tags.length === 0)
@@ -89,9 +98,13 @@ export async function readServing(target: StackTarget): Promise<Serving | string
         const web = pods.items.filter((p) =>
             (p.metadata?.ownerReferences ?? []).some((o) => o.kind === "ReplicaSet" && owned.has(o.name)),
         );
-        const all = await cluster.core.listNamespacedPod({ namespace, fieldSelector: "status.phase=Pending" });
+        const [all, everySet] = await Promise.all([
+            cluster.core.listNamespacedPod({ namespace, fieldSelector: "status.phase=Pending" }),
+            cluster.apps.listNamespacedReplicaSet({ namespace }),
+        ]);
         const pending = all.items.map(pendingReason).filter((r): r is string => r !== undefined);
-        return { ...servingFromPods(`${namespace}/${target.webDeployment}`, web), pending };
+        const refused = everySet.items.map(refusedReason).filter((r): r is string => r !== undefined);
+        return { ...servingFromPods(`${namespace}/${target.webDeployment}`, web), pending, refused };
     } catch (err) {
         return `the cluster could not be read (${apiMessage(err)})`;
     }
