@@ -17,6 +17,7 @@ import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
+import { SCALE_FAULT_SCENARIOS as FS } from "./scenarios/faultsAtScale";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -47,6 +48,7 @@ const SCENARIOS: Scenario[] = [
     F.apiserverDown,
     F.etcdRestarted,
     F.nodeLost,
+    FS.quota,
     R.destroy,
 ];
 

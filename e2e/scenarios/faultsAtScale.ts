@@ -1,0 +1,239 @@
+/**
+ * Faults of a tenant and of a large stack: a tenant's quota exhausted by the new ReplicaSet's
+ * surge (the API server refuses the pods halfway through the update), and a deploy of 200
+ * workloads while pods of another namespace come and go.
+ */
+import YAML from "yaml";
+import { syntheticWorkloads } from "../../bench/synthetic";
+import { check, checkRunning, waitFor } from "../lib/app";
+import { addCapacity } from "../lib/capacity";
+import { appOutputs, deploy, localStackText, type Context, type Scenario } from "../lib/context";
+import { checkNoSecretLeaked } from "../lib/faults";
+import { kubectl, list } from "../lib/kube";
+import { SuiteStack } from "../lib/stacks";
+
+const MI = 2 ** 20;
+
+/** A quantity of memory in bytes (`768Mi`, `4Gi`, `1073741824`). */
+function bytes(q: string): number {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G)?$/.exec(q.trim());
+    if (!m) throw new Error(`not a memory quantity: ${q}`);
+    const unit = { Ki: 2 ** 10, Mi: MI, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ""] ?? 1;
+    return Number(m[1]) * unit;
+}
+
+/** A pod that only holds `memoryMi` of the namespace's quota: restricted Pod Security, nothing else. */
+function hogPod(ns: string, name: string, memoryMi: number): string {
+    const resources = {
+        requests: { cpu: "10m", memory: `${memoryMi}Mi` },
+        limits: { cpu: "10m", memory: `${memoryMi}Mi` },
+    };
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: ns, labels: { "e2e.capstan.dev/hog": "true" } },
+        spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+                {
+                    name: "hold",
+                    image: "registry.k8s.io/pause:3.10",
+                    resources: {
+                        ...resources,
+                        limits: { ...resources.limits, "ephemeral-storage": "64Mi" },
+                        requests: { ...resources.requests, "ephemeral-storage": "64Mi" },
+                    },
+                    securityContext: {
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ["ALL"] },
+                        readOnlyRootFilesystem: true,
+                    },
+                },
+            ],
+        },
+    });
+}
+
+/** The memory limit of a Deployment's first container, in bytes. */
+async function memoryLimit(ns: string, name: string): Promise<number> {
+    const d = JSON.parse(await kubectl(["get", "deployment", name, "-n", ns, "-o", "json"])) as Record<string, any>;
+    return bytes(String(d.spec.template.spec.containers[0].resources.limits.memory));
+}
+
+/**
+ * Takes the namespace's free quota memory down to 64Mi less than one more web pod: the smaller
+ * migration and worker pods still fit (one at a time), the web rollout's surge pod does not.
+ */
+async function leaveRoomForLessThanOneWebPod(namespace: string, web: string, others: string[]): Promise<string> {
+    const q = (await list(["resourcequotas", "-n", namespace]))[0];
+    const key = Object.keys(q.status?.hard ?? {}).find((k) => /memory/.test(k)) as string;
+    const free = bytes(q.status.hard[key]) - bytes(q.status.used[key]);
+    const room = (await memoryLimit(namespace, web)) - 64 * MI;
+    const largestOther = Math.max(...(await Promise.all(others.map((d) => memoryLimit(namespace, d)))));
+    check(largestOther <= room, `a worker's pod (${largestOther / MI}Mi) would not fit the ${room / MI}Mi left`);
+    const hold = Math.floor((free - room) / MI);
+    check(hold > 0, `the quota has only ${free / MI}Mi free`);
+    await kubectl(["apply", "-f", "-"], hogPod(namespace, "e2e-quota-hog", hold));
+    return `${room / MI}Mi of ${key} left`;
+}
+
+/** The web pods of `old` are all still Ready, at least two of them. */
+async function checkOldWebPodsReady(namespace: string, old: string): Promise<void> {
+    const ready = (await list(["pods", "-n", namespace, "-l", "app.kubernetes.io/component=web"])).filter((p) =>
+        (p.status?.conditions ?? []).some(
+            (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+        ),
+    );
+    check(
+        ready.length >= 2 && ready.every((p) => p.spec.containers[0].image.endsWith(`:${old}`)),
+        "the old version's ready web pods did not all stay",
+    );
+}
+
+const quota: Scenario = {
+    id: "B",
+    title: "a tenant's quota exhausted by the rollout's surge: the deploy fails naming the quota while the old version serves; once the quota is raised the next deploy succeeds",
+    async run(ctx) {
+        const doc = YAML.parseDocument(localStackText(ctx));
+        doc.setIn(["config", "capstan:tenant"], { name: "quota", quota: { cpu: "8", memory: "4Gi", pods: 40 } });
+        doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["quota.local.example.com"]);
+        doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["quota.internal.local.example.com"]);
+        // A small migration fits beside the hog; the web pods' surge does not. Every rollout gives up after 45 s.
+        doc.setIn(["config", "capstan:app", "migrate", "resources"], { memory: "128Mi" });
+        doc.setIn(["config", "capstan:app", "web", "rolloutTimeoutSeconds"], 45);
+        const workers = doc.getIn(["config", "capstan:app", "workers"]) as YAML.YAMLSeq;
+        workers.items.forEach((_, i) =>
+            doc.setIn(["config", "capstan:app", "workers", i, "rolloutTimeoutSeconds"], 45),
+        );
+        const s = await SuiteStack.create(ctx.ws.stackDir, "tenant-quota", String(doc));
+        let namespace = "";
+        try {
+            const up = await s.up();
+            check(up.ok, `pulumi up of the tenant failed:\n${up.errors.map((e) => e.message).join("\n") || up.error}`);
+            namespace = (await appOutputs(s)).namespace;
+            const web = ((await s.outputs()).app as { webDeployment: string }).webDeployment;
+            const old = String(s.read(["capstan:imageTag"]));
+            const others = (await list(["deployments", "-n", namespace]))
+                .map((d) => String(d.metadata.name))
+                .filter((n) => n !== web);
+            const left = await leaveRoomForLessThanOneWebPod(namespace, web, others);
+            const tag = "2026.12.07-quota001";
+            const started = Date.now();
+            const failed = await deploy(ctx, ["tenant-quota", tag, "--yes"]);
+            const failedAfter = (Date.now() - started) / 1000;
+            check(failed.code === 1, `the deploy exited ${failed.code}, not 1:\n${failed.stderr}`);
+            check(
+                /ResourceQuota \S+ is exhausted/.test(failed.stderr),
+                `the failure does not name the quota:\n${failed.stderr}`,
+            );
+            check(
+                new RegExp(`Serving now, read from the cluster: ${old} \\(\\d+ ready web pods?\\)`).test(failed.stderr),
+                `the failure does not say the old version serves:\n${failed.stderr}`,
+            );
+            await checkOldWebPodsReady(namespace, old);
+            s.edit((c) => c.setIn(["capstan:tenant", "quota", "memory"], "8Gi"));
+            const raised = await s.up();
+            check(raised.ok, `raising the quota failed: ${raised.error}`);
+            const again = await deploy(ctx, ["tenant-quota", tag, "--yes"]);
+            check(again.code === 0, `the deploy after raising the quota exited ${again.code}:\n${again.stderr}`);
+            await checkRunning(namespace, tag);
+            await checkNoSecretLeaked(s, {
+                "the deploys' output": failed.stdout + failed.stderr + again.stdout + again.stderr,
+            });
+            const said = failed.stderr.split("\n").find((l) => l.startsWith("deploy:")) ?? "";
+            return `${left}; failed after ${failedAfter.toFixed(0)} s: ${said}`;
+        } finally {
+            const hog = ["delete", "pod", "e2e-quota-hog", "-n", namespace, "--ignore-not-found", "--wait=false"];
+            if (namespace) await kubectl(hog).catch(() => "");
+            await s.destroy();
+            await s.stack.workspace.removeStack(s.name, { force: true });
+        }
+    },
+};
+
+/** Pods of another namespace created and deleted without pause until `stop` is called, 50 at a time. */
+function churn(ctx: Context): { stop: () => Promise<number> } {
+    let running = true;
+    let rounds = 0;
+    const pods = Array.from({ length: 50 }, (_, i) => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `churn-${i}`, namespace: "e2e-churn" },
+        spec: {
+            containers: [
+                {
+                    name: "c",
+                    image: "registry.k8s.io/pause:3.10",
+                    resources: { requests: { cpu: "1m", memory: "1Mi" } },
+                },
+            ],
+        },
+    }));
+    const loop = (async () => {
+        await kubectl(["create", "namespace", "e2e-churn"]).catch(() => "");
+        while (running) {
+            await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: pods })).catch(
+                (e: Error) => ctx.log(`churn: ${e.message}`),
+            );
+            await kubectl(["delete", "pods", "--all", "-n", "e2e-churn", "--wait=false"]).catch((e: Error) =>
+                ctx.log(`churn: ${e.message}`),
+            );
+            rounds++;
+        }
+    })();
+    return {
+        stop: async () => {
+            running = false;
+            await loop;
+            await kubectl(["delete", "namespace", "e2e-churn", "--wait=false"]).catch(() => "");
+            return rounds;
+        },
+    };
+}
+
+const load: Scenario = {
+    id: "C",
+    title: "a deploy of 200 workloads while 50 pods of another namespace are created and deleted continuously completes; its time beside the quiet run's",
+    async run(ctx) {
+        await addCapacity();
+        const doc = YAML.parseDocument(localStackText(ctx));
+        const generated = syntheticWorkloads(200);
+        doc.setIn(["config", "capstan:app", "namespace"], "load-200");
+        doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["load.local.example.com"]);
+        doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["load.internal.local.example.com"]);
+        doc.setIn(["config", "capstan:app", "workers"], generated.workers);
+        doc.setIn(["config", "capstan:app", "cron"], generated.cron);
+        const s = await SuiteStack.create(ctx.ws.stackDir, "load-200", String(doc));
+        try {
+            const up = await s.up();
+            check(up.ok, `up of 200 workloads failed:\n${up.errors.map((e) => e.message).join("\n") || up.error}`);
+            const timed = async (tag: string) => {
+                const started = Date.now();
+                const r = await deploy(ctx, ["load-200", tag, "--yes"]);
+                check(r.code === 0, `the deploy of ${tag} exited ${r.code}:\n${r.stderr}`);
+                await checkRunning("load-200", tag);
+                return (Date.now() - started) / 1000;
+            };
+            const quiet = await timed("2026.12.07-load0001");
+            const c = churn(ctx);
+            let busy: number;
+            try {
+                await waitFor(
+                    "the churn to begin",
+                    30,
+                    async () => (await list(["pods", "-n", "e2e-churn"])).length > 0,
+                );
+                busy = await timed("2026.12.07-load0002");
+            } finally {
+                const rounds = await c.stop();
+                ctx.log(`churn: ${rounds} rounds of 50 pods`);
+            }
+            return `200 workloads: quiet deploy ${quiet.toFixed(1)} s, under churn ${busy.toFixed(1)} s`;
+        } finally {
+            await s.destroy();
+            await s.stack.workspace.removeStack(s.name, { force: true });
+        }
+    },
+};
+
+export const SCALE_FAULT_SCENARIOS = { quota, load };
