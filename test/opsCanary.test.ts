@@ -178,8 +178,12 @@ describe("capstan canary against a fake backend", () => {
         expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual({ "capstan:imageTag": STABLE });
     });
 
-    it("keeps how `canary run` releases (steps, analysis) when abort removes the canary", async () => {
-        const release = { steps: [20, 60], analysis: { prometheusUrl: "http://localhost:9090", count: 3 } };
+    it("keeps how canaries release (steps, analysis, the sticky cookie's name) when abort removes the canary", async () => {
+        const release = {
+            steps: [20, 60],
+            analysis: { prometheusUrl: "http://localhost:9090", count: 3 },
+            stickyCookie: "shop_side",
+        };
         fs.writeFileSync(
             file,
             YAML.stringify({
@@ -192,6 +196,24 @@ describe("capstan canary against a fake backend", () => {
         const want = { "capstan:imageTag": STABLE, "capstan:canary": release };
         expect(YAML.parse(seen.fileAtPreview!).config).toEqual(want);
         expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual(want);
+    });
+
+    it("keeps the sticky cookie's name when it is all the stack file says of releases", async () => {
+        fs.writeFileSync(
+            file,
+            YAML.stringify({
+                config: {
+                    "capstan:imageTag": STABLE,
+                    "capstan:canary": { ...running.canary, stickyCookie: "shop_side" },
+                },
+            }),
+        );
+        const r = await run(["staging", "abort", "--yes"], backend([canaryDeployment, routes], {}));
+        expect(r.code, r.stderr).toBe(0);
+        expect(YAML.parse(fs.readFileSync(file, "utf8")).config).toEqual({
+            "capstan:imageTag": STABLE,
+            "capstan:canary": { stickyCookie: "shop_side" },
+        });
     });
 
     it("refuses a step that would change something else, and leaves the stack file as it was", async () => {

@@ -183,7 +183,7 @@ describe("the web pods", () => {
         });
     });
 
-    it("send the canary's cookie and share of traffic to the canary's Service, once its Deployment is ready", () => {
+    it("send the canary's cookie and share of traffic to the canary's Service, once its Deployment is ready, keeping visitors on their side by a cookie of the canary's tag", () => {
         const routes = routesArgs(
             { ...args, canary },
             { serviceName: "shop-web-canary", deployment: canaryDeployment },
@@ -194,6 +194,7 @@ describe("the web pods", () => {
             cookie: { name: "canary", value: "yes" },
             header: undefined,
             weight: 10,
+            sticky: { name: "capstan_side", release: canary.imageTag },
         });
         // The TLS listener the NLB offloads to is the platform's; the routes name it as given.
         expect(routes.offloadedListener).toBe("tls-offloaded");

@@ -228,6 +228,7 @@ export function routesArgs(
                       cookie: args.canary.cookie,
                       header: args.canary.header,
                       weight: args.canary.weight,
+                      sticky: { name: args.canary.stickyCookie, release: args.canary.imageTag },
                   }
                 : undefined,
     };

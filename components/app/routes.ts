@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 
 /** The port of the web Services that the VirtualServers proxy to. */
 export const WEB_SERVICE_PORT = 80;
@@ -34,6 +35,28 @@ export interface OriginHeader {
 /** What a public VirtualServer answers a request without the origin header. */
 export const REFUSED_WITHOUT_ORIGIN_HEADER = { return: { code: 403, type: "text/plain", body: "Forbidden" } } as const;
 
+/**
+ * The cookie that keeps a visitor on the side the weighted split sent them to. Its values name a
+ * side of one canary (a hash of its tag, so no other canary's route matches them) and nothing else.
+ */
+export interface StickyCookie {
+    /** The cookie's name. */
+    readonly name: string;
+    /** The canary's tag: each canary gets values of its own, so a cookie left from another matches nothing. */
+    readonly release: string;
+}
+
+/** The sticky cookie's value for each side of the canary of `release`. */
+export function stickyValues(release: string): { readonly stable: string; readonly canary: string } {
+    const id = createHash("sha256").update(release).digest("hex").slice(0, 12);
+    return { stable: `stable-${id}`, canary: `canary-${id}` };
+}
+
+/** The Set-Cookie header that pins a visitor to a side: for the whole site, over https only, out of scripts' reach. */
+export function stickySetCookie(name: string, value: string): string {
+    return `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax`;
+}
+
 /** Where and how much traffic reaches the canary. */
 export interface CanaryRoute {
     /** The canary's Service. */
@@ -50,6 +73,12 @@ export interface CanaryRoute {
     readonly header?: Condition;
     /** Percent of the other requests sent to the canary. @default 0 */
     readonly weight?: number;
+    /**
+     * Keeps each visitor of the weighted split on their side for the rest of the canary: the split's
+     * answers set this cookie, and a request carrying it goes to the same side again.
+     * @default none: every request is split anew
+     */
+    readonly sticky?: StickyCookie;
 }
 
 /** The routing of the web pods: hosts per ingress class, policies, and an optional canary. */
@@ -93,30 +122,50 @@ export function routeProblems(args: WebRoutesArgs): string[] {
     return problems;
 }
 
-const proxyTo = (upstream: string) => ({
-    proxy: { upstream, requestHeaders: { pass: true, set: FORWARDED_HEADERS.map((h) => ({ ...h })) } },
+const proxyTo = (upstream: string, setCookie?: string) => ({
+    proxy: {
+        upstream,
+        requestHeaders: { pass: true, set: FORWARDED_HEADERS.map((h) => ({ ...h })) },
+        // always: an error page pins the visitor too, so one visit is answered by one side.
+        ...(setCookie ? { responseHeaders: { add: [{ name: "Set-Cookie", value: setCookie, always: true }] } } : {}),
+    },
 });
 
-/** The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods. */
+const matchTo = (condition: Record<string, string>, action: Record<string, unknown>) => ({
+    conditions: [condition],
+    action,
+});
+
+/**
+ * The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods.
+ * With a sticky cookie the split's answers set it to their side, and matches on its two values
+ * come before the split, so a visitor stays where the split first sent them.
+ */
 export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<string, unknown> {
     const stable = proxyTo(UPSTREAMS.stable);
     if (!canary) return { path: "/", action: stable };
     const toCanary = proxyTo(UPSTREAMS.canary);
+    const weight = canary.weight ?? 0;
+    const sticky =
+        weight > 0 && canary.sticky ? { ...canary.sticky, values: stickyValues(canary.sticky.release) } : undefined;
     const matches = [
-        ...(canary.cookie
-            ? [{ conditions: [{ cookie: canary.cookie.name, value: canary.cookie.value }], action: toCanary }]
-            : []),
-        ...(canary.header
-            ? [{ conditions: [{ header: canary.header.name, value: canary.header.value }], action: toCanary }]
+        ...(canary.cookie ? [matchTo({ cookie: canary.cookie.name, value: canary.cookie.value }, toCanary)] : []),
+        ...(canary.header ? [matchTo({ header: canary.header.name, value: canary.header.value }, toCanary)] : []),
+        ...(sticky
+            ? [
+                  matchTo({ cookie: sticky.name, value: sticky.values.canary }, toCanary),
+                  matchTo({ cookie: sticky.name, value: sticky.values.stable }, stable),
+              ]
             : []),
     ];
-    const weight = canary.weight ?? 0;
+    const pinned = (side: "stable" | "canary") =>
+        proxyTo(UPSTREAMS[side], sticky && stickySetCookie(sticky.name, sticky.values[side]));
     const rest =
         weight > 0
             ? {
                   splits: [
-                      { weight: 100 - weight, action: stable },
-                      { weight, action: toCanary },
+                      { weight: 100 - weight, action: pinned("stable") },
+                      { weight, action: pinned("canary") },
                   ],
               }
             : { action: stable };

@@ -20,6 +20,7 @@ import { parseQuantity } from "../core/quantity";
 import { costChecks } from "./costChecks";
 import { appResourceChecks } from "./resourceChecks";
 import { canaryTagProblem, duplicates, imageTagProblem } from "./rules";
+import { DEFAULT_STICKY_COOKIE } from "./ingressSchema";
 import { runningCanary, type RootConfig } from "./schema";
 import { serviceChecks } from "./services";
 
@@ -109,6 +110,14 @@ function imageTagChecks(cfg: RootConfig): ConfigProblem[] {
         if (!running.cookie && !running.header) {
             problems.push(at("canary", "needs a cookie or a header so that testers can reach the canary on purpose"));
         }
+        const sticky = running.stickyCookie;
+        if (sticky !== undefined && sticky.toLowerCase() === running.cookie?.name.toLowerCase())
+            problems.push(
+                at(
+                    "canary.stickyCookie",
+                    `${JSON.stringify(sticky)} is also the testers' cookie (canary.cookie.name), and the split would overwrite it; name another cookie, e.g. ${DEFAULT_STICKY_COOKIE}`,
+                ),
+            );
     } else if (cfg.canary) problems.push(...releaseOnlyChecks(cfg.canary));
     return problems;
 }

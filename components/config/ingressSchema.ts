@@ -133,6 +133,14 @@ export const stagingSchema = z.strictObject({
     ),
 });
 
+/** NGINX refuses any other cookie name in a VirtualServer match (validation/virtualserver.go, cookieNameFmt). */
+const cookieName = z.string().regex(/^[_A-Za-z0-9]+$/, {
+    message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE",
+});
+
+/** The sticky cookie's name when `canary.stickyCookie` is left out. */
+export const DEFAULT_STICKY_COOKIE = "capstan_side";
+
 const matchValue = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, '_', '.' or '-'" });
 
 export const canarySchema = z.strictObject({
@@ -145,14 +153,8 @@ export const canarySchema = z.strictObject({
     cookie: doc(
         z
             .strictObject({
-                // NGINX refuses any other cookie name in a VirtualServer match (validation/virtualserver.go,
-                // cookieNameFmt), and then serves none of the app's hosts; the CRD schema lets it through.
-                name: doc(
-                    z.string().regex(/^[_A-Za-z0-9]+$/, {
-                        message: "is not a cookie name NGINX accepts: letters, digits and '_' only, e.g. _AUSER_TYPE",
-                    }),
-                    { description: "The cookie's name." },
-                ),
+                // With another name NGINX serves none of the app's hosts; the CRD schema lets it through.
+                name: doc(cookieName, { description: "The cookie's name." }),
                 value: doc(matchValue, { description: "The cookie's value." }),
             })
             .optional(),
@@ -174,6 +176,12 @@ export const canarySchema = z.strictObject({
             "The share of the remaining traffic sent to the canary; with 0 only the cookie or header reach it.",
         unit: "percent",
         rules: "a cookie, a header or a weight above 0",
+    }),
+    stickyCookie: doc(cookieName.default(DEFAULT_STICKY_COOKIE), {
+        description:
+            "The cookie that keeps a visitor on the side the weighted split sent them to, for the rest of the canary (docs/releases.md). Set on the split's answers, `HttpOnly`, `Secure` and `SameSite=Lax`; its value names a side of this canary only, so after promote or abort it matches nothing.",
+        default: DEFAULT_STICKY_COOKIE,
+        rules: "letters, digits and '_'; not the name of `canary.cookie`",
     }),
     steps: doc(canaryStepsSchema, {
         description: "The weights `capstan canary run` sets one after the other, each held for its analysis.",

@@ -31,7 +31,7 @@ export interface CanaryState {
     /** `capstan:previousImageTag`: set by promote to the tag it replaces. */
     readonly previousImageTag?: string;
     readonly canary?: CanaryConfig;
-    /** How `capstan canary run` releases (`capstan:canary.steps`, `.analysis`): kept when the canary goes. */
+    /** How canaries release (`capstan:canary.steps`, `.analysis`, `.stickyCookie`): kept when the canary goes. */
     readonly release?: Readonly<Record<string, unknown>>;
 }
 

@@ -50,7 +50,11 @@ function readStackFile(stack: string): { file: string; text: string; doc: YAML.D
     const doc = YAML.parseDocument(text);
     const config = (doc.toJSON() as { config?: Record<string, unknown> } | null)?.config ?? {};
     const tag = config[IMAGE_TAG_KEY];
-    const { steps, analysis, ...canary } = (config[CANARY_KEY] ?? {}) as CanaryConfig & Record<string, unknown>;
+    const { steps, analysis, stickyCookie, ...canary } = (config[CANARY_KEY] ?? {}) as CanaryConfig &
+        Record<string, unknown>;
+    const release = Object.fromEntries(
+        Object.entries({ steps, analysis, stickyCookie }).filter(([, v]) => v !== undefined),
+    );
     return {
         file,
         text,
@@ -58,7 +62,7 @@ function readStackFile(stack: string): { file: string; text: string; doc: YAML.D
         state: {
             imageTag: typeof tag === "string" ? tag : undefined,
             canary: typeof canary.imageTag === "string" ? canary : undefined,
-            release: steps !== undefined || analysis !== undefined ? { steps, analysis } : undefined,
+            release: Object.keys(release).length > 0 ? release : undefined,
         },
     };
 }
@@ -68,7 +72,7 @@ function withState(doc: YAML.Document, next: CanaryState): string {
     const changed = doc.clone();
     if (next.imageTag !== undefined) changed.setIn(["config", IMAGE_TAG_KEY], next.imageTag);
     if (next.previousImageTag !== undefined) changed.setIn(["config", PREVIOUS_IMAGE_TAG_KEY], next.previousImageTag);
-    // How `canary run` releases (steps, analysis) stays when the canary itself goes.
+    // How canaries release (steps, analysis, the sticky cookie) stays when the canary itself goes.
     const release = Object.entries(next.release ?? {}).filter(([, v]) => v !== undefined);
     if (next.canary) {
         changed.setIn(["config", CANARY_KEY], changed.createNode(next.canary, { flow: false }));
