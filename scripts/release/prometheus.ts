@@ -35,23 +35,38 @@ export function valueOf(expr: string, data: NonNullable<ApiAnswer["data"]>): num
     return Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * A query string encoded as SigV4 canonicalizes it (RFC 3986: a space is `%20`, never `+`), so the
+ * server reads back exactly the values that were signed.
+ */
+export function queryString(params: Readonly<Record<string, string>>): string {
+    const encode = (v: string) =>
+        encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return Object.entries(params)
+        .map(([k, v]) => `${encode(k)}=${encode(v)}`)
+        .join("&");
+}
+
 /** An instant-query client of the API at `baseUrl` (the URL `/api/v1/query` is appended to). */
 export function prometheusClient(baseUrl: string, sign?: RequestSigner, timeoutMs = 15_000): InstantQuery {
     const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
     return async (expr, at) => {
         const url = new URL("api/v1/query", base);
-        url.searchParams.set("query", expr);
-        url.searchParams.set("time", (at.getTime() / 1000).toFixed(3));
+        url.search = queryString({ query: expr, time: (at.getTime() / 1000).toFixed(3) });
         let answer: ApiAnswer;
         try {
             const headers = sign ? await sign(url) : {};
             const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
             const body = await res.text();
+            const notApi = () =>
+                new PrometheusError(`${url.origin} answered ${res.status} ${body.slice(0, 300).trim()}`);
             try {
                 answer = JSON.parse(body) as ApiAnswer;
             } catch {
-                throw new PrometheusError(`${url.origin} answered ${res.status} ${body.slice(0, 200).trim()}`);
+                throw notApi();
             }
+            // Not the API's own answer: the workspace's gateway refusing a signature or a permission.
+            if (answer.status !== "success" && answer.status !== "error") throw notApi();
         } catch (err) {
             if (err instanceof PrometheusError) throw err;
             throw new PrometheusError(`cannot reach the Prometheus API at ${base}: ${(err as Error).message}`);
