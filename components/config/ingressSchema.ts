@@ -180,8 +180,7 @@ export const canarySchema = z.strictObject({
     stickyCookie: doc(cookieName.default(DEFAULT_STICKY_COOKIE), {
         description:
             "The cookie that keeps a visitor on the side the weighted split sent them to, for the rest of the canary (docs/releases.md). Set on the split's answers, `HttpOnly`, `Secure` and `SameSite=Lax`; its value names a side of this canary only, so after promote or abort it matches nothing.",
-        default: DEFAULT_STICKY_COOKIE,
-        rules: "letters, digits and '_'; not the name of `canary.cookie`",
+        rules: "not the name of `canary.cookie`",
     }),
     steps: doc(canaryStepsSchema, {
         description: "The weights `capstan canary run` sets one after the other, each held for its analysis.",
