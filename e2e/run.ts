@@ -18,6 +18,7 @@ import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
 import { SCALE_FAULT_SCENARIOS as FS } from "./scenarios/faultsAtScale";
+import { RELEASE_SCENARIOS as REL } from "./scenarios/release";
 
 /** In the order they run: each builds on the state the ones before it left. */
 const SCENARIOS: Scenario[] = [
@@ -41,6 +42,8 @@ const SCENARIOS: Scenario[] = [
     D.runOneOff,
     D.logsAndConsole,
     D.canarySteps,
+    REL.promotedByItself,
+    REL.abortedByItself,
     D.olderStackFile,
     clusterHealth,
     observabilityObjects,

@@ -29,6 +29,10 @@ export const TAGS = {
     canary: "2026.12.04-e2ecanary",
     /** The canary the day-two commands start, abort, start again and promote. */
     dayTwoCanary: "2026.12.04-e2ecanary2",
+    /** The canary releases `capstan canary run` takes: promoted, aborted, paused then resumed. */
+    releaseHealthy: "2026.12.04-e2erelease1",
+    releaseFailing: "2026.12.04-e2erelease2",
+    releaseSilent: "2026.12.04-e2erelease3",
     /** The tag a deploy sets without the stack file being committed. */
     uncommitted: "2026.12.04-e2e0004",
 };

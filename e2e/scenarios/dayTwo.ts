@@ -297,7 +297,7 @@ async function routes(ns: string): Promise<string> {
 }
 
 /** Runs `abort` and checks that it removed the canary and left every stable object as it was. */
-async function abortLeavesStable(namespace: string, abort: () => Promise<void>): Promise<void> {
+export async function abortLeavesStable(namespace: string, abort: () => Promise<void>): Promise<void> {
     const kinds = ["deployments", "cronjobs", "horizontalpodautoscalers", "services"];
     const stableBefore = await snapshot(namespace, kinds);
     for (const k of [...stableBefore.keys()]) if (k.includes("canary")) stableBefore.delete(k);
