@@ -82,7 +82,7 @@ describe("capstan:edge.cdn", () => {
         ).toBe(true);
     });
 
-    it.each(["Host", "cookie", "X-Amz-Secret", "x-edge-origin", "X-Amzn-Trace", "Via", "Transfer-Encoding"])(
+    it.each(["Host", "cookie", "X-Amz-Secret", "x-edge-origin", "Proxy-Authenticate", "Via", "Transfer-Encoding"])(
         "refuses %s as the origin header, which CloudFront will not add",
         (name) => {
             expect(problemsOf("staging", withCdn({ originHeader: { name } }))).toEqual([
@@ -153,9 +153,17 @@ describe("capstan:app.assets", () => {
         [{ keepReleases: 1 }, "capstan:app.assets.keepReleases"],
         [{ uploaderImage: "amazon/aws-cli" }, "capstan:app.assets.uploaderImage"],
         [{ uploaderImage: "amazon/aws-cli:latest" }, "capstan:app.assets.uploaderImage"],
+        [{ uploaderImage: "registry.example.com:5000/aws-cli" }, "capstan:app.assets.uploaderImage"],
     ])("refuses %j at %s", (assets, path) => {
         expect(paths("staging", (r) => (r.app.assets = assets))).toContain(path);
     });
+
+    it.each(["registry.example.com:5000/aws-cli:2.27.50", `amazon/aws-cli@sha256:${"0123456789abcdef".repeat(4)}`])(
+        "accepts the uploader image %s, pinned by a tag or a digest",
+        (uploaderImage) => {
+            expect(paths("staging", (r) => (r.app.assets = { uploaderImage }))).toEqual([]);
+        },
+    );
 
     it("requires the CDN's asset behaviours and the URL prefixes to agree, both ways", () => {
         const missing = problemsOf("staging", withCdn({ assetBehaviors: ["/assets/*"] }));

@@ -11,25 +11,32 @@ const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:$
  */
 export const CDN_LIMITS = {
     // Source: Amazon CloudFront Developer Guide, "Quotas", General quotas on distributions
-    // (cloudfront-limits.html): "Alternate domain names (CNAMEs) per distribution: 100".
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html):
+    // "Alternate domain names (CNAMEs) per distribution: 100" (adjustable).
     aliasesPerDistribution: 100,
-    // Same page: "Cache behaviors per distribution: 75". The default behaviour is counted with them.
+    // Same page: "Cache behaviors per distribution: 75" (adjustable). The default behaviour is counted with them.
     cacheBehaviorsPerDistribution: 75,
-    // Source: AWS General Reference, "Amazon CloudFront endpoints and quotas" (cf_region.html):
-    // "Custom headers: maximum length of a header name: 256"; "... of a header value: 1,783".
+    // Source: AWS General Reference, "Amazon CloudFront endpoints and quotas"
+    // (https://docs.aws.amazon.com/general/latest/gr/cf_region.html): "Custom headers: maximum length of a
+    // header name: 256" and "... of a header value: 1,783" (neither adjustable).
     headerNameLength: 256,
     headerValueLength: 1783,
-    // Source: AWS WAF Developer Guide, "Web ACL capacity units (WCUs)" (aws-waf-capacity-units.html):
-    // a web ACL's basic price covers 1,500 WCUs (5,000 at most, at a surcharge); Capstan stays within the basic price.
+    // Source: AWS WAF Developer Guide, "Web ACL capacity units (WCUs)"
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html), and "AWS WAF web ACL
+    // capacity units limits" (https://aws.amazon.com/about-aws/whats-new/2023/04/aws-waf-web-acl-capacity-units-limits/):
+    // a web ACL's basic price covers 1,500 WCUs; up to 5,000 are allowed, each 500 past 1,500 at a surcharge per
+    // million requests. Capstan stays within the basic price.
     webAclCapacity: 1500,
-    // Source: AWS WAF Developer Guide, "Rate-based rule statement" (waf-rule-statement-type-rate-based.html): WCUs 2.
+    // Source: AWS WAF Developer Guide, "Using rate-based rule statements"
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html):
+    // "WCUs: 2, as a base cost", plus 30 per custom aggregation key (the rule here aggregates by IP, with none).
     rateRuleCapacity: 2,
 } as const;
 
 /**
  * Headers CloudFront refuses as origin custom headers, compared without case.
- * Source: Amazon CloudFront Developer Guide, "Custom headers that CloudFront can't add to origin
- * requests" (add-origin-custom-headers.html#add-origin-custom-headers-denylist).
+ * Source: Amazon CloudFront Developer Guide, "Custom headers that CloudFront can't add to origin requests"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html#add-origin-custom-headers-denylist).
  */
 export const ORIGIN_HEADER_DENYLIST = [
     "cache-control",
@@ -44,6 +51,7 @@ export const ORIGIN_HEADER_DENYLIST = [
     "if-unmodified-since",
     "max-forwards",
     "pragma",
+    "proxy-authenticate",
     "proxy-authorization",
     "proxy-connection",
     "range",
@@ -56,7 +64,7 @@ export const ORIGIN_HEADER_DENYLIST = [
     "x-real-ip",
 ] as const;
 /** Same source: no header whose name begins with these. */
-export const ORIGIN_HEADER_DENIED_PREFIXES = ["x-amz-", "x-edge-", "x-amzn-"] as const;
+export const ORIGIN_HEADER_DENIED_PREFIXES = ["x-amz-", "x-edge-"] as const;
 
 /** CloudFront reads viewer certificates from ACM in us-east-1 only (Developer Guide, "Requirements for using SSL/TLS certificates with CloudFront"). */
 export const CDN_CERTIFICATE_REGION = "us-east-1";

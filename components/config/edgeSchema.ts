@@ -7,7 +7,8 @@ import { arn, int } from "./fields";
 /**
  * CloudFront's path-pattern syntax: at most 255 characters of `A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + &`,
  * `*` and `?` being its wildcards, compared case-sensitively.
- * Source: Amazon CloudFront Developer Guide, "Path pattern" (distribution-web-values-specify.html#DownloadDistValuesPathPattern).
+ * Source: Amazon CloudFront Developer Guide, "Cache behavior settings", Path pattern
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern).
  */
 export const PATH_PATTERN = { maxLength: 255, characters: /^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/ } as const;
 
@@ -23,17 +24,20 @@ const pathPattern = z
 
 /** The AWS managed rule groups the web ACL can run, with the capacity (WCUs) AWS gives each. */
 export const MANAGED_RULE_GROUPS = {
-    // Source: AWS WAF Developer Guide, "Baseline rule groups" (aws-managed-rule-groups-baseline.html).
+    // Source: AWS WAF Developer Guide, "Baseline rule groups"
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html).
     AWSManagedRulesCommonRuleSet: 700,
     AWSManagedRulesAdminProtectionRuleSet: 100,
     AWSManagedRulesKnownBadInputsRuleSet: 200,
-    // Source: AWS WAF Developer Guide, "Use-case specific rule groups" (aws-managed-rule-groups-use-case.html).
+    // Source: AWS WAF Developer Guide, "Use-case specific rule groups"
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html).
     AWSManagedRulesSQLiRuleSet: 200,
     AWSManagedRulesLinuxRuleSet: 200,
     AWSManagedRulesUnixRuleSet: 100,
     AWSManagedRulesPHPRuleSet: 100,
     AWSManagedRulesWordPressRuleSet: 100,
-    // Source: AWS WAF Developer Guide, "IP reputation rule groups" (aws-managed-rule-groups-ip-rep.html).
+    // Source: AWS WAF Developer Guide, "IP reputation rule groups"
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html).
     AWSManagedRulesAmazonIpReputationList: 25,
     AWSManagedRulesAnonymousIpList: 50,
 } as const;
