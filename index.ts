@@ -16,7 +16,14 @@ import { nextTagHistory, tagReplacementProblem } from "./components/config/tagRe
 import { runningImageTags } from "./components/platform/stackState";
 import { checkImageTags } from "./components/aws/imageTags";
 import { LogGroups } from "./components/aws/logGroups";
-import { type CapstanConfig, EGRESS_DEFAULT, loadConfig, stackHosts, workloadPlacements } from "./components/config";
+import {
+    type CapstanConfig,
+    configWarningsDelivered,
+    EGRESS_DEFAULT,
+    loadConfig,
+    stackHosts,
+    workloadPlacements,
+} from "./components/config";
 import { workloadNames } from "./components/core";
 import {
     type ClusterAccess,
@@ -314,6 +321,7 @@ async function guardTagReplacement(cfg: CapstanConfig): Promise<string[]> {
 
 export = async () => {
     const cfg = loadConfig();
+    await configWarningsDelivered();
     // Before anything is declared: a tag that is not in the registry changes nothing.
     await checkImageTags({
         image: cfg.app.image,

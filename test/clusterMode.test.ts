@@ -47,7 +47,7 @@ describe("the loaded cluster is one member per cluster.mode", () => {
             nodeGroups: ["general", "workers"],
         },
         { stack: "tenant-acme", cluster: { mode: "shared", sharedStack: "acme-corp/capstan/prod" } },
-        { stack: "local", cluster: { mode: "external", context: "capstan-local" } },
+        { stack: "local", cluster: { mode: "external", context: "capstan-local", local: true } },
     ])("$stack loads as a $cluster.mode cluster with only that mode's keys", async ({ stack, cluster, nodeGroups }) => {
         const cfg = await loadConfigOf(stackValues(stack), SECRETS, stack);
         const { network, nodeGroups: groups, ...rest } = cfg.cluster as Partial<CreatedClusterConfig>;

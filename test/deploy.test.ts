@@ -219,6 +219,20 @@ describe("npm run deploy", () => {
         expect(f.tag()).toBe("v2");
     });
 
+    it("refuses a stack file that still holds example values before its preview, naming each key", async () => {
+        const f = fake();
+        const text = fs.readFileSync(f.stackFile, "utf8");
+        fs.writeFileSync(
+            f.stackFile,
+            `${text}  capstan:app:\n    image: ${REPO}\n    env: { APP_HOST: staging.example.com }\n`,
+        );
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(f.calls).toEqual([]);
+        expect(f.stderr()).toContain("capstan:app.image:");
+        expect(f.stderr()).toContain("capstan:app.env.APP_HOST:");
+        expect(f.tag()).toBe("v1");
+    });
+
     it("accepts the migration Job shown as a replacement", async () => {
         const steps = (from: string, to: string) => [
             ...deploySteps(from, to).filter((s) => s.type !== "kubernetes:batch/v1:Job"),

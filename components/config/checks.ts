@@ -138,7 +138,7 @@ function releaseOnlyChecks(c: NonNullable<RootConfig["canary"]>): ConfigProblem[
 }
 
 /** The keys that only a cluster managed elsewhere (`mode: external`) takes. */
-const EXTERNAL_ONLY = ["context", "ingressClasses", "ingressNamespace", "oidcProviderArn"] as const;
+const EXTERNAL_ONLY = ["context", "local", "ingressClasses", "ingressNamespace", "oidcProviderArn"] as const;
 
 function externalClusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -159,6 +159,13 @@ function externalClusterChecks(cfg: RootConfig, secrets: SecretKeys): ConfigProb
             ),
         );
     if (c.sharedStack) problems.push(at("cluster.sharedStack", "is only used with mode: shared; remove it"));
+    if (c.local && c.oidcProviderArn)
+        problems.push(
+            at(
+                "cluster.local",
+                "says the cluster is the local try-out cluster, which has no AWS, but cluster.oidcProviderArn gives it AWS data; remove one of them",
+            ),
+        );
     if (cfg.network)
         problems.push(
             at("network", "is set but mode is external: the network belongs to whoever manages the cluster; remove it"),

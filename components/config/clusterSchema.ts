@@ -43,6 +43,12 @@ const clusterFields = z.strictObject({
         description: "`external` only: the kubeconfig context (of `$KUBECONFIG`, or `~/.kube/config`) of the cluster.",
         default: "none; with `external`, required unless `capstan:kubeconfig` is set",
     }),
+    local: doc(z.literal(true).optional(), {
+        description:
+            "`external` only: the cluster is the local try-out cluster of `capstan local up` (simulated nodes, no AWS). Its stack may keep the committed stacks' example values (the example image, `example.com` hosts), which the update of any other stack refuses.",
+        default: "none: a real cluster",
+        rules: "not with `oidcProviderArn`",
+    }),
     ingressClasses: doc(
         z
             .strictObject({
@@ -180,8 +186,13 @@ export const loadedClusterSchema = z.discriminatedUnion("mode", [
     }),
     z.object({ mode: z.literal("shared"), sharedStack: clusterFields.shape.sharedStack.unwrap() }),
     z.object({
-        ...clusterFields.pick({ context: true, ingressClasses: true, ingressNamespace: true, oidcProviderArn: true })
-            .shape,
+        ...clusterFields.pick({
+            context: true,
+            local: true,
+            ingressClasses: true,
+            ingressNamespace: true,
+            oidcProviderArn: true,
+        }).shape,
         mode: z.literal("external"),
     }),
 ]);

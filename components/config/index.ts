@@ -1,6 +1,6 @@
 export { ConfigError, notTextMessage } from "./errors";
 export type { ConfigProblem } from "./errors";
-export { loadConfig, validateConfig } from "./load";
+export { configWarningsDelivered, loadConfig, validateConfig } from "./load";
 export { describeIssue } from "./issues";
 export { fieldProblems } from "./fieldProblems";
 export type { CapstanConfig } from "./load";

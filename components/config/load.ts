@@ -7,6 +7,7 @@ import { unknownKeyMessage } from "./expected";
 import { describeIssue } from "./issues";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, type ConfigProblem } from "./errors";
+import { exampleValues, exampleValueVerdict, type RunKind } from "./exampleValues";
 import {
     type CanaryConfig,
     CONFIG_KEYS,
@@ -202,6 +203,39 @@ export function validateConfig(
 }
 
 /**
+ * What this run is: the offline render runs under the mock engine, which has no engine to log to;
+ * otherwise the CLI's preview or update.
+ */
+function runKind(): RunKind {
+    if (pulumi.runtime.getEngine() === undefined) return "render";
+    return pulumi.runtime.isDryRun() ? "preview" : "update";
+}
+
+/** Whether the stack says it runs on the local try-out cluster (`cluster.local`), as written. */
+function onLocalCluster(raw: Readonly<Record<string, unknown>>): boolean {
+    const cluster = raw.cluster as { mode?: unknown; local?: unknown } | undefined;
+    return cluster?.mode === "external" && cluster.local === true;
+}
+
+/** The committed stacks' example values: a preview warns about them, an update gets them as problems. */
+function exampleValueProblems(raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
+    const verdict = exampleValueVerdict(exampleValues(raw), runKind(), onLocalCluster(raw));
+    if (verdict.warning) warned = pulumi.log.warn(`capstan: ${verdict.warning}`);
+    return verdict.problems;
+}
+
+let warned: Promise<void> = Promise.resolve();
+
+/**
+ * Resolves once the warnings of the last `loadConfig` have reached the engine. Awaited before the
+ * program goes on: an update that then fails at once (a provider plugin that is missing) would
+ * otherwise end before they are shown.
+ */
+export function configWarningsDelivered(): Promise<void> {
+    return warned;
+}
+
+/**
  * Reads and validates the whole stack configuration: the only function in Capstan that reads
  * Pulumi config. Throws a {@link ConfigError} listing every problem at once.
  */
@@ -220,7 +254,7 @@ export function loadConfig(): CapstanConfig {
         },
         { project: pulumi.getProject(), stack: pulumi.getStack() },
     );
-    problems.push(...validated.problems);
+    problems.push(...validated.problems, ...exampleValueProblems(raw));
     if (problems.length > 0 || !validated.config) throw new ConfigError(problems);
     const { network, nodeGroups, ...cfg } = validated.config;
     const { namespace } = appNamespace(validated.config);

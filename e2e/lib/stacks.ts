@@ -32,6 +32,8 @@ export interface Outcome {
     readonly ok: boolean;
     readonly steps: Step[];
     readonly errors: { urn?: string; message: string }[];
+    /** The warnings the program and the engine reported. */
+    readonly warnings: string[];
     readonly changes?: OpMap;
     readonly output: string;
     readonly error?: string;
@@ -40,10 +42,12 @@ export interface Outcome {
 function recorder() {
     const steps: Step[] = [];
     const errors: { urn?: string; message: string }[] = [];
+    const warnings: string[] = [];
     let output = "";
     return {
         steps,
         errors,
+        warnings,
         output: () => output,
         onOutput: (t: string) => (output += t),
         onEvent: (e: EngineEvent) => {
@@ -57,6 +61,7 @@ function recorder() {
                 });
             const d = e.diagnosticEvent;
             if (d && d.severity === "error") errors.push({ urn: d.urn || undefined, message: d.message.trim() });
+            if (d && d.severity === "warning") warnings.push(d.message.trim());
         },
     };
 }
@@ -66,7 +71,7 @@ async function operate(
     op: (events: { onEvent: (e: EngineEvent) => void; onOutput: (t: string) => void }) => Promise<OpMap | undefined>,
 ): Promise<Outcome> {
     const r = recorder();
-    const seen = { steps: r.steps, errors: r.errors };
+    const seen = { steps: r.steps, errors: r.errors, warnings: r.warnings };
     try {
         const changes = await op({ onEvent: r.onEvent, onOutput: r.onOutput });
         return { ok: true, ...seen, changes, output: r.output() };

@@ -54,6 +54,12 @@ function judgeCommitted(name: string, shared: boolean, preview: Outcome): string
         return `local: ${preview.steps.length} steps`;
     }
     check(!preview.ok, `${name}: the preview passed without the AWS plugin`);
+    check(
+        preview.warnings.some((w) =>
+            w.includes("example values of the committed stack files, which an update refuses"),
+        ),
+        `${name}: the preview did not warn about the example values:\n${preview.warnings.join("\n") || preview.output}`,
+    );
     // The AWS provider, and random (the generated passwords of prod's database and cache), cannot
     // be built here. A tenant reads its cluster from the owner's stack, which for the same reason is
     // never updated here: it stops at the AWS plugin or at Capstan's check of that stack's outputs,
@@ -71,6 +77,19 @@ function judgeCommitted(name: string, shared: boolean, preview: Outcome): string
     return `${name}: stopped at "${expected.exec(messages.join("\n"))?.[0] ?? ""}" after ${registered} steps`;
 }
 
+/** An update of a committed stack as it is: refused for its example values, naming each key, before anything is registered. */
+async function examplesRefused(staging: SuiteStack | undefined): Promise<string> {
+    check(staging !== undefined, "no committed staging stack");
+    const up = await staging.up();
+    const text = `${up.output}\n${up.errors.map((e) => e.message).join("\n")}`;
+    check(!up.ok, "the update of the committed staging stack passed");
+    for (const key of ["capstan:app.image", "capstan:ingress.public.certificateArn", "capstan:ingress.public.hosts[0]"])
+        check(text.includes(`${key}: `), `the refusal does not name ${key}:\n${text}`);
+    const registered = up.steps.filter((st) => st.type !== "pulumi:pulumi:Stack");
+    check(registered.length === 0, `resources were registered: ${registered.map((st) => st.urn).join(", ")}`);
+    return "staging's update refused for its example values";
+}
+
 const committed: Scenario = {
     id: "a",
     title: "every committed stack passes the CLI's config validation and loads; stacks with AWS resources stop at a missing provider plugin alone",
@@ -84,6 +103,7 @@ const committed: Scenario = {
                 const shared = typeof s.read(["capstan:cluster", "sharedStack"]) === "string";
                 seen.push(judgeCommitted(name, shared, await s.preview()));
             }
+            seen.push(await examplesRefused(made.find((s) => s.name === "committed-staging")));
         } finally {
             for (const s of made) {
                 await s.stack.workspace.removeStack(s.name, { force: true });

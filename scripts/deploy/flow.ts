@@ -7,6 +7,7 @@
 import { readCommandLine } from "../cli/cli";
 import { pulumiCliMissing } from "../cli/tools";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
+import { exampleRefusal } from "./examples";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
@@ -114,6 +115,11 @@ async function deployTag(
     // The stack file says which tag it replaces: an older copy of it, which replaces another, is refused.
     const pinned = PinnedConfig.pinTag(stack.stackFile, tag, current);
     try {
+        const examples = exampleRefusal(stack.name, pinned.text());
+        if (examples) {
+            io.stderr(`${examples}\n`);
+            return EXIT.refused;
+        }
         io.stdout(`Previewing stack ${stack.name}: image tag ${current ?? "(none deployed)"} -> ${tag}\n`);
         if (typeof serving !== "string") io.stdout(`Serving now: ${describeServing(serving)}\n`);
         const report = await previewReport(stack, pinned, current, tag, io);

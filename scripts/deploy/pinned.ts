@@ -64,6 +64,11 @@ export class PinnedConfig {
         return PinnedConfig.pin(stackFile, (text) => withTag(text, tag, replaces), tag);
     }
 
+    /** The config the engine reads: the stack file with this deploy's change. */
+    text(): string {
+        return fs.readFileSync(this.file, "utf8");
+    }
+
     /** Whether the stack file already says what this deploy writes. */
     matchesFile(): boolean {
         return this.apply(this.original) === this.original;
