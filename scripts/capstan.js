@@ -13,6 +13,7 @@ const COMMANDS = {
     console: ["ops/console.ts", "an interactive console (bin/rails console) in a fresh pod of the web template"],
     logs: ["ops/logs.ts", "the logs of every pod of web, a worker, a cron task, the migration or the canary"],
     canary: ["ops/canary.ts", "canary steps as guarded updates, or run <tag>: every step, judged by the analysis"],
+    init: ["init.ts", "write Pulumi.<stack>.yaml, a stack of your own account, from a committed stack's shape"],
     tenant: ["tenant.ts", "scaffold a tenant's stack file from an existing stack"],
     cost: ["cost.ts", "the monthly cost of a stack from its render: --diff BASE, --tenant, --json, --markdown"],
     "kube-score": ["kube-score.ts", "check every stack's manifests with kube-score"],

@@ -166,7 +166,7 @@ export interface Finished {
 export function runCommand(
     command: string,
     args: readonly string[],
-    opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<Finished> {
     return new Promise((resolve, reject) => {
         const child = spawn(command, args, { cwd: opts.cwd ?? PROJECT_DIR, env: opts.env ?? process.env });
@@ -176,5 +176,6 @@ export function runCommand(
         child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
         child.on("error", reject);
         child.on("close", (status) => resolve({ status, stdout, stderr }));
+        if (opts.input !== undefined) child.stdin.end(opts.input);
     });
 }

@@ -229,6 +229,7 @@ describe("capstan", () => {
         "console",
         "logs",
         "canary",
+        "init",
         "tenant",
         "cost",
         "kube-score",

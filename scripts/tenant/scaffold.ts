@@ -155,7 +155,7 @@ function tenantValues(opts: ScaffoldOptions, project: string, src: Values, share
 }
 
 /** The commands that set the secrets a tenant's stack file leaves out: the app's and the basic-auth passwords. */
-function secretCommandsFor(
+export function secretCommandsFor(
     stack: string,
     secretEnv: readonly string[],
     basicAuthUsers: readonly string[] = [],
@@ -180,7 +180,7 @@ function ownerStack(opts: ScaffoldOptions, project: string, src: Values): string
 }
 
 /** The stack file's text: the values under `config:`, with the header as its opening comment. */
-function stackFileText(values: Values, header: readonly string[]): string {
+export function stackFileText(values: Values, header: readonly string[]): string {
     const doc = new YAML.Document({ config: values });
     // Lists of plain values on one line, as the other stack files write them.
     YAML.visit(doc, {
