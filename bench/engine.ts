@@ -36,7 +36,7 @@ async function timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number 
 
 /**
  * index.ts loaded as the CLI's Node.js language host loads it (the same ts-node registration as
- * test/languageHost.test.ts), in a fresh process: its wall time from start to the program function.
+ * test/project/languageHost.test.ts), in a fresh process: its wall time from start to the program function.
  */
 const LOAD_PROGRAM = `
 const started = process.hrtime.bigint();

@@ -5,7 +5,7 @@ import { workloadNames } from "../../core/names";
  * The alert rules, as Prometheus rule groups evaluated by the cluster's Amazon Managed Service for
  * Prometheus workspace. Each rule reads metrics the scraped components export: the NGINX Ingress
  * Controller's upstream latency histogram, kube-state-metrics and cluster-autoscaler (see
- * test/alertMetrics.ts for the list and its sources).
+ * test/components/platform/observability/alertMetrics.ts for the list and its sources).
  */
 
 /** One alerting rule, as a Prometheus rules file writes it. */
