@@ -1,10 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
-import * as kx from "@pulumi/kubernetesx";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { parseQuantity } from "../core";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
-type Container = kx.types.Container;
+type Container = k8s.types.input.core.v1.Container;
 
 /** The role of a pod in the app; it is also the name of its container. */
 export type PodRole = "web" | "worker" | "cron" | "migrate";
@@ -182,6 +181,14 @@ function probes(p: HttpProbes) {
     };
 }
 
+/**
+ * `{ [key]: list }`, or nothing when the list is empty: Kubernetes reads an empty list as an absent
+ * one, so it would only be noise in the manifests and in every diff.
+ */
+function listOf<K extends string, T>(key: K, list: T[]): { [k in K]?: T[] } {
+    return (list.length > 0 ? { [key]: list } : {}) as { [k in K]?: T[] };
+}
+
 /** The app's container: image, command, env, resources, probes and the restricted security context. */
 export function appContainer(args: AppPodArgs): Container {
     const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [{ configMapRef: { name: args.env.configMapName } }];
@@ -189,11 +196,12 @@ export function appContainer(args: AppPodArgs): Container {
     return {
         name: args.role,
         image: imageReference(args.image),
-        ...(args.command ? { command: [...args.command] } : {}),
+        ...listOf("command", [...(args.command ?? [])]),
         envFrom,
-        ...(args.containerEnv
-            ? { env: Object.entries(args.containerEnv).map(([name, value]) => ({ name, value })) }
-            : {}),
+        ...listOf(
+            "env",
+            Object.entries(args.containerEnv ?? {}).map(([name, value]) => ({ name, value })),
+        ),
         ...(args.port !== undefined ? { ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }] } : {}),
         resources: {
             requests: {
@@ -209,7 +217,10 @@ export function appContainer(args: AppPodArgs): Container {
             ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
             : {}),
         securityContext: RESTRICTED_CONTAINER,
-        volumeMounts: args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
+        ...listOf(
+            "volumeMounts",
+            args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
+        ),
     };
 }
 
@@ -230,12 +241,12 @@ export function spreadConstraints(labels: Record<string, string>): k8s.types.inp
 }
 
 /**
- * The pod spec of every pod of the app, built with `kx.PodBuilder`. It meets the restricted Pod
- * Security Standard: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp,
- * read-only root filesystem with emptyDirs where the app writes.
+ * The pod spec of every pod of the app. It meets the restricted Pod Security Standard: non-root, no
+ * privilege escalation, no capabilities, RuntimeDefault seccomp, read-only root filesystem with
+ * emptyDirs where the app writes.
  */
-export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
-    const spec: kx.types.PodSpec = {
+export function appPodSpec(args: AppPodArgs): PodSpec {
+    return {
         serviceAccountName: args.serviceAccountName,
         // The pods talk to no Kubernetes API; IRSA, when used, injects its own token.
         automountServiceAccountToken: false,
@@ -266,27 +277,17 @@ export function appPodSpec(args: AppPodArgs): pulumi.Output<PodSpec> {
               }
             : {}),
         ...(args.spreadLabels ? { topologySpreadConstraints: spreadConstraints(args.spreadLabels) } : {}),
-        volumes: args.writablePaths.map((p) => ({
-            name: volumeName(p),
-            emptyDir: {
-                sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
-            },
-        })),
+        ...listOf(
+            "volumes",
+            args.writablePaths.map((p) => ({
+                name: volumeName(p),
+                emptyDir: {
+                    sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
+                },
+            })),
+        ),
         containers: [appContainer(args)],
     };
-    // PodBuilder writes `env`, `ports`, `volumeMounts` and `initContainers` even when a pod has none.
-    return pulumi.output(new kx.PodBuilder(spec).podSpec).apply((built): PodSpec => ({
-        ...withoutEmptyLists(built),
-        containers: built.containers.map((c) => withoutEmptyLists(c)),
-    }));
-}
-
-/**
- * `o` without its empty lists. Kubernetes reads an empty list as an absent one (its API types omit
- * both), so they are only noise in the manifests and in every diff.
- */
-function withoutEmptyLists<T extends object>(o: T): T {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
 }
 
 /** What every pod of the app shares, whatever its role. */
