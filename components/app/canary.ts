@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Migration, type MigrationArgs } from "./migration";
-import type { ImageRef } from "./pod";
+import type { WorkloadRun } from "./pod";
 import { WebService, type WebServiceArgs } from "./web";
 
-export interface CanaryArgs {
+/** The canary runs the stable web pods and migration at its own `image` (the app's repository at the canary's tag). */
+export interface CanaryArgs extends Pick<WorkloadRun, "image"> {
     /** The stable web pods' Args: the canary's pods are the same but for the tag and the replicas. */
     readonly web: Omit<WebServiceArgs, "image" | "dependsOn" | "routes">;
     /** The stable migration's Args, without its image. */
     readonly migration: Omit<MigrationArgs, "image" | "track">;
-    /** The image the canary runs: the app's repository at the canary's tag. */
-    readonly image: ImageRef;
 }
 
 /**

@@ -1,19 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cronProblem, cronSchema, fieldProblems } from "../config";
-import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { podTemplate, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
+import { type GatedWorkloadArgs, workloadPod } from "./workload";
 
-export interface CronTaskArgs {
-    /** The app's name, for labels. */
-    readonly app: string;
-    /** The CronJob's name, e.g. `phraseapp-cron-cleanup`. */
-    readonly workload: string;
-    readonly namespace: pulumi.Input<string>;
-    /** The image the pods run, repository and tag. */
-    readonly image: ImageRef;
+/** A scheduled task of the app. */
+export interface CronTaskArgs extends GatedWorkloadArgs {
     /** Five-field cron expression or a macro such as `@daily`. */
     readonly schedule: string;
+    /** The task's argv. */
     readonly command: readonly string[];
     /** IANA time zone of the schedule. @default the controller's (UTC on EKS) */
     readonly timeZone?: string;
@@ -23,10 +19,6 @@ export interface CronTaskArgs {
     readonly activeDeadlineSeconds?: number;
     /** Retries of a failed run. @default 0: a failed run waits for the next schedule */
     readonly backoffLimit?: number;
-    readonly resources: Resources;
-    readonly pod: PodBase;
-    /** The migration Job (and anything else) that must succeed before the CronJob changes. */
-    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Problems with cron Args that the type cannot express, each naming the field, by the config's own rules. */
@@ -80,14 +72,7 @@ export class CronTask extends pulumi.ComponentResource {
                             ...disruptionTolerantJobSpec(),
                             template: podTemplate(
                                 labels,
-                                {
-                                    ...args.pod,
-                                    role: "cron",
-                                    image: args.image,
-                                    command: args.command,
-                                    resources: args.resources,
-                                    restartPolicy: "Never",
-                                },
+                                workloadPod(args, "cron", { restartPolicy: "Never" }),
                                 RUN_TO_COMPLETION_POD_ANNOTATIONS,
                             ),
                         },

@@ -3,8 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { fieldProblems, migrateSchema } from "../config";
 import { NAME_LIMITS, workloadNames } from "../core";
-import { type ImageRef, type PodBase, podTemplate, type Resources, workloadLabels } from "./pod";
+import { podTemplate, workloadLabels } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
+import { type WorkloadArgs, workloadPod } from "./workload";
 
 /**
  * The migration Job's name for an image tag: the app's prefix plus 8 hex digits of the tag's hash.
@@ -17,20 +18,16 @@ export function migrationJobName(app: string, imageTag: string, track: "stable" 
     return workloadNames.migration(app, hash);
 }
 
-export interface MigrationArgs {
-    /** The app's name: the prefix of the Job's name. */
-    readonly app: string;
-    readonly namespace: pulumi.Input<string>;
-    /** The image to migrate to; the Job's name changes with its tag, so every deploy runs a new Job. */
-    readonly image: ImageRef;
+/**
+ * The migration of one image: `app` is the prefix of the Job's name, which changes with the image's
+ * tag, so every deploy runs a new Job. It runs as a web pod would: the same pod base, and the web
+ * pod's resources are a good choice.
+ */
+export interface MigrationArgs extends WorkloadArgs {
     /** Which web Deployment the Job gates. @default stable */
     readonly track?: "stable" | "canary";
     /** The migration's argv, e.g. `[bundle, exec, rails, db:migrate]`. */
     readonly command: readonly string[];
-    /** The web pods' env, service account, user and writable paths: the Job runs as a web pod would. */
-    readonly pod: PodBase;
-    /** Requests and memory limit; the web pod's are a good choice. */
-    readonly resources: Resources;
     /** The Job fails after this many seconds. */
     readonly activeDeadlineSeconds: number;
     /** Retries of a failed run. @default 0: a failed migration is not retried blindly */
@@ -96,14 +93,7 @@ export class Migration extends pulumi.ComponentResource {
                     ...disruptionTolerantJobSpec(),
                     template: podTemplate(
                         labels,
-                        {
-                            ...args.pod,
-                            role: "migrate",
-                            image: args.image,
-                            command: args.command,
-                            resources: args.resources,
-                            restartPolicy: "Never",
-                        },
+                        workloadPod(args, "migrate", { restartPolicy: "Never" }),
                         RUN_TO_COMPLETION_POD_ANNOTATIONS,
                     ),
                 },

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseQuantity } from "../core";
+import { type HttpProbes, httpProbes, type LivenessCheck, livenessProbe } from "./probes";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -62,58 +63,30 @@ export function writablePathSizeLimit(ephemeralStorageLimit: string, paths: numb
     return `${Math.floor(bytes / Math.max(1, paths) / 2 ** 20)}Mi`;
 }
 
-export interface HttpProbes {
-    /** The container port the probes call. */
-    readonly port: number;
-    /** Readiness and startup path. */
-    readonly healthPath: string;
-    /** Liveness path. @default healthPath */
-    readonly livenessPath?: string;
-}
-
-/** A liveness check that is not an HTTP GET on the serving port: a command, or a GET on a port of its own. */
-export interface LivenessCheck {
-    /** Exec check: the argv run in the container. Exactly one of `command` and `port`. */
-    readonly command?: readonly string[];
-    /** HTTP check: the container port to GET. */
-    readonly port?: number;
-    /** HTTP check: the path. @default / */
-    readonly path?: string;
-    readonly initialDelaySeconds: number;
-    readonly periodSeconds: number;
-    readonly timeoutSeconds: number;
-    readonly failureThreshold: number;
-}
-
-/** The container's livenessProbe for a {@link LivenessCheck}. */
-export function livenessProbe(check: LivenessCheck): k8s.types.input.core.v1.Probe {
-    const handler = check.command
-        ? { exec: { command: [...check.command] } }
-        : { httpGet: { path: check.path ?? "/", port: check.port as number } };
-    return {
-        ...handler,
-        initialDelaySeconds: check.initialDelaySeconds,
-        periodSeconds: check.periodSeconds,
-        timeoutSeconds: check.timeoutSeconds,
-        failureThreshold: check.failureThreshold,
-    };
-}
-
-export interface AppPodArgs {
-    readonly role: PodRole;
-    /** The image the container runs. */
-    readonly image: ImageRef;
-    /** The container's argv. @default the image's entrypoint and command */
-    readonly command?: readonly string[];
+/** What every pod of the app shares, whatever its role: made once, by the RailsApp. */
+export interface PodBase {
     readonly env: EnvSources;
-    /** Variables set on the container itself; they take precedence over the ConfigMap's and Secret's. @default none */
-    readonly containerEnv?: Readonly<Record<string, string>>;
     readonly serviceAccountName: pulumi.Input<string>;
-    readonly resources: Resources;
     /** Non-root user id of every container. */
     readonly runAsUser: number;
     /** Directories that get a writable emptyDir; the rest of the root filesystem is read-only. */
     readonly writablePaths: readonly string[];
+}
+
+/** What one workload's container runs: the Args of every workload and of every pod carry it. */
+export interface WorkloadRun {
+    /** The image the pods run, repository and tag. */
+    readonly image: ImageRef;
+    /** The container's argv. @default the image's entrypoint and command */
+    readonly command?: readonly string[];
+    readonly resources: Resources;
+}
+
+/** One pod of the app: the shared base, what its workload runs, and the fields of its role. */
+export interface AppPodArgs extends PodBase, WorkloadRun {
+    readonly role: PodRole;
+    /** Variables set on the container itself; they take precedence over the ConfigMap's and Secret's. @default none */
+    readonly containerEnv?: Readonly<Record<string, string>>;
     /** `Always` for Deployments, `Never` for Jobs. */
     readonly restartPolicy: "Always" | "Never";
     /** Seconds between SIGTERM and SIGKILL. @default Kubernetes' 30 */
@@ -122,12 +95,13 @@ export interface AppPodArgs {
     readonly port?: number;
     /** Readiness, liveness and startup probes over HTTP. @default none */
     readonly probes?: HttpProbes;
-    /** A liveness probe alone, for a container that serves no traffic (a worker). @default none */
+    /** The check that restarts a hung container that serves no traffic (a worker). @default none: restarted only when it exits */
     readonly liveness?: LivenessCheck;
     /** Seconds the container sleeps on stop before it gets SIGTERM. @default 0: no preStop hook */
     readonly preStopSleepSeconds?: number;
-    /** Node labels the pods must run on. @default {} */
+    /** Labels of the nodes to run on, e.g. a worker node group's. @default {}: any node */
     readonly nodeSelector?: Record<string, string>;
+    /** Taints to tolerate, e.g. a worker node group's. @default [] */
     readonly tolerations?: readonly { key: string; value: string; effect: string }[];
     /** Pod labels to spread across zones and nodes by. @default no spread constraint */
     readonly spreadLabels?: Record<string, string>;
@@ -149,37 +123,6 @@ const RESTRICTED_CONTAINER = {
     readOnlyRootFilesystem: true,
     runAsNonRoot: true,
 };
-
-/** The startup probe's period and the failures it tolerates: together, how long an app may take to boot. */
-const STARTUP_PROBE = { periodSeconds: 5, failureThreshold: 60 } as const;
-
-/**
- * Seconds one new pod may take to become ready: a node to schedule on (the cluster-autoscaler adds
- * one in about three minutes when none has room), the image pull, then, for a pod with probes, the
- * startup probe's whole budget and one readiness period.
- */
-export function podReadyBudgetSeconds(hasProbes: boolean): number {
-    const schedule = 180;
-    const pullAndStart = 60;
-    return schedule + pullAndStart + (hasProbes ? STARTUP_PROBE.periodSeconds * STARTUP_PROBE.failureThreshold + 5 : 0);
-}
-
-function probes(p: HttpProbes) {
-    const get = (path: string) => ({ httpGet: { path, port: "http" } });
-    return {
-        // Readiness decides whether the pod gets traffic: quick to react.
-        readinessProbe: { ...get(p.healthPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-        // Liveness restarts the container: slower and more tolerant, so a busy pod is not killed.
-        livenessProbe: {
-            ...get(p.livenessPath ?? p.healthPath),
-            periodSeconds: 10,
-            timeoutSeconds: 5,
-            failureThreshold: 6,
-        },
-        // Startup holds the other two back while the app boots (up to 5 minutes).
-        startupProbe: { ...get(p.healthPath), timeoutSeconds: 2, ...STARTUP_PROBE },
-    };
-}
 
 /**
  * `{ [key]: list }`, or nothing when the list is empty: Kubernetes reads an empty list as an absent
@@ -211,7 +154,7 @@ export function appContainer(args: AppPodArgs): Container {
             },
             limits: { memory: args.resources.memoryLimit, "ephemeral-storage": args.resources.ephemeralStorageLimit },
         },
-        ...(args.probes ? probes(args.probes) : {}),
+        ...(args.probes ? httpProbes(args.probes) : {}),
         ...(args.liveness ? { livenessProbe: livenessProbe(args.liveness) } : {}),
         ...(args.preStopSleepSeconds
             ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
@@ -289,9 +232,6 @@ export function appPodSpec(args: AppPodArgs): PodSpec {
         containers: [appContainer(args)],
     };
 }
-
-/** What every pod of the app shares, whatever its role. */
-export type PodBase = Pick<AppPodArgs, "env" | "serviceAccountName" | "runAsUser" | "writablePaths">;
 
 /** A pod template: the workload's labels (and annotations, if any) and the app's pod spec. */
 export function podTemplate(

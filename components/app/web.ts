@@ -1,48 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { autoscaledDeployment, type Scaling } from "./autoscaled";
-import {
-    type AppPodArgs,
-    type ImageRef,
-    type PodBase,
-    podReadyBudgetSeconds,
-    podTemplate,
-    type Resources,
-    selectorLabels,
-    workloadLabels,
-} from "./pod";
+import { autoscaledDeployment } from "./autoscaled";
+import { type AppPodArgs, podTemplate, selectorLabels, workloadLabels } from "./pod";
+import { type HttpProbes, podReadyBudgetSeconds } from "./probes";
 import { createVirtualServers, WEB_SERVICE_PORT, type WebRoutesArgs } from "./routes";
+import { type AutoscaledWorkloadArgs, workloadPod } from "./workload";
 
-export interface WebServiceArgs {
-    /** The app's name, for labels. */
-    readonly app: string;
-    /** The Deployment's and Service's name, e.g. `phraseapp-web`. */
-    readonly workload: string;
-    readonly namespace: pulumi.Input<string>;
-    /** The image the pods run, repository and tag. */
-    readonly image: ImageRef;
-    /** The web server's argv. @default the image's entrypoint and command */
-    readonly command?: readonly string[];
-    /** The port the app listens on. */
-    readonly port: number;
-    /** Readiness and startup path. */
-    readonly healthPath: string;
-    /** Liveness path. @default healthPath, probed less often and with more patience */
-    readonly livenessPath?: string;
-    readonly scaling: Scaling;
-    readonly resources: Resources;
+/** The web pods: the app's container serving HTTP on `port` (`healthPath` and `livenessPath` probe it). */
+export interface WebServiceArgs extends AutoscaledWorkloadArgs, HttpProbes {
     /** Seconds a stopping pod keeps serving while the load balancer and nginx take it out. */
     readonly preStopSleepSeconds: number;
     /** Seconds the server gets to finish in-flight requests after the sleep. */
     readonly drainSeconds: number;
-    /** Env, service account, user and writable paths shared by every pod of the app. */
-    readonly pod: PodBase;
-    /** The migration Job (and anything else) that must succeed before the pods roll. */
-    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
     /** The VirtualServers in front of the Service. @default none: the Service is reachable in the cluster only */
     readonly routes?: WebRoutesArgs;
-    /** Annotations of every pod, e.g. where the metrics collector scrapes it. @default none */
-    readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Seconds between SIGTERM and SIGKILL: the preStop sleep, the drain, and a margin of 5. */
@@ -69,19 +40,14 @@ export function webProblems(
 
 /** The web pod: the app's container on its port, probed over HTTP, sleeping on stop while routes drain. */
 export function webPodArgs(args: Omit<WebServiceArgs, "dependsOn" | "routes" | "scaling" | "namespace">): AppPodArgs {
-    return {
-        ...args.pod,
-        role: "web",
-        image: args.image,
-        command: args.command,
-        resources: args.resources,
+    return workloadPod(args, "web", {
         restartPolicy: "Always",
         port: args.port,
         probes: { port: args.port, healthPath: args.healthPath, livenessPath: args.livenessPath },
         preStopSleepSeconds: args.preStopSleepSeconds,
         terminationGracePeriodSeconds: webGracePeriod(args.preStopSleepSeconds, args.drainSeconds),
         spreadLabels: selectorLabels(args.app, args.workload),
-    };
+    });
 }
 
 /** The ClusterIP Service the VirtualServers route to: port WEB_SERVICE_PORT to the pods' `http` port. */

@@ -1,47 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SHUTDOWN_TIMEOUT_ENV } from "../core";
-import { autoscaledDeployment, type Scaling } from "./autoscaled";
-import {
-    type ImageRef,
-    type LivenessCheck,
-    type PodBase,
-    podReadyBudgetSeconds,
-    podTemplate,
-    type Resources,
-    selectorLabels,
-    workloadLabels,
-} from "./pod";
+import { autoscaledDeployment } from "./autoscaled";
+import { type AppPodArgs, podTemplate, selectorLabels, workloadLabels } from "./pod";
+import { podReadyBudgetSeconds } from "./probes";
+import { type AutoscaledWorkloadArgs, workloadPod } from "./workload";
 
-export interface WorkerPoolArgs {
-    /** The app's name, for labels. */
-    readonly app: string;
-    /** The Deployment's name, e.g. `phraseapp-worker-default`. */
-    readonly workload: string;
-    readonly namespace: pulumi.Input<string>;
-    /** The image the pods run, repository and tag. */
-    readonly image: ImageRef;
+/** A pool of background workers, placed and checked by the worker's own fields. */
+export interface WorkerPoolArgs
+    extends AutoscaledWorkloadArgs, Pick<AppPodArgs, "nodeSelector" | "tolerations" | "liveness"> {
     /** The worker's argv, e.g. `[bundle, exec, sidekiq, -q, default]`. */
     readonly command: readonly string[];
-    readonly scaling: Scaling;
-    readonly resources: Resources;
     /**
      * Seconds the worker needs to finish its jobs on SIGTERM. The worker learns it from the
      * environment variable {@link SHUTDOWN_TIMEOUT_ENV} (e.g. `sidekiq -t $(SHUTDOWN_TIMEOUT_SECONDS)`),
      * and the grace period adds a margin. @default 25
      */
     readonly shutdownTimeoutSeconds?: number;
-    /** Labels of the nodes to run on, e.g. a worker node group's. @default {}: any node */
-    readonly nodeSelector?: Record<string, string>;
-    /** Taints to tolerate, e.g. a worker node group's. @default [] */
-    readonly tolerations?: readonly { key: string; value: string; effect: string }[];
-    /** The check that restarts a hung worker. @default none: restarted only when it exits */
-    readonly liveness?: LivenessCheck;
-    readonly pod: PodBase;
-    /** The migration Job (and anything else) that must succeed before the pods roll. */
-    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
-    /** Annotations of every pod, e.g. where the metrics collector scrapes it. @default none */
-    readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -82,20 +57,15 @@ export class WorkerPool extends pulumi.ComponentResource {
         const shutdownTimeoutSeconds = args.shutdownTimeoutSeconds ?? 25;
         const template = podTemplate(
             labels,
-            {
-                ...args.pod,
-                role: "worker",
-                image: args.image,
-                command: args.command,
+            workloadPod(args, "worker", {
                 containerEnv: { [SHUTDOWN_TIMEOUT_ENV]: String(shutdownTimeoutSeconds) },
-                resources: args.resources,
                 restartPolicy: "Always",
                 terminationGracePeriodSeconds: workerGracePeriod(shutdownTimeoutSeconds),
                 nodeSelector: args.nodeSelector,
                 tolerations: args.tolerations,
                 liveness: args.liveness,
                 spreadLabels: selector,
-            },
+            }),
             args.podAnnotations,
         );
         this.deployment = autoscaledDeployment(

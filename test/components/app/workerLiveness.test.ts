@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { livenessProbe } from "../../../components/app/pod";
+import { livenessProbe } from "../../../components/app/probes";
 import { problemsOf } from "../../harness";
 
 type Obj = Record<string, any>;
