@@ -106,14 +106,26 @@ describe("a blue/green release", () => {
         expect(routing(r)["staging.local.example.com"]).toBe(COLOUR_UPSTREAMS.green);
     });
 
-    it("keeps the rolling web's objects and VirtualServers under their old URNs (the VirtualServers by alias)", async () => {
-        const rolling = await render("local");
-        const bg = await render("local", { overrides: STATES.settled });
-        const urns = (r: Rendered, type: string) =>
-            r.plan.resources.filter((x: Obj) => x.type === type).map((x: Obj) => x.urn);
-        expect(urns(bg, "kubernetes:apps/v1:Deployment")).toEqual(urns(rolling, "kubernetes:apps/v1:Deployment"));
-        const vsType = "kubernetes:k8s.nginx.org/v1:VirtualServer";
-        const aliases = bg.plan.resources.filter((x: Obj) => x.type === vsType).map((x: Obj) => JSON.stringify(x));
-        for (const old of urns(rolling, vsType)) expect(aliases.some((a: string) => a.includes(old))).toBe(true);
-    });
+    it.each([
+        ["settled on blue", STATES.settled],
+        ["finished on green", STATES.finished],
+    ])(
+        "keeps the rolling web's VirtualServers under their URNs (%s), so the strategies change into each other in place",
+        async (_s, overrides) => {
+            const rolling = await render("local");
+            const bg = await render("local", { overrides });
+            const vsType = "kubernetes:k8s.nginx.org/v1:VirtualServer";
+            const urns = (r: Rendered) =>
+                r.plan.resources
+                    .filter((x: Obj) => x.type === vsType)
+                    .map((x: Obj) => x.urn)
+                    .sort();
+            expect(urns(bg)).toEqual(urns(rolling));
+            const blue = (r: Rendered) =>
+                r.plan.resources
+                    .filter((x: Obj) => x.name === "phraseapp-web" && x.type.startsWith("kubernetes:apps"))
+                    .map((x: Obj) => x.urn);
+            if (overrides === STATES.settled) expect(blue(bg)).toEqual(blue(rolling));
+        },
+    );
 });

@@ -32,17 +32,6 @@ export function colourResourceName(name: string, colour: Colour): string {
     return colour === "blue" ? `${name}-web` : `${name}-web-green`;
 }
 
-/**
- * The URN a child of `parent` with this type and name has (or had): the parent's type chain, then
- * the child's. The root stack is never part of a chain (a mock engine may put it there).
- */
-export function childUrn(parent: pulumi.Resource, type: string, name: string): pulumi.Output<string> {
-    return parent.urn.apply((urn) => {
-        const [prefix, project, chain] = urn.split("::");
-        return `${prefix}::${project}::${chain.replace(/^pulumi:pulumi:Stack\$/, "")}$${type}::${name}`;
-    });
-}
-
 /** A colour's web pods: the stable web Args at the colour's tag, held at its replicas when it has some. */
 export function colourWebArgs(
     args: Pick<RailsAppArgs, "app" | "namespace">,
@@ -120,11 +109,15 @@ export function blueGreenWeb(
     // The rolling web's labels and names: turning blue/green on changes only their upstreams.
     const labels = workloadLabels(args.app.name, workloadNames.web(args.app.name), "web");
     const webName = `${name}-web`;
+    // The VirtualServers stay children of the web component blue is (or, without blue's pods, a
+    // bare one of the same type and name), so they keep their URNs both ways between the strategies.
+    const holder =
+        (active.colour === "blue" ? activeWeb : idleWeb) ??
+        new pulumi.ComponentResource("capstan:app:WebService", webName, {}, { parent });
     const servers = createVirtualServers(
         webName,
         { ...routes, labels, serviceName: activeWeb.serviceName, colours: colourRouting(services, active.colour) },
-        parent,
-        [{ parent: childUrn(parent, "capstan:app:WebService", webName) }],
+        holder,
     );
     const previewServers =
         idle && release.previewHosts.length > 0
@@ -140,7 +133,7 @@ export function blueGreenWeb(
                       // The preview hosts are not behind the CDN: they reach the public entry directly.
                       originHeader: undefined,
                   },
-                  parent,
+                  holder,
               )
             : [];
     return { active: activeWeb, idle: idleWeb, servers, previewServers };

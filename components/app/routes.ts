@@ -251,15 +251,11 @@ export type VirtualServersArgs = WebRoutesArgs & {
     serviceName: pulumi.Input<string>;
 };
 
-/**
- * One VirtualServer per host and class, children of `parent`, named after `name`, class and host;
- * `aliases` gives each one's former parent when they moved.
- */
+/** One VirtualServer per host and class, children of `parent`, named after `name`, class and host. */
 export function createVirtualServers(
     name: string,
     args: VirtualServersArgs,
     parent: pulumi.Resource,
-    aliases: pulumi.Input<pulumi.Alias>[] = [],
 ): k8s.apiextensions.CustomResource[] {
     const problems = routeProblems(args);
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
@@ -291,11 +287,7 @@ export function createVirtualServers(
                             colours: args.colours,
                         }),
                     },
-                    {
-                        parent,
-                        dependsOn: args.canary?.deployment ? [args.canary.deployment] : [],
-                        ...(aliases.length ? { aliases } : {}),
-                    },
+                    { parent, dependsOn: args.canary?.deployment ? [args.canary.deployment] : [] },
                 ),
         ),
     );
