@@ -1,0 +1,145 @@
+/**
+ * A blue/green release on the local stack through the real engine: the deploy brings green up
+ * behind its preview host, the switch and the rollback within the window each change only the
+ * VirtualServers' routes, and the finish after a short window scales the old colour down. NGINX
+ * does not run here: what reaches which pod is shown on the specs the API server accepted.
+ */
+import { ALL_KINDS, check, checkRunning, deployments, snapshot, snapshotDiff, waitFor } from "../lib/app";
+import { appOutputs, capstan, deploy, localStack, type Context, type Scenario } from "../lib/context";
+import { list } from "../lib/kube";
+
+const PREVIEW = "preview.local.example.com";
+const TAG = "2026.12.04-e2ebluegreen";
+const WINDOW_SECONDS = 20;
+/** The app's hosts and the upstream they reach while blue is active. */
+const APP_ROUTES = { "staging.local.example.com": "web", "staging.internal.local.example.com": "web" };
+
+type Obj = Record<string, any>;
+
+/** Fails the scenario unless the command exited 0, with the end of what it said. */
+async function ok(r: Promise<{ code: number | null; stderr: string }>, what: string): Promise<void> {
+    const done = await r;
+    check(done.code === 0, `${what} exited ${done.code}:\n${done.stderr.trim().split("\n").slice(-8).join("\n")}`);
+}
+
+/** The deploy: green at the tag, complete, behind the preview host only; the workers stay on the stable tag. */
+async function deployGreen(ctx: Context, ns: string, stable: string): Promise<void> {
+    await ok(deploy(ctx, ["local", TAG, "--yes"]), `deploy ${TAG}`);
+    const all = await deployments(ns);
+    const green = all.find((d) => d.name === "phraseapp-web-green");
+    check(
+        green?.complete === true && green.images[0].endsWith(`:${TAG}`),
+        `green after the deploy: ${JSON.stringify(green)}`,
+    );
+    const routes = await routing(ns);
+    check(
+        JSON.stringify(routes) === JSON.stringify({ ...APP_ROUTES, [PREVIEW]: "web-green" }),
+        `after the deploy the routes are ${JSON.stringify(routes)}`,
+    );
+    const workers = all.filter((d) => d.name.includes("worker"));
+    check(
+        workers.length > 0 && workers.every((w) => w.images[0].endsWith(`:${stable}`)),
+        "a worker rolled with the deploy",
+    );
+}
+
+/** Each VirtualServer's host and the upstream its route of `/` proxies to (the last match's: the origin header's guard aside). */
+async function routing(ns: string): Promise<Record<string, string>> {
+    const servers = await list(["virtualservers.k8s.nginx.org", "-n", ns]);
+    return Object.fromEntries(
+        servers.map((v: Obj) => {
+            const route = v.spec.routes[0];
+            return [v.spec.host, (route.action?.proxy ?? route.matches?.at(-1)?.action?.proxy)?.upstream];
+        }),
+    );
+}
+
+/** Runs a step, and checks that it changed VirtualServers' routes and nothing else in the namespace. */
+async function routesOnly(ctx: Context, ns: string, what: string, step: () => Promise<void>): Promise<number> {
+    const before = await snapshot(ns, ALL_KINDS);
+    const specs = async () =>
+        new Map((await list(["virtualservers.k8s.nginx.org", "-n", ns])).map((v: Obj) => [v.metadata.name, v.spec]));
+    const vsBefore = await specs();
+    const started = Date.now();
+    await step();
+    const seconds = (Date.now() - started) / 1000;
+    const changed = snapshotDiff(before, await snapshot(ns, ALL_KINDS));
+    check(changed.length > 0, `${what} changed nothing`);
+    check(
+        changed.every((l) => l.startsWith("changed VirtualServer/")),
+        `${what} changed more than VirtualServers: ${changed.join(", ")}`,
+    );
+    for (const [name, spec] of await specs()) {
+        const { routes: _r, ...rest } = spec as Obj;
+        const { routes: _b, ...restBefore } = vsBefore.get(name) as Obj;
+        check(JSON.stringify(rest) === JSON.stringify(restBefore), `${what} changed ${name} beyond its routes`);
+    }
+    ctx.log(`${what}: ${changed.join(", ")} in ${seconds.toFixed(1)} s`);
+    return seconds;
+}
+
+const blueGreenRelease: Scenario = {
+    id: "J",
+    title: "blue/green: a deploy brings green up behind its preview host; the switch and a rollback within the window change only the routes; finish scales the old colour down",
+    async run(ctx) {
+        const stack = localStack(ctx);
+        const { namespace } = await appOutputs(stack);
+        const stable = String(stack.read(["capstan:imageTag"]));
+        stack.edit((c) =>
+            c.set("capstan:release", {
+                strategy: "blueGreen",
+                previewHosts: [PREVIEW],
+                scaleDownDelay: `${WINDOW_SECONDS}s`,
+            }),
+        );
+        try {
+            const on = await stack.up();
+            check(on.ok, `turning blue/green on failed: ${on.error ?? ""}`);
+            await deployGreen(ctx, namespace, stable);
+
+            await routesOnly(ctx, namespace, "the switch", () =>
+                ok(capstan(ctx, ["release", "local", "switch", "--yes"]), "switch"),
+            );
+            const switched = await routing(namespace);
+            check(
+                switched["staging.local.example.com"] === "web-green" && switched[PREVIEW] === "web",
+                `after the switch: ${JSON.stringify(switched)}`,
+            );
+
+            const back = await routesOnly(ctx, namespace, "the rollback", () =>
+                ok(deploy(ctx, ["local", "--rollback", "--yes"]), "rollback"),
+            );
+            const rolledBack = await routing(namespace);
+            check(
+                rolledBack["staging.local.example.com"] === "web",
+                `after the rollback: ${JSON.stringify(rolledBack)}`,
+            );
+            const early = await capstan(ctx, ["release", "local", "finish", "--yes"]);
+            check(
+                early.code === 3 && /can move back to it until/.test(early.stderr),
+                `finish within the window exited ${early.code}:\n${early.stderr}`,
+            );
+
+            await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000));
+            await ok(capstan(ctx, ["release", "local", "finish", "--yes"]), "finish");
+            await waitFor(
+                "green's pods to go",
+                30,
+                async () => !(await deployments(namespace)).some((d) => d.name === "phraseapp-web-green"),
+            );
+            await checkRunning(namespace, stable);
+            check(
+                !Object.keys(await routing(namespace)).includes(PREVIEW),
+                "the preview VirtualServer outlived the finish",
+            );
+            return `green at ${TAG} behind ${PREVIEW}, switched, rolled back in ${back.toFixed(1)} s (routes only), scaled down after ${WINDOW_SECONDS}s`;
+        } finally {
+            // The next scenarios expect the rolling stack: blue alone at the stable tag.
+            stack.edit((c) => c.delete("capstan:release"));
+            const off = await stack.up();
+            check(off.ok, `turning blue/green off failed: ${off.error ?? ""}`);
+        }
+    },
+};
+
+export const BLUE_GREEN_SCENARIOS = { blueGreenRelease };
