@@ -230,6 +230,7 @@ describe("capstan", () => {
         "logs",
         "canary",
         "init",
+        "release",
         "tenant",
         "cost",
         "kube-score",
