@@ -107,7 +107,10 @@ describe("a blue/green release's steps", () => {
         const text = withReleaseState(file({ scaleDownDelay: "30s" }), prepared(settled, T2, 3));
         const prep = readBlueGreen(text)!;
         const now = new Date("2026-12-07T16:00:00Z");
-        const after = readBlueGreen(withReleaseState(text, switched(prep, now)))!;
+        const written = withReleaseState(text, switched(prep, now));
+        // Quoted, or the Pulumi CLI's YAML reads a timestamp and passes the program another format.
+        expect(written).toContain('switchedAt: "2026-12-07T16:00:00Z"');
+        const after = readBlueGreen(written)!;
         expect(after.active).toEqual({ colour: "green", imageTag: T2, replicas: 3 });
         expect(after.idle).toEqual({ colour: "blue", imageTag: T1, replicas: undefined });
         expect(switchBackOpen(after, new Date("2026-12-07T16:00:29Z"))).toBe(true);

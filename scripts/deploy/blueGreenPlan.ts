@@ -106,8 +106,12 @@ export function withReleaseState(text: string, state: ReleaseState): string {
     else doc.setIn(at("active"), state.active);
     if (Object.keys(state.colours).length) doc.setIn(at("colours"), doc.createNode(state.colours, { flow: false }));
     else doc.deleteIn(at("colours"));
-    if (state.switchedAt) doc.setIn(at("switchedAt"), state.switchedAt);
-    else doc.deleteIn(at("switchedAt"));
+    if (state.switchedAt) {
+        // Quoted: unquoted, the CLI's YAML reads a time and hands the program Go's own format of it.
+        const time = doc.createNode(state.switchedAt);
+        time.type = "QUOTE_DOUBLE";
+        doc.setIn(at("switchedAt"), time);
+    } else doc.deleteIn(at("switchedAt"));
     if (state.imageTag) {
         doc.setIn(["config", IMAGE_TAG_KEY], state.imageTag.tag);
         doc.setIn(["config", PREVIOUS_IMAGE_TAG_KEY], state.imageTag.replaces);
