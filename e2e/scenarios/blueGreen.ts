@@ -10,7 +10,8 @@ import { list } from "../lib/kube";
 
 const PREVIEW = "preview.local.example.com";
 const TAG = "2026.12.04-e2ebluegreen";
-const WINDOW_SECONDS = 20;
+/** Long enough for a switch on a loaded two-core runner, short enough to wait out. */
+const WINDOW_SECONDS = 60;
 /** The app's hosts and the upstream they reach while blue is active. */
 const APP_ROUTES = { "staging.local.example.com": "web", "staging.internal.local.example.com": "web" };
 
@@ -123,7 +124,9 @@ const blueGreenRelease: Scenario = {
                 `finish within the window exited ${early.code}:\n${early.stderr}`,
             );
 
-            await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000));
+            // The window runs from the last switch, the rollback's: wait for its end as the stack file gives it.
+            const until = Date.parse(String(stack.read(["capstan:release", "switchedAt"]))) + WINDOW_SECONDS * 1000;
+            await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 1000));
             await ok(capstan(ctx, ["release", "local", "finish", "--yes"]), "finish");
             await waitFor(
                 "green's pods to go",
