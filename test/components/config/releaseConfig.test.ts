@@ -3,8 +3,8 @@
  * are checked, and each refusal names the key path, the value and the fix.
  */
 import { describe, expect, it } from "vitest";
-import { durationSeconds, releaseSchema } from "../components/config";
-import { problemsOf } from "./harness";
+import { durationSeconds, releaseSchema } from "../../../components/config";
+import { problemsOf } from "../../harness";
 
 type Root = Record<string, any>;
 const blueGreen = (r: Root, extra: Record<string, unknown> = {}) =>

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { deploymentNotReady } from "../scripts/deploy/blueGreen";
+import { deploymentNotReady } from "../../../scripts/deploy/blueGreen";
 import {
     finished,
     finishRefusals,
@@ -14,9 +14,9 @@ import {
     switchBackOpen,
     switched,
     withReleaseState,
-} from "../scripts/deploy/blueGreenPlan";
-import { checkRouteSwitch } from "../scripts/deploy/guard";
-import type { PreviewStep } from "../scripts/deploy/types";
+} from "../../../scripts/deploy/blueGreenPlan";
+import { checkRouteSwitch } from "../../../scripts/deploy/guard";
+import type { PreviewStep } from "../../../scripts/deploy/types";
 
 const T1 = "2026.11.20-4f2c9e1";
 const T2 = "2026.11.21-9a8b7c6";

@@ -4,9 +4,9 @@
  * only in the VirtualServers' routes.
  */
 import { describe, expect, it } from "vitest";
-import { COLOUR_UPSTREAMS } from "../components/app/routes";
-import { migrationJobName } from "../components/app/migration";
-import { render, type Rendered } from "./harness";
+import { COLOUR_UPSTREAMS } from "../../../components/app/routes";
+import { migrationJobName } from "../../../components/app/migration";
+import { render, type Rendered } from "../../harness";
 import { virtualServerProblems } from "./virtualServerShape";
 
 type Obj = Record<string, any>;
