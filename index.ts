@@ -18,12 +18,9 @@ import { checkImageTags } from "./components/aws/imageTags";
 import { LogGroups } from "./components/aws/logGroups";
 import {
     type CapstanConfig,
-    colourPods,
     configWarningsDelivered,
-    durationSeconds,
     EGRESS_DEFAULT,
     loadConfig,
-    type ReleaseConfig,
     stackHosts,
     workloadPlacements,
 } from "./components/config";
@@ -252,7 +249,6 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             ingressClasses: i.cluster.ingressClasses,
             offloadedListener: i.cluster.offloadedListener,
             canary: cfg.canary,
-            release: cfg.release,
             clientMaxBodySize: cfg.ingress.clientMaxBodySize,
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
@@ -266,22 +262,6 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
     );
 }
 
-/**
- * A blue/green release as the commands read it from the state: the colours, their tags, and when
- * the routes last moved (the switch back is possible until `scaleDownDelaySeconds` after it).
- */
-function releaseOutput(release: ReleaseConfig, imageTag: string) {
-    const { active, idle } = colourPods(release, imageTag);
-    return {
-        strategy: release.strategy,
-        active: { colour: active.colour, imageTag: active.imageTag },
-        ...(idle ? { idle: { colour: idle.colour, imageTag: idle.imageTag } } : {}),
-        ...(release.switchedAt ? { switchedAt: release.switchedAt } : {}),
-        scaleDownDelaySeconds: durationSeconds(release.scaleDownDelay),
-        previewHosts: release.previewHosts,
-    };
-}
-
 function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
     const { cluster, data, services } = i;
     return {
@@ -292,7 +272,6 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
         // How `capstan status`, `run`, `logs` reach a cluster that has no kubeconfig output.
         ...(cfg.cluster.mode === "external" && cfg.cluster.context ? { kubeContext: cfg.cluster.context } : {}),
         ...(cfg.canary ? { canary: { imageTag: cfg.canary.imageTag, weight: cfg.canary.weight } } : {}),
-        ...(cfg.release.strategy === "blueGreen" ? { release: releaseOutput(cfg.release, cfg.imageTag) } : {}),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
         ...(i.edge
             ? {
@@ -315,7 +294,6 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
             workloads: app.workloadNames,
             virtualServers: app.virtualServerNames,
             ...(app.canaryDeploymentName ? { canaryDeployment: app.canaryDeploymentName } : {}),
-            ...(app.idleDeploymentName ? { idleDeployment: app.idleDeploymentName } : {}),
             workers: app.workerDeploymentNames,
             cronJobs: app.cronJobNames,
             ...(i.logGroup ? { logGroup: i.logGroup } : {}),

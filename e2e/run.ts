@@ -15,7 +15,6 @@ import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
-import { BLUE_GREEN_SCENARIOS as BG } from "./scenarios/blueGreen";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
 import { SCALE_FAULT_SCENARIOS as FS } from "./scenarios/faultsAtScale";
@@ -43,7 +42,6 @@ const SCENARIOS: Scenario[] = [
     D.runOneOff,
     D.logsAndConsole,
     D.canarySteps,
-    BG.blueGreenRelease,
     REL.promotedByItself,
     REL.abortedByItself,
     D.olderStackFile,

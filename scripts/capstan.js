@@ -14,10 +14,6 @@ const COMMANDS = {
     logs: ["ops/logs.ts", "the logs of every pod of web, a worker, a cron task, the migration or the canary"],
     canary: ["ops/canary.ts", "canary steps as guarded updates, or run <tag>: every step, judged by the analysis"],
     init: ["init.ts", "write Pulumi.<stack>.yaml, a stack of your own account, from a committed stack's shape"],
-    release: [
-        "ops/release.ts",
-        "blue/green: switch the routes to the idle colour, or finish (the old colour scales down)",
-    ],
     tenant: ["tenant.ts", "scaffold a tenant's stack file from an existing stack"],
     cost: ["cost.ts", "the monthly cost of a stack from its render: --diff BASE, --tenant, --json, --markdown"],
     "kube-score": ["kube-score.ts", "check every stack's manifests with kube-score"],

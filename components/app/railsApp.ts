@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { blueGreenWeb } from "./blueGreen";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
@@ -23,8 +22,7 @@ import { WorkerPool } from "./worker";
 
 /**
  * The Rails-style app: its ServiceAccount, env (ConfigMap and Secret), the migration that gates
- * every rollout, the web pods and their routes (one Deployment, or two colours with
- * `release.strategy: blueGreen`), the workers, the cron tasks, and a canary.
+ * every rollout, the web pods and their routes, the workers, the cron tasks, and a canary.
  */
 export class RailsApp extends pulumi.ComponentResource {
     public readonly migrationJob: k8s.batch.v1.Job;
@@ -35,8 +33,6 @@ export class RailsApp extends pulumi.ComponentResource {
     /** Every Deployment and CronJob of the app, the canary's included. */
     public readonly workloadNames: pulumi.Output<string[]>;
     public readonly virtualServerNames: pulumi.Output<string[]>;
-    /** Blue/green: the idle colour's Deployment, when it has pods. */
-    public readonly idleDeploymentName?: pulumi.Output<string>;
     /** The canary's Deployment, when one runs. */
     public readonly canaryDeploymentName?: pulumi.Output<string>;
     /** Each worker's Deployment, by the worker's name. */
@@ -57,10 +53,7 @@ export class RailsApp extends pulumi.ComponentResource {
             ? new Canary(`${name}-canary`, canaryArgs(args, args.canary, pod), { parent: this })
             : undefined;
         const canaryTarget = canary && { serviceName: canary.serviceName, deployment: canary.web.deployment };
-        const colours =
-            args.release?.strategy === "blueGreen" ? blueGreenWeb(name, args, args.release, base, this) : undefined;
-        const webService =
-            colours?.active ?? new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent: this });
+        const webService = new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent: this });
         const workers = args.app.workers.map(
             (w) => new WorkerPool(`${name}-worker-${w.name}`, workerArgs(args, w, base), { parent: this }),
         );
@@ -73,10 +66,7 @@ export class RailsApp extends pulumi.ComponentResource {
         this.webDeploymentName = webService.deploymentName;
         this.webServiceName = webService.serviceName;
         this.serviceAccountName = serviceAccount.metadata.name;
-        this.virtualServerNames = colours
-            ? pulumi.all([...colours.servers, ...colours.previewServers].map((v) => v.metadata.name))
-            : webService.virtualServerNames;
-        this.idleDeploymentName = colours?.idle?.deploymentName;
+        this.virtualServerNames = webService.virtualServerNames;
         this.canaryDeploymentName = canary?.deploymentName;
         this.workerDeploymentNames = Object.fromEntries(
             args.app.workers.map((w, i) => [w.name, workers[i].deploymentName]),
@@ -84,7 +74,6 @@ export class RailsApp extends pulumi.ComponentResource {
         this.cronJobNames = Object.fromEntries(args.app.cron.map((c, i) => [c.name, crons[i].cronJobName]));
         this.workloadNames = pulumi.all([
             webService.deploymentName,
-            ...(colours?.idle ? [colours.idle.deploymentName] : []),
             ...(canary ? [canary.deploymentName] : []),
             ...workers.map((w) => w.deploymentName),
             ...crons.map((c) => c.cronJobName),
@@ -97,7 +86,6 @@ export class RailsApp extends pulumi.ComponentResource {
             workloadNames: this.workloadNames,
             virtualServerNames: this.virtualServerNames,
             ...(this.canaryDeploymentName ? { canaryDeploymentName: this.canaryDeploymentName } : {}),
-            ...(this.idleDeploymentName ? { idleDeploymentName: this.idleDeploymentName } : {}),
             workerDeploymentNames: this.workerDeploymentNames,
             cronJobNames: this.cronJobNames,
         });

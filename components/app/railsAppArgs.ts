@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig, type ReleaseConfig } from "../config";
+import { type AppConfig, type CanaryConfig } from "../config";
 import { scrapeAnnotations, workloadNames } from "../core";
 import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
@@ -48,8 +48,6 @@ export interface RailsAppArgs {
     readonly originHeader?: OriginHeader;
     /** A canary release (`capstan:canary`). @default none: no canary object exists */
     readonly canary?: CanaryConfig;
-    /** How a new tag reaches the web pods (`capstan:release`). @default rolling: one web Deployment */
-    readonly release?: ReleaseConfig;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
     readonly automountServiceAccountToken?: boolean;
 }

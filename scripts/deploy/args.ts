@@ -2,9 +2,8 @@ import { IMAGE_TAG } from "../../components/config/rules";
 import { HelpRequest, isHelp, UsageError } from "../cli/cli";
 
 export const USAGE = [
-    "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes] [--force]",
+    "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]",
     "       npm run deploy -- <stack> --rollback [--yes] [--allow-infra-changes]",
-    "  --force: blue/green only, deploy although the routes could still move back to the old colour",
 ].join("\n");
 
 export interface DeployArgs {
@@ -14,18 +13,15 @@ export interface DeployArgs {
     readonly rollback: boolean;
     readonly yes: boolean;
     readonly allowInfraChanges: boolean;
-    /** Blue/green: deploy to the old colour although the switch back to it is still possible. */
-    readonly force: boolean;
 }
 
 export function parseDeployArgs(argv: readonly string[]): DeployArgs {
     const positional: string[] = [];
-    const flags = { rollback: false, yes: false, allowInfraChanges: false, force: false };
+    const flags = { rollback: false, yes: false, allowInfraChanges: false };
     for (const a of argv) {
         if (a === "--rollback") flags.rollback = true;
         else if (a === "--yes" || a === "-y") flags.yes = true;
         else if (a === "--allow-infra-changes") flags.allowInfraChanges = true;
-        else if (a === "--force") flags.force = true;
         else if (isHelp(a)) throw new HelpRequest();
         else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
         else positional.push(a);

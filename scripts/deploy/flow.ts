@@ -8,8 +8,6 @@ import { readCommandLine } from "../cli/cli";
 import { pulumiCliMissing } from "../cli/tools";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { exampleRefusal } from "./examples";
-import { blueGreenOf, clusterDeps, deployIdle, switchRoutes, type BlueGreenDeps } from "./blueGreen";
-import { switchBackOpen, switchBackUntil } from "./blueGreenPlan";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
@@ -57,27 +55,9 @@ function describeWork(args: DeployArgs): string {
     return `capstan deploy ${args.rollback ? "--rollback" : args.imageTag} from ${process.cwd()}`;
 }
 
-async function deployInSession(
-    stack: DeployStack,
-    session: Session,
-    args: DeployArgs,
-    io: DeployIo,
-    deps: BlueGreenDeps = clusterDeps,
-): Promise<number> {
+async function deployInSession(stack: DeployStack, session: Session, args: DeployArgs, io: DeployIo): Promise<number> {
     const facts = session.facts;
     let tag = args.imageTag;
-    const blueGreen = blueGreenOf(stack.stackFile);
-    // Blue/green within the switch-back window: the rollback moves the routes back, nothing rolls.
-    if (blueGreen && args.rollback && switchBackOpen(blueGreen, deps.now())) {
-        io.stdout(`Rolling back stack ${args.stack} by moving the routes back to the old colour.\n`);
-        return switchRoutes(stack, session, blueGreen, "deploy", args, io, deps);
-    }
-    if (blueGreen && args.rollback && blueGreen.idle && blueGreen.release.switchedAt) {
-        io.stderr(
-            `deploy: stack ${args.stack}: the window to move the routes back ended at ${String(switchBackUntil(blueGreen)?.toISOString())}. Finish the release (capstan release ${args.stack} finish), then --rollback deploys the tag before it, as any deploy does.\n`,
-        );
-        return EXIT.refused;
-    }
     if (args.rollback) {
         const target = findRollbackTarget(await stack.history());
         if (typeof target === "string") {
@@ -89,7 +69,6 @@ async function deployInSession(
         );
         tag = target.previous;
     }
-    if (blueGreen) return deployIdle(stack, session, blueGreen, tag as string, args, io, deps);
     const serving = await stack.serving();
     if (alreadyRuns(stack, facts, serving, tag as string, io)) return EXIT.ok;
     return deployTag(stack, session, facts.deployedTag, tag as string, serving, args, io);

@@ -460,7 +460,7 @@ describe("npm run deploy", () => {
         [[], "name the stack"],
         [["staging"], "name the image tag"],
         [["staging", "v2", "--rollback"], "either an image tag or --rollback"],
-        [["staging", "v2", "--forse"], "unknown option --forse"],
+        [["staging", "v2", "--force"], "unknown option --force"],
         [["staging", "bad tag!"], "not a valid image tag"],
     ])("says how to call it when called as %j", async (argv, message) => {
         const f = fake();

@@ -230,7 +230,6 @@ describe("capstan", () => {
         "logs",
         "canary",
         "init",
-        "release",
         "tenant",
         "cost",
         "kube-score",
