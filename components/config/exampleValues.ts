@@ -71,6 +71,12 @@ export function exampleValues(root: Readonly<Record<string, unknown>>): ExampleV
     return found;
 }
 
+/** Whether the stack says it runs on the local try-out cluster (`cluster.local`), as written. */
+export function onLocalCluster(root: Readonly<Record<string, unknown>>): boolean {
+    const cluster = root.cluster as { mode?: unknown; local?: unknown } | undefined;
+    return cluster?.mode === "external" && cluster.local === true;
+}
+
 /** What the run is: the offline render (no engine), a preview, or an update. */
 export type RunKind = "render" | "preview" | "update";
 
@@ -91,4 +97,12 @@ export function exampleValueVerdict(
         warning: `this stack still holds ${found.length} example value${found.length === 1 ? "" : "s"} of the committed stack files, which an update refuses:\n${lines.join("\n")}`,
         problems: [],
     };
+}
+
+/** What a run of the stack whose config is `root` does with its example values. */
+export function exampleValueVerdictOf(
+    root: Readonly<Record<string, unknown>>,
+    kind: RunKind,
+): { warning?: string; problems: ConfigProblem[] } {
+    return exampleValueVerdict(exampleValues(root), kind, onLocalCluster(root));
 }

@@ -7,7 +7,7 @@ import { unknownKeyMessage } from "./expected";
 import { describeIssue } from "./issues";
 import { salvage, type Salvaged } from "./salvage";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { exampleValues, exampleValueVerdict, type RunKind } from "./exampleValues";
+import { exampleValueVerdictOf, type RunKind } from "./exampleValues";
 import {
     type CanaryConfig,
     CONFIG_KEYS,
@@ -211,15 +211,9 @@ function runKind(): RunKind {
     return pulumi.runtime.isDryRun() ? "preview" : "update";
 }
 
-/** Whether the stack says it runs on the local try-out cluster (`cluster.local`), as written. */
-function onLocalCluster(raw: Readonly<Record<string, unknown>>): boolean {
-    const cluster = raw.cluster as { mode?: unknown; local?: unknown } | undefined;
-    return cluster?.mode === "external" && cluster.local === true;
-}
-
 /** The committed stacks' example values: a preview warns about them, an update gets them as problems. */
 function exampleValueProblems(raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
-    const verdict = exampleValueVerdict(exampleValues(raw), runKind(), onLocalCluster(raw));
+    const verdict = exampleValueVerdictOf(raw, runKind());
     if (verdict.warning) warned = pulumi.log.warn(`capstan: ${verdict.warning}`);
     return verdict.problems;
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { CONFIG_KEYS } from "../../components/config/schema";
 import { CliYamlError, readConfigLikeCli, type ChangedScalar } from "./cliYaml";
 
 /** What the render shows in place of every `secure:` value: it cannot be decrypted offline. */
@@ -185,4 +186,20 @@ export function withSecrets(runtime: RuntimeConfig, secrets: Readonly<Record<str
         secretKeys.add(key);
     }
     return { config, secretKeys: [...secretKeys] };
+}
+
+/**
+ * A stack file's values in the shape the config schema reads, as the program reads them
+ * (components/config/load.ts): `region`, then each `<project>:` key without its namespace. The
+ * secret keys are left out, as the program leaves them out of the checked config.
+ */
+export function configRoot(values: Readonly<Record<string, unknown>>, project = "capstan"): Record<string, unknown> {
+    const root: Record<string, unknown> = { region: values["aws:region"] };
+    for (const [full, value] of Object.entries(values)) {
+        if (!full.startsWith(`${project}:`)) continue;
+        const key = full.slice(project.length + 1);
+        const kind = (CONFIG_KEYS as Record<string, string>)[key];
+        if (kind !== "secret" && kind !== "secretText") root[key] = value;
+    }
+    return root;
 }

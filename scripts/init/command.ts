@@ -6,13 +6,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { validateConfig } from "../../components/config";
-import { exampleValues } from "../../components/config/exampleValues";
+import { exampleValues, exampleValueVerdict } from "../../components/config/exampleValues";
 import { HelpRequest, isHelp, UsageError, USAGE_EXIT } from "../cli/cli";
 import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "../cli/stackfile";
 import { secretCommandsFor, stackFileText } from "../tenant/scaffold";
 import { baseMode, QUESTIONS, type Question } from "./questions";
-import { type Answers, type ClusterMode, shapeStack } from "./shape";
+import { type Answers, checkShaped, type ClusterMode, shapeStack } from "./shape";
 
 export const USAGE = [
     "usage: capstan init <stack> [--from <stack>] [--interactive] [options]",
@@ -171,17 +170,11 @@ function write(io: InitIo, args: InitArgs, file: string, a: Answers, base: Recor
         io.stderr(`init: --from ${from}: ${(err as Error).message}; nothing was written\n`);
         return USAGE_EXIT;
     }
-    const root: Record<string, unknown> = { region: shaped.values["aws:region"] };
-    for (const [k, v] of Object.entries(shaped.values)) if (k.startsWith("capstan:")) root[k.slice(8)] = v;
-    const secretEnv = (root.app as { secretEnv?: string[] }).secretEnv ?? [];
-    const users = (root.staging as { basicAuth?: { users?: string[] } } | undefined)?.basicAuth?.users ?? [];
     const external = a.cluster === "external" && !a.context;
-    const checked = validateConfig(
-        root,
-        { appSecrets: secretEnv, basicAuthPasswords: users, kubeconfig: external },
-        { project: "capstan", stack: args.stack },
-    );
-    const left = exampleValues(root).map((e) => ({ path: e.path, message: `${JSON.stringify(e.value)} ${e.fix}` }));
+    const checked = checkShaped(shaped.values, args.stack, external);
+    const { secretEnv, users } = checked;
+    // The stack is the user's own: no example value may stay, whatever its cluster.
+    const left = exampleValueVerdict(exampleValues(checked.root), "update", false).problems;
     const problems = [...checked.problems, ...left];
     if (problems.length > 0) {
         io.stderr(

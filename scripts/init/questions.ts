@@ -3,9 +3,8 @@
  * checked as it is given, in the config check's own words: the answer is put into the new stack's
  * config and the config check runs on it; its problems at the answer's keys are the answer's.
  */
-import { validateConfig } from "../../components/config";
 import { EXAMPLE_ACCOUNT, exampleFix } from "../../components/config/exampleValues";
-import { type Answers, type ClusterMode, shapeStack } from "./shape";
+import { type Answers, checkShaped, type ClusterMode, shapeStack } from "./shape";
 
 type Draft = { -readonly [K in keyof Answers]?: Answers[K] };
 
@@ -51,17 +50,8 @@ function configProblems(a: Draft, base: Record<string, unknown>, stack: string, 
     } catch {
         return [];
     }
-    const root: Record<string, unknown> = { region: values["aws:region"] };
-    for (const [k, v] of Object.entries(values)) if (k.startsWith("capstan:")) root[k.slice(8)] = v;
-    const app = root.app as { secretEnv?: string[] } | undefined;
-    const users = (root.staging as { basicAuth?: { users?: string[] } } | undefined)?.basicAuth?.users ?? [];
-    const { problems } = validateConfig(
-        root,
-        { appSecrets: app?.secretEnv ?? [], basicAuthPasswords: users, kubeconfig: true },
-        { project: "capstan", stack },
-    );
-    return problems
-        .filter((p) => p.path === path || p.path.startsWith(`${path}[`))
+    return checkShaped(values, stack, true)
+        .problems.filter((p) => p.path === path || p.path.startsWith(`${path}[`))
         .map((p) =>
             p.message.startsWith('"') || p.path !== path ? p.message : `${JSON.stringify(value(a, path))} ${p.message}`,
         );

@@ -5,7 +5,9 @@
  * gone. What cannot be carried over (another mode's keys, the example hosted zone) is left out,
  * each with a note.
  */
+import { validateConfig, type ConfigProblem } from "../../components/config";
 import { EXAMPLE_ACCOUNT } from "../../components/config/exampleValues";
+import { configRoot } from "../cli/stackfile";
 
 export type ClusterMode = "create" | "external" | "shared";
 
@@ -149,4 +151,21 @@ function appName(image: string): { name?: string } {
 /** A tenant's name from its stack's: `tenant-acme` gives `acme`. */
 function tenantName(stack: string): string {
     return stack.replace(/^tenant-/, "");
+}
+
+/** The shaped stack's config as the program checks it, its secrets taken as set (init prints their commands). */
+export function checkShaped(
+    values: Values,
+    stack: string,
+    kubeconfig: boolean,
+): { root: Record<string, unknown>; secretEnv: string[]; users: string[]; problems: ConfigProblem[] } {
+    const root = configRoot(values);
+    const secretEnv = (root.app as { secretEnv?: string[] } | undefined)?.secretEnv ?? [];
+    const users = (root.staging as { basicAuth?: { users?: string[] } } | undefined)?.basicAuth?.users ?? [];
+    const { problems } = validateConfig(
+        root,
+        { appSecrets: secretEnv, basicAuthPasswords: users, kubeconfig },
+        { project: "capstan", stack },
+    );
+    return { root, secretEnv, users, problems };
 }

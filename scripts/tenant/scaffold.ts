@@ -2,7 +2,7 @@ import * as fs from "fs";
 import YAML from "yaml";
 import { dnsLabelProblem, tenantSchema, validateConfig } from "../../components/config";
 import { resolvePlain } from "../cli/cliYaml";
-import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "../cli/stackfile";
+import { configRoot, listStacks, loadProjectFile, loadStackFile, stackFilePath } from "../cli/stackfile";
 
 /** Why a tenant cannot be scaffolded; the message names the problem and the fix. */
 export class ScaffoldError extends Error {
@@ -71,19 +71,12 @@ function stacksOfTenant(dir: string, project: string, name: string): string[] {
     return listStacks(dir).filter((s) => mapping(loadStackFile(dir, project, s)[`${project}:tenant`])?.name === name);
 }
 
-/** The stack file's values in the shape the schema reads. */
-function asRoot(values: Values, project: string): Record<string, unknown> {
-    const root: Record<string, unknown> = { region: values["aws:region"] };
-    for (const [k, v] of Object.entries(values)) if (k.startsWith(`${project}:`)) root[k.slice(project.length + 1)] = v;
-    return root;
-}
-
 /**
  * Every problem of the generated config, as loadConfig would report it. Its secrets are not set
  * yet (the scaffold prints the commands), so the checks that need their names are left out.
  */
 function validate(values: Values, project: string, stack: string): ReturnType<typeof validateConfig> {
-    return validateConfig(asRoot(values, project), {}, { project, stack });
+    return validateConfig(configRoot(values, project), {}, { project, stack });
 }
 
 /** Refuses a tenant that already has a stack: a stack file of its name, or a stack of that tenant. */
