@@ -36,6 +36,9 @@ export function capacityProblems(cfg: RootConfig): ConfigProblem[] {
     const [web, ...workers] = workloadPlacements(cfg.app);
     const pods = [
         { path: "app.web.resources", resources: cfg.app.web.resources, placement: web },
+        ...(cfg.app.migrate.resources
+            ? [{ path: "app.migrate.resources", resources: cfg.app.migrate.resources, placement: web }]
+            : []),
         ...cfg.app.cron.map((c, i) => ({ path: `app.cron[${i}].resources`, resources: c.resources, placement: web })),
         ...cfg.app.workers.map((w, i) => ({
             path: `app.workers[${i}].resources`,

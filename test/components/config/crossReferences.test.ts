@@ -227,6 +227,13 @@ describe("references the cluster, AWS or NGINX enforce are checked before anythi
             "c7i.large in workers: 4Gi",
         ],
         [
+            "a migration asking more memory than any node has",
+            "prod",
+            (r) => (r.app.migrate.resources = { memory: "1e12" }),
+            "capstan:app.migrate.resources.memory",
+            "would stay Pending",
+        ],
+        [
             "a cron task asking more memory than any node has",
             "prod",
             (r) => (r.app.cron[0].resources = { memory: "1e12" }),
