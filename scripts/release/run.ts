@@ -7,7 +7,7 @@
  */
 import { analysisSchema, canaryStepsSchema, type AnalysisConfig } from "../../components/config/analysisSchema";
 import { describeHolder, DeployLock } from "../deploy/locks";
-import type { DeployBackend } from "../deploy/types";
+import { EXIT, type DeployBackend } from "../deploy/types";
 import { OpsError } from "../cli/target";
 import { stackConfig } from "./stackConfig";
 import { analyseStep, sleep as realSleep } from "./analysis";
@@ -91,11 +91,6 @@ function nextCommands(stack: string): string {
     return `Continue it:  capstan canary ${stack} resume\nAbort it:     capstan canary ${stack} abort\n`;
 }
 
-/** Runs `step` through the guarded update of `capstan canary <step>`. */
-function step(args: ReleaseArgs, s: GuardedStep, _io: ReleaseIo, deps: ReleaseDeps): Promise<number> {
-    return deps.takeStep(args, s);
-}
-
 async function confirmed(args: ReleaseArgs, io: ReleaseIo, weights: readonly number[]): Promise<boolean> {
     if (args.yes) return true;
     if (!io.interactive) {
@@ -122,7 +117,7 @@ export async function runRelease(args: ReleaseArgs, io: ReleaseIo, deps: Release
         io.stderr(
             `canary: stack ${args.stack} is being released by ${describeHolder(taken.heldBy)}.\nNothing was changed.\n`,
         );
-        return 3;
+        return EXIT.refused;
     }
     const stop = new AbortController();
     const onSignal = () => stop.abort(new Error("interrupted"));
@@ -154,7 +149,7 @@ async function begin(
                 `stack ${args.stack} has no stopped canary run to resume: start one with canary ${args.stack} run <tag>`,
                 2,
             );
-        if (!(await confirmed(args, io, stopped.weights))) return 3;
+        if (!(await confirmed(args, io, stopped.weights))) return EXIT.refused;
         io.stdout(
             `Resuming the release of ${stopped.tag} on stack ${args.stack} at step ${stopped.step + 1} of ${stopped.weights.length}.\n`,
         );
@@ -171,8 +166,8 @@ async function begin(
             `a release of ${stopped.tag} on stack ${args.stack} stopped at step ${stopped.step + 1} (${stopped.state}): resume it with canary ${args.stack} resume, or abort it with canary ${args.stack} abort`,
             3,
         );
-    if (!(await confirmed(args, io, weights))) return 3;
-    const started = await step(args, { step: "start", tag: args.step.tag }, io, deps);
+    if (!(await confirmed(args, io, weights))) return EXIT.refused;
+    const started = await deps.takeStep(args, { step: "start", tag: args.step.tag });
     if (started !== 0) return started;
     return writeProgress(lockDir, args.stack, {
         tag: args.step.tag,
@@ -253,7 +248,7 @@ async function release(
         const weight = p.weights[p.step];
         const declared = (stackConfig(args.stack)["capstan:canary"] as { weight?: number } | undefined)?.weight ?? 0;
         if (declared !== weight) {
-            const code = await step(args, { step: "weight", weight }, io, deps);
+            const code = await deps.takeStep(args, { step: "weight", weight });
             if (signal.aborted)
                 return (halt(args, io, lockDir, p, "interrupted", "interrupted"), RELEASE_EXIT.interrupted);
             if (code !== 0)
@@ -280,7 +275,7 @@ async function release(
         io.stdout(`Step ${p.step + 1} passed: weight ${weight}%.\n`);
         p = writeProgress(lockDir, args.stack, { ...p, step: p.step + 1, tally: EMPTY_TALLY, last: undefined });
     }
-    const code = await step(args, { step: "promote" }, io, deps);
+    const code = await deps.takeStep(args, { step: "promote" });
     if (code !== 0) return (halt(args, io, lockDir, p, "paused", `the promote step failed (exit ${code})`), code);
     clearProgress(lockDir, args.stack);
     io.stdout(`\nReleased ${p.tag} on stack ${args.stack}: every step passed its analysis.\n`);
@@ -301,7 +296,7 @@ async function failed(
     for (const c of failing)
         io.stderr(`  ${c.name}: ${c.reason}\n    query: ${result.measured?.queries[c.name] ?? "(none)"}\n`);
     io.stderr("Aborting: the canary is removed, the stable pods are left as they are.\n");
-    const code = await step(args, { step: "abort" }, io, deps);
+    const code = await deps.takeStep(args, { step: "abort" });
     if (code !== 0) {
         halt(
             args,
