@@ -17,7 +17,7 @@ import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
-import { SCALE_FAULT_SCENARIOS as FS } from "./scenarios/faultsAtScale";
+import { QUOTA_FAULT_SCENARIOS as Q } from "./scenarios/quota";
 import { RELEASE_SCENARIOS as REL } from "./scenarios/release";
 
 /** In the order they run: each builds on the state the ones before it left. */
@@ -51,7 +51,7 @@ const SCENARIOS: Scenario[] = [
     F.apiserverDown,
     F.etcdRestarted,
     F.nodeLost,
-    FS.quota,
+    Q.quota,
     R.destroy,
 ];
 

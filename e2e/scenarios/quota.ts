@@ -1,13 +1,10 @@
 /**
- * Faults of a tenant and of a large stack: a tenant's quota exhausted by the new ReplicaSet's
- * surge (the API server refuses the pods halfway through the update), and a deploy of 200
- * workloads while pods of another namespace come and go.
+ * A tenant's quota exhausted by the new ReplicaSet's surge: the API server refuses the pods
+ * halfway through the update.
  */
 import YAML from "yaml";
-import { syntheticWorkloads } from "../../bench/synthetic";
-import { check, checkRunning, waitFor } from "../lib/app";
-import { addCapacity } from "../lib/capacity";
-import { appOutputs, deploy, localStackText, type Context, type Scenario } from "../lib/context";
+import { check, checkRunning } from "../lib/app";
+import { appOutputs, deploy, localStackText, type Scenario } from "../lib/context";
 import { checkNoSecretLeaked } from "../lib/faults";
 import { kubectl, list } from "../lib/kube";
 import { SuiteStack } from "../lib/stacks";
@@ -151,89 +148,4 @@ const quota: Scenario = {
     },
 };
 
-/** Pods of another namespace created and deleted without pause until `stop` is called, 50 at a time. */
-function churn(ctx: Context): { stop: () => Promise<number> } {
-    let running = true;
-    let rounds = 0;
-    const pods = Array.from({ length: 50 }, (_, i) => ({
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: `churn-${i}`, namespace: "e2e-churn" },
-        spec: {
-            containers: [
-                {
-                    name: "c",
-                    image: "registry.k8s.io/pause:3.10",
-                    resources: { requests: { cpu: "1m", memory: "1Mi" } },
-                },
-            ],
-        },
-    }));
-    const loop = (async () => {
-        await kubectl(["create", "namespace", "e2e-churn"]).catch(() => "");
-        while (running) {
-            await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: pods })).catch(
-                (e: Error) => ctx.log(`churn: ${e.message}`),
-            );
-            await kubectl(["delete", "pods", "--all", "-n", "e2e-churn", "--wait=false"]).catch((e: Error) =>
-                ctx.log(`churn: ${e.message}`),
-            );
-            rounds++;
-        }
-    })();
-    return {
-        stop: async () => {
-            running = false;
-            await loop;
-            await kubectl(["delete", "namespace", "e2e-churn", "--wait=false"]).catch(() => "");
-            return rounds;
-        },
-    };
-}
-
-const load: Scenario = {
-    id: "C",
-    title: "a deploy of 200 workloads while 50 pods of another namespace are created and deleted continuously completes; its time beside the quiet run's",
-    async run(ctx) {
-        await addCapacity();
-        const doc = YAML.parseDocument(localStackText(ctx));
-        const generated = syntheticWorkloads(200);
-        doc.setIn(["config", "capstan:app", "namespace"], "load-200");
-        doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["load.local.example.com"]);
-        doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["load.internal.local.example.com"]);
-        doc.setIn(["config", "capstan:app", "workers"], generated.workers);
-        doc.setIn(["config", "capstan:app", "cron"], generated.cron);
-        const s = await SuiteStack.create(ctx.ws.stackDir, "load-200", String(doc));
-        try {
-            const up = await s.up();
-            check(up.ok, `up of 200 workloads failed:\n${up.errors.map((e) => e.message).join("\n") || up.error}`);
-            const timed = async (tag: string) => {
-                const started = Date.now();
-                const r = await deploy(ctx, ["load-200", tag, "--yes"]);
-                check(r.code === 0, `the deploy of ${tag} exited ${r.code}:\n${r.stderr}`);
-                await checkRunning("load-200", tag);
-                return (Date.now() - started) / 1000;
-            };
-            const quiet = await timed("2026.12.07-load0001");
-            const c = churn(ctx);
-            let busy: number;
-            try {
-                await waitFor(
-                    "the churn to begin",
-                    30,
-                    async () => (await list(["pods", "-n", "e2e-churn"])).length > 0,
-                );
-                busy = await timed("2026.12.07-load0002");
-            } finally {
-                const rounds = await c.stop();
-                ctx.log(`churn: ${rounds} rounds of 50 pods`);
-            }
-            return `200 workloads: quiet deploy ${quiet.toFixed(1)} s, under churn ${busy.toFixed(1)} s`;
-        } finally {
-            await s.destroy();
-            await s.stack.workspace.removeStack(s.name, { force: true });
-        }
-    },
-};
-
-export const SCALE_FAULT_SCENARIOS = { quota, load };
+export const QUOTA_FAULT_SCENARIOS = { quota };
