@@ -101,6 +101,13 @@ export async function rolloutBegun(ns: string, tag: string): Promise<boolean> {
     );
 }
 
+/** The name of the stack's web Deployment, from its outputs. */
+export async function webDeployment(stack: SuiteStack): Promise<string> {
+    const app = (await stack.outputs()).app as { webDeployment?: unknown } | undefined;
+    check(typeof app?.webDeployment === "string", "the stack's outputs name no web Deployment");
+    return app.webDeployment;
+}
+
 /**
  * Watches the web Deployment's ready pods twice a second while `body` runs and returns the fewest
  * seen (samples the API server could not answer are skipped: an outage is what some scenarios make).

@@ -18,6 +18,7 @@ import {
     leftBehind,
     rolloutBegun,
     RunningDeploy,
+    webDeployment,
     withPodDelays,
 } from "../lib/faults";
 import { kubectl, list, run } from "../lib/kube";
@@ -44,13 +45,6 @@ async function servingTag(stack: SuiteStack): Promise<string> {
     const tag = (await stack.outputs()).imageTag;
     check(typeof tag === "string", "the stack has no imageTag output");
     return tag;
-}
-
-/** The name of the stack's web Deployment, from its outputs. */
-async function webDeployment(stack: SuiteStack): Promise<string> {
-    const app = (await stack.outputs()).app as { webDeployment?: unknown } | undefined;
-    check(typeof app?.webDeployment === "string", "the stack's outputs name no web Deployment");
-    return app.webDeployment;
 }
 
 /** The stack file's tag. */

@@ -3,9 +3,10 @@
  * halfway through the update.
  */
 import YAML from "yaml";
-import { check, checkRunning } from "../lib/app";
-import { appOutputs, deploy, localStackText, type Scenario } from "../lib/context";
-import { checkNoSecretLeaked } from "../lib/faults";
+import { parseQuantity } from "../../components/core/quantity";
+import { check, checkRunning, waitFor } from "../lib/app";
+import { appOutputs, deploy, localStackText, type Context, type Scenario } from "../lib/context";
+import { checkNoSecretLeaked, fewestReady, webDeployment } from "../lib/faults";
 import { kubectl, list } from "../lib/kube";
 import { SuiteStack } from "../lib/stacks";
 
@@ -13,18 +14,14 @@ const MI = 2 ** 20;
 
 /** A quantity of memory in bytes (`768Mi`, `4Gi`, `1073741824`). */
 function bytes(q: string): number {
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G)?$/.exec(q.trim());
-    if (!m) throw new Error(`not a memory quantity: ${q}`);
-    const unit = { Ki: 2 ** 10, Mi: MI, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ""] ?? 1;
-    return Number(m[1]) * unit;
+    const value = parseQuantity(String(q));
+    check(value !== undefined, `not a memory quantity: ${q}`);
+    return value;
 }
 
 /** A pod that only holds `memoryMi` of the namespace's quota: restricted Pod Security, nothing else. */
 function hogPod(ns: string, name: string, memoryMi: number): string {
-    const resources = {
-        requests: { cpu: "10m", memory: `${memoryMi}Mi` },
-        limits: { cpu: "10m", memory: `${memoryMi}Mi` },
-    };
+    const resources = { cpu: "10m", memory: `${memoryMi}Mi`, "ephemeral-storage": "64Mi" };
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Pod",
@@ -35,11 +32,7 @@ function hogPod(ns: string, name: string, memoryMi: number): string {
                 {
                     name: "hold",
                     image: "registry.k8s.io/pause:3.10",
-                    resources: {
-                        ...resources,
-                        limits: { ...resources.limits, "ephemeral-storage": "64Mi" },
-                        requests: { ...resources.requests, "ephemeral-storage": "64Mi" },
-                    },
+                    resources: { requests: resources, limits: resources },
                     securityContext: {
                         allowPrivilegeEscalation: false,
                         capabilities: { drop: ["ALL"] },
@@ -74,7 +67,7 @@ async function leaveRoomForLessThanOneWebPod(namespace: string, web: string, oth
     return `${room / MI}Mi of ${key} left`;
 }
 
-/** The web pods of `old` are all still Ready, at least two of them. */
+/** The web pods still Ready after the failure all run `old`. */
 async function checkOldWebPodsReady(namespace: string, old: string): Promise<void> {
     const ready = (await list(["pods", "-n", namespace, "-l", "app.kubernetes.io/component=web"])).filter((p) =>
         (p.status?.conditions ?? []).some(
@@ -82,43 +75,67 @@ async function checkOldWebPodsReady(namespace: string, old: string): Promise<voi
         ),
     );
     check(
-        ready.length >= 2 && ready.every((p) => p.spec.containers[0].image.endsWith(`:${old}`)),
-        "the old version's ready web pods did not all stay",
+        ready.length > 0 && ready.every((p) => p.spec.containers[0].image.endsWith(`:${old}`)),
+        `the ready web pods do not all run ${old}`,
     );
+}
+
+/** Waits until the Deployment has `count` Ready pods (its HPA scales it up after the update that created it). */
+async function waitForReadyPods(namespace: string, deployment: string, count: number): Promise<void> {
+    const jsonpath = "jsonpath={.status.readyReplicas}";
+    await waitFor(`${deployment}'s ${count} pods to be Ready`, 120, async () => {
+        const ready = await kubectl(["get", "deployment", deployment, "-n", namespace, "-o", jsonpath]);
+        return Number(ready.trim() || 0) >= count;
+    });
+}
+
+/**
+ * The local stack as a tenant with a 4Gi memory quota: a small migration fits beside the hog, the
+ * web pods' surge does not, and every rollout gives up after 45 s.
+ */
+function quotaStackText(ctx: Context): string {
+    const doc = YAML.parseDocument(localStackText(ctx));
+    doc.setIn(["config", "capstan:tenant"], { name: "quota", quota: { cpu: "8", memory: "4Gi", pods: 40 } });
+    doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["quota.local.example.com"]);
+    doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["quota.internal.local.example.com"]);
+    doc.setIn(["config", "capstan:app", "migrate", "resources"], { memory: "128Mi" });
+    doc.setIn(["config", "capstan:app", "web", "rolloutTimeoutSeconds"], 45);
+    const workers = doc.getIn(["config", "capstan:app", "workers"]) as YAML.YAMLSeq;
+    workers.items.forEach((_, i) => doc.setIn(["config", "capstan:app", "workers", i, "rolloutTimeoutSeconds"], 45));
+    return String(doc);
 }
 
 const quota: Scenario = {
     id: "B",
     title: "a tenant's quota exhausted by the rollout's surge: the deploy fails naming the quota while the old version serves; once the quota is raised the next deploy succeeds",
     async run(ctx) {
-        const doc = YAML.parseDocument(localStackText(ctx));
-        doc.setIn(["config", "capstan:tenant"], { name: "quota", quota: { cpu: "8", memory: "4Gi", pods: 40 } });
-        doc.setIn(["config", "capstan:ingress", "public", "hosts"], ["quota.local.example.com"]);
-        doc.setIn(["config", "capstan:ingress", "internal", "hosts"], ["quota.internal.local.example.com"]);
-        // A small migration fits beside the hog; the web pods' surge does not. Every rollout gives up after 45 s.
-        doc.setIn(["config", "capstan:app", "migrate", "resources"], { memory: "128Mi" });
-        doc.setIn(["config", "capstan:app", "web", "rolloutTimeoutSeconds"], 45);
-        const workers = doc.getIn(["config", "capstan:app", "workers"]) as YAML.YAMLSeq;
-        workers.items.forEach((_, i) =>
-            doc.setIn(["config", "capstan:app", "workers", i, "rolloutTimeoutSeconds"], 45),
-        );
-        const s = await SuiteStack.create(ctx.ws.stackDir, "tenant-quota", String(doc));
+        const s = await SuiteStack.create(ctx.ws.stackDir, "tenant-quota", quotaStackText(ctx));
         let namespace = "";
         try {
             const up = await s.up();
             check(up.ok, `pulumi up of the tenant failed:\n${up.errors.map((e) => e.message).join("\n") || up.error}`);
             namespace = (await appOutputs(s)).namespace;
-            const web = ((await s.outputs()).app as { webDeployment: string }).webDeployment;
+            const web = await webDeployment(s);
             const old = String(s.read(["capstan:imageTag"]));
             const others = (await list(["deployments", "-n", namespace]))
                 .map((d) => String(d.metadata.name))
                 .filter((n) => n !== web);
+            // The up ends once the Deployment's first pod is Ready; its HPA then scales it to
+            // minReplicas. The quota is filled only after that, or the hog would take those pods' room.
+            const minReplicas = Number(s.read(["capstan:app", "web", "minReplicas"]));
+            await waitForReadyPods(namespace, web, minReplicas);
             const left = await leaveRoomForLessThanOneWebPod(namespace, web, others);
             const tag = "2026.12.07-quota001";
             const started = Date.now();
-            const failed = await deploy(ctx, ["tenant-quota", tag, "--yes"]);
+            const { result: failed, fewest } = await fewestReady(namespace, web, () =>
+                deploy(ctx, ["tenant-quota", tag, "--yes"]),
+            );
             const failedAfter = (Date.now() - started) / 1000;
             check(failed.code === 1, `the deploy exited ${failed.code}, not 1:\n${failed.stderr}`);
+            check(
+                fewest >= minReplicas,
+                `the web Deployment had ${fewest} ready pods at one moment, not ${minReplicas}`,
+            );
             check(
                 /ResourceQuota \S+ is exhausted/.test(failed.stderr),
                 `the failure does not name the quota:\n${failed.stderr}`,
