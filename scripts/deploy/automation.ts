@@ -14,6 +14,7 @@ import { describeDrift, readDrift } from "./drift";
 import { fileBackendDir, pulumiLocks, type Holder } from "./locks";
 import { removeOrphanObject } from "./orphans";
 import { IMAGE_TAG_KEY } from "./pinned";
+import { compiledPolicyPack } from "./policyPack";
 import { readServing, type Serving } from "./serving";
 import type {
     DeployBackend,
@@ -112,7 +113,8 @@ class AutomationStack implements DeployStack {
         readonly name: string,
         readonly stackFile: string,
         private readonly stack: Stack,
-        private readonly policyPacks: string[],
+        /** The policy packs the preview runs: built (once per content) when it starts. */
+        private readonly policyPacks: () => string[],
         private readonly backendDir: string | undefined,
     ) {}
 
@@ -184,7 +186,7 @@ class AutomationStack implements DeployStack {
         await this.stack.preview({
             diff: true,
             parallel: DEPLOY_PARALLEL,
-            policyPacks: this.policyPacks,
+            policyPacks: this.policyPacks(),
             configFile,
             onEvent: (e) => {
                 const s = stepOf(e);
@@ -284,7 +286,7 @@ export function automationBackend(
                 stackName,
                 stackFilePath(workDir, stackName),
                 stack,
-                [path.join(projectDir, "policy")],
+                () => [compiledPolicyPack(projectDir)],
                 dir,
             );
         },
