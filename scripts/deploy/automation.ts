@@ -4,9 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import YAML from "yaml";
-import { loadProgram } from "../cli/program";
+import { loadProgram, type Program } from "../cli/program";
 import { stackFilePath } from "../cli/stackfile";
 import { onPath } from "../cli/tools";
 import { targetFromOutputs, type StackTarget } from "../cli/target";
@@ -108,7 +108,30 @@ export function factsFromState(deployment: unknown): Pick<StackFacts, "deployedT
     return { deployedTag: typeof tag === "string" && tag ? tag : undefined, pending };
 }
 
+/** The signature of a secret value in an exported state, whose `plaintext` is the value as JSON. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A value of an exported state (with --show-secrets) with its secrets unwrapped to their values. */
+export function plainValue(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(plainValue);
+    if (typeof v !== "object" || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (SECRET_SIG in o) return typeof o.plaintext === "string" ? plainValue(JSON.parse(o.plaintext)) : undefined;
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainValue(x)]));
+}
+
+/** The outputs of the root stack resource of an exported state, as `pulumi stack output --show-secrets` gives them. */
+export function outputsFromState(deployment: unknown): Record<string, unknown> {
+    const resources = (deployment as { resources?: { type?: string; outputs?: Record<string, unknown> }[] } | undefined)
+        ?.resources;
+    const root = (resources ?? []).find((r) => r.type === "pulumi:pulumi:Stack");
+    return plainValue(root?.outputs ?? {}) as Record<string, unknown>;
+}
+
 class AutomationStack implements DeployStack {
+    /** The stack's outputs as the last export of its state read them; cleared by anything that writes the state. */
+    private outputs: Record<string, unknown> | undefined;
+
     constructor(
         readonly name: string,
         readonly stackFile: string,
@@ -120,6 +143,7 @@ class AutomationStack implements DeployStack {
 
     async facts(): Promise<StackFacts> {
         const [state, history] = await Promise.all([this.stack.exportStack(), this.history()]);
+        this.outputs = outputsFromState(state.deployment);
         return { ...factsFromState(state.deployment), lastUpdate: history.find((h) => h.kind === "update") };
     }
 
@@ -132,6 +156,7 @@ class AutomationStack implements DeployStack {
     }
 
     async settlePending(pending: readonly PendingOperation[]): Promise<string[]> {
+        this.outputs = undefined;
         const state = await this.stack.exportStack();
         const known = new Set(
             ((state.deployment as { resources?: { urn: string }[] }).resources ?? []).map((r) => r.urn),
@@ -153,11 +178,12 @@ class AutomationStack implements DeployStack {
 
     /** Where the stack runs, from its outputs. */
     private async target(): Promise<StackTarget> {
-        const out = await this.stack.outputs();
-        return targetFromOutputs(
-            this.name,
-            Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown])),
-        );
+        // The export that facts() read has them: no two more CLI runs of `pulumi stack output`.
+        if (!this.outputs) {
+            const out = await this.stack.outputs();
+            this.outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown]));
+        }
+        return targetFromOutputs(this.name, this.outputs);
     }
 
     async serving(): Promise<Serving | string> {
@@ -202,6 +228,8 @@ class AutomationStack implements DeployStack {
         onOutput: (chunk: string) => void,
         signal?: AbortSignal,
     ): Promise<UpOutcome> {
+        // The update writes new outputs: what is read after it comes from the state again.
+        this.outputs = undefined;
         const failures: FailedResource[] = [];
         const errors = new Map<string, string>();
         const general: string[] = [];
@@ -266,20 +294,29 @@ export function automationBackend(
 ): DeployBackend {
     const workDir = path.resolve(stackDir);
     const backendDir = () => fileBackendDir(process.env.PULUMI_BACKEND_URL ?? projectBackendUrl(workDir));
+    // One workspace for the listing and the stack: one `pulumi version` run, not one each.
+    let program: Program | undefined;
+    let workspace: Promise<LocalWorkspace> | undefined;
+    const ws = async () => {
+        const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+        workspace ??= LocalWorkspace.create({
+            workDir,
+            program: () => {
+                if (!program) throw new Error("the program runs only once a stack is open");
+                return program();
+            },
+        });
+        return workspace;
+    };
     return {
         cliAvailable: () => findPulumiCli() !== undefined,
         async stacks(): Promise<string[]> {
-            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-            const ws = await LocalWorkspace.create({ workDir });
-            return (await ws.listStacks()).map((s) => s.name);
+            return (await (await ws()).listStacks()).map((s) => s.name);
         },
         async open(stackName: string): Promise<DeployStack> {
-            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-            const program = loadProgram(projectDir);
-            const stack = await LocalWorkspace.selectStack(
-                { stackName, projectName: "capstan", program: () => program() },
-                { workDir },
-            );
+            const { Stack } = await import("@pulumi/pulumi/automation");
+            program = loadProgram(projectDir);
+            const stack = await Stack.select(stackName, await ws());
             let dir = backendDir();
             if (!dir && !process.env.PULUMI_BACKEND_URL) dir = fileBackendDir((await stack.workspace.whoAmI()).url);
             return new AutomationStack(
