@@ -294,7 +294,8 @@ export function automationBackend(
 ): DeployBackend {
     const workDir = path.resolve(stackDir);
     const backendDir = () => fileBackendDir(process.env.PULUMI_BACKEND_URL ?? projectBackendUrl(workDir));
-    // One workspace for the listing and the stack: one `pulumi version` run, not one each.
+    // One workspace for the listing and the stack: one `pulumi version` run, not one each. The
+    // program is loaded when the preview first runs it: a deploy refused by the lock never loads it.
     let program: Program | undefined;
     let workspace: Promise<LocalWorkspace> | undefined;
     const ws = async () => {
@@ -302,7 +303,7 @@ export function automationBackend(
         workspace ??= LocalWorkspace.create({
             workDir,
             program: () => {
-                if (!program) throw new Error("the program runs only once a stack is open");
+                program ??= loadProgram(projectDir);
                 return program();
             },
         });
@@ -315,7 +316,6 @@ export function automationBackend(
         },
         async open(stackName: string): Promise<DeployStack> {
             const { Stack } = await import("@pulumi/pulumi/automation");
-            program = loadProgram(projectDir);
             const stack = await Stack.select(stackName, await ws());
             let dir = backendDir();
             if (!dir && !process.env.PULUMI_BACKEND_URL) dir = fileBackendDir((await stack.workspace.whoAmI()).url);
