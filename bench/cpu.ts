@@ -14,3 +14,13 @@ export function childrenCpuMs(): number {
         return 0;
     }
 }
+
+export const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** A step's wall time and the CPU time of the commands it ran. */
+export async function timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+    const started = Date.now();
+    const cpu = childrenCpuMs();
+    const value = await step();
+    return { value, ms: Date.now() - started, cpuMs: childrenCpuMs() - cpu };
+}

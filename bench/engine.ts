@@ -14,7 +14,8 @@ import { addCapacity } from "../e2e/lib/capacity";
 import { kubectl, list, run } from "../e2e/lib/kube";
 import { SuiteStack } from "../e2e/lib/stacks";
 import { anchorDeployMs } from "./anchor";
-import { childrenCpuMs } from "./cpu";
+import { CHURN_PODS, churnFigure, deployTag, type ChurnFigure } from "./churn";
+import { seconds, timed } from "./cpu";
 import { syntheticWorkloads } from "./synthetic";
 
 /** kwok's delay before a pod becomes ready, and before a Job's pod completes. */
@@ -32,15 +33,6 @@ export interface EngineOptions {
     crds?: string;
     sizes: number[];
     out: string;
-}
-
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
-
-async function timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
-    const started = Date.now();
-    const cpu = childrenCpuMs();
-    const value = await step();
-    return { value, ms: Date.now() - started, cpuMs: childrenCpuMs() - cpu };
 }
 
 /**
@@ -141,6 +133,8 @@ export interface DeployFigure {
     criticalPathSeconds: number;
     overSeconds: number;
     slowest: string;
+    /** The next tag's deploy while another namespace's pods come and go (bench/churn.ts), at the largest size. */
+    churn?: ChurnFigure;
 }
 
 /** Deploys a new tag to a stack of `workloads` workloads and sets its wall time beside its critical path. */
@@ -149,6 +143,7 @@ async function deployFigure(
     workloads: number,
     kubeContext: string,
     log: (t: string) => void,
+    withChurn = false,
 ): Promise<DeployFigure> {
     const stack = await SuiteStack.create(ws.stackDir, `bench-${workloads}`, benchStackText(workloads, kubeContext));
     const up = await timed(() => stack.up());
@@ -162,12 +157,8 @@ async function deployFigure(
     const newTag = `bench-${workloads}-2`;
     const anchor = await anchorDeployMs(ws.stackDir, stack.name, ns, String(stack.read(["capstan:imageTag"])), newTag);
     log(`bench-${workloads} anchor: ${anchor.objects} objects in ${anchor.ms} ms (CPU ${anchor.cpuMs} ms)`);
-    const deploy = await timed(() =>
-        run("npm", ["run", "--silent", "deploy", "--", stack.name, newTag, "--yes"], { cwd: REPO }),
-    );
-    log(`bench-${workloads} deploy:\n${deploy.value.stdout}\n${deploy.value.stderr}`);
-    if (deploy.value.code !== 0)
-        throw new Error(`bench-${workloads}: deploy exited ${deploy.value.code}: ${deploy.value.stderr}`);
+    const deploy = await deployTag(stack, newTag, log);
+    const churn = withChurn ? await churnFigure(stack, `bench-${workloads}-3`, log) : undefined;
     const preview = /\(preview: ([\d.]+) s\)/.exec(deploy.value.stdout)?.[1];
     const update = / in ([\d.]+) s: /.exec(deploy.value.stdout)?.[1];
     const resources = up.value.changes?.create ?? 0;
@@ -187,6 +178,7 @@ async function deployFigure(
         criticalPathSeconds: seconds(path_.ms),
         overSeconds: seconds(deploy.ms - path_.ms),
         slowest: path_.slowest,
+        churn,
     };
 }
 
@@ -264,6 +256,13 @@ function report(figures: {
                 d.slowest,
             ].join(" "),
         ),
+        ...figures.deploys.flatMap((d) =>
+            d.churn
+                ? [
+                      `${d.workloads} workloads while ${CHURN_PODS} pods of another namespace were created and deleted without pause (${d.churn.rounds} rounds, ${d.churn.errors} failed kubectl runs): deploy ${d.churn.deploySeconds} s, quiet ${d.deploySeconds} s`,
+                  ]
+                : [],
+        ),
         "",
         ...goalLines(figures.deploys),
     ];
@@ -299,7 +298,7 @@ export async function engineBench(opts: EngineOptions): Promise<number> {
         const deploys: DeployFigure[] = [];
         for (const n of opts.sizes) {
             process.stdout.write(`bench: ${n} workloads...\n`);
-            deploys.push(await deployFigure(ws, n, kubeContext, log));
+            deploys.push(await deployFigure(ws, n, kubeContext, log, n === Math.max(...opts.sizes)));
         }
         const load = { before: Math.round(loadBefore * 100) / 100, after: Math.round(os.loadavg()[0] * 100) / 100 };
         const figures = { local, start, deploys, load };
