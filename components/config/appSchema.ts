@@ -285,7 +285,7 @@ export const appSchema = z.strictObject({
     }),
     assets: doc(assetsSchema.default(ASSETS_DEFAULTS), {
         description:
-            "The app's precompiled assets: the folders in the image, the URL prefixes the CDN serves them under from its bucket, and how long a release's files stay there (docs/edge.md). Used only with `edge.cdn`.",
+            "The app's precompiled assets: the folders in the image, the URL prefixes the CDN serves them under from its bucket, and how long a release's files stay there. With `edge.cdn` (or `bucket`), an assets Job uploads each release's files before any of its pods starts (docs/edge.md).",
     }),
     metrics: doc(
         z

@@ -184,6 +184,7 @@ export function assetsChecks(cfg: RootConfig): ConfigProblem[] {
                 `${JSON.stringify(assets.uploaderImage)} is not pinned; name a tag other than latest, or a digest (e.g. ${ASSETS_DEFAULTS.uploaderImage})`,
             ),
         );
+    problems.push(...assetsStoreProblems(cfg));
     const cdn = cfg.edge.cdn;
     if (cdn) {
         const wanted = assets.urlPrefixes.map((p) => `${p}*`);
@@ -202,5 +203,27 @@ export function assetsChecks(cfg: RootConfig): ConfigProblem[] {
                 ),
             );
     }
+    return problems;
+}
+
+/** Where the assets Job writes: the CDN's bucket, or `app.assets.bucket` without the CDN; never both. */
+function assetsStoreProblems(cfg: RootConfig): ConfigProblem[] {
+    const assets = cfg.app.assets;
+    const problems: ConfigProblem[] = [];
+    if (assets.bucket !== undefined && cfg.edge.cdn)
+        problems.push(
+            at(
+                "app.assets.bucket",
+                `${JSON.stringify(assets.bucket)} is set, but with edge.cdn the assets Job fills the CDN's own bucket, the only one the distribution reads; remove app.assets.bucket`,
+            ),
+        );
+    for (const key of ["keyPrefix", "endpointUrl"] as const)
+        if (assets[key] !== undefined && assets.bucket === undefined)
+            problems.push(
+                at(
+                    `app.assets.${key}`,
+                    `${JSON.stringify(assets[key])} is set without app.assets.bucket, the bucket it belongs to; set app.assets.bucket, or remove app.assets.${key}`,
+                ),
+            );
     return problems;
 }

@@ -202,15 +202,43 @@ export const assetsSchema = z.strictObject({
         description: "The pinned AWS CLI image that uploads the assets.",
         rules: "a tag other than latest, or a digest",
     }),
+    bucket: doc(
+        z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+                message: "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'",
+            })
+            .optional(),
+        {
+            description:
+                "A bucket of an S3-compatible store (`endpointUrl`) that the assets Job fills on a cluster without `edge.cdn`, such as a cluster managed elsewhere; whatever serves the assets from it is not Capstan's. With `edge.cdn` the Job fills the CDN's own bucket.",
+            default: "none: without `edge.cdn`, no assets Job",
+            rules: "not with `edge.cdn`",
+        },
+    ),
+    keyPrefix: doc(
+        z
+            .string()
+            .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
+                message: 'must be a key prefix without a leading or trailing "/", such as "phraseapp/staging"',
+            })
+            .optional(),
+        {
+            description:
+                "The folder of `bucket` the files go under (`<keyPrefix>/assets/app-<digest>.css`), so that stacks can share a bucket.",
+            default: "none: the bucket's root",
+            rules: "only with `bucket`",
+        },
+    ),
     endpointUrl: doc(
         z
             .string()
             .regex(/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/.*)?$/, { message: "must be an http(s) URL" })
             .optional(),
         {
-            description:
-                "An S3-compatible endpoint for the assets Job instead of AWS S3 (a local cluster's object store).",
+            description: "The S3-compatible endpoint of `bucket`, instead of AWS S3.",
             default: "none: AWS S3 of `aws:region`",
+            rules: "only with `bucket`",
         },
     ),
 });

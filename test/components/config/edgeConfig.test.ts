@@ -165,6 +165,43 @@ describe("capstan:app.assets", () => {
         },
     );
 
+    it("takes a bucket of an S3-compatible store without the CDN, and refuses one beside it or its keys without it", () => {
+        const store = {
+            bucket: "capstan-local-assets",
+            keyPrefix: "staging/app",
+            endpointUrl: "https://s3.example.com",
+        };
+        expect(problemsOf("local", (r) => (r.app.assets = store))).toEqual([]);
+        expect(
+            paths(
+                "staging",
+                withCdn({}, (r) => (r.app.assets = store)),
+            ),
+        ).toEqual(["capstan:app.assets.bucket"]);
+        expect(
+            paths("local", (r) => (r.app.assets = { keyPrefix: "a", endpointUrl: "https://s3.example.com" })),
+        ).toEqual(["capstan:app.assets.keyPrefix", "capstan:app.assets.endpointUrl"]);
+        expect(paths("local", (r) => (r.app.assets = { bucket: "Capstan_Assets", keyPrefix: "/a/" }))).toEqual([
+            "capstan:app.assets.bucket",
+            "capstan:app.assets.keyPrefix",
+        ]);
+    });
+
+    it("counts the assets Job's pod in a tenant's quota", () => {
+        const needed = (cdn: boolean) => {
+            const [p] = problemsOf("tenant-acme", (r) => {
+                r.tenant.quota = { ...r.tenant.quota, pods: 1 };
+                if (cdn) withCdn()(r);
+            }).filter((x) => x.path === "capstan:tenant.quota.pods");
+            return { pods: Number(/less than the (\d+) pods/.exec(p.message)?.[1]), message: p.message };
+        };
+        const plain = needed(false);
+        const cdn = needed(true);
+        expect(cdn.pods).toBe(plain.pods + 1);
+        expect(cdn.message).toContain("the migration and assets Job");
+        expect(plain.message).not.toContain("assets");
+    });
+
     it("requires the CDN's asset behaviours and the URL prefixes to agree, both ways", () => {
         const missing = problemsOf("staging", withCdn({ assetBehaviors: ["/assets/*"] }));
         expect(missing).toEqual([
