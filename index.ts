@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppNamespace, RailsApp } from "./components/app";
+import { AppNamespace, type AssetsTarget, RailsApp } from "./components/app";
 import { routePoliciesFor, StagingAccess } from "./components/app/stagingAccess";
 import { AppData } from "./components/aws/appData";
 import { HostCertificate } from "./components/aws/dns";
@@ -235,6 +235,20 @@ interface AppInputs {
     readonly logGroup?: pulumi.Output<string>;
     /** The CDN in front of the public entry. */
     readonly edge?: CdnEdge;
+    /** The tag that served before `capstan:imageTag`, from the stack's tag history. */
+    readonly previousImageTag?: string;
+}
+
+/**
+ * Where each tag's precompiled assets go before its pods start: the CDN's bucket, written by the
+ * uploader's IRSA role, or `app.assets.bucket` of an S3-compatible store. Neither: no assets Job.
+ */
+function assetsTarget(cfg: CapstanConfig, edge: CdnEdge | undefined): AssetsTarget | undefined {
+    if (edge)
+        return { bucket: edge.assets.bucketName, keyPrefix: "", region: cfg.region, roleArn: edge.assets.roleArn };
+    const a = cfg.app.assets;
+    if (a.bucket === undefined) return undefined;
+    return { bucket: a.bucket, keyPrefix: a.keyPrefix ?? "", region: cfg.region, endpointUrl: a.endpointUrl };
 }
 
 function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResourceOptions): RailsApp {
@@ -249,6 +263,8 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             ingressClasses: i.cluster.ingressClasses,
             offloadedListener: i.cluster.offloadedListener,
             canary: cfg.canary,
+            assets: assetsTarget(cfg, i.edge),
+            previousImageTag: i.previousImageTag,
             clientMaxBodySize: cfg.ingress.clientMaxBodySize,
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
@@ -289,6 +305,7 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
             name: cfg.app.name,
             serviceAccount: app.serviceAccountName,
             migrationJob: app.migrationJobName,
+            ...(app.assetsJobName ? { assetsJob: app.assetsJobName } : {}),
             webDeployment: app.webDeploymentName,
             webService: app.webServiceName,
             workloads: app.workloadNames,
@@ -346,7 +363,8 @@ export = async () => {
     const data = appData(cfg, cluster, tags);
     const logGroup = appObservability(cfg, cluster, tags);
     const access = stagingAccess(cfg, namespace, waits.needsCrds);
-    const inputs: AppInputs = { namespace, cluster, services, data, access, logGroup, edge };
+    const previousImageTag = imageTagHistory[1];
+    const inputs: AppInputs = { namespace, cluster, services, data, access, logGroup, edge, previousImageTag };
     const app = railsApp(cfg, inputs, waits.needsCrdsAndPods);
     return { ...stackOutputs(cfg, inputs, app), imageTagHistory };
 };

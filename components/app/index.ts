@@ -1,3 +1,4 @@
+export { AssetsJob, assetsJobName, AssetsUploader, type AssetsJobArgs, type AssetsTarget } from "./assetsJob";
 export { AppEnv, type AppEnvArgs } from "./env";
 export { Canary, type CanaryArgs } from "./canary";
 export { CronTask, type CronTaskArgs } from "./cron";

@@ -7,7 +7,7 @@ type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
 
 /** The role of a pod in the app; it is also the name of its container. */
-export type PodRole = "web" | "worker" | "cron" | "migrate";
+export type PodRole = "web" | "worker" | "cron" | "migrate" | "assets";
 
 /** The Kubernetes labels of one workload's pods. The image tag is never a label: a deploy changes only images. */
 export function workloadLabels(app: string, workload: string, role: PodRole): Record<string, string> {

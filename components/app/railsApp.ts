@@ -1,10 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AssetsJob, AssetsUploader } from "./assetsJob";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
 import { Migration } from "./migration";
 import {
+    assetsBaseArgs,
+    assetsJobArgs,
     canaryArgs,
     cronArgs,
     envArgs,
@@ -21,12 +24,15 @@ import { WebService } from "./web";
 import { WorkerPool } from "./worker";
 
 /**
- * The Rails-style app: its ServiceAccount, env (ConfigMap and Secret), the migration that gates
- * every rollout, the web pods and their routes, the workers, the cron tasks, and a canary.
+ * The Rails-style app: its ServiceAccount, env (ConfigMap and Secret), the migration (and, with
+ * `assets`, the assets upload) that gates every rollout, the web pods and their routes, the
+ * workers, the cron tasks, and a canary.
  */
 export class RailsApp extends pulumi.ComponentResource {
     public readonly migrationJob: k8s.batch.v1.Job;
     public readonly migrationJobName: pulumi.Output<string>;
+    /** The assets Job of `imageTag`, when the app's assets are uploaded. */
+    public readonly assetsJobName?: pulumi.Output<string>;
     public readonly webDeploymentName: pulumi.Output<string>;
     public readonly webServiceName: pulumi.Output<string>;
     public readonly serviceAccountName: pulumi.Output<string>;
@@ -48,9 +54,12 @@ export class RailsApp extends pulumi.ComponentResource {
         const env = new AppEnv(`${name}-env`, envArgs(args), { parent: this });
         const pod = podBase(args.app, env, serviceAccount.metadata.name);
         const migration = new Migration(`${name}-migrate`, migrationArgs(args, pod), { parent: this });
-        const base: WorkloadBase = { pod, gate: [migration.job] };
+        const assets = assetsBase(name, args, this);
+        const assetsJob =
+            assets && new AssetsJob(`${name}-assets-upload`, assetsJobArgs(args, assets), { parent: this });
+        const base: WorkloadBase = { pod, gate: [migration.job, ...(assetsJob ? [assetsJob.job] : [])] };
         const canary = args.canary
-            ? new Canary(`${name}-canary`, canaryArgs(args, args.canary, pod), { parent: this })
+            ? new Canary(`${name}-canary`, canaryArgs(args, args.canary, pod, assets), { parent: this })
             : undefined;
         const canaryTarget = canary && { serviceName: canary.serviceName, deployment: canary.web.deployment };
         const webService = new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent: this });
@@ -63,6 +72,7 @@ export class RailsApp extends pulumi.ComponentResource {
 
         this.migrationJob = migration.job;
         this.migrationJobName = migration.jobName;
+        this.assetsJobName = assetsJob?.jobName;
         this.webDeploymentName = webService.deploymentName;
         this.webServiceName = webService.serviceName;
         this.serviceAccountName = serviceAccount.metadata.name;
@@ -80,6 +90,7 @@ export class RailsApp extends pulumi.ComponentResource {
         ]);
         this.registerOutputs({
             migrationJobName: this.migrationJobName,
+            ...(this.assetsJobName ? { assetsJobName: this.assetsJobName } : {}),
             webDeploymentName: this.webDeploymentName,
             webServiceName: this.webServiceName,
             serviceAccountName: this.serviceAccountName,
@@ -90,4 +101,15 @@ export class RailsApp extends pulumi.ComponentResource {
             cronJobNames: this.cronJobNames,
         });
     }
+}
+
+/** The uploader (ServiceAccount and script) the assets Jobs share, when the app's assets are uploaded. */
+function assetsBase(name: string, args: RailsAppArgs, parent: pulumi.Resource) {
+    if (!args.assets) return undefined;
+    const uploader = new AssetsUploader(
+        `${name}-assets`,
+        { app: args.app.name, namespace: args.namespace, target: args.assets },
+        { parent },
+    );
+    return assetsBaseArgs(args, args.assets, uploader);
 }

@@ -6,6 +6,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type AppConfig, type CanaryConfig } from "../config";
 import { scrapeAnnotations, workloadNames } from "../core";
+import type { AssetsJobArgs, AssetsJobBase, AssetsTarget } from "./assetsJob";
 import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
@@ -48,6 +49,13 @@ export interface RailsAppArgs {
     readonly originHeader?: OriginHeader;
     /** A canary release (`capstan:canary`). @default none: no canary object exists */
     readonly canary?: CanaryConfig;
+    /**
+     * Where each tag's precompiled assets go (the CDN's bucket, or `app.assets.bucket`): an assets
+     * Job per tag gates its workloads as the migration does. @default none: no assets Job
+     */
+    readonly assets?: AssetsTarget;
+    /** The tag that served before `imageTag`: the assets Jobs never remove its files. @default none */
+    readonly previousImageTag?: string;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
     readonly automountServiceAccountToken?: boolean;
 }
@@ -75,8 +83,33 @@ export function railsAppProblems(args: Pick<RailsAppArgs, "app" | "extraEnv" | "
 export interface WorkloadBase {
     /** Env, service account, user and writable paths of every pod. */
     readonly pod: PodBase;
-    /** The migration Job every workload waits for. */
+    /** The migration Job (and the assets Job) every workload waits for. */
     readonly gate: pulumi.Input<pulumi.Resource>[];
+}
+
+/** What the stable and the canary assets Job share, given the uploader's ServiceAccount and script. */
+export function assetsBaseArgs(
+    args: Pick<RailsAppArgs, "app" | "namespace">,
+    target: AssetsTarget,
+    uploader: Pick<AssetsJobBase, "serviceAccountName" | "scriptConfigMapName">,
+): AssetsJobBase {
+    return {
+        app: args.app.name,
+        namespace: args.namespace,
+        assets: args.app.assets,
+        target,
+        runAsUser: args.app.runAsUser,
+        ...uploader,
+    };
+}
+
+/** The assets Job of `imageTag`: its files and the previous tag's are kept by every cleanup. */
+export function assetsJobArgs(
+    args: Pick<RailsAppArgs, "app" | "imageTag" | "previousImageTag">,
+    base: AssetsJobBase,
+): AssetsJobArgs {
+    const protect = [args.imageTag, ...(args.previousImageTag ? [args.previousImageTag] : [])];
+    return { ...base, image: appImage(args.app, args.imageTag), protect };
 }
 
 /** The canary's objects the stable routes send traffic to. */
@@ -186,16 +219,22 @@ export function metricsAnnotations(app: Pick<AppConfig, "metrics">): Record<stri
     return app.metrics ? scrapeAnnotations(app.metrics.port, app.metrics.path) : undefined;
 }
 
-/** The canary: the stable web pods at the canary's tag, its own Deployment name and migration. */
+/**
+ * The canary: the stable web pods at the canary's tag, its own Deployment name, migration and
+ * assets Job; that Job keeps the stable tags' files too, which serve beside it.
+ */
 export function canaryArgs(
-    args: Pick<RailsAppArgs, "app" | "namespace">,
+    args: Pick<RailsAppArgs, "app" | "namespace" | "imageTag" | "previousImageTag">,
     canary: CanaryConfig,
     pod: PodBase,
+    assets?: AssetsJobBase,
 ): CanaryArgs {
+    const stable = [args.imageTag, ...(args.previousImageTag ? [args.previousImageTag] : [])];
     return {
         web: { ...webBaseArgs(args, pod), workload: workloadNames.canary(args.app.name) },
         migration: migrationBaseArgs(args, pod),
         image: appImage(args.app, canary.imageTag),
+        ...(assets ? { assets: { ...assets, protect: [canary.imageTag, ...stable] } } : {}),
     };
 }
 

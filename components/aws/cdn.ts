@@ -10,7 +10,7 @@ import {
     distributionArgs,
     uploaderPolicy,
 } from "./cdnArgs";
-import { serviceAccountRole, type ServiceAccountRef } from "./irsa";
+import { irsaRole, type ServiceAccountRef } from "./irsa";
 import { webAclArgs, type RuleMode } from "./wafArgs";
 
 export { ASSET_CACHE_CONTROL, CLOUDFRONT_ORIGIN_FACING, CLOUDFRONT_ZONE_ID, RELEASES_PREFIX } from "./cdnArgs";
@@ -92,16 +92,8 @@ export class AssetsBucket extends pulumi.ComponentResource {
         new aws.s3.BucketServerSideEncryptionConfiguration(name, settings.encryption, child);
         this.bucketName = this.bucket.bucket;
         if (args.uploader) {
-            const role = serviceAccountRole(`${name}-uploader`, args.uploader, this, tags);
-            new aws.iam.RolePolicy(
-                `${name}-uploader`,
-                {
-                    role: role.name,
-                    policy: this.bucket.arn.apply((arn) => JSON.stringify(uploaderPolicy(arn, args.urlPrefixes))),
-                },
-                { parent: role },
-            );
-            this.uploaderRoleArn = role.arn;
+            const policy = this.bucket.arn.apply((arn) => JSON.stringify(uploaderPolicy(arn, args.urlPrefixes)));
+            this.uploaderRoleArn = irsaRole(`${name}-uploader`, { ...args.uploader, policy, tags }, this).arn;
         }
         this.registerOutputs({ bucketName: this.bucketName });
     }

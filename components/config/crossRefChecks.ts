@@ -1,3 +1,4 @@
+import { ASSETS_POD } from "../core/assets";
 import { coverWholeInternet, formatCidr, parseCidr, type Cidr } from "../core/cidr";
 import { PLATFORM_NAMESPACES } from "../core/ingress";
 import { appNamespace } from "../core/names";
@@ -6,7 +7,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../core/versions";
 import { capacityProblems } from "./capacity";
 import type { ConfigProblem } from "./errors";
 import { placementProblems, workloadPlacements } from "./placement";
-import { runningCanary, type RootConfig } from "./schema";
+import { runningCanary, type RootConfig, uploadsAssets } from "./schema";
 
 const at = (path: string, message: string): ConfigProblem => ({ path: `capstan:${path}`, message });
 
@@ -82,11 +83,14 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
         ...(runningCanary(cfg.canary) ? [{ replicas: 1, r: web }] : []),
         ...app.workers.map((w) => ({ replicas: w.minReplicas, r: w.resources })),
     ];
+    const jobs = runningCanary(cfg.canary) ? 2 : 1;
     const pods = [
         ...deployments.map((d) => ({ count: d.replicas + surge(d.replicas), r: d.r })),
-        { count: runningCanary(cfg.canary) ? 2 : 1, r: app.migrate.resources ?? web },
+        { count: jobs, r: app.migrate.resources ?? web },
+        // The assets Jobs run beside the migrations.
+        ...(uploadsAssets(cfg) ? [{ count: jobs, r: ASSETS_POD }] : []),
     ];
-    const sum = (f: (r: typeof web) => string) =>
+    const sum = (f: (r: Pick<typeof web, "cpu" | "memoryLimit" | "ephemeralStorageLimit">) => string) =>
         pods.reduce((total, p) => total + p.count * (parseQuantity(f(p.r)) ?? 0), 0);
     const need = {
         cpu: sum((r) => r.cpu),
@@ -102,7 +106,7 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     };
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const gi = (bytes: number) => `${Math.ceil(bytes / 2 ** 30)}Gi`;
-    const why = "the app at its minimum replicas, one rollout surge of every Deployment and the migration Job";
+    const why = `the app at its minimum replicas, one rollout surge of every Deployment and the migration${uploadsAssets(cfg) ? " and assets" : ""} Job`;
     const q = tenant.quota;
     const shortfalls: [keyof typeof need, string, string][] = [
         [

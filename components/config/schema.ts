@@ -245,6 +245,12 @@ export type CanarySettings = z.infer<typeof canarySchema>;
 /** A canary that runs: `capstan:canary` with its `imageTag`. */
 export type CanaryConfig = CanarySettings & { readonly imageTag: string };
 
+/** Whether an assets Job uploads each tag's assets before its pods start: with the CDN, or to `app.assets.bucket`. */
+export function uploadsAssets(cfg: { readonly edge: RootConfig["edge"]; readonly app: RootConfig["app"] }): boolean {
+    // Either key may be missing in the partial config of an invalid stack.
+    return cfg.edge?.cdn !== undefined || cfg.app?.assets?.bucket !== undefined;
+}
+
 /** The canary that runs, or undefined when `capstan:canary` holds only the release settings. */
 export function runningCanary(c: CanarySettings | undefined): CanaryConfig | undefined {
     return c?.imageTag !== undefined ? (c as CanaryConfig) : undefined;

@@ -4,6 +4,7 @@
  * Kubernetes quantities, the ingress constants, and the NetworkPolicy building blocks. It reads no
  * config and declares no resource.
  */
+export * from "./assets";
 export * from "./cidr";
 export * from "./ingress";
 export * from "./names";

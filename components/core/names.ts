@@ -19,6 +19,10 @@ export const workloadNames = {
     migrationInstance: (app: string) => `${app}-migrate`,
     /** The migration Job: the instance label plus 8 hex digits of the image tag's hash. */
     migration: (app: string, suffix: string) => `${workloadNames.migrationInstance(app)}-${suffix}`,
+    /** The assets Job's pods' instance label, and its ServiceAccount (whose IAM role writes the assets bucket). */
+    assetsInstance: (app: string) => `${app}-assets`,
+    /** The assets Job: the instance label plus the same hash as the migration's (one character shorter than it). */
+    assets: (app: string, suffix: string) => `${workloadNames.assetsInstance(app)}-${suffix}`,
 };
 
 /**

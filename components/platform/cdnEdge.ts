@@ -21,7 +21,7 @@ export interface CdnEdge {
 }
 
 /** The assets Job's ServiceAccount: its own, so its IRSA role is not the app's. */
-export const assetsServiceAccount = (app: string) => `${workloadNames.serviceAccount(app)}-assets`;
+export const assetsServiceAccount = (app: string) => workloadNames.assetsInstance(app);
 
 /**
  * `capstan:edge.cdn`: the origin secret, the assets bucket (with the uploader's IRSA role where the

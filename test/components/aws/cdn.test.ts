@@ -277,7 +277,17 @@ describe("an existing stack", () => {
         expect(diff.replace.map((c) => c.after.urn)).toEqual([]);
         const deleted = diff.delete.map((d) => d.urn.split("::").pop());
         expect(deleted.sort()).toEqual(["capstan-prod-public-lb-443-0", "capstan-prod-public-lb-80-0"]);
-        const updatedTypes = new Set(diff.update.map((c) => c.after.type));
-        for (const t of updatedTypes) expect(t).toMatch(/route53\/record:Record$|k8s\.nginx\.org\/v1:VirtualServer$/);
+        const records = /route53\/record:Record$|k8s\.nginx\.org\/v1:VirtualServer$/;
+        // The workloads change only in what they wait for: the new assets Jobs, no input.
+        const workloads = diff.update.filter((c) => !records.test(c.after.type));
+        expect(workloads.map((c) => c.after.type)).toEqual(
+            expect.arrayContaining(["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"]),
+        );
+        for (const c of workloads) {
+            expect([c.after.type, c.paths.filter((p) => !/^dependsOn(\[|$)/.test(p))]).toEqual([c.after.type, []]);
+            expect(c.after.dependsOn.filter((d) => !c.before.dependsOn.includes(d))).toEqual([
+                expect.stringMatching(/AssetsJob\$kubernetes:batch\/v1:Job::phraseapp-(canary-)?assets-upload$/),
+            ]);
+        }
     });
 });
