@@ -3,10 +3,11 @@
  * causes a deploy meets (a lock, an unreachable API server, a quota, the migration, a rollout's
  * deadline, a cancel), so the message names the real cause instead of a generic one.
  */
-import { MIGRATION_TYPE } from "./guard";
+import { isAssetsJob, MIGRATION_TYPE } from "./guard";
 import { urnName, type UpOutcome } from "./types";
 
-export type CauseKind = "lock" | "unreachable" | "quota" | "migration" | "deadline" | "cancelled" | "refused" | "other";
+export type CauseKind =
+    "lock" | "unreachable" | "quota" | "migration" | "assets" | "deadline" | "cancelled" | "refused" | "other";
 
 export interface Cause {
     readonly kind: CauseKind;
@@ -66,12 +67,20 @@ export function causeOf(outcome: UpOutcome, fromCluster: readonly string[] = [])
         };
     if (CANCELLED.test(all))
         return { kind: "cancelled", what: "the update was cancelled", evidence: evidence(CANCELLED) };
-    const migration = outcome.failures.find((f) => f.type === MIGRATION_TYPE);
+    const jobs = outcome.failures.filter((f) => f.type === MIGRATION_TYPE);
+    const migration = jobs.find((f) => !isAssetsJob(f.urn));
     if (migration)
         return {
             kind: "migration",
             what: `the migration Job ${urnName(migration.urn)} failed, so no workload was rolled`,
             evidence: evidenceLines(migration.message),
+        };
+    const assets = jobs.find((f) => isAssetsJob(f.urn));
+    if (assets)
+        return {
+            kind: "assets",
+            what: `the assets Job ${urnName(assets.urn)} failed to upload the release's assets, so no workload was rolled`,
+            evidence: evidenceLines(assets.message),
         };
     if (DEADLINE.test(all))
         return {

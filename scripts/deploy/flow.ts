@@ -8,7 +8,7 @@ import { readCommandLine } from "../cli/cli";
 import { pulumiCliMissing } from "../cli/tools";
 import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
 import { exampleRefusal } from "./examples";
-import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport } from "./guard";
+import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport, isAssetsJob } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
 import { PinnedConfig } from "./pinned";
@@ -226,11 +226,15 @@ export function deployTargets(report: GuardReport): string[] {
 }
 
 function printPlan(report: GuardReport, io: DeployIo): void {
-    if (report.migrations.length) {
-        io.stdout(
-            `Migration: ${report.migrations.map((m) => `${m.op} ${urnName(m.urn)}`).join(", ")} (runs before any workload rolls)\n`,
-        );
-    }
+    const jobs = (assets: boolean) => report.migrations.filter((m) => isAssetsJob(m.urn) === assets);
+    for (const [label, steps] of [
+        ["Migration", jobs(false)],
+        ["Assets upload", jobs(true)],
+    ] as const)
+        if (steps.length)
+            io.stdout(
+                `${label}: ${steps.map((m) => `${m.op} ${urnName(m.urn)}`).join(", ")} (runs before any workload rolls)\n`,
+            );
     if (report.rolls.length === 0) {
         io.stdout("Workloads that will roll: none\n");
         return;

@@ -8,8 +8,13 @@ import { urnName, type PreviewStep } from "./types";
 
 /** Workloads whose pod templates carry the app image. */
 export const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"];
-/** The migration Job: its name changes with the image tag, so a deploy creates a new one. */
+/** The migration Job: its name changes with the image tag, so a deploy creates a new one. So does the assets Job's. */
 export const MIGRATION_TYPE = "kubernetes:batch/v1:Job";
+
+/** Whether a Job's URN is an assets Job's (components/app/assetsJob.ts), not a migration's. */
+export function isAssetsJob(urn: string): boolean {
+    return /\$capstan:app:AssetsJob\$kubernetes:batch\/v1:Job::[^:]+$/.test(urn);
+}
 /** Steps that change nothing. */
 const NO_CHANGE = ["same", "read", "refresh"];
 /** What the engine does to a Job whose name changed: a new one in, the old one out. */

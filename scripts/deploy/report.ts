@@ -21,6 +21,8 @@ export function recovery(cause: Cause, stack: string, tag: string, command = `ca
             return `Raise the namespace's quota (capstan:tenant.quota in the stack file, applied with pulumi up), or free what uses it, then run: ${command}`;
         case "migration":
             return `Read why with \`capstan logs ${stack} migration\`, fix it in a new image, and deploy that tag (or run: ${command} once the cause is gone).`;
+        case "assets":
+            return `Read why with \`capstan logs ${stack} assets\`; once the cause is gone (the bucket, its role, the image's asset folders), run: ${command}`;
         case "deadline":
             return `See what holds the rollout with \`capstan status ${stack}\`; once it is fixed, run: ${command}`;
         case "cancelled":

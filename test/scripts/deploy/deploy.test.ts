@@ -370,6 +370,29 @@ describe("npm run deploy", () => {
         expect(f.tag()).toBe("v1");
     });
 
+    it("a failed assets upload exits non-zero, names the assets Job and points at its log", async () => {
+        const assetsUrn = urn("capstan:app:AssetsJob$kubernetes:batch/v1:Job", "phraseapp-assets-upload");
+        const up = {
+            ok: false,
+            failures: [
+                {
+                    urn: assetsUrn,
+                    type: "kubernetes:batch/v1:Job",
+                    message: "Job has reached the specified backoff limit",
+                },
+            ],
+            error: "update failed",
+        };
+        const f = fake({ up });
+        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(f.stderr()).toContain(
+            "failed: the assets Job phraseapp-assets-upload failed to upload the release's assets, so no workload was rolled",
+        );
+        expect(f.stderr()).toContain("Serving now, read from the cluster: v1 (2 ready web pods)");
+        expect(f.stderr()).toContain("capstan logs staging assets");
+        expect(f.tag()).toBe("v1");
+    });
+
     it("a failed rollout exits non-zero and names the Deployment", async () => {
         const up = {
             ok: false,
