@@ -11,6 +11,7 @@ import { Failure } from "./lib/app";
 import type { Context, Scenario } from "./lib/context";
 import { lockedVersion, logger, makeWorkspace, missingToolchain, REPO, suiteEnv } from "./lib/env";
 import { kubectl, run } from "./lib/kube";
+import { ASSETS_SCENARIOS as A } from "./scenarios/assets";
 import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
@@ -30,6 +31,9 @@ const SCENARIOS: Scenario[] = [
     R.guard,
     R.failedMigration,
     R.rollback,
+    A.assetsFirst,
+    A.failedUpload,
+    A.canaryAssets,
     F.killedInMigration,
     F.killedInRollout,
     F.interrupted,

@@ -88,33 +88,45 @@ function conditionTrue(o: KubeObject, type: string): boolean {
 }
 
 /**
- * The migration Job `job` completed before any ReplicaSet created during the watch (and not in
- * `before`) was created: compared by the resource versions of the watch events, which the API
- * server takes from one etcd revision counter, so they order writes even within one second.
+ * Every Job of `jobs` (the migration, the assets upload) completed before any ReplicaSet created
+ * during the watch (and not in `before`, nor left out by `which`) was created: compared by the
+ * resource versions of the watch events, which the API server takes from one etcd revision
+ * counter, so they order writes even within one second.
  */
-export function checkMigrationFirst(
+export function checkJobsFirst(
     ns: string,
-    job: string,
+    jobs: Readonly<Record<string, string>>,
     jobEvents: readonly WatchEvent[],
     rsEvents: readonly WatchEvent[],
     before: ReadonlySet<string>,
+    which: (replicaSet: string) => boolean = () => true,
 ): string {
-    const complete = jobEvents.filter(
-        (e) =>
-            e.object.metadata.namespace === ns && e.object.metadata.name === job && conditionTrue(e.object, "Complete"),
-    );
-    check(complete.length > 0, `the migration Job ${job} was never seen complete`);
-    const completedAt = Math.min(...complete.map((e) => e.revision));
+    const completed = Object.entries(jobs).map(([what, job]) => {
+        const complete = jobEvents.filter(
+            (e) =>
+                e.object.metadata.namespace === ns &&
+                e.object.metadata.name === job &&
+                conditionTrue(e.object, "Complete"),
+        );
+        check(complete.length > 0, `the ${what} Job ${job} was never seen complete`);
+        return { what, at: Math.min(...complete.map((e) => e.revision)) };
+    });
+    const last = completed.reduce((a, b) => (b.at > a.at ? b : a));
     const created = rsEvents.filter(
-        (e) => e.type === "ADDED" && e.object.metadata.namespace === ns && !before.has(e.object.metadata.name),
+        (e) =>
+            e.type === "ADDED" &&
+            e.object.metadata.namespace === ns &&
+            !before.has(e.object.metadata.name) &&
+            which(e.object.metadata.name),
     );
     check(created.length > 0, "no new ReplicaSet was created");
-    const early = created.filter((e) => e.revision <= completedAt);
+    const early = created.filter((e) => e.revision <= last.at);
     check(
         early.length === 0,
-        `ReplicaSet(s) created before the migration Job completed (revision ${completedAt}): ${early.map((e) => `${e.object.metadata.name}@${e.revision}`).join(", ")}`,
+        `ReplicaSet(s) created before the ${last.what} Job completed (revision ${last.at}): ${early.map((e) => `${e.object.metadata.name}@${e.revision}`).join(", ")}`,
     );
-    return `migration complete at revision ${completedAt}, ${created.length} new ReplicaSet(s) from revision ${Math.min(...created.map((e) => e.revision))}`;
+    const done = completed.map((c) => `${c.what} complete at revision ${c.at}`).join(", ");
+    return `${done}; ${created.length} new ReplicaSet(s) from revision ${Math.min(...created.map((e) => e.revision))}`;
 }
 
 /** The kinds whose objects a tag deploy must leave untouched. */

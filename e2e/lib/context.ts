@@ -35,6 +35,20 @@ export const TAGS = {
     releaseSilent: "2026.12.04-e2erelease3",
     /** The tag a deploy sets without the stack file being committed. */
     uncommitted: "2026.12.04-e2e0004",
+    /** The tags of the assets scenarios: a deploy, an upload that fails, a canary. */
+    assets: "2026.12.04-e2eassets",
+    assetsFailing: "2026.12.04-e2eassetsfail",
+    assetsCanary: "2026.12.04-e2eassetscanary",
+};
+
+/**
+ * The suite's assets store: every stack made from the local one uploads each tag's assets there
+ * before its pods start (kwok runs no container, so the Jobs show their order and failures only).
+ */
+export const ASSETS_STORE = {
+    bucket: "capstan-e2e-assets",
+    keyPrefix: "local",
+    endpointUrl: "https://s3.local.example.com",
 };
 
 export type Scenario = {
@@ -44,10 +58,11 @@ export type Scenario = {
     readonly run: (ctx: Context) => Promise<string | void>;
 };
 
-/** Pulumi.local.yaml as committed, pointed at the suite's cluster context. */
+/** Pulumi.local.yaml as committed, pointed at the suite's cluster context, with the suite's assets store. */
 export function localStackText(ctx: Context): string {
     const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8"));
     doc.setIn(["config", "capstan:cluster", "context"], ctx.kubeContext);
+    doc.setIn(["config", "capstan:app", "assets"], ASSETS_STORE);
     return String(doc);
 }
 
@@ -73,13 +88,15 @@ export async function capstan(ctx: Context, args: readonly string[]): Promise<Fi
     return r;
 }
 
-/** The namespace and the migration Job of the stack's outputs. */
-export async function appOutputs(stack: SuiteStack): Promise<{ namespace: string; migrationJob: string }> {
+/** The namespace, the migration Job and (with assets) the assets Job of the stack's outputs. */
+export async function appOutputs(
+    stack: SuiteStack,
+): Promise<{ namespace: string; migrationJob: string; assetsJob?: string }> {
     const out = await stack.outputs();
-    const app = out.app as { migrationJob?: string } | undefined;
+    const app = out.app as { migrationJob?: string; assetsJob?: string } | undefined;
     check(
         typeof out.namespace === "string" && typeof app?.migrationJob === "string",
         `unexpected outputs ${JSON.stringify(out)}`,
     );
-    return { namespace: out.namespace, migrationJob: app.migrationJob };
+    return { namespace: out.namespace, migrationJob: app.migrationJob, assetsJob: app.assetsJob };
 }

@@ -1,10 +1,10 @@
 /**
- * The local stack's life: up from nothing, no change means no change, a tag deploy, the guard, a
- * failed migration, and a rollback.
+ * The local stack's life: up from nothing (the migration and the assets upload first), no change
+ * means no change, a tag deploy, the guard, a failed migration, and a rollback.
  */
 import {
     check,
-    checkMigrationFirst,
+    checkJobsFirst,
     checkRunning,
     deployments,
     snapshot,
@@ -19,11 +19,23 @@ import { failPodsStage } from "../lib/stages";
 
 const COMMITTED_TAG_PATH = ["capstan:imageTag"];
 
-/** Runs `step` while watching Jobs and ReplicaSets; returns its result and the migration-order verdict. */
-async function watchingRollout<T>(
+/** The Jobs that gate a rollout, by what they do: the migration, and the assets upload when the stack has one. */
+export function gatingJobs(app: { migrationJob: string; assetsJob?: string }): Record<string, string> {
+    return { migration: app.migrationJob, ...(app.assetsJob ? { assets: app.assetsJob } : {}) };
+}
+
+/** What a watched step was expected to wait for: the Jobs, and which new ReplicaSets they gate (all by default). */
+export interface Gate {
+    readonly namespace: string;
+    readonly jobs: Record<string, string>;
+    readonly which?: (replicaSet: string) => boolean;
+}
+
+/** Runs `step` while watching Jobs and ReplicaSets; returns its result and the verdict that the Jobs came first. */
+export async function watchingRollout<T>(
     ns: string | undefined,
     step: () => Promise<T>,
-    migrationJob: (result: T) => Promise<{ namespace: string; migrationJob: string }>,
+    gate: (result: T) => Promise<Gate>,
 ): Promise<{ result: T; order: string }> {
     const before = new Set(ns ? (await list(["replicasets", "-n", ns])).map((r) => r.metadata.name) : []);
     const jobs = new Watch("jobs");
@@ -36,8 +48,8 @@ async function watchingRollout<T>(
     } finally {
         events = await Promise.all([jobs.stop(), replicaSets.stop()]);
     }
-    const app = await migrationJob(result);
-    const order = checkMigrationFirst(app.namespace, app.migrationJob, events[0], events[1], before);
+    const g = await gate(result);
+    const order = checkJobsFirst(g.namespace, g.jobs, events[0], events[1], before, g.which);
     return { result, order };
 }
 
@@ -51,7 +63,8 @@ const up: Scenario = {
             () => stack.up(),
             async (res) => {
                 check(res.ok, `pulumi up failed:\n${res.errors.map((e) => e.message).join("\n") || res.error}`);
-                return appOutputs(stack);
+                const app = await appOutputs(stack);
+                return { namespace: app.namespace, jobs: gatingJobs(app) };
             },
         );
         ctx.local = stack;
@@ -200,7 +213,8 @@ const tagDeploy: Scenario = {
             () => deploy(ctx, ["local", TAGS.second, "--yes"]),
             async (r) => {
                 check(r.code === 0, `deploy exited ${r.code}:\n${r.stderr.trim()}`);
-                return appOutputs(stack);
+                const app = await appOutputs(stack);
+                return { namespace: app.namespace, jobs: gatingJobs(app) };
             },
         );
         const touched = snapshotDiff(before, await snapshot(namespace));
