@@ -33,6 +33,8 @@ export interface StackTarget {
     readonly deployedTag?: string;
     readonly webDeployment: string;
     readonly migrationJob?: string;
+    /** The assets Job of the last update, when the stack uploads its assets. */
+    readonly assetsJob?: string;
     /** The app's CloudWatch log group, where the log shipper keeps its pods' output (with observability). */
     readonly logGroup?: string;
     readonly canaryDeployment?: string;
@@ -75,6 +77,7 @@ export function targetFromOutputs(stack: string, outputs: Readonly<Record<string
         deployedTag: str(outputs.imageTag),
         webDeployment,
         migrationJob: str(app.migrationJob),
+        assetsJob: str(app.assetsJob),
         logGroup: str(app.logGroup),
         canaryDeployment: str(app.canaryDeployment),
         canary:

@@ -11,7 +11,7 @@ export const USAGE = {
     run: "usage: capstan run <stack> [--detach] [--timeout DURATION] -- <command...>",
     console:
         "usage: capstan console <stack> [--timeout DURATION] [-- <command...>]   (default: capstan:app.console.command)",
-    logs: "usage: capstan logs <stack> [web | worker NAME | cron NAME | migration | canary] [-f] [--since DURATION] [--grep REGEX]",
+    logs: "usage: capstan logs <stack> [web | worker NAME | cron NAME | migration | assets | canary] [-f] [--since DURATION] [--grep REGEX]",
     canary: [
         "usage: capstan canary <stack> start <tag> [--cookie NAME=VALUE] [--header NAME=VALUE] [--yes] [--allow-infra-changes]",
         "       capstan canary <stack> weight <0-100> [--yes] [--allow-infra-changes]",
@@ -147,6 +147,7 @@ export type LogPart =
     | { readonly kind: "web" }
     | { readonly kind: "canary" }
     | { readonly kind: "migration" }
+    | { readonly kind: "assets" }
     | { readonly kind: "worker"; readonly name: string }
     | { readonly kind: "cron"; readonly name: string };
 
@@ -161,7 +162,7 @@ export interface LogsArgs {
 function logPart(words: readonly string[]): LogPart {
     const [kind, name, ...extra] = words;
     if (kind === undefined) return { kind: "web" };
-    if (kind === "web" || kind === "canary" || kind === "migration") {
+    if (kind === "web" || kind === "canary" || kind === "migration" || kind === "assets") {
         rejectExtra(words, 1);
         return { kind };
     }
@@ -171,7 +172,7 @@ function logPart(words: readonly string[]): LogPart {
         if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
         return { kind, name };
     }
-    throw new UsageError(`unknown part ${kind}: one of web, worker NAME, cron NAME, migration, canary`);
+    throw new UsageError(`unknown part ${kind}: one of web, worker NAME, cron NAME, migration, assets, canary`);
 }
 
 export function parseLogsArgs(argv: readonly string[]): LogsArgs {

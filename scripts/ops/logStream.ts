@@ -32,7 +32,16 @@ export function lineSplitter(onLine: (line: string) => void): { push: (chunk: st
     };
 }
 
-/** Opens the log of the pod's first container; each line goes to `onLine`. */
+/**
+ * The container whose log says what the pod did: an init container that failed (it stopped the pod
+ * before the others started, as the assets Job's copy does), else the first container.
+ */
+export function logContainer(pod: V1Pod): string {
+    const failed = (pod.status?.initContainerStatuses ?? []).find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+    return failed?.name ?? pod.spec?.containers?.[0]?.name ?? "";
+}
+
+/** Opens the log of the pod's {@link logContainer}; each line goes to `onLine`. */
 export async function openLog(
     kc: KubeConfig,
     pod: V1Pod,
@@ -51,7 +60,7 @@ export async function openLog(
         stream.on("close", resolve);
         stream.on("error", () => resolve());
     });
-    const container = pod.spec?.containers?.[0]?.name ?? "";
+    const container = logContainer(pod);
     const abort = await new Log(kc).log(pod.metadata!.namespace!, pod.metadata!.name!, container, stream, {
         follow: opts.follow,
         timestamps: opts.timestamps ?? false,

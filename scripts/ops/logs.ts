@@ -1,5 +1,5 @@
 /**
- * `capstan logs <stack> [web | worker NAME | cron NAME | migration | canary] [-f] [--since D] [--grep RE]`:
+ * `capstan logs <stack> [web | worker NAME | cron NAME | migration | assets | canary] [-f] [--since D] [--grep RE]`:
  * the logs of every pod of one part of the app, interleaved by time and prefixed with the pod.
  * With -f it follows them, and the pods that start later (a rollout's new pods, a cron run).
  */
@@ -19,6 +19,18 @@ function selector(labels: Record<string, string> | undefined): string {
     return Object.entries(labels ?? {})
         .map(([k, v]) => `${k}=${v}`)
         .join(",");
+}
+
+/** The pods of the migration or the assets Job that the stack's outputs name. */
+function jobSelector(t: StackTarget, kind: "migration" | "assets"): { selector: string; what: string } {
+    const job = kind === "migration" ? t.migrationJob : t.assetsJob;
+    if (!job && kind === "assets")
+        throw new OpsError(
+            `stack ${t.stack} uploads no assets (no edge.cdn, no app.assets.bucket), so it has no assets Job`,
+            2,
+        );
+    if (!job) throw new OpsError(`stack ${t.stack}'s outputs name no migration Job`);
+    return { selector: `job-name=${job}`, what: `${kind} ${job}` };
 }
 
 /** The label selector of the part's pods, and what to call the part in messages. */
@@ -72,8 +84,8 @@ export async function partSelector(
             };
         }
         case "migration":
-            if (!t.migrationJob) throw new OpsError(`stack ${t.stack}'s outputs name no migration Job`);
-            return { selector: `job-name=${t.migrationJob}`, what: `migration ${t.migrationJob}` };
+        case "assets":
+            return jobSelector(t, part.kind);
     }
 }
 

@@ -43,6 +43,7 @@ async function status(stack: string, io: OpsIo): Promise<number> {
         configuredCanary,
         release: readProgress(automationBackend(PROJECT_DIR).lockDir(), stack),
         migrationJob: t.migrationJob,
+        assetsJob: t.assetsJob,
         deployments: deployments.items,
         hpas: hpas.items,
         jobs: jobs.items,

@@ -29,6 +29,8 @@ export interface StatusInput {
     /** Where a `capstan canary run` stands, when one runs or stopped part way. */
     readonly release?: Progress;
     readonly migrationJob?: string;
+    /** The assets Job of the last update, when the stack uploads its assets. */
+    readonly assetsJob?: string;
     readonly deployments: readonly V1Deployment[];
     readonly hpas: readonly V2HorizontalPodAutoscaler[];
     readonly jobs: readonly V1Job[];
@@ -174,21 +176,14 @@ export function statusReport(i: StatusInput): { lines: string[]; ok: boolean } {
     lines.push("Autoscalers:");
     lines.push(...(i.hpas.length ? i.hpas.map(hpaLine) : ["  none"]));
 
-    const migrations = i.jobs
-        .filter((j) => j.metadata?.labels?.["app.kubernetes.io/component"] === "migrate")
-        .sort(
-            (a, b) =>
-                new Date(b.metadata?.creationTimestamp ?? 0).getTime() -
-                new Date(a.metadata?.creationTimestamp ?? 0).getTime(),
-        );
-    const last = migrations.find((j) => j.metadata?.name === i.migrationJob) ?? migrations[0];
-    if (last) {
-        const result = jobResult(last);
-        if (result.startsWith("FAILED")) ok = false;
-        lines.push(
-            `Migration: ${last.metadata?.name} (${tagOf(last.spec?.template?.spec?.containers?.[0]?.image)}): ${result}`,
-        );
-    } else lines.push(`Migration: ${i.migrationJob ? `${i.migrationJob} is gone from the cluster` : "none found"}`);
+    for (const [label, component, name] of [
+        ["Migration", "migrate", i.migrationJob],
+        ["Assets", "assets", i.assetsJob],
+    ] as const) {
+        const job = lastJobLine(i.jobs, label, component, name);
+        if (job?.failed) ok = false;
+        if (job) lines.push(job.line);
+    }
 
     lines.push("Cron:");
     lines.push(...(i.cronJobs.length ? i.cronJobs.map(cronLine) : ["  none"]));
@@ -211,4 +206,36 @@ export function statusReport(i: StatusInput): { lines: string[]; ok: boolean } {
         for (const r of pendingReason(p, i.events)) lines.push(`    ${r}`);
     }
     return { lines, ok };
+}
+
+/**
+ * The Job of `component` the outputs name (or the newest of them) in one line, with the tag of the
+ * app image it ran (an assets Job's is its init container's); undefined when a stack has none of an
+ * optional kind (the assets Job).
+ */
+function lastJobLine(
+    jobs: readonly V1Job[],
+    label: string,
+    component: "migrate" | "assets",
+    name: string | undefined,
+): { line: string; failed: boolean } | undefined {
+    const found = jobs
+        .filter((j) => j.metadata?.labels?.["app.kubernetes.io/component"] === component)
+        .sort(
+            (a, b) =>
+                new Date(b.metadata?.creationTimestamp ?? 0).getTime() -
+                new Date(a.metadata?.creationTimestamp ?? 0).getTime(),
+        );
+    const last = found.find((j) => j.metadata?.name === name) ?? found[0];
+    if (!last) {
+        if (component === "assets" && name === undefined) return undefined;
+        return { line: `${label}: ${name ? `${name} is gone from the cluster` : "none found"}`, failed: false };
+    }
+    const spec = last.spec?.template?.spec;
+    const image = (component === "assets" ? spec?.initContainers?.[0] : spec?.containers?.[0])?.image;
+    const result = jobResult(last);
+    return {
+        line: `${label}: ${last.metadata?.name} (${tagOf(image)}): ${result}`,
+        failed: result.startsWith("FAILED"),
+    };
 }

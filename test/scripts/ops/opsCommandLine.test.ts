@@ -113,6 +113,7 @@ describe("the day-two commands' command lines", () => {
         [["staging", "worker", "default", "-f"], { kind: "worker", name: "default" }],
         [["staging", "cron", "cleanup"], { kind: "cron", name: "cleanup" }],
         [["staging", "migration"], { kind: "migration" }],
+        [["staging", "assets", "-f"], { kind: "assets" }],
         [["staging", "canary", "--since", "10m", "--grep", "Completed [45]"], { kind: "canary" }],
     ])("logs reads the part of %j", (argv, part) => {
         expect(parseLogsArgs(argv).part).toEqual(part);

@@ -151,6 +151,44 @@ describe("capstan status", () => {
         );
     });
 
+    it("reports the stack's assets Job with the tag it uploaded, and nothing of assets for a stack without them", () => {
+        const job: V1Job = {
+            metadata: {
+                name: "phraseapp-assets-1",
+                creationTimestamp: new Date("2026-12-04T00:00:00Z"),
+                labels: { "app.kubernetes.io/component": "assets" },
+            },
+            spec: {
+                template: {
+                    spec: {
+                        initContainers: [{ name: "copy", image: `${IMAGE}:b` }],
+                        containers: [{ name: "upload", image: "public.ecr.aws/aws-cli/aws-cli:2.27.50" }],
+                    },
+                },
+            },
+            status: {
+                conditions: [
+                    {
+                        type: "Failed",
+                        status: "True",
+                        reason: "BackoffLimitExceeded",
+                        message: "Job has reached the specified backoff limit",
+                        lastTransitionTime: new Date("2026-12-04T00:01:00Z"),
+                    },
+                ],
+            },
+        };
+        const r = report({ jobs: [job], assetsJob: "phraseapp-assets-1" });
+        expect(r.lines).toContain(
+            "Assets: phraseapp-assets-1 (b): FAILED (BackoffLimitExceeded: Job has reached the specified backoff limit)",
+        );
+        expect(r.ok).toBe(false);
+        expect(text({})).not.toMatch(/Assets/);
+        expect(text({ assetsJob: "phraseapp-assets-2" })).toContain(
+            "Assets: phraseapp-assets-2 is gone from the cluster",
+        );
+    });
+
     it("gives each CronJob's last schedule and last success", () => {
         const cron = {
             metadata: { name: "phraseapp-cron-cleanup" },
