@@ -1,15 +1,12 @@
 import { createHash } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AssetsConfig } from "../config";
-import { ASSETS_POD, NAME_LIMITS, workloadNames } from "../core";
-import { imageReference, type ImageRef, workloadLabels } from "./pod";
+import { NAME_LIMITS, workloadNames } from "../core";
+import { type AppPodArgs, appContainer, appPodSpec, workloadLabels, writableMounts, writableVolumes } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
+import { type WorkloadArgs, workloadPod } from "./workload";
 
-/** The uploader script the Job runs, kept beside this file and mounted from a ConfigMap. */
-export const UPLOADER_SCRIPT = path.join(__dirname, "assets", "uploader.sh");
 /** Where the init container copies the image's asset folders, one sub-folder per URL prefix. */
 export const ASSETS_SOURCE = "/capstan-assets";
 /** Where the uploader script is mounted. */
@@ -36,39 +33,30 @@ export interface AssetsTarget {
     readonly roleArn?: pulumi.Input<string>;
 }
 
-/** What every assets Job of the app shares: the stable one and the canary's. */
-export interface AssetsJobBase {
-    readonly app: string;
-    readonly namespace: pulumi.Input<string>;
+/**
+ * The upload of one image tag's assets. It runs on the app's pod base (user, restricted security
+ * context) as the uploader's ServiceAccount (`pod.serviceAccountName`), with `resources` for each of
+ * its containers; it reads none of the app's environment, and writes only its own folders.
+ */
+export interface AssetsJobArgs extends Omit<WorkloadArgs, "command"> {
     readonly assets: Pick<AssetsConfig, "paths" | "urlPrefixes" | "keepReleases" | "retainDays" | "uploaderImage">;
     readonly target: AssetsTarget;
-    /** The app's non-root user: the init container reads the image's folders as the app would. */
-    readonly runAsUser: number;
-    /** The Job's own ServiceAccount (its IAM role writes the bucket's asset prefixes only). */
-    readonly serviceAccountName: pulumi.Input<string>;
     /** The ConfigMap holding the uploader script. */
     readonly scriptConfigMapName: pulumi.Input<string>;
-}
-
-export interface AssetsJobArgs extends AssetsJobBase {
-    /** The image whose assets are uploaded: the Job's name changes with its tag. */
-    readonly image: ImageRef;
     /** Which web Deployment the Job gates. @default stable */
     readonly track?: "stable" | "canary";
     /** Releases whose files no cleanup may remove: the uploaded tag, the one serving before it, a canary's stable tag. */
     readonly protect: readonly string[];
 }
 
+/** What every assets Job of the app shares: the stable one and the canary's differ in image, track and protected tags. */
+export type AssetsJobBase = Omit<AssetsJobArgs, "image" | "track" | "protect">;
+
 /** The assets Job's name for a tag: like the migration's, with the canary's track hashed in. */
 export function assetsJobName(app: string, imageTag: string, track: "stable" | "canary" = "stable"): string {
     const hashed = track === "stable" ? imageTag : `${track}/${imageTag}`;
     const hash = createHash("sha256").update(hashed).digest("hex").slice(0, NAME_LIMITS.migrationHash);
     return workloadNames.assets(app, hash);
-}
-
-/** The uploader script's text; read only where a stack has assets to upload. */
-export function uploaderScript(): string {
-    return fs.readFileSync(UPLOADER_SCRIPT, "utf8");
 }
 
 /** A URL prefix as the uploader takes it, and as the init container's sub-folder: `/assets/` -> `/assets`. */
@@ -111,68 +99,50 @@ export function uploaderEnv(args: AssetsJobArgs): k8s.types.input.core.v1.EnvVar
     return Object.entries(env).map(([name, value]) => ({ name, value }));
 }
 
-const RESTRICTED = {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ["ALL"] },
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-};
+/** The folders the upload pod writes: the copied asset folders, and /tmp (the CLI's caches, the script's work files). */
+const ASSETS_WRITABLE_PATHS = [ASSETS_SOURCE, "/tmp"];
 
-function container(name: string, image: string, mounts: k8s.types.input.core.v1.VolumeMount[]) {
-    return {
-        name,
-        image,
-        resources: {
-            requests: {
-                cpu: ASSETS_POD.cpu,
-                memory: ASSETS_POD.memory,
-                "ephemeral-storage": ASSETS_POD.ephemeralStorage,
-            },
-            limits: { memory: ASSETS_POD.memoryLimit, "ephemeral-storage": ASSETS_POD.ephemeralStorageLimit },
+/**
+ * The copy container's Args, on the app's pod base: the app's image and user, the Job's own
+ * ServiceAccount and folders, and none of the app's env or secrets, which copying files needs not.
+ */
+export function assetsCopyPod(args: AssetsJobArgs): AppPodArgs {
+    const pairs = args.assets.paths.flatMap((p, i) => [p, bare(args.assets.urlPrefixes[i])]);
+    return workloadPod(
+        {
+            pod: { ...args.pod, writablePaths: ASSETS_WRITABLE_PATHS },
+            image: args.image,
+            command: ["sh", "-c", COPY_PROGRAM, "copy-assets", ...pairs],
+            resources: args.resources,
         },
-        securityContext: RESTRICTED,
-        volumeMounts: [...mounts, { name: "tmp", mountPath: "/tmp" }],
-    };
+        "assets",
+        { restartPolicy: "Never", appEnv: false },
+    );
 }
 
 /**
- * The upload pod: an init container of the app's image copies its asset folders into a shared
- * emptyDir, then the pinned uploader image runs the script on them. Restricted Pod Security.
+ * The upload pod: an init container of the app's image copies its asset folders into an emptyDir,
+ * then the pinned uploader image runs the script on them, with the same resources, security context
+ * and folders (the copied ones read-only). Restricted Pod Security.
  */
 export function assetsPodSpec(args: AssetsJobArgs): k8s.types.input.core.v1.PodSpec {
-    const pairs = args.assets.paths.flatMap((p, i) => [p, bare(args.assets.urlPrefixes[i])]);
+    const pod = assetsCopyPod(args);
+    const copy = appContainer(pod);
+    const folders = writableMounts(pod.writablePaths).map((m) =>
+        m.mountPath === ASSETS_SOURCE ? { ...m, readOnly: true } : m,
+    );
     return {
-        serviceAccountName: args.serviceAccountName,
-        // IRSA injects its own token; the pod talks to no Kubernetes API.
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        restartPolicy: "Never",
-        securityContext: {
-            runAsNonRoot: true,
-            runAsUser: args.runAsUser,
-            runAsGroup: args.runAsUser,
-            fsGroup: args.runAsUser,
-            seccompProfile: { type: "RuntimeDefault" },
-        },
-        volumes: [
-            { name: "files", emptyDir: { sizeLimit: ASSETS_POD.files } },
-            { name: "tmp", emptyDir: { sizeLimit: ASSETS_POD.tmp } },
-            { name: "script", configMap: { name: args.scriptConfigMapName } },
-        ],
-        initContainers: [
-            {
-                ...container("copy", imageReference(args.image), [{ name: "files", mountPath: ASSETS_SOURCE }]),
-                command: ["sh", "-c", COPY_PROGRAM, "copy-assets", ...pairs],
-            },
-        ],
+        ...appPodSpec(pod),
+        volumes: [...writableVolumes(pod), { name: "script", configMap: { name: args.scriptConfigMapName } }],
+        initContainers: [{ ...copy, name: "copy" }],
         containers: [
             {
-                ...container("upload", args.assets.uploaderImage, [
-                    { name: "files", mountPath: ASSETS_SOURCE, readOnly: true },
-                    { name: "script", mountPath: SCRIPT_DIR, readOnly: true },
-                ]),
+                ...copy,
+                name: "upload",
+                image: args.assets.uploaderImage,
                 command: ["sh", `${SCRIPT_DIR}/uploader.sh`],
                 env: uploaderEnv(args),
+                volumeMounts: [...folders, { name: "script", mountPath: SCRIPT_DIR, readOnly: true }],
             },
         ],
     };
@@ -215,42 +185,5 @@ export class AssetsJob extends pulumi.ComponentResource {
         );
         this.jobName = this.job.metadata.name;
         this.registerOutputs({ jobName: this.jobName });
-    }
-}
-
-/** The app's uploader: the assets Jobs' ServiceAccount (with its IRSA role) and the script's ConfigMap. */
-export class AssetsUploader extends pulumi.ComponentResource {
-    public readonly serviceAccountName: pulumi.Output<string>;
-    public readonly scriptConfigMapName: pulumi.Output<string>;
-
-    constructor(
-        name: string,
-        args: Pick<AssetsJobBase, "app" | "namespace" | "target">,
-        opts?: pulumi.ComponentResourceOptions,
-    ) {
-        super("capstan:app:AssetsUploader", name, {}, opts);
-        const labels = { "app.kubernetes.io/name": args.app, "app.kubernetes.io/component": "assets" };
-        const account = new k8s.core.v1.ServiceAccount(
-            name,
-            {
-                metadata: {
-                    name: workloadNames.assetsInstance(args.app),
-                    namespace: args.namespace,
-                    labels,
-                    annotations: args.target.roleArn ? { "eks.amazonaws.com/role-arn": args.target.roleArn } : {},
-                },
-                automountServiceAccountToken: false,
-            },
-            { parent: this },
-        );
-        // Auto-named: a new script is a new ConfigMap, which replaces the Job that mounts it.
-        const script = new k8s.core.v1.ConfigMap(
-            `${name}-script`,
-            { metadata: { namespace: args.namespace, labels }, data: { "uploader.sh": uploaderScript() } },
-            { parent: this },
-        );
-        this.serviceAccountName = account.metadata.name;
-        this.scriptConfigMapName = script.metadata.name;
-        this.registerOutputs({ serviceAccountName: this.serviceAccountName });
     }
 }

@@ -1,4 +1,5 @@
-export { AssetsJob, assetsJobName, AssetsUploader, type AssetsJobArgs, type AssetsTarget } from "./assetsJob";
+export { AssetsJob, assetsJobName, type AssetsJobArgs, type AssetsTarget } from "./assetsJob";
+export { AssetsUploader } from "./assetsUploader";
 export { AppEnv, type AppEnvArgs } from "./env";
 export { Canary, type CanaryArgs } from "./canary";
 export { CronTask, type CronTaskArgs } from "./cron";

@@ -85,6 +85,11 @@ export interface WorkloadRun {
 /** One pod of the app: the shared base, what its workload runs, and the fields of its role. */
 export interface AppPodArgs extends PodBase, WorkloadRun {
     readonly role: PodRole;
+    /**
+     * Whether the container reads the app's ConfigMap and Secret. @default true; false for a container
+     * of the app's image that needs none of its settings or secrets (the assets Job's copy)
+     */
+    readonly appEnv?: boolean;
     /** Variables set on the container itself; they take precedence over the ConfigMap's and Secret's. @default none */
     readonly containerEnv?: Readonly<Record<string, string>>;
     /** `Always` for Deployments, `Never` for Jobs. */
@@ -132,6 +137,23 @@ function listOf<K extends string, T>(key: K, list: T[]): { [k in K]?: T[] } {
     return (list.length > 0 ? { [key]: list } : {}) as { [k in K]?: T[] };
 }
 
+/** Each writable path's emptyDir, mounted at that path. */
+export function writableMounts(paths: readonly string[]): k8s.types.input.core.v1.VolumeMount[] {
+    return paths.map((p) => ({ name: volumeName(p), mountPath: p }));
+}
+
+/** The emptyDir of each writable path, each with an equal share of the ephemeral-storage limit. */
+export function writableVolumes(
+    args: Pick<AppPodArgs, "writablePaths" | "resources">,
+): k8s.types.input.core.v1.Volume[] {
+    return args.writablePaths.map((p) => ({
+        name: volumeName(p),
+        emptyDir: {
+            sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
+        },
+    }));
+}
+
 /** The app's container: image, command, env, resources, probes and the restricted security context. */
 export function appContainer(args: AppPodArgs): Container {
     const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [{ configMapRef: { name: args.env.configMapName } }];
@@ -140,7 +162,7 @@ export function appContainer(args: AppPodArgs): Container {
         name: args.role,
         image: imageReference(args.image),
         ...listOf("command", [...(args.command ?? [])]),
-        envFrom,
+        ...(args.appEnv === false ? {} : { envFrom }),
         ...listOf(
             "env",
             Object.entries(args.containerEnv ?? {}).map(([name, value]) => ({ name, value })),
@@ -160,10 +182,7 @@ export function appContainer(args: AppPodArgs): Container {
             ? { lifecycle: { preStop: { sleep: { seconds: args.preStopSleepSeconds } } } }
             : {}),
         securityContext: RESTRICTED_CONTAINER,
-        ...listOf(
-            "volumeMounts",
-            args.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
-        ),
+        ...listOf("volumeMounts", writableMounts(args.writablePaths)),
     };
 }
 
@@ -220,15 +239,7 @@ export function appPodSpec(args: AppPodArgs): PodSpec {
               }
             : {}),
         ...(args.spreadLabels ? { topologySpreadConstraints: spreadConstraints(args.spreadLabels) } : {}),
-        ...listOf(
-            "volumes",
-            args.writablePaths.map((p) => ({
-                name: volumeName(p),
-                emptyDir: {
-                    sizeLimit: writablePathSizeLimit(args.resources.ephemeralStorageLimit, args.writablePaths.length),
-                },
-            })),
-        ),
+        ...listOf("volumes", writableVolumes(args)),
         containers: [appContainer(args)],
     };
 }

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AssetsJob, AssetsUploader } from "./assetsJob";
+import { AssetsJob } from "./assetsJob";
+import { assetsBaseArgs, assetsJobArgs, AssetsUploader } from "./assetsUploader";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
 import { Migration } from "./migration";
+import type { PodBase } from "./pod";
 import {
-    assetsBaseArgs,
-    assetsJobArgs,
     canaryArgs,
     cronArgs,
     envArgs,
@@ -54,7 +54,7 @@ export class RailsApp extends pulumi.ComponentResource {
         const env = new AppEnv(`${name}-env`, envArgs(args), { parent: this });
         const pod = podBase(args.app, env, serviceAccount.metadata.name);
         const migration = new Migration(`${name}-migrate`, migrationArgs(args, pod), { parent: this });
-        const assets = assetsBase(name, args, this);
+        const assets = assetsBase(name, args, pod, this);
         const assetsJob =
             assets && new AssetsJob(`${name}-assets-upload`, assetsJobArgs(args, assets), { parent: this });
         const base: WorkloadBase = { pod, gate: [migration.job, ...(assetsJob ? [assetsJob.job] : [])] };
@@ -104,12 +104,12 @@ export class RailsApp extends pulumi.ComponentResource {
 }
 
 /** The uploader (ServiceAccount and script) the assets Jobs share, when the app's assets are uploaded. */
-function assetsBase(name: string, args: RailsAppArgs, parent: pulumi.Resource) {
+function assetsBase(name: string, args: RailsAppArgs, pod: PodBase, parent: pulumi.Resource) {
     if (!args.assets) return undefined;
     const uploader = new AssetsUploader(
         `${name}-assets`,
         { app: args.app.name, namespace: args.namespace, target: args.assets },
         { parent },
     );
-    return assetsBaseArgs(args, args.assets, uploader);
+    return assetsBaseArgs(args, args.assets, pod, uploader);
 }

@@ -6,7 +6,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type AppConfig, type CanaryConfig } from "../config";
 import { scrapeAnnotations, workloadNames } from "../core";
-import type { AssetsJobArgs, AssetsJobBase, AssetsTarget } from "./assetsJob";
+import type { AssetsJobBase, AssetsTarget } from "./assetsJob";
 import type { AppEnvArgs } from "./env";
 import type { CanaryArgs } from "./canary";
 import type { CronTaskArgs } from "./cron";
@@ -85,31 +85,6 @@ export interface WorkloadBase {
     readonly pod: PodBase;
     /** The migration Job (and the assets Job) every workload waits for. */
     readonly gate: pulumi.Input<pulumi.Resource>[];
-}
-
-/** What the stable and the canary assets Job share, given the uploader's ServiceAccount and script. */
-export function assetsBaseArgs(
-    args: Pick<RailsAppArgs, "app" | "namespace">,
-    target: AssetsTarget,
-    uploader: Pick<AssetsJobBase, "serviceAccountName" | "scriptConfigMapName">,
-): AssetsJobBase {
-    return {
-        app: args.app.name,
-        namespace: args.namespace,
-        assets: args.app.assets,
-        target,
-        runAsUser: args.app.runAsUser,
-        ...uploader,
-    };
-}
-
-/** The assets Job of `imageTag`: its files and the previous tag's are kept by every cleanup. */
-export function assetsJobArgs(
-    args: Pick<RailsAppArgs, "app" | "imageTag" | "previousImageTag">,
-    base: AssetsJobBase,
-): AssetsJobArgs {
-    const protect = [args.imageTag, ...(args.previousImageTag ? [args.previousImageTag] : [])];
-    return { ...base, image: appImage(args.app, args.imageTag), protect };
 }
 
 /** The canary's objects the stable routes send traffic to. */

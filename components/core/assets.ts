@@ -1,7 +1,9 @@
 /**
- * What one pod of an assets Job asks for (components/app/assetsJob.ts): the init container and the
- * uploader each, one after the other, so the pod counts once. The copy of the image's asset folders
- * lies on the node's disk, in `files`; a tenant's quota must hold one such pod per Job.
+ * What one pod of an assets Job asks for (components/app/assetsJob.ts), whatever the app's pods ask
+ * for: copying and uploading a release's files needs little CPU or memory. The init container and
+ * the uploader each ask for it, one after the other, so the pod counts once; its two writable
+ * folders (the copied asset folders and /tmp) share the ephemeral-storage limit. A tenant's quota
+ * must hold one such pod per Job, beside the migration's.
  */
 export const ASSETS_POD = {
     cpu: "100m",
@@ -9,8 +11,4 @@ export const ASSETS_POD = {
     memoryLimit: "512Mi",
     ephemeralStorage: "2Gi",
     ephemeralStorageLimit: "2Gi",
-    /** The emptyDir the asset folders are copied into. */
-    files: "1536Mi",
-    /** The emptyDir at /tmp (the CLI's caches and the script's work files). */
-    tmp: "256Mi",
 } as const;

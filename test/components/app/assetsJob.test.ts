@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { assetsJobName, COPY_PROGRAM } from "../../../components/app/assetsJob";
+import { ASSETS_POD } from "../../../components/core";
 import { restrictedViolations } from "../../../policy/rules/podSecurity";
 import type { Rendered } from "../../harness";
 import { ofType, render, stackValues } from "../../harness";
@@ -96,6 +97,43 @@ describe("the assets Job", () => {
         expect(env.ASSETS_BUCKET).toBe((bucket as Any).state.bucket);
         expect(env).not.toHaveProperty("AWS_ENDPOINT_URL");
         expect(spec.volumes.find((v: Any) => v.name === "script").configMap.name).toMatch(/^phraseapp-assets-script-/);
+    });
+
+    it("runs on the app's pod base like the migration, but as its own ServiceAccount, with none of the app's env and its own small resources", () => {
+        const spec = (assetsJobs(prod)[0].inputs as Any).spec.template.spec;
+        const migration = (jobs(prod).find((j) => j.name === "phraseapp-migrate")!.inputs as Any).spec.template.spec;
+        for (const key of ["securityContext", "automountServiceAccountToken", "enableServiceLinks", "restartPolicy"])
+            expect([key, spec[key]]).toEqual([key, migration[key]]);
+        expect(spec.serviceAccountName).not.toBe(migration.serviceAccountName);
+        expect(migration.containers[0].envFrom).toHaveLength(2);
+        const [copy] = spec.initContainers;
+        const [upload] = spec.containers;
+        for (const c of [copy, upload]) {
+            expect(c.securityContext).toEqual(migration.containers[0].securityContext);
+            expect(c).not.toHaveProperty("envFrom");
+            expect(c.resources).toEqual({
+                requests: {
+                    cpu: ASSETS_POD.cpu,
+                    memory: ASSETS_POD.memory,
+                    "ephemeral-storage": ASSETS_POD.ephemeralStorage,
+                },
+                limits: { memory: ASSETS_POD.memoryLimit, "ephemeral-storage": ASSETS_POD.ephemeralStorageLimit },
+            });
+        }
+        // The Job's own folders share its ephemeral-storage limit; the uploader only reads the copied files.
+        expect(spec.volumes.filter((v: Any) => v.emptyDir)).toEqual([
+            { name: "w-capstan-assets", emptyDir: { sizeLimit: "1024Mi" } },
+            { name: "w-tmp", emptyDir: { sizeLimit: "1024Mi" } },
+        ]);
+        expect(copy.volumeMounts).toEqual([
+            { name: "w-capstan-assets", mountPath: "/capstan-assets" },
+            { name: "w-tmp", mountPath: "/tmp" },
+        ]);
+        expect(upload.volumeMounts).toEqual([
+            { name: "w-capstan-assets", mountPath: "/capstan-assets", readOnly: true },
+            { name: "w-tmp", mountPath: "/tmp" },
+            { name: "script", mountPath: "/capstan", readOnly: true },
+        ]);
     });
 
     it("meets restricted Pod Security and fails the deploy like the migration: replaced when unready, waited for past its deadline", () => {
