@@ -106,7 +106,7 @@ function quotaChecks(cfg: RootConfig): ConfigProblem[] {
     };
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const gi = (bytes: number) => `${Math.ceil(bytes / 2 ** 30)}Gi`;
-    const why = `the app at its minimum replicas, one rollout surge of every Deployment and the migration${uploadsAssets(cfg) ? " and assets" : ""} Job`;
+    const why = `the app at its minimum replicas, one rollout surge of every Deployment and the migration${uploadsAssets(cfg) ? " and assets Jobs" : " Job"}`;
     const q = tenant.quota;
     const shortfalls: [keyof typeof need, string, string][] = [
         [

@@ -198,7 +198,7 @@ describe("capstan:app.assets", () => {
         const plain = needed(false);
         const cdn = needed(true);
         expect(cdn.pods).toBe(plain.pods + 1);
-        expect(cdn.message).toContain("the migration and assets Job");
+        expect(cdn.message).toContain("the migration and assets Jobs;");
         expect(plain.message).not.toContain("assets");
     });
 
