@@ -1,7 +1,7 @@
 #!/bin/sh
 # The assets Job's uploader: copies one release's precompiled assets to the CDN's bucket, records
 # which files the release uses, and removes the files that no kept release uses once they are old
-# enough (docs/edge.md, "Filling the bucket"). POSIX sh and the AWS CLI v2 only.
+# enough (docs/edge.md, "The uploader"). POSIX sh and the AWS CLI v2 only.
 #
 # Environment:
 #   ASSETS_BUCKET        the bucket
