@@ -2,7 +2,7 @@
  * The assets Job on the real engine, on the suite's local stack (which uploads to the suite's
  * assets store, see ASSETS_STORE): it gates a tag deploy beside the migration, a failed upload
  * fails the deploy while the old version serves, and a canary's tag gets a Job of its own. kwok
- * runs no container: what the uploader does is shown by its own test against a real S3 server.
+ * runs no container, so these show the Job's order and failures, not what the uploader does.
  */
 import { assetsJobName } from "../../components/app/assetsJob";
 import { migrationJobName } from "../../components/app/migration";
