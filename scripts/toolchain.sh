@@ -4,8 +4,9 @@
 #   pulumi-resource-kubernetes, installed as a plugin         (the @pulumi/kubernetes release in package-lock.json)
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok
 #   kube-score, the manifests' checker
+#   versitygw, the S3 server the assets uploader's test runs against
 #
-# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score
+# Usage: scripts/toolchain.sh [piece...]     pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score versitygw
 # Everything lands in ${CAPSTAN_CACHE:-$HOME/.cache/capstan}/toolchain; a piece is rebuilt only when
 # its pins change. GOMODCACHE and GOCACHE are taken from the environment. To use the result:
 #   export PATH="$HOME/.cache/capstan/toolchain/bin:$PATH"
@@ -65,17 +66,22 @@ run_piece() {
 # shellcheck source=e2e/toolchain/pieces.sh
 source "$MODULES/pieces.sh"
 
-USAGE="usage: npm run toolchain -- [piece...]   pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score
+PIECES=(pulumi kubernetes-provider kubernetes etcd kwok kube-score versitygw)
+USAGE="usage: npm run toolchain -- [piece...]   pieces: ${PIECES[*]}
 Builds only the pieces whose pins changed; everything lands in $CACHE."
+
+# Whether $1 names a piece.
+is_piece() {
+  local p
+  for p in "${PIECES[@]}"; do [ "$p" = "$1" ] && return 0; done
+  return 1
+}
 
 main() {
   case ${1:-} in -h|--help) printf '%s\n' "$USAGE"; exit 0 ;; esac
   local arg
   for arg in "$@"; do
-    case $arg in
-      pulumi|kubernetes-provider|kubernetes|etcd|kwok|kube-score) ;;
-      *) printf "toolchain: unknown piece '%s'\n%s\n" "$arg" "$USAGE" >&2; exit 2 ;;
-    esac
+    is_piece "$arg" || { printf "toolchain: unknown piece '%s'\n%s\n" "$arg" "$USAGE" >&2; exit 2; }
   done
   command -v go >/dev/null || die "go is not on PATH"
   command -v node >/dev/null || die "node is not on PATH"
@@ -83,13 +89,9 @@ main() {
   WORK=$(mktemp -d)
   trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
   local pieces=("$@")
-  [ ${#pieces[@]} -gt 0 ] || pieces=(pulumi kubernetes-provider kubernetes etcd kwok kube-score)
+  [ ${#pieces[@]} -gt 0 ] || pieces=("${PIECES[@]}")
   local total=$SECONDS piece failed=()
   for piece in "${pieces[@]}"; do
-    case $piece in
-      pulumi|kubernetes-provider|kubernetes|etcd|kwok|kube-score) ;;
-      *) die "unknown piece '$piece' (pieces: pulumi kubernetes-provider kubernetes etcd kwok kube-score)" ;;
-    esac
     # A subshell per piece: one that fails is reported and the others still build.
     local start=$SECONDS
     ("piece_${piece//-/_}") || { log "$piece: FAILED after $((SECONDS - start))s"; failed+=("$piece"); }

@@ -141,3 +141,17 @@ build_kube_score() {
     -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION#v}" \
     "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
 }
+
+# --- versitygw, the S3 gateway (posix backend) that the assets uploader's test runs against -------
+
+VERSITYGW_VERSION=v1.8.0
+
+piece_versitygw() {
+  run_piece versitygw "$(piece_key versitygw "$VERSITYGW_VERSION")" build_versitygw
+}
+
+build_versitygw() {
+  GOFLAGS=-buildvcs=false GOBIN=$BIN nice -n 10 go install -trimpath \
+    -ldflags "-s -w -X main.Version=$VERSITYGW_VERSION" \
+    "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+}
