@@ -16,6 +16,7 @@ export const USAGE_DEFAULTS = {
     databaseStorageGB: 20,
     databaseIoMillions: 10,
     bucketGB: 10,
+    assetsGB: 2,
     queueRequestsMillions: 1,
 };
 
@@ -25,12 +26,12 @@ const volume = (value: number, meta: { description: string; unit: string }) =>
 export const costUsageSchema = z.strictObject({
     requestsMillions: volume(USAGE_DEFAULTS.requestsMillions, {
         description:
-            "Requests the public entry serves; each is counted as a new TLS connection of the load balancer (the stricter NLCU dimension).",
+            "Requests the public entry serves; each is counted as a new TLS connection of the load balancer (the stricter NLCU dimension) and, with `edge.cdn`, as an HTTPS request of the distribution and one its web ACL inspects.",
         unit: "million requests a month",
     }),
     gbServed: volume(USAGE_DEFAULTS.gbServed, {
         description:
-            "Data the public entry serves: the load balancer's processed bytes and the data transfer out to the internet.",
+            "Data the public entry serves: the load balancer's processed bytes and the data transfer out to the internet (from the load balancer, or with `edge.cdn` from CloudFront's edge locations).",
         unit: "GB a month",
     }),
     logGB: volume(USAGE_DEFAULTS.logGB, {
@@ -56,6 +57,11 @@ export const costUsageSchema = z.strictObject({
         unit: "million requests a month",
     }),
     bucketGB: volume(USAGE_DEFAULTS.bucketGB, { description: "Data the app's bucket stores.", unit: "GB" }),
+    assetsGB: volume(USAGE_DEFAULTS.assetsGB, {
+        description:
+            "Precompiled assets the `edge.cdn` assets bucket stores: every kept release's (`app.assets.keepReleases`).",
+        unit: "GB",
+    }),
     queueRequestsMillions: volume(USAGE_DEFAULTS.queueRequestsMillions, {
         description: "Requests to each of the app's queues (sends, receives, deletes).",
         unit: "million requests a month per queue",

@@ -57,6 +57,7 @@ const COMPONENTS: Readonly<Record<string, string>> = {
     "capstan:aws:HostRecords": "dns",
     "capstan:aws:HostCertificate": "dns",
     "capstan:aws:Cdn": "cdn",
+    "capstan:aws:AssetsBucket": "cdn",
 };
 
 export function componentOf(r: PlanResource, byUrn: ReadonlyMap<string, PlanResource>): string {
@@ -65,8 +66,10 @@ export function componentOf(r: PlanResource, byUrn: ReadonlyMap<string, PlanReso
     return "other";
 }
 
-/** The top-level components a tenant stack has of its own: its app's data, database, cache, DNS and logs. */
+/** The top-level components a tenant stack has of its own: its app's data, database, cache, DNS, logs and CDN. */
 export const TENANT_COMPONENTS: readonly string[] = [
+    "capstan:aws:Cdn",
+    "capstan:aws:AssetsBucket",
     "capstan:aws:AppData",
     "capstan:aws:Database",
     "capstan:aws:Cache",

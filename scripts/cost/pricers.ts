@@ -2,6 +2,7 @@
  * How each priced AWS type costs money: which price rows, how many units a month, and which part
  * is fixed and which is usage. A type that is neither here nor free in prices.yaml is unpriced.
  */
+import { cdnServes, EDGE_PRICERS } from "./edgePricers";
 import { charge, type CostLine, type PriceContext } from "./lines";
 import { clamp } from "./nodes";
 import { field, list, num, str, type PlanResource } from "./plan";
@@ -21,7 +22,11 @@ function loadBalancer(ctx: PriceContext, r: PlanResource, line: CostLine): void 
     const flowsPerHour = (ctx.usage.requestsMillions * 1e6) / h;
     const nlcu = Math.max(gbPerHour, flowsPerHour / (TLS_FLOWS_PER_NLCU * 3600));
     charge(ctx, line, "nlb.nlcu", "NLCU-hours", "usage", nlcu * h);
-    charge(ctx, line, "transfer.out", "GB out to the internet", "usage", ctx.usage.gbServed);
+    if (cdnServes(ctx))
+        line.details.push(
+            "GB out: served by CloudFront (priced on the distribution); its fetches from the origin are free",
+        );
+    else charge(ctx, line, "transfer.out", "GB out to the internet", "usage", ctx.usage.gbServed);
 }
 
 function nodeGroup(ctx: PriceContext, r: PlanResource, line: CostLine): void {
@@ -75,6 +80,16 @@ function serverlessInstance(ctx: PriceContext, r: PlanResource, line: CostLine):
     charge(ctx, line, "aurora.acu", "ACU-hours", "fixed", min * ctx.hours, max * ctx.hours);
 }
 
+/** A single RDS instance (not Aurora): its hours (twice with a standby in another zone) and its gp3 storage. */
+function rdsInstance(ctx: PriceContext, r: PlanResource, line: CostLine): void {
+    const copies = r.inputs.multiAz ? 2 : 1;
+    const cls = str(r.inputs.instanceClass);
+    const key = `rds.${cls}.${str(r.inputs.engine)}`;
+    charge(ctx, line, key, `${copies} × ${cls} instance-hours`, "fixed", copies * ctx.hours);
+    const gb = num(r.inputs.allocatedStorage) ?? 20;
+    charge(ctx, line, "rds.gp3", `${copies} × ${gb} GB gp3 storage GB-months`, "fixed", copies * gb);
+}
+
 function logGroup(ctx: PriceContext, r: PlanResource, line: CostLine): void {
     const gb = ctx.usage.logGB / ctx.count(r.type);
     const days = num(r.inputs.retentionInDays) ?? 3653;
@@ -113,6 +128,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
         charge(ctx, line, "aurora.io", "million I/O requests", "usage", ctx.usage.databaseIoMillions);
     },
     "aws:rds/clusterInstance:ClusterInstance": serverlessInstance,
+    "aws:rds/instance:Instance": rdsInstance,
     "aws:elasticache/replicationGroup:ReplicationGroup": (ctx, r, line) => {
         const nodes = num(r.inputs.numCacheClusters) ?? 1;
         const type = str(r.inputs.nodeType);
@@ -125,8 +141,6 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
             nodes * ctx.hours,
         );
     },
-    "aws:s3/bucket:Bucket": (ctx, _r, line) =>
-        charge(ctx, line, "s3.standard", "GB-months stored", "usage", ctx.usage.bucketGB),
     "aws:sqs/queue:Queue": queue,
     "aws:cloudwatch/logGroup:LogGroup": logGroup,
     "aws:amp/workspace:Workspace": (ctx, _r, line) => {
@@ -136,4 +150,8 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:amp/scraper:Scraper": (_ctx, _r, line) => {
         line.unpriced.push("collector hours and samples collected: no price rows");
     },
+    "aws:sns/topic:Topic": (_ctx, _r, line) => {
+        line.unpriced.push("alert notifications published and delivered: no price rows (no standing charge)");
+    },
+    ...EDGE_PRICERS,
 };

@@ -28,7 +28,7 @@ function byComponent(lines: readonly CostLine[]): [string, CostLine[]][] {
 function notes(e: Estimate): string[] {
     const u = e.usage;
     const out = [
-        `Usage assumed (capstan:cost.usage): ${u.requestsMillions}M requests, ${u.gbServed} GB served, ${u.logGB} GB of logs, ${u.metricSamplesMillions}M metric samples, ${u.natGB} GB through NAT, database ${u.databaseStorageGB} GB and ${u.databaseIoMillions}M I/O, bucket ${u.bucketGB} GB, ${u.queueRequestsMillions}M requests per queue.`,
+        `Usage assumed (capstan:cost.usage): ${u.requestsMillions}M requests, ${u.gbServed} GB served, ${u.logGB} GB of logs, ${u.metricSamplesMillions}M metric samples, ${u.natGB} GB through NAT, database ${u.databaseStorageGB} GB and ${u.databaseIoMillions}M I/O, bucket ${u.bucketGB} GB, assets ${u.assetsGB} GB, ${u.queueRequestsMillions}M requests per queue.`,
         "Sizes: node groups at the nodes their pods request at the autoscalers' minimum (within the group's bounds), serverless databases at their minimum capacity; the ceiling puts node groups at maxSize and databases at their maximum.",
     ];
     for (const s of e.sizing)

@@ -2,12 +2,15 @@
  * The estimate of every committed stack, recomputed by hand from the price rows and the render's
  * inputs (counts × hours × price), and the price table's coverage of every type a stack renders.
  */
+import * as aws from "@pulumi/aws";
+import * as fs from "fs";
+import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { estimate, isCloudType, type Estimate } from "../../../scripts/cost/estimate";
 import type { PlanResource } from "../../../scripts/cost/plan";
 import { PRICERS } from "../../../scripts/cost/pricers";
 import { loadPriceTable, regionPrices } from "../../../scripts/cost/priceTable";
-import { committedStacks, render } from "../../harness";
+import { committedStacks, PROJECT_DIR, render } from "../../harness";
 
 const table = loadPriceTable();
 const rows = regionPrices(table, "eu-central-1");
@@ -34,6 +37,22 @@ describe("the price table", () => {
     it.each(committedStacks())("prices or marks free every cloud type stack %s renders", (stack) => {
         const types = [...new Set(plans.get(stack)!.map((r) => r.type))].filter(isCloudType);
         expect(types.filter((t) => !PRICERS[t] && !table.free[t])).toEqual([]);
+    });
+
+    it("prices or marks free every AWS type a component can declare, whatever the config", () => {
+        const declared = new Set<string>();
+        const files = fs.readdirSync(path.join(PROJECT_DIR, "components"), { recursive: true, encoding: "utf8" });
+        for (const file of files.filter((f) => f.endsWith(".ts"))) {
+            const source = fs.readFileSync(path.join(PROJECT_DIR, "components", file), "utf8");
+            for (const [, module, cls] of source.matchAll(/new aws\.(\w+)\.(\w+)\(/g)) {
+                const resource = (aws as unknown as Record<string, Record<string, { __pulumiType: string }>>)[module][
+                    cls
+                ];
+                declared.add(resource.__pulumiType);
+            }
+        }
+        expect(declared).toContain("aws:rds/instance:Instance");
+        expect([...declared].filter((t) => !PRICERS[t] && !table.free[t])).toEqual([]);
     });
 
     it("has prices for the regions of the committed stacks, us-east-1 and eu-central-1", () => {
