@@ -104,6 +104,7 @@ describe("the CI pipelines", () => {
         for (const pack of packs)
             expect(exists(path.join(pack, "PulumiPolicy.yaml")), `policy pack ${pack}`).toBe(true);
         for (const file of gitlab.default.cache.key.files) expect(exists(file), file).toBe(true);
+        for (const c of gitlabJobs().test.cache) for (const file of c.key.files) expect(exists(file), file).toBe(true);
         for (const [file, wf] of Object.entries(github)) {
             for (const job of Object.values<any>(wf.jobs)) {
                 for (const step of job.steps ?? []) {
@@ -113,6 +114,29 @@ describe("the CI pipelines", () => {
                         expect(exists(step.uses), `${file}: ${step.uses}`).toBe(true);
                 }
             }
+        }
+    });
+
+    it("run the project's whole check (.ci/run) in their test jobs, with Go for the toolchain and the toolchain kept between runs", () => {
+        const job = gitlabJobs().test;
+        expect(job.script).toEqual([".ci/run"]);
+        const go = job.before_script.findIndex((l: string) => /go\$\{GO_VERSION\}\.linux-amd64\.tar\.gz/.test(l));
+        expect(go).toBeGreaterThanOrEqual(0);
+        expect(job.variables.GO_VERSION).toMatch(/^1\.26\.\d+$/);
+        const kept = job.cache.find((c: any) => c.paths.includes(".capstan-cache/"));
+        expect(job.variables.CAPSTAN_CACHE).toBe("$CI_PROJECT_DIR/.capstan-cache");
+        expect(kept.key.files).toContain("e2e/toolchain/pieces.sh");
+        const tests = Object.entries(github).flatMap(([file, wf]) =>
+            Object.entries<any>(wf.jobs)
+                .filter(([name]) => name === "test")
+                .map(([, def]) => ({ file, steps: def.steps as any[] })),
+        );
+        expect(tests.length).toBeGreaterThan(0);
+        for (const { file, steps } of tests) {
+            const setupGo = steps.findIndex((st) => String(st.uses ?? "").startsWith("actions/setup-go@"));
+            const run = steps.findIndex((st) => st.run === ".ci/run");
+            expect(setupGo, file).toBeGreaterThanOrEqual(0);
+            expect(run, file).toBeGreaterThan(setupGo);
         }
     });
 
