@@ -235,6 +235,17 @@ const AWS_STATE: Record<string, StateFn> = {
     }),
 };
 
+/**
+ * The types whose id the AWS provider sets to one of their attributes: an IAM role's and instance
+ * profile's id is its name, a managed policy's its ARN. A reference to `role.id` and one to
+ * `role.name` then render the same value, as they are the same value in AWS.
+ */
+const AWS_ID_FIELD: Record<string, string> = {
+    "aws:iam/role:Role": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/policy:Policy": "arn",
+};
+
 function awsId(type: string, name: string): string {
     const prefixes: Record<string, string> = {
         "aws:ec2/vpc:Vpc": "vpc",
@@ -309,7 +320,8 @@ export function mockState(type: string, name: string, inputs: Inputs, ctx: MockC
     if (type.startsWith("aws:")) {
         const physical = physicalName(type, name);
         const extra = AWS_STATE[type]?.(name, inputs, ctx, physical) ?? {};
-        return { id: awsId(type, name), state: { ...inputs, ...extra } };
+        const state = { ...inputs, ...extra };
+        return { id: AWS_ID_FIELD[type] ? printed(state[AWS_ID_FIELD[type]]) : awsId(type, name), state };
     }
     return { id: `${name}-id`, state: { ...inputs } };
 }

@@ -3,6 +3,7 @@
  * provider reference is read, how Pulumi's promise traces are formatted, and how a resource
  * reference in an input ends up in the plan.
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
@@ -147,5 +148,22 @@ describe("the run's result", () => {
         const [target, holder] = maps;
         expect(target.id).not.toBe("");
         expect((holder.inputs.data as Record<string, unknown>).REF).toBe(target.id);
+    });
+
+    it("gives an IAM role the id AWS gives it, its name, and a managed policy its ARN: role.id and role.name render alike", async () => {
+        const result = await runComponents(() => {
+            const role = new aws.iam.Role("svc", { assumeRolePolicy: "{}" });
+            const policy = new aws.iam.Policy("svc-extra", { policy: "{}" });
+            new aws.iam.RolePolicy("by-id", { role: role.id, policy: "{}" });
+            new aws.iam.RolePolicy("by-name", { role: role.name, policy: "{}" });
+            new aws.iam.RolePolicyAttachment("attach", { role: role.name, policyArn: policy.id });
+        });
+        const [role] = ofType(result.resources, "aws:iam/role:Role");
+        const [byId, byName] = ofType(result.resources, "aws:iam/rolePolicy:RolePolicy");
+        expect(role.id).toBe(role.state?.name);
+        expect(byId.inputs.role).toBe(byName.inputs.role);
+        const [policy] = ofType(result.resources, "aws:iam/policy:Policy");
+        const [attach] = ofType(result.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        expect(attach.inputs.policyArn).toBe(policy.state?.arn);
     });
 });
