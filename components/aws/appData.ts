@@ -9,7 +9,7 @@ import {
     redrivePolicy,
     type AppDataArgs,
 } from "./appDataArgs";
-import { serviceAccountRole } from "./irsa";
+import { irsaRole } from "./irsa";
 
 export {
     appDataPolicy,
@@ -126,26 +126,18 @@ export function createAppRole(
     args: AppDataArgs,
     data: { bucketArn: pulumi.Output<string>; queueArns: pulumi.Output<string>[]; parent: pulumi.Resource },
 ): aws.iam.Role {
-    const role = serviceAccountRole(
+    return irsaRole(
         `${name}-irsa`,
         {
             oidcProviderArn: args.oidcProviderArn,
             oidcIssuer: args.oidcIssuer,
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
-        },
-        data.parent,
-        args.tags ?? {},
-    );
-    new aws.iam.RolePolicy(
-        `${name}-irsa`,
-        {
-            role: role.name,
             policy: pulumi
                 .all([data.bucketArn, pulumi.all(data.queueArns)])
                 .apply(([b, qs]) => JSON.stringify(appDataPolicy(b, qs))),
+            tags: args.tags ?? {},
         },
-        { parent: role },
+        data.parent,
     );
-    return role;
 }
