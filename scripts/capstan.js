@@ -1,33 +1,36 @@
 #!/usr/bin/env node
-// `capstan <command> [args]`: the project's commands, for `npx capstan ...`. This table is the one
-// place that says in one line what each command does; `capstan <command> --help` prints its usage.
+// `capstan <command> [args]`: the project's commands, for `npx capstan ...`. Each command is one file
+// in scripts/commands/ holding its definition (arguments, options, examples, exit codes) and its
+// entry; scripts/commands/index.ts lists them. `capstan <command> --help` prints a command's help.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 
-/** name: [the script, relative to this folder; what the command does]. */
-const COMMANDS = {
-    render: ["render.ts", "render a stack offline under the mock engine: out/<stack>/plan.json and manifests.yaml"],
-    deploy: ["deploy.ts", "deploy an image tag (or --rollback): preview, guard, confirm, targeted update"],
-    status: ["ops/status.ts", "what a stack runs: tags, rollouts, autoscalers, migration, cron, canary, Pending pods"],
-    run: ["ops/run.ts", "run a one-off command in a Job made from the web pods' current template"],
-    console: ["ops/console.ts", "an interactive console (bin/rails console) in a fresh pod of the web template"],
-    logs: ["ops/logs.ts", "the logs of every pod of web, a worker, a cron task, the migration or the canary"],
-    canary: ["ops/canary.ts", "canary steps as guarded updates, or run <tag>: every step, judged by the analysis"],
-    init: ["init.ts", "write Pulumi.<stack>.yaml, a stack of your own account, from a committed stack's shape"],
-    tenant: ["tenant.ts", "scaffold a tenant's stack file from an existing stack"],
-    cost: ["cost.ts", "the monthly cost of a stack from its render: --diff BASE, --tenant, --json, --markdown"],
-    "kube-score": ["kube-score.ts", "check every stack's manifests with kube-score"],
-    "local-cluster": ["local-cluster.ts", "start, check or stop a local control plane with simulated nodes"],
-    toolchain: ["toolchain.sh", "build the real-engine toolchain (Pulumi CLI, provider, control plane, kwok)"],
-};
+const COMMANDS_DIR = path.join(__dirname, "commands");
 
-/** The list `capstan --help` prints: one line per command. */
+/** The commands there are: the files of scripts/commands/ but the registry and the shared parts. */
+function commandNames() {
+    return fs
+        .readdirSync(COMMANDS_DIR)
+        .filter((f) => f.endsWith(".ts") && !["index.ts", "list.ts", "shared.ts"].includes(f))
+        .map((f) => f.slice(0, -3));
+}
+
+function register() {
+    require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.pulumi.json") });
+}
+
+/** The list `capstan --help` prints: one line per command, from its definition. */
 function help() {
-    const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+    register();
+    const definitions = require(path.join(COMMANDS_DIR, "index.ts")).definitions();
+    const width = Math.max(...definitions.map((d) => d.name.length));
     return [
-        "usage: capstan <command> [args]      (capstan <command> --help for its usage)",
+        "usage: capstan <command> [args]      (capstan <command> --help for its options, examples and exit codes)",
         "",
-        ...Object.entries(COMMANDS).map(([name, [, line]]) => `  ${name.padEnd(width)}  ${line}`),
+        ...definitions.map((d) => `  ${d.name.padEnd(width)}  ${d.summary}`),
+        "",
+        "Every command and the exit codes: docs/commands.md",
         "",
     ].join("\n");
 }
@@ -38,21 +41,20 @@ function main() {
         process.stdout.write(help());
         return;
     }
-    const entry = COMMANDS[command];
-    if (!entry) {
+    if (!commandNames().includes(command)) {
         process.stderr.write(`${command === undefined ? "" : `capstan: unknown command ${command}\n`}${help()}`);
         process.exit(2);
     }
-    const script = path.join(__dirname, entry[0]);
-    if (script.endsWith(".sh")) {
-        const child = require("child_process").spawn("bash", [script, ...args], { stdio: "inherit" });
-        child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-        return;
-    }
-    require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.pulumi.json") });
-    require(script)
+    register();
+    require(path.join(COMMANDS_DIR, `${command}.ts`))
         .main(args)
-        .then((code) => process.exit(code));
+        .then(
+            (code) => process.exit(code),
+            (err) => {
+                process.stderr.write(`capstan ${command}: ${process.env.CAPSTAN_DEBUG ? err.stack : err.message}\n`);
+                process.exit(1);
+            },
+        );
 }
 
 main();

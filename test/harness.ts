@@ -11,7 +11,7 @@ import type { Program, RecordedResource, RunResult } from "../scripts/render/eng
 import { runProgram } from "../scripts/render/engine";
 import { loadProgram, PROJECT_DIR } from "../scripts/cli/program";
 import { renderStack, type Rendered } from "../scripts/render/render";
-import { renderCli } from "../scripts/render";
+import { renderCli } from "../scripts/commands/render";
 import { listStacks, loadProjectFile, loadStackFile, toRuntimeConfig, withSecrets } from "../scripts/cli/stackfile";
 
 export { PROJECT_DIR };

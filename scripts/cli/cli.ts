@@ -4,6 +4,7 @@
  * failures keep their exit codes.
  */
 import * as readline from "readline";
+import { EXIT } from "./exits";
 
 /** Thrown while reading the command line: the message says what is wrong, and may be empty. */
 export class UsageError extends Error {}
@@ -21,20 +22,22 @@ export function isHelp(arg: string): boolean {
 }
 
 /** The exit code of a command line that could not be read. */
-export const USAGE_EXIT = 2;
+export const USAGE_EXIT = EXIT.usage;
 
 /**
  * The exit code of a command that cannot run because a tool it needs is missing: the Pulumi CLI, a
  * piece of the toolchain, a kubeconfig context. The message names the command that installs or
  * selects it.
  */
-export const MISSING_TOOL_EXIT = 4;
+export const MISSING_TOOL_EXIT = EXIT.missingTool;
 
 export interface Command {
     /** The command's name, prefixed to its messages: `render: unknown option --x`. */
     readonly name: string;
     /** The usage text, printed after any usage error. */
     readonly usage: string;
+    /** What `--help` prints. @default the usage */
+    readonly help?: string;
     readonly stderr: (text: string) => void;
     /** Where `--help` prints the usage. @default the process's stdout */
     readonly stdout?: (text: string) => void;
@@ -50,7 +53,7 @@ export function readCommandLine<T>(command: Command, parse: () => T): { args: T 
         return { args: parse() };
     } catch (err) {
         if (err instanceof HelpRequest) {
-            (command.stdout ?? ((t: string) => process.stdout.write(t)))(`${command.usage}\n`);
+            (command.stdout ?? ((t: string) => process.stdout.write(t)))(`${command.help ?? command.usage}\n`);
             return { exitCode: 0 };
         }
         if (!(err instanceof UsageError)) throw err;

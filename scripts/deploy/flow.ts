@@ -4,9 +4,8 @@
  * guard, confirm, update exactly what the preview showed, then write the tag into the stack file.
  * Everything runs through DeployBackend/DeployIo, so the whole flow is tested against a fake.
  */
-import { readCommandLine } from "../cli/cli";
 import { pulumiCliMissing } from "../cli/tools";
-import { parseDeployArgs, USAGE, type DeployArgs } from "./args";
+import type { DeployArgs } from "./args";
 import { exampleRefusal } from "./examples";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport, isAssetsJob } from "./guard";
 import { findRollbackTarget } from "./history";
@@ -17,10 +16,8 @@ import { describeServing, type Serving } from "./serving";
 import { beginUpdate, type Session } from "./session";
 import { EXIT, urnName, type DeployBackend, type DeployIo, type DeployStack, type StackFacts } from "./types";
 
-export async function runDeploy(argv: readonly string[], io: DeployIo, backend: DeployBackend): Promise<number> {
-    const line = readCommandLine({ name: "deploy", usage: USAGE, stderr: io.stderr }, () => parseDeployArgs(argv));
-    if ("exitCode" in line) return line.exitCode;
-    const { args } = line;
+/** `capstan deploy` with its command line read (scripts/commands/deploy.ts). */
+export async function runDeploy(args: DeployArgs, io: DeployIo, backend: DeployBackend): Promise<number> {
     if (!backend.cliAvailable()) {
         io.stderr(`deploy: ${pulumiCliMissing("the deploy runs it through the Automation API")}\n`);
         return EXIT.noCli;
@@ -30,7 +27,7 @@ export async function runDeploy(argv: readonly string[], io: DeployIo, backend: 
         const names = await backend.stacks();
         if (!names.includes(args.stack)) {
             io.stderr(
-                `deploy: no stack named ${args.stack} in this backend (stacks: ${names.join(", ") || "none"}).\n${USAGE}\n`,
+                `deploy: no stack named ${args.stack} in this backend (stacks: ${names.join(", ") || "none"}): log in to the stack's backend (pulumi login ...), or create the stack first.\n`,
             );
             return EXIT.usage;
         }

@@ -4,6 +4,7 @@
  * makes (guard, confirmation, history walk, exit codes, messages) is tested without the CLI.
  */
 import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../cli/cli";
+import { EXIT as CODES } from "../cli/exits";
 import type { Holder } from "./locks";
 import type { Serving } from "./serving";
 
@@ -138,7 +139,7 @@ export const EXIT = {
      * Stopped before changing anything: the guard, no confirmation, no terminal to ask on, another
      * deploy or update holding the stack, or a state only a person can settle.
      */
-    refused: 3,
+    refused: CODES.refused,
     /** The Pulumi CLI is not installed. */
     noCli: MISSING_TOOL_EXIT,
 } as const;

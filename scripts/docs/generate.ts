@@ -1,6 +1,8 @@
-/** The files `npm run docs` writes, each with the text it must hold. */
+/** The files `capstan docs` writes, each with the text it must hold. */
 import * as fs from "fs";
 import * as path from "path";
+import type { CommandDefinition } from "../cli/define";
+import { commandsMarkdown } from "./commands";
 import { configurationMarkdown } from "./configuration";
 import { pulumiYamlWithDescriptions } from "./pulumiYaml";
 
@@ -10,10 +12,14 @@ export interface GeneratedFile {
     readonly text: string;
 }
 
-export async function generatedFiles(projectDir: string): Promise<GeneratedFile[]> {
+export async function generatedFiles(
+    projectDir: string,
+    commands: readonly CommandDefinition<unknown>[],
+): Promise<GeneratedFile[]> {
     const pulumiYaml = path.join(projectDir, "Pulumi.yaml");
     return [
         { path: "docs/configuration.md", text: configurationMarkdown() },
+        { path: "docs/commands.md", text: commandsMarkdown(commands) },
         {
             path: "Pulumi.yaml",
             text: await pulumiYamlWithDescriptions(fs.readFileSync(pulumiYaml, "utf8"), pulumiYaml),

@@ -7,19 +7,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { exampleValues, exampleValueVerdict } from "../../components/config/exampleValues";
-import { HelpRequest, isHelp, UsageError, USAGE_EXIT } from "../cli/cli";
+import { UsageError, USAGE_EXIT } from "../cli/cli";
 import { listStacks, loadProjectFile, loadStackFile, stackFilePath } from "../cli/stackfile";
 import { secretCommandsFor, stackFileText } from "../tenant/scaffold";
 import { baseMode, QUESTIONS, type Question } from "./questions";
 import { type Answers, checkShaped, type ClusterMode, shapeStack } from "./shape";
-
-export const USAGE = [
-    "usage: capstan init <stack> [--from <stack>] [--interactive] [options]",
-    "  Writes Pulumi.<stack>.yaml from the shape of a committed stack (default: staging; tenant-acme for",
-    "  --cluster shared; local for --cluster external), with every account value your own. Asks on a",
-    "  terminal (or with --interactive); otherwise each value comes from its option:",
-    ...QUESTIONS.map((q) => `  ${q.flag.padEnd(20)} ${q.prompt}`),
-].join("\n");
 
 export interface InitIo {
     readonly dir: string;
@@ -31,35 +23,13 @@ export interface InitIo {
     readonly ask: (prompt: string) => Promise<string | undefined>;
 }
 
-interface InitArgs {
+/** The arguments of `capstan init`, as its definition (scripts/commands/init.ts) reads them. */
+export interface InitArgs {
     stack: string;
     from?: string;
     interactive: boolean;
+    /** The values given as options, by flag (`--region`). */
     given: Map<string, string>;
-}
-
-export function parseInitArgs(argv: readonly string[]): InitArgs {
-    const flags = new Set(["--from", ...QUESTIONS.map((q) => q.flag)]);
-    const given = new Map<string, string>();
-    let stack: string | undefined;
-    let interactive = false;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a];
-        if (isHelp(a)) throw new HelpRequest();
-        if (flag === "--interactive") interactive = true;
-        else if (flags.has(flag)) {
-            const v = inline ?? argv[++i];
-            if (v === undefined) throw new UsageError(`${flag} needs a value`);
-            given.set(flag, v);
-        } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-        else if (stack === undefined) stack = a;
-        else throw new UsageError(`unexpected argument ${a}`);
-    }
-    if (stack === undefined) throw new UsageError("name the new stack, e.g. capstan init mystaging");
-    if (!/^[A-Za-z0-9_.-]+$/.test(stack))
-        throw new UsageError(`${JSON.stringify(stack)} is not a stack name: letters, digits, '_', '.', '-'`);
-    return { stack, from: given.get("--from"), interactive, given };
 }
 
 /** The committed stack whose shape the new one takes. */
@@ -124,22 +94,8 @@ function readBase(dir: string, name: string): Record<string, unknown> {
     return loadStackFile(dir, loadProjectFile(dir).name, name);
 }
 
-/** The command, apart from the process: a usage error prints the usage and gives exit code 2. */
-export async function runInit(argv: readonly string[], io: InitIo): Promise<number> {
-    try {
-        return await init(parseInitArgs(argv), io);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        if (err instanceof HelpRequest) {
-            io.stdout(`${USAGE}\n`);
-            return 0;
-        }
-        io.stderr(`init: ${err.message}\n${USAGE}\n`);
-        return USAGE_EXIT;
-    }
-}
-
-async function init(args: InitArgs, io: InitIo): Promise<number> {
+/** Writes the new stack file from the answers, or says why it cannot. */
+export async function init(args: InitArgs, io: InitIo): Promise<number> {
     const file = stackFilePath(io.dir, args.stack);
     if (fs.existsSync(file)) {
         io.stderr(

@@ -11,6 +11,8 @@ type Draft = { -readonly [K in keyof Answers]?: Answers[K] };
 export interface Question {
     readonly key: keyof Answers;
     readonly flag: string;
+    /** What its option's value is called in help (`HOSTS`). */
+    readonly value: string;
     /** The question, as asked on a terminal. */
     readonly prompt: string;
     /** Whether it is asked for these answers. @default always */
@@ -96,6 +98,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "region",
         flag: "--region",
+        value: "REGION",
         prompt: "AWS region (aws:region)",
         fallback: () => process.env.AWS_REGION,
         check: (v: string) =>
@@ -106,6 +109,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "account",
         flag: "--account",
+        value: "ID",
         prompt: "AWS account ID (12 digits)",
         check: (v: string) =>
             v === EXAMPLE_ACCOUNT
@@ -117,6 +121,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "cluster",
         flag: "--cluster",
+        value: "MODE",
         prompt: "cluster mode: create (this stack owns its EKS cluster), external (a cluster managed elsewhere), shared (another stack's)",
         fallback: () => "create",
         check: (v: string) =>
@@ -127,6 +132,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "owner",
         flag: "--owner",
+        value: "ORG/PROJECT/STACK",
         prompt: "the stack that owns the cluster (org/project/stack)",
         when: (a) => a.cluster === "shared",
         check: (v: string, a, base, stack) =>
@@ -135,6 +141,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "context",
         flag: "--context",
+        value: "CONTEXT",
         prompt: "the kubeconfig context of the cluster (empty: set the secret capstan:kubeconfig instead)",
         when: (a) => a.cluster === "external",
         optional: true,
@@ -142,6 +149,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "apiAccess",
         flag: "--api-access",
+        value: "CIDRS",
         prompt: "the networks that may reach the cluster's API endpoint, comma-separated (your office or VPN egress, a.b.c.d/32)",
         when: (a) => a.cluster === "create",
         parse: list,
@@ -154,6 +162,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "publicHosts",
         flag: "--public-hosts",
+        value: "HOSTS",
         prompt: "the public hosts, comma-separated",
         parse: list,
         check: (v: string[], a, base, stack) =>
@@ -162,6 +171,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "publicCert",
         flag: "--public-cert",
+        value: "ARN",
         prompt: "the ACM certificate ARN of the public hosts, in the stack's region",
         optional: true,
         when: (a) => a.cluster === "create",
@@ -175,6 +185,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "vpnHosts",
         flag: "--vpn-hosts",
+        value: "HOSTS",
         prompt: "the VPN-only hosts, comma-separated (empty: no VPN entry)",
         optional: true,
         parse: list,
@@ -184,6 +195,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "vpnCert",
         flag: "--vpn-cert",
+        value: "ARN",
         prompt: "the ACM certificate ARN of the VPN hosts, in the stack's region",
         optional: true,
         when: (a) => a.cluster === "create" && (a.vpnHosts?.length ?? 0) > 0,
@@ -197,6 +209,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "image",
         flag: "--image",
+        value: "REPOSITORY",
         prompt: "the ECR repository: its name in the stack's account and region, or the whole <account>.dkr.ecr.<region>.amazonaws.com/<name>",
         parse: (text, a) =>
             text.includes("/") || text.includes(".") ? text : `${a.account}.dkr.ecr.${a.region}.amazonaws.com/${text}`,
@@ -206,6 +219,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "imageTag",
         flag: "--image-tag",
+        value: "TAG",
         prompt: "the image tag to deploy first (it must be in the repository)",
         check: (v: string, a, base, stack) =>
             first(configProblems({ ...a, imageTag: v }, base, stack, "capstan:imageTag")),
@@ -213,6 +227,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "backend",
         flag: "--backend",
+        value: "URL",
         prompt: "the state backend: s3://<bucket> (versioned, encrypted), or cloud (Pulumi Cloud)",
         parse: (text) => (text === "cloud" ? "https://api.pulumi.com" : text),
         check: (v: string) =>
@@ -223,6 +238,7 @@ export const QUESTIONS: readonly Question[] = [
     {
         key: "secretsProvider",
         flag: "--secrets-provider",
+        value: "PROVIDER",
         prompt: "the secrets provider: awskms://alias/<name>?region=<region>, a key ARN as awskms://arn:..., or passphrase",
         fallback: (a) => (a.backend?.startsWith("https://") ? "default" : undefined),
         check: (v: string, a) => {

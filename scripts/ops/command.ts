@@ -1,45 +1,11 @@
-/** What every day-two command shares: reading its command line, its stack, and reporting failures in one line. */
-import { MISSING_TOOL_EXIT, readCommandLine, USAGE_EXIT } from "../cli/cli";
+/** What every day-two command shares: its stack's target, checked first, and the stack file's values. */
+import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../cli/cli";
+import type { CommandIo } from "../cli/runCommand";
 import { stackConfig } from "../release/stackConfig";
 import { onPath, pulumiCliMissing, unknownStackProblem } from "../cli/tools";
 import { openTarget, OpsError, stackDir, type StackTarget } from "../cli/target";
 
-export interface OpsIo {
-    readonly stdout: (text: string) => void;
-    readonly stderr: (text: string) => void;
-}
-
-export const processIo: OpsIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-};
-
-/**
- * Runs a command: parses `argv` (usage errors exit 2), then `body`; an OpsError is printed as
- * `<name>: <message>` with its exit code, never as a stack trace.
- */
-export async function opsCommand<T>(
-    name: string,
-    usage: string,
-    argv: readonly string[],
-    parse: (argv: readonly string[]) => T,
-    body: (args: T, io: OpsIo) => Promise<number>,
-    io: OpsIo = processIo,
-): Promise<number> {
-    const line = readCommandLine({ name, usage, stderr: io.stderr, stdout: io.stdout }, () => parse(argv));
-    if ("exitCode" in line) return line.exitCode;
-    try {
-        return await body(line.args, io);
-    } catch (err) {
-        if (err instanceof OpsError) {
-            io.stderr(`${name}: ${err.message}\n`);
-            if (err.exitCode === 2) io.stderr(`${usage}\n`);
-            return err.exitCode;
-        }
-        io.stderr(`${name}: ${(err as Error).message}\n`);
-        return 1;
-    }
-}
+export type OpsIo = CommandIo;
 
 /**
  * What a day-two command checks first, in this order: the stack's name (an unknown one lists the

@@ -6,10 +6,9 @@
  */
 import { randomBytes } from "crypto";
 import type { V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../cli/cli";
-import { parseConsoleArgs, USAGE, type ConsoleArgs } from "./args";
+import type { ConsoleArgs } from "./args";
 import { apiMessage, connect, webDeployment, type Cluster } from "../cli/cluster";
-import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
+import { stackFileConfig, target, type OpsIo } from "./command";
 import { consolePod, oneOffName } from "./podFromTemplate";
 import { podProgress } from "./podProgress";
 import { localUser, OpsError } from "../cli/target";
@@ -98,7 +97,8 @@ async function attach(cluster: Cluster, pod: V1Pod): Promise<string> {
     });
 }
 
-async function consoleSession(args: ConsoleArgs, io: OpsIo): Promise<number> {
+/** `capstan console`: a session in a fresh pod of the web template, deleted at its end. */
+export async function consoleSession(args: ConsoleArgs, io: OpsIo): Promise<number> {
     const t = await target("console", args.stack);
     const cluster = await connect(t);
     const deployment = await webDeployment(cluster, t);
@@ -127,10 +127,3 @@ async function consoleSession(args: ConsoleArgs, io: OpsIo): Promise<number> {
         await deletePod(cluster, pod, io);
     }
 }
-
-/** Entry point of `capstan console`. */
-export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
-    return opsCommand("console", USAGE.console, argv, parseConsoleArgs, consoleSession, io);
-}
-
-if (require.main === module) runAsProcess("console", main);

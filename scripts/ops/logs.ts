@@ -4,10 +4,9 @@
  * With -f it follows them, and the pods that start later (a rollout's new pods, a cron run).
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../cli/cli";
-import { parseLogsArgs, USAGE, type LogPart, type LogsArgs } from "./args";
+import type { LogPart, LogsArgs } from "./args";
 import { apiMessage, connect, statusOf, type Cluster } from "../cli/cluster";
-import { opsCommand, target, type OpsIo } from "./command";
+import { target, type OpsIo } from "./command";
 import { formatLine, interleave, parseLogLine, shown, type LogLine } from "./logLines";
 import { openLog, type LogHandle } from "./logStream";
 import { OpsError, type StackTarget } from "../cli/target";
@@ -163,7 +162,8 @@ async function followAll(
     return 0;
 }
 
-async function logs(args: LogsArgs, io: OpsIo): Promise<number> {
+/** `capstan logs`: the logs of the part's pods, or followed until Ctrl-C. */
+export async function showLogs(args: LogsArgs, io: OpsIo): Promise<number> {
     const t = await target("logs", args.stack);
     const cluster = await connect(t);
     const { selector: labelSelector, what } = await partSelector(cluster, t, args.part);
@@ -177,13 +177,6 @@ async function logs(args: LogsArgs, io: OpsIo): Promise<number> {
     await readAll(cluster, pods, args, io);
     return 0;
 }
-
-/** Entry point of `capstan logs`. */
-export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
-    return opsCommand("logs", USAGE.logs, argv, parseLogsArgs, logs, io);
-}
-
-if (require.main === module) runAsProcess("logs", main);
 
 /**
  * Where the log of a migration whose pod is gone went: the app's log group, when the stack ships its

@@ -6,10 +6,9 @@
  */
 import { randomBytes } from "crypto";
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
-import { runAsProcess } from "../cli/cli";
-import { parseRunArgs, USAGE, type RunArgs } from "./args";
+import type { RunArgs } from "./args";
 import { apiMessage, connect, webDeployment, type Cluster } from "../cli/cluster";
-import { opsCommand, target, type OpsIo } from "./command";
+import { target, type OpsIo } from "./command";
 import { openLog, type LogHandle } from "./logStream";
 import { oneOffJob, oneOffName } from "./podFromTemplate";
 import { podProgress } from "./podProgress";
@@ -116,7 +115,8 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
     }
 }
 
-async function run(args: RunArgs, io: OpsIo): Promise<number> {
+/** `capstan run`: the one-off Job, followed to its end; the command's exit code. */
+export async function runOneOff(args: RunArgs, io: OpsIo): Promise<number> {
     const t = await target("run", args.stack);
     const cluster = await connect(t);
     const deployment = await webDeployment(cluster, t);
@@ -165,10 +165,3 @@ async function run(args: RunArgs, io: OpsIo): Promise<number> {
         process.off("SIGTERM", onSignal);
     }
 }
-
-/** Entry point of `capstan run`. */
-export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
-    return opsCommand("run", USAGE.run, argv, parseRunArgs, run, io);
-}
-
-if (require.main === module) runAsProcess("run", main);

@@ -4,17 +4,16 @@
  * Exits 0 when all is well, 1 when something needs attention (a rollout not done, a failed
  * migration, a Pending pod).
  */
-import { runAsProcess } from "../cli/cli";
-import { parseStatusArgs, USAGE } from "./args";
 import { apiMessage, connect } from "../cli/cluster";
-import { opsCommand, stackFileConfig, target, type OpsIo } from "./command";
+import { stackFileConfig, target, type OpsIo } from "./command";
 import { statusReport } from "./statusReport";
 import { PROJECT_DIR } from "../cli/program";
 import { automationBackend } from "../deploy/automation";
 import { readProgress } from "../release/progress";
 import { OpsError } from "../cli/target";
 
-async function status(stack: string, io: OpsIo): Promise<number> {
+/** `capstan status`: the report; 0 when all is well, 1 when something needs attention. */
+export async function status(stack: string, io: OpsIo): Promise<number> {
     const t = await target("status", stack);
     const cluster = await connect(t);
     const namespace = t.namespace;
@@ -54,10 +53,3 @@ async function status(stack: string, io: OpsIo): Promise<number> {
     io.stdout(`${report.lines.join("\n")}\n`);
     return report.ok ? 0 : 1;
 }
-
-/** Entry point of `capstan status`. */
-export function main(argv: readonly string[], io?: OpsIo): Promise<number> {
-    return opsCommand("status", USAGE.status, argv, parseStatusArgs, (a, o) => status(a.stack, o), io);
-}
-
-if (require.main === module) runAsProcess("status", main);

@@ -7,7 +7,8 @@
  */
 import { analysisSchema, canaryStepsSchema, type AnalysisConfig } from "../../components/config/analysisSchema";
 import { describeHolder, DeployLock } from "../deploy/locks";
-import { EXIT, type DeployBackend } from "../deploy/types";
+import type { DeployBackend } from "../deploy/types";
+import { EXIT } from "../cli/exits";
 import { OpsError } from "../cli/target";
 import { stackConfig } from "./stackConfig";
 import { analyseStep, sleep as realSleep } from "./analysis";
@@ -17,14 +18,14 @@ import type { InstantQuery } from "./prometheus";
 import { clearProgress, readProgress, writeProgress, type Progress } from "./progress";
 import type { AnalysisTarget } from "./queries";
 
-/** The exit codes of a release beside the deploy's 0-4. */
+/** The exit codes of a release beside the deploy's 0-4 (the table of every command: scripts/cli/exits.ts). */
 export const RELEASE_EXIT = {
     /** A check failed: the canary was aborted (removed), the stable pods left as they were. */
-    analysisFailed: 5,
+    analysisFailed: EXIT.analysisFailed,
     /** Too little traffic or no data past inconclusiveLimit: paused, the canary left as it is; resume or abort. */
-    inconclusive: 6,
+    inconclusive: EXIT.inconclusive,
     /** Interrupted (Ctrl-C, SIGTERM): the canary left as it is; resume or abort. */
-    interrupted: 130,
+    interrupted: EXIT.interrupted,
 } as const;
 
 export interface ReleaseDeps {

@@ -61,8 +61,12 @@ function shellCommands(lines: readonly string[]): string[] {
         .filter((c) => c !== "");
 }
 
+/** The commands scripts/capstan.js dispatches to: the files of scripts/commands/ but the registry and shared parts. */
 const capstanCommands = () =>
-    [...read("scripts/capstan.js").matchAll(/^\s+"?(\w[\w-]*)"?: \["[\w/.-]+\.(?:ts|sh)",/gm)].map((m) => m[1]);
+    fs
+        .readdirSync(path.join(PROJECT_DIR, "scripts", "commands"))
+        .filter((f) => f.endsWith(".ts") && !["index.ts", "list.ts", "shared.ts"].includes(f))
+        .map((f) => f.slice(0, -3));
 
 /** Why a command's program is not one the project has, or undefined when it is. */
 function commandProblem(command: string, scripts: Readonly<Record<string, string>>, capstan: readonly string[]) {

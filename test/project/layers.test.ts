@@ -53,12 +53,12 @@ describe("the layer rule", () => {
         ["scripts/render/x.ts", `import { x } from "../deploy/guard";`],
         ["scripts/render/x.ts", `import { x } from "../localCluster/layout";`],
         ["scripts/deploy/x.ts", `import { x } from "../ops/status";`],
-        ["scripts/deploy/x.ts", `import { x } from "../render";`],
+        ["scripts/deploy/x.ts", `import { x } from "../commands/deploy";`],
         ["scripts/localCluster/x.ts", `import { x } from "../render/plan";`],
         ["scripts/tenant/x.ts", `import { x } from "../deploy/flow";`],
         ["scripts/render/x.ts", `import { x } from "../../bench/replay";`],
         ["scripts/deploy/x.ts", `import { x } from "../../e2e/lib/kube";`],
-        ["scripts/render.ts", `import { x } from "../bench/bench";`],
+        ["scripts/commands/render.ts", `import { x } from "../../bench/bench";`],
         ["e2e/lib/x.ts", `import { x } from "../../bench/engine";`],
     ])("refuses in %s: %s", async (file, source) => {
         const found = await problems(file, source);

@@ -12,13 +12,14 @@ import { doc } from "../../../components/config/docs";
 import { int } from "../../../components/config/fields";
 import { keyShape, missingKeyHint, referenceKey, rootKeys, unwrap } from "../../../components/config/reference";
 import { CONFIG_KEYS, cronSchema } from "../../../components/config/schema";
+import { definitions } from "../../../scripts/commands";
 import { generatedFiles } from "../../../scripts/docs/generate";
 import { pulumiYamlWithDescriptions } from "../../../scripts/docs/pulumiYaml";
 import { PROJECT_DIR } from "../../harness";
 
 describe("the generated files", () => {
-    it("docs/configuration.md and Pulumi.yaml are byte for byte what npm run docs writes", async () => {
-        const stale = (await generatedFiles(PROJECT_DIR))
+    it("docs/configuration.md, docs/commands.md and Pulumi.yaml are byte for byte what npm run docs writes", async () => {
+        const stale = (await generatedFiles(PROJECT_DIR, definitions()))
             .filter((f) => fs.readFileSync(path.join(PROJECT_DIR, f.path), "utf8") !== f.text)
             .map((f) => `${f.path} is out of date: run npm run docs`);
         expect(stale).toEqual([]);

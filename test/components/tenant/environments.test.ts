@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderStack } from "../../../scripts/render/render";
-import { tenantCli } from "../../../scripts/tenant";
+import { tenantCli } from "../../../scripts/commands/tenant";
 import { capstanProgram, PROJECT_DIR, render, type Rendered } from "../../harness";
 
 type Obj = Record<string, any>;

@@ -12,7 +12,7 @@ import { AWS_NAME_LIMITS, isAwsName } from "../../../components/aws/names";
 import { parsePlatformExports } from "../../../components/platform/exports";
 import { renderStack } from "../../../scripts/render/render";
 import { isSecretValue } from "../../../scripts/render/secret";
-import { tenantCli } from "../../../scripts/tenant";
+import { tenantCli } from "../../../scripts/commands/tenant";
 import {
     capstanProgram,
     ofType,

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main as benchMain } from "../../../bench/bench";
 import { readCommandLine } from "../../../scripts/cli/cli";
-import { runDeploy } from "../../../scripts/deploy/flow";
+import { deployCli } from "../../../scripts/commands/deploy";
 import type { DeployBackend } from "../../../scripts/deploy/types";
-import { renderCli } from "../../../scripts/render";
-import { tenantCli } from "../../../scripts/tenant";
+import { renderCli } from "../../../scripts/commands/render";
+import { tenantCli } from "../../../scripts/commands/tenant";
 
 // The shared reader is wrapped so that a test can change it in one place and watch every command follow.
 vi.mock("../../../scripts/cli/cli", async (original) => {
@@ -34,7 +34,7 @@ const COMMANDS: [string, Run, string][] = [
             };
             return { code: await renderCli(argv, io), stderr };
         },
-        "usage: npm run render -- <stack> [--out DIR]",
+        "usage: capstan render <stack> [--out DIR]",
     ],
     [
         "tenant",
@@ -47,7 +47,7 @@ const COMMANDS: [string, Run, string][] = [
             });
             return { code, stderr };
         },
-        "usage: npm run tenant -- new <name> --from <stack> [--org ORG]",
+        "usage: capstan tenant new <name> --from <stack> [--org ORG]",
     ],
     [
         "deploy",
@@ -59,9 +59,9 @@ const COMMANDS: [string, Run, string][] = [
                 interactive: false,
                 ask: unreachable,
             };
-            return { code: await runDeploy(argv, io, {} as DeployBackend), stderr };
+            return { code: await deployCli(argv, io, {} as DeployBackend), stderr };
         },
-        "usage: npm run deploy -- <stack> <imageTag> [--yes] [--allow-infra-changes]\n       npm run deploy -- <stack> --rollback [--yes] [--allow-infra-changes]",
+        "usage: capstan deploy <stack> <imageTag> [--yes] [--allow-infra-changes]\n       capstan deploy <stack> --rollback [--yes] [--allow-infra-changes]",
     ],
     [
         "bench",

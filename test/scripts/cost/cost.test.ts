@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { costCli, parseCostArgs } from "../../../scripts/cost";
+import { costCli, parseCostArgs } from "../../../scripts/commands/cost";
 import { estimate } from "../../../scripts/cost/estimate";
 import { loadPriceTable, regionPrices, RegionError } from "../../../scripts/cost/priceTable";
 import { PROJECT_DIR, problemsOf, render, stackValues } from "../../harness";

@@ -7,7 +7,7 @@ import { factsFromState, findPulumiCli, updateHistory } from "../../../scripts/d
 import { handChanges } from "../../../scripts/deploy/drift";
 import { DeployLock, type Holder } from "../../../scripts/deploy/locks";
 import type { Serving } from "../../../scripts/deploy/serving";
-import { runDeploy } from "../../../scripts/deploy/flow";
+import { deployCli } from "../../../scripts/commands/deploy";
 import { findRollbackTarget } from "../../../scripts/deploy/history";
 import { lineWriter } from "../../../scripts/deploy/lines";
 import {
@@ -195,7 +195,7 @@ describe("npm run deploy", () => {
         const f = fake({
             upOutput: ["Updating (staging)\n  ~ phraseapp-web upd", "ating\n  ~ phraseapp-web updated\n"],
         });
-        const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
+        const code = await deployCli(["staging", "v2", "--yes"], f.io, f.backend);
         expect(code, f.stderr()).toBe(EXIT.ok);
         expect(f.calls).toEqual(["preview", "up v2"]);
         expect(f.stdout()).toContain(`phraseapp-web: ${REPO}:v1 -> ${REPO}:v2`);
@@ -226,7 +226,7 @@ describe("npm run deploy", () => {
             f.stackFile,
             `${text}  capstan:app:\n    image: ${REPO}\n    env: { APP_HOST: staging.example.com }\n`,
         );
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.calls).toEqual([]);
         expect(f.stderr()).toContain("capstan:app.image:");
         expect(f.stderr()).toContain("capstan:app.env.APP_HOST:");
@@ -243,12 +243,12 @@ describe("npm run deploy", () => {
             },
         ];
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
     });
 
     it("writes the tag it replaces beside the new one, so that an older stack file is refused later", async () => {
         const f = fake({ tag: "v1", previous: "v0" });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect([f.tag(), f.previous()]).toEqual(["v2", "v1"]);
     });
 
@@ -258,10 +258,10 @@ describe("npm run deploy", () => {
             { op: "create", urn: "urn:pulumi:staging::capstan::aws:s3/bucket:Bucket::x", type: "aws:s3/bucket:Bucket" },
         ];
         const f = fake({ tag: "v1", previous: "v0", steps: refusedSteps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect([f.tag(), f.previous()]).toEqual(["v1", "v0"]);
         const first = fake({ tag: "v1", steps: refusedSteps });
-        await runDeploy(["staging", "v2", "--yes"], first.io, first.backend);
+        await deployCli(["staging", "v2", "--yes"], first.io, first.backend);
         expect([first.tag(), first.previous()]).toEqual(["v1", undefined]);
     });
 
@@ -282,7 +282,7 @@ describe("npm run deploy", () => {
             },
         ];
         const f = fake({ steps });
-        const code = await runDeploy(["staging", "v2", "--yes"], f.io, f.backend);
+        const code = await deployCli(["staging", "v2", "--yes"], f.io, f.backend);
         expect(code).toBe(EXIT.refused);
         expect(f.calls).toEqual(["preview"]);
         expect(f.tag()).toBe("v1");
@@ -299,7 +299,7 @@ describe("npm run deploy", () => {
                     : s,
             );
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.stderr()).toContain("Deployment phraseapp-web: spec.template.spec.containers[0].command");
         expect(f.stderr()).not.toContain(".image");
     });
@@ -315,7 +315,7 @@ describe("npm run deploy", () => {
             },
         ];
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes", "--allow-infra-changes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes", "--allow-infra-changes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain(
             "Also changing (--allow-infra-changes):\n  update   kubernetes:core/v1:Service phraseapp-web: spec.ports",
         );
@@ -325,7 +325,7 @@ describe("npm run deploy", () => {
 
     it("refuses to prompt without a terminal and without --yes", async () => {
         const f = fake({ interactive: false });
-        expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.questions).toEqual([]);
         expect(f.calls).not.toContain("up v2");
         expect(f.tag()).toBe("v1");
@@ -339,7 +339,7 @@ describe("npm run deploy", () => {
         ["n", EXIT.refused, false],
     ])("asks on a terminal; answer %j exits %i", async (answer, code, updated) => {
         const f = fake({ interactive: true, answer });
-        expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(code);
+        expect(await deployCli(["staging", "v2"], f.io, f.backend)).toBe(code);
         expect(f.questions).toEqual(["\nDeploy v2 to stack staging? [y/N] "]);
         expect(f.calls.includes("up v2")).toBe(updated);
         expect(f.tag()).toBe(updated ? "v2" : "v1");
@@ -358,7 +358,7 @@ describe("npm run deploy", () => {
             error: "update failed",
         };
         const f = fake({ up });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(
             "failed: kubernetes:batch/v1:Job phraseapp-migrate-v2: Job has reached the specified backoff limit",
         );
@@ -384,7 +384,7 @@ describe("npm run deploy", () => {
             error: "update failed",
         };
         const f = fake({ up });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(
             "failed: the assets Job phraseapp-assets-upload failed to upload the release's assets, so no workload was rolled",
         );
@@ -405,7 +405,7 @@ describe("npm run deploy", () => {
             ],
         };
         const f = fake({ up });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(
             "failed: kubernetes:apps/v1:Deployment phraseapp-web: timed out waiting to be Ready",
         );
@@ -415,14 +415,14 @@ describe("npm run deploy", () => {
 
     it("does nothing when the state and the cluster say the stack runs the tag", async () => {
         const f = fake({ tag: "v1" });
-        expect(await runDeploy(["staging", "v1", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v1", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.calls).toEqual([]);
         expect(f.stdout()).toContain("already runs v1: its last update completed with it and the cluster serves v1");
     });
 
     it("decides 'already runs' from the state, not the stack file: a file left at the new tag by a killed deploy still deploys", async () => {
         const f = fake({ tag: "v2", deployed: "v1" });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.calls).toEqual(["preview", "up v2"]);
         expect(f.stdout()).not.toContain("already runs");
     });
@@ -432,7 +432,7 @@ describe("npm run deploy", () => {
             tag: "v2",
             lastUpdate: { version: 2, kind: "update", result: "failed", imageTag: "v2" },
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], failedLast.io, failedLast.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], failedLast.io, failedLast.backend)).toBe(EXIT.ok);
         expect(failedLast.calls).toContain("preview");
         const mixed = fake({
             tag: "v2",
@@ -445,14 +445,14 @@ describe("npm run deploy", () => {
                 deployment: "ns/web",
             },
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], mixed.io, mixed.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], mixed.io, mixed.backend)).toBe(EXIT.ok);
         expect(mixed.calls).toContain("preview");
     });
 
     it("writes the stack file only once the update succeeded", async () => {
         let during: string | undefined;
         const f = fake({ duringUp: (file) => (during = fileValue(file, "capstan:imageTag")) });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(during).toBe("v1");
         expect(f.tag()).toBe("v2");
     });
@@ -467,14 +467,14 @@ describe("npm run deploy", () => {
             { version: 4, kind: "update", result: "succeeded", imageTag: "v1" },
         ];
         const f = fake({ tag: "v3", history });
-        expect(await runDeploy(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain("Rolling back stack staging from v3 to v1 (the tag of update 4)");
         expect(f.calls).toEqual(["preview", "up v1"]);
     });
 
     it("rollback with no earlier tag exits non-zero without changing anything", async () => {
         const f = fake({ history: [{ version: 1, kind: "update", result: "succeeded", imageTag: "v1" }] });
-        expect(await runDeploy(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "--rollback", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain("nothing to roll back to");
         expect(f.calls).toEqual([]);
     });
@@ -487,9 +487,9 @@ describe("npm run deploy", () => {
         [["staging", "bad tag!"], "not a valid image tag"],
     ])("says how to call it when called as %j", async (argv, message) => {
         const f = fake();
-        expect(await runDeploy(argv, f.io, f.backend)).toBe(EXIT.usage);
+        expect(await deployCli(argv, f.io, f.backend)).toBe(EXIT.usage);
         expect(f.stderr()).toContain(message);
-        expect(f.stderr()).toContain("usage: npm run deploy -- <stack> <imageTag>");
+        expect(f.stderr()).toContain("usage: capstan deploy <stack> <imageTag>");
     });
 
     it("a stack that cannot be opened exits non-zero with the reason", async () => {
@@ -498,20 +498,28 @@ describe("npm run deploy", () => {
             ...f.backend,
             open: async () => Promise.reject(new Error("error: failed to decrypt\n    at Stack.open (x.js:1:1)")),
         };
-        expect(await runDeploy(["staging", "v2"], f.io, backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2"], f.io, backend)).toBe(EXIT.failed);
         expect(f.stderr()).toBe("deploy: cannot read stack staging: error: failed to decrypt\n");
     });
 
-    it("a stack name the backend does not have is a usage error that lists the stacks there are", async () => {
+    it("a stack name with no stack file is a usage error, checked first, that lists the stacks there are", async () => {
         const f = fake();
-        expect(await runDeploy(["stagign", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.usage);
-        expect(f.stderr()).toContain("no stack named stagign in this backend (stacks: staging, prod)");
+        expect(await deployCli(["stagign", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.usage);
+        expect(f.stderr()).toContain("no stack named stagign: there is no Pulumi.stagign.yaml");
+        expect(f.stderr()).toContain("did you mean staging?");
+        expect(f.calls).toEqual([]);
+    });
+
+    it("a stack the backend does not have is a usage error that lists the backend's stacks", async () => {
+        const f = fake();
+        expect(await deployCli(["local", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.usage);
+        expect(f.stderr()).toContain("no stack named local in this backend (stacks: staging, prod)");
         expect(f.calls).toEqual([]);
     });
 
     it("without the Pulumi CLI, says how to install it", async () => {
         const f = fake({ cli: false });
-        expect(await runDeploy(["staging", "v2"], f.io, f.backend)).toBe(EXIT.noCli);
+        expect(await deployCli(["staging", "v2"], f.io, f.backend)).toBe(EXIT.noCli);
         expect(f.stderr()).toContain("https://www.pulumi.com/docs/install/");
         expect(f.calls).toEqual([]);
     });
@@ -551,7 +559,7 @@ describe("a deploy tells the truth when things go wrong", () => {
         const first = DeployLock.take(f.lockDir, "staging", "capstan deploy v3 from /src");
         expect("lock" in first).toBe(true);
         try {
-            expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+            expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         } finally {
             if ("lock" in first) first.lock.release();
         }
@@ -576,7 +584,7 @@ describe("a deploy tells the truth when things go wrong", () => {
                 timestamp: "2026-12-07T12:00:00Z",
             }),
         );
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain(`Removed the deploy lock left by ci@${os.hostname()} (pid ${DEAD_PID})`);
         expect(fs.existsSync(lockFile)).toBe(false); // released at the end
     });
@@ -593,7 +601,7 @@ describe("a deploy tells the truth when things go wrong", () => {
 
     it("refuses while the backend's update lock is held by a live process, with the command for a dead one", async () => {
         const f = fake({ holders: [holder(process.pid, "runner-7")] });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.stderr()).toContain("stack staging is locked by another update: ci@runner-7");
         expect(f.stderr()).toContain("pulumi cancel --stack staging");
         expect(f.calls).toEqual([]);
@@ -602,7 +610,7 @@ describe("a deploy tells the truth when things go wrong", () => {
     it("removes the backend's update lock of a dead process on this host, says so, and deploys", async () => {
         const stale = holder(DEAD_PID);
         const f = fake({ holders: [stale] });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.removed).toEqual([stale]);
         expect(f.stdout()).toContain(`Removed the stack's update lock left by ci@${os.hostname()} (pid ${DEAD_PID})`);
     });
@@ -617,7 +625,7 @@ describe("a deploy tells the truth when things go wrong", () => {
             { type: "updating", urn: urn("kubernetes:apps/v1:Deployment", "phraseapp-web") },
         ];
         const f = fake({ tag: "v1", pending });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         // Every operation the dead update left goes to the settling, the orphaned Job first removed.
         expect(f.calls).toEqual([
             `orphan ${pending[0].urn}`,
@@ -639,7 +647,7 @@ describe("a deploy tells the truth when things go wrong", () => {
                     fs.readFileSync(file, "utf8").replace("capstan:imageTag: v1", "capstan:imageTag: v9"),
                 ),
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.calls).toEqual(["preview", "up v2"]);
         expect(f.stdout()).toContain("Deployed v2");
         expect(f.stdout()).toContain("The stack file was changed while the deploy ran (capstan:imageTag)");
@@ -673,7 +681,7 @@ describe("a deploy tells the truth when things go wrong", () => {
         ],
     ])("names the real cause of a failed update: %s", async (_, error, what, recovery) => {
         const f = fake({ up: { ok: false, failures: [], error } });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(`failed: ${what}`);
         expect(f.stderr()).toContain(recovery);
         expect(f.stderr()).toContain("Serving now, read from the cluster: v1 (2 ready web pods)");
@@ -697,7 +705,7 @@ describe("a deploy tells the truth when things go wrong", () => {
                 refused: [refused],
             },
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(
             "failed: the API server refused a pod: the namespace's ResourceQuota phraseapp is exhausted",
         );
@@ -709,7 +717,7 @@ describe("a deploy tells the truth when things go wrong", () => {
         const f = fake({
             drift: ["HorizontalPodAutoscaler phraseapp-web: changed by kubectl-edit at 2026-12-07T12:30:01.000Z"],
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain(
             "Changed in the cluster by hand since Pulumi last wrote it, and left as it is by this deploy, whose update changes only what its preview showed:\n  HorizontalPodAutoscaler phraseapp-web: changed by kubectl-edit",
         );
@@ -729,7 +737,7 @@ describe("a deploy tells the truth when things go wrong", () => {
             up: { ok: false, failures: [], error: "dial tcp: connection refused" },
             serving: "the cluster could not be read (connect ECONNREFUSED)",
         });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.failed);
         expect(f.stderr()).toContain(
             "What serves could not be read: the cluster could not be read (connect ECONNREFUSED)",
         );
@@ -791,14 +799,14 @@ describe("the guard judges by the provider's property diff", () => {
     it("lets a tag deploy through when an update reports no changed property (after a refresh)", async () => {
         const steps = (from: string, to: string) => [...deploySteps(from, to), service([])];
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain("3 unchanged");
     });
 
     it("stops at a property the provider reports, with its path", async () => {
         const steps = (from: string, to: string) => [...deploySteps(from, to), service(["spec.ports[0].targetPort"])];
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.refused);
         expect(f.stderr()).toContain("kubernetes:core/v1:Service phraseapp-web: spec.ports[0].targetPort");
     });
 
@@ -816,7 +824,7 @@ describe("the guard judges by the provider's property diff", () => {
                     : s,
             );
         const f = fake({ steps });
-        expect(await runDeploy(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
         expect(f.stdout()).toContain(`Deployment phraseapp-web: ${REPO}:v1 -> ${REPO}:v2`);
     });
 });

@@ -4,7 +4,9 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../../components/config";
 import { exampleValues } from "../../../components/config/exampleValues";
-import { runInit, type InitIo } from "../../../scripts/init/command";
+import { initCli } from "../../../scripts/commands/init";
+import type { InitIo } from "../../../scripts/init/command";
+import { QUESTIONS } from "../../../scripts/init/questions";
 import { PROJECT_DIR, rootOf, runCommand, scratchProject } from "../../harness";
 
 /** A scratch project with the committed stack files. */
@@ -60,7 +62,7 @@ describe("capstan init with flags", () => {
     it("writes a stack of one's own from staging's shape that passes the config check, and prints the secrets to set", async () => {
         const dir = project();
         const o = io(dir);
-        expect(await runInit(["mine", ...FLAGS], o), o.err()).toBe(0);
+        expect(await initCli(["mine", ...FLAGS], o), o.err()).toBe(0);
         const cfg = written(dir, "mine");
         expect(cfg["aws:region"]).toBe("eu-west-1");
         expect(cfg["capstan:network"].availabilityZones).toEqual(["eu-west-1a", "eu-west-1b"]);
@@ -88,7 +90,7 @@ describe("capstan init with flags", () => {
             "--public-hosts=Staging_Shop",
             "--public-cert=arn:aws:acm:us-east-1:210987654321:certificate/abc",
         ];
-        expect(await runInit(["mine", ...bad], o)).toBe(2);
+        expect(await initCli(["mine", ...bad], o)).toBe(2);
         expect(o.err()).toContain("--account: 123456789012 is the example account");
         expect(o.err()).toContain('--api-access: "203.0.113.0/24" is a network reserved for documentation');
         expect(o.err()).toContain('--public-hosts: "Staging_Shop" must be a lower-case DNS host name');
@@ -103,7 +105,7 @@ describe("capstan init with flags", () => {
         const flags = FLAGS.map((f) =>
             f.startsWith("--public-cert") ? "--public-cert=arn:aws:acm:eu-west-1:111122223333:certificate/x" : f,
         );
-        expect(await runInit(["mine", ...flags], o)).toBe(2);
+        expect(await initCli(["mine", ...flags], o)).toBe(2);
         expect(o.err()).toContain("is a certificate of account 111122223333, but the stack's account is 210987654321");
     });
 
@@ -111,7 +113,7 @@ describe("capstan init with flags", () => {
         const dir = project();
         const before = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
         const o = io(dir);
-        expect(await runInit(["staging", ...FLAGS], o)).toBe(1);
+        expect(await initCli(["staging", ...FLAGS], o)).toBe(1);
         expect(o.err()).toContain("never overwrites");
         expect(fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).toBe(before);
     });
@@ -124,7 +126,7 @@ describe("capstan init with flags", () => {
             "--vpn-hosts=admin.internal.shop.io",
             "--vpn-cert=arn:aws:acm:eu-west-1:210987654321:certificate/y",
         ];
-        expect(await runInit(["myprod", "--from", "prod", ...flags], o), o.err()).toBe(0);
+        expect(await initCli(["myprod", "--from", "prod", ...flags], o), o.err()).toBe(0);
         const cfg = written(dir, "myprod");
         expect(cfg["capstan:environment"]).toBe("production");
         expect(cfg["capstan:database"]).toBeDefined();
@@ -138,7 +140,7 @@ describe("capstan init with flags", () => {
         const o = io(dir);
         const flags = FLAGS.filter((f) => !/^--(api-access|public-cert)=/.test(f));
         expect(
-            await runInit(["tenant-shop", "--cluster=shared", "--owner=acme/capstan/prod", ...flags], o),
+            await initCli(["tenant-shop", "--cluster=shared", "--owner=acme/capstan/prod", ...flags], o),
             o.err(),
         ).toBe(0);
         expect(written(dir, "tenant-shop")["capstan:cluster"]).toEqual({
@@ -147,9 +149,24 @@ describe("capstan init with flags", () => {
         });
     });
 
+    it("checks the --from stack first: an unknown one lists the stacks there are, before any value is read", async () => {
+        const o = io(project());
+        expect(await initCli(["mine", "--from", "prd", "--account=123456789012"], o)).toBe(2);
+        expect(o.err()).toContain("no stack named prd");
+        expect(o.err()).toContain("did you mean prod?");
+        expect(o.err()).not.toContain("example account");
+    });
+
+    it("--help describes every question's option, from the one definition", async () => {
+        const o = io(project());
+        expect(await initCli(["--help"], o)).toBe(0);
+        for (const q of QUESTIONS) expect(o.out()).toContain(`${q.flag} ${q.value}`);
+        expect(o.out()).toContain("Exit codes:");
+    });
+
     it("without a terminal, a value it needs and has no flag for is a usage error naming the flag", async () => {
         const o = io(project());
-        expect(await runInit(["mine", ...FLAGS.filter((f) => !f.startsWith("--image="))], o)).toBe(2);
+        expect(await initCli(["mine", ...FLAGS.filter((f) => !f.startsWith("--image="))], o)).toBe(2);
         expect(o.err()).toContain("--image is required");
     });
 });
@@ -172,7 +189,7 @@ describe("capstan init on a terminal", () => {
             "cloud",
             "", // Pulumi Cloud's own secrets provider
         ]);
-        expect(await runInit(["mine"], o), o.err()).toBe(0);
+        expect(await initCli(["mine"], o), o.err()).toBe(0);
         expect(o.err()).toContain("123456789012 is the example account");
         expect(o.err()).toContain("is an example host");
         expect(o.asked.filter((q) => q.startsWith("AWS account ID"))).toHaveLength(2);
@@ -185,7 +202,7 @@ describe("capstan init on a terminal", () => {
     it("stops without writing when the input ends", async () => {
         const dir = project();
         const o = io(dir, ["eu-west-1"]);
-        expect(await runInit(["mine"], o)).toBe(2);
+        expect(await initCli(["mine"], o)).toBe(2);
         expect(o.err()).toContain("--account: no answer (the input ended)");
         expect(fs.existsSync(path.join(dir, "Pulumi.mine.yaml"))).toBe(false);
     });

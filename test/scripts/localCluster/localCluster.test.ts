@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CHARTS } from "../../../components/core/versions";
 import { componentArgs, NODE_LEASE_SECONDS } from "../../../scripts/localCluster/components";
 import { nodeList } from "../../../scripts/localCluster/nodes";
-import { DEFAULT_CRDS, parseArgs } from "../../../scripts/local-cluster";
+import { DEFAULT_CRDS, parseArgs } from "../../../scripts/commands/local-cluster";
 import { UsageError } from "../../../scripts/cli/cli";
 import { PROJECT_DIR } from "../../harness";
 
@@ -36,7 +36,7 @@ describe("npm run local-cluster", () => {
         [["start"], "start needs a component: etcd, kube-apiserver"],
         [["stop", "kubelet"], "stop needs a component"],
         [["stop", "etcd", "now"], "unexpected argument now"],
-        [["up", "--crds"], "--crds needs a file or URL"],
+        [["up", "--crds"], "--crds needs a value (FILE|URL)"],
         [["up", "--crds", "/no/such/crds.yaml"], "--crds: no file /no/such/crds.yaml"],
         [["down", "now"], "unexpected argument now"],
     ])("refuses %j with a usage error", (argv, message) => {

@@ -10,7 +10,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CanaryStep } from "../../../scripts/ops/args";
-import { main as canaryMain } from "../../../scripts/ops/canary";
+import { main as canaryMain } from "../../../scripts/commands/canary";
 import {
     checkCanaryPreview,
     DEFAULT_CANARY_COOKIE,

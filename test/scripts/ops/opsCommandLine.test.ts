@@ -6,21 +6,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import {
-    parseCanaryArgs,
-    parseConsoleArgs,
-    parseDuration,
-    parseLogsArgs,
-    parseRunArgs,
-    USAGE,
-} from "../../../scripts/ops/args";
+import { definition as canary, main as canaryMain } from "../../../scripts/commands/canary";
+import { definition as consoleCommand, main as consoleMain } from "../../../scripts/commands/console";
+import { COMMANDS } from "../../../scripts/commands";
+import { definition as logs, main as logsMain } from "../../../scripts/commands/logs";
+import { definition as run, main as runMain } from "../../../scripts/commands/run";
+import { definition as status, main as statusMain } from "../../../scripts/commands/status";
+import { parseCommandLine, type CommandDefinition } from "../../../scripts/cli/define";
+import { helpText, usageText } from "../../../scripts/cli/help";
+import { parseDuration } from "../../../scripts/cli/values";
 import { configuredConsoleCommand } from "../../../scripts/ops/console";
 import { formatLine, interleave, parseLogLine } from "../../../scripts/ops/logLines";
-import { main as canaryMain } from "../../../scripts/ops/canary";
-import { main as consoleMain } from "../../../scripts/ops/console";
-import { main as logsMain } from "../../../scripts/ops/logs";
-import { main as runMain } from "../../../scripts/ops/run";
-import { main as statusMain } from "../../../scripts/ops/status";
 import { targetFromOutputs, OpsError } from "../../../scripts/cli/target";
 import { UsageError } from "../../../scripts/cli/cli";
 import { PROJECT_DIR, runCommand } from "../../harness";
@@ -37,22 +33,28 @@ async function call(main: Main, argv: string[]): Promise<{ code: number; stdout:
     return { code, stdout, stderr };
 }
 
-const COMMANDS: [string, Main, string, string[]][] = [
-    ["status", statusMain, USAGE.status, ["staging", "extra"]],
-    ["run", runMain, USAGE.run, ["staging", "--"]],
-    ["console", consoleMain, USAGE.console, ["staging", "--bogus"]],
-    ["logs", logsMain, USAGE.logs, ["staging", "sidecar"]],
-    ["canary", canaryMain, USAGE.canary, ["staging", "weight", "120"]],
+const parseRunArgs = (argv: string[]) => parseCommandLine(run, argv);
+const parseConsoleArgs = (argv: string[]) => parseCommandLine(consoleCommand, argv);
+const parseLogsArgs = (argv: string[]) => parseCommandLine(logs, argv);
+const parseCanaryArgs = (argv: string[]) => parseCommandLine(canary, argv);
+
+const DAY_TWO: [string, Main, CommandDefinition<unknown>, string[]][] = [
+    ["status", statusMain, status, ["staging", "extra"]],
+    ["run", runMain, run, ["staging", "--"]],
+    ["console", consoleMain, consoleCommand, ["staging", "--bogus"]],
+    ["logs", logsMain, logs, ["staging", "sidecar"]],
+    ["canary", canaryMain, canary, ["staging", "weight", "120"]],
 ];
 
 describe("the day-two commands' command lines", () => {
-    it.each(COMMANDS)("%s --help prints its usage on stdout and exits 0", async (_name, main, usage) => {
-        expect(await call(main, ["--help"])).toEqual({ code: 0, stdout: `${usage}\n`, stderr: "" });
+    it.each(DAY_TWO)("%s --help prints its help on stdout and exits 0", async (_name, main, definition) => {
+        expect(await call(main, ["--help"])).toEqual({ code: 0, stdout: `${helpText(definition)}\n`, stderr: "" });
     });
 
-    it.each(COMMANDS)(
+    it.each(DAY_TWO)(
         "%s with a wrong argument says why, prints its usage and exits 2",
-        async (name, main, usage, wrong) => {
+        async (name, main, definition, wrong) => {
+            const usage = usageText(definition);
             const r = await call(main, wrong);
             expect(r.code).toBe(2);
             expect(r.stderr).toMatch(new RegExp(`^${name}: .+\\n`));
@@ -61,7 +63,7 @@ describe("the day-two commands' command lines", () => {
         },
     );
 
-    it.each(COMMANDS)("%s with no stack asks for one", async (_name, main) => {
+    it.each(DAY_TWO)("%s with no stack asks for one", async (_name, main) => {
         const r = await call(main, []);
         expect(r.code).toBe(2);
         expect(r.stderr).toMatch(/name the stack/);
@@ -236,6 +238,7 @@ describe("capstan", () => {
         "kube-score",
         "local-cluster",
         "toolchain",
+        "docs",
     ];
 
     it("--help lists every command with one line each, and exits 0", async () => {
@@ -266,9 +269,11 @@ describe("capstan", () => {
         60_000,
     );
 
-    it("keeps every command's script where the table says", () => {
-        const text = fs.readFileSync(path.join(PROJECT_DIR, "scripts", "capstan.js"), "utf8");
-        for (const [, script] of text.matchAll(/\["([\w/.-]+\.(?:ts|sh))"/g))
-            expect(fs.existsSync(path.join(PROJECT_DIR, "scripts", script)), script).toBe(true);
+    it("dispatches to every command file of scripts/commands, each listed once in its registry under its file's name", () => {
+        const files = fs
+            .readdirSync(path.join(PROJECT_DIR, "scripts", "commands"))
+            .filter((f) => f.endsWith(".ts") && !["index.ts", "list.ts", "shared.ts"].includes(f))
+            .map((f) => f.slice(0, -3));
+        expect(COMMANDS.map((c) => c.definition.name).sort()).toEqual(files.sort());
     });
 });

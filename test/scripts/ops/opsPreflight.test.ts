@@ -11,12 +11,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../../../scripts/cli/cli";
 import { EXIT } from "../../../scripts/deploy/types";
 import type { DeployBackend } from "../../../scripts/deploy/types";
-import { main as kubeScoreMain } from "../../../scripts/kube-score";
-import { main as canaryMain } from "../../../scripts/ops/canary";
-import { main as consoleMain } from "../../../scripts/ops/console";
-import { main as logsMain } from "../../../scripts/ops/logs";
-import { main as runMain } from "../../../scripts/ops/run";
-import { main as statusMain } from "../../../scripts/ops/status";
+import { main as kubeScoreMain } from "../../../scripts/commands/kube-score";
+import { main as canaryMain } from "../../../scripts/commands/canary";
+import { main as consoleMain } from "../../../scripts/commands/console";
+import { main as logsMain } from "../../../scripts/commands/logs";
+import { main as runMain } from "../../../scripts/commands/run";
+import { main as statusMain } from "../../../scripts/commands/status";
 import { kubeConfigFor, OpsError } from "../../../scripts/cli/target";
 
 type Io = { stdout: (t: string) => void; stderr: (t: string) => void };
@@ -195,6 +195,6 @@ describe("capstan kube-score without its tool", () => {
         process.env.CAPSTAN_CACHE = dir;
         const r = await kubeScore(["stagin"]);
         expect(r.code).toBe(USAGE_EXIT);
-        expect(r.stderr).toContain("unknown stack stagin");
+        expect(r.stderr).toContain("no stack named stagin");
     });
 });

@@ -12,7 +12,7 @@ import YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeployLock } from "../../../scripts/deploy/locks";
 import type { DeployBackend, PreviewStep } from "../../../scripts/deploy/types";
-import { main as canaryMain } from "../../../scripts/ops/canary";
+import { main as canaryMain } from "../../../scripts/commands/canary";
 import { prometheusClient } from "../../../scripts/release/prometheus";
 import { readProgress } from "../../../scripts/release/progress";
 import { usePrometheus, type Scenario, type Traffic } from "./prometheusHarness";

@@ -53,8 +53,8 @@ describe("npm run render", () => {
     it("refuses an unknown stack, naming the stacks there are, and writes nothing", async () => {
         const out = tmpdir();
         const run = await cli(["nosuchstack", "--out", out]);
-        expect(run.status).toBe(1);
-        expect(run.stderr).toContain('unknown stack "nosuchstack"');
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("no stack named nosuchstack");
         expect(run.stderr).toContain("staging");
         expect(fs.readdirSync(out)).toEqual([]);
     });
@@ -62,7 +62,7 @@ describe("npm run render", () => {
     it("says how to call it when called wrong", async () => {
         const run = await cli([]);
         expect(run.status).toBe(2);
-        expect(run.stderr).toContain("usage: npm run render -- <stack>");
+        expect(run.stderr).toContain("usage: capstan render <stack>");
     });
 
     it("is also the capstan command", async () => {

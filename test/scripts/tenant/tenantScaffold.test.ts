@@ -5,8 +5,8 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { readStackFile } from "../../../scripts/cli/stackfile";
 import { tenantHosts } from "../../../scripts/tenant/scaffold";
-import { renderCli } from "../../../scripts/render";
-import { tenantCli } from "../../../scripts/tenant";
+import { renderCli } from "../../../scripts/commands/render";
+import { tenantCli } from "../../../scripts/commands/tenant";
 import { capstanProgram, loadConfigOf, PROJECT_DIR } from "../../harness";
 
 /** A throwaway copy of the project's stack files, so that a scaffold writes nowhere that matters. */
@@ -102,7 +102,8 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         (name) => {
             const dir = scratch();
             const before = fs.readdirSync(dir).sort();
-            const { code, stderr } = run(dir, ["new", name, "--from", "prod"]);
+            // After --, a name that starts with a dash is a name, not an option.
+            const { code, stderr } = run(dir, ["new", "--from", "prod", "--", name]);
             expect(code).toBe(1);
             expect(stderr).toMatch(/DNS-1123 label|characters/);
             expect(fs.readdirSync(dir).sort()).toEqual(before);
@@ -149,14 +150,14 @@ describe("npm run tenant -- new <name> --from <stack>", () => {
         (argv) => {
             const { code, stderr } = run(scratch(), argv);
             expect(code).toBe(2);
-            expect(stderr).toContain("usage: npm run tenant -- new <name> --from <stack>");
+            expect(stderr).toContain("usage: capstan tenant new <name> --from <stack>");
         },
     );
 
     it("names the stacks there are when the source does not exist", () => {
         const { code, stderr } = run(scratch(), ["new", "globex", "--from", "nosuch"]);
-        expect(code).toBe(1);
-        expect(stderr).toContain('unknown stack "nosuch"');
+        expect(code).toBe(2);
+        expect(stderr).toContain("no stack named nosuch");
     });
 });
 
@@ -201,7 +202,7 @@ describe("the scaffold's first step works offline: its render, before any secret
         const dir = scratch();
         const scaffold = run(dir, ["new", "globex", "--from", from]);
         expect(scaffold.stdout).toContain(`tenant globex on the cluster of ${owner}.`);
-        expect(scaffold.stdout).toContain("Check it with: npm run render -- tenant-globex");
+        expect(scaffold.stdout).toContain("Check it with: capstan render tenant-globex");
         let stderr = "";
         let stdout = "";
         const out = path.join(dir, "out");

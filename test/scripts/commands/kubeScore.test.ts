@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCEPTED, findingsOf, unaccepted } from "../../scripts/kube-score";
+import { ACCEPTED, findingsOf, unaccepted } from "../../../scripts/commands/kube-score";
 
 /** kube-score's JSON for one object, with the given check results. */
 function scored(kind: string, name: string, checks: [string, number, boolean?][]) {

@@ -1,21 +1,22 @@
 /**
- * A local Kubernetes control plane for testing against a real API server:
- *
- *   npm run local-cluster -- up [--crds FILE|URL]
- *                                     etcd, kube-apiserver, kube-controller-manager, kube-scheduler
- *                                     and kwok on 127.0.0.1, simulated EKS-like Nodes in three zones,
- *                                     the NGINX Ingress CRDs; kubeconfig in .capstan/local/kubeconfig
- *   npm run local-cluster -- status   which processes run, the API server's health, and whether
- *                                     every node is Ready with a fresh heartbeat Lease
- *   npm run local-cluster -- down     stops everything and removes .capstan/local
- *
- * The binaries come from scripts/toolchain.sh. CAPSTAN_LOCAL_CLUSTER_DIR moves the state folder.
+ * `capstan local-cluster up | status | down | stop <component> | start <component>`: a local
+ * Kubernetes control plane for testing against a real API server. The binaries come from
+ * scripts/toolchain.sh. CAPSTAN_LOCAL_CLUSTER_DIR moves the state folder.
  */
 import * as fs from "fs";
-import { componentArgs } from "./localCluster/components";
-import { CHARTS, nginxCrdsUrl } from "../components/core/versions";
-import { HelpRequest, isHelp, readCommandLine, UsageError } from "./cli/cli";
-import { installCrds, installKwokStages, isApiserverReady, kubectl, nodeHealth, readyNodes } from "./localCluster/kube";
+import { componentArgs } from "../localCluster/components";
+import { CHARTS, nginxCrdsUrl } from "../../components/core/versions";
+import { UsageError } from "../cli/cli";
+import { defineCommand, parseCommandLine } from "../cli/define";
+import { processIo, runCommand, type CommandIo } from "../cli/runCommand";
+import {
+    installCrds,
+    installKwokStages,
+    isApiserverReady,
+    kubectl,
+    nodeHealth,
+    readyNodes,
+} from "../localCluster/kube";
 import {
     COMPONENTS,
     Component,
@@ -27,19 +28,10 @@ import {
     paths,
     readState,
     writeState,
-} from "./localCluster/layout";
-import { nodeList } from "./localCluster/nodes";
-import { IDENTITIES, createPki, kubeconfigFor } from "./localCluster/pki";
-import { freePort, logTail, runningPid, startProcess, stopProcess, waitFor } from "./localCluster/processes";
-
-const USAGE = [
-    "usage: npm run local-cluster -- up [--crds FILE|URL]   start a cluster (default CRDs: the pinned NGINX release's)",
-    "       npm run local-cluster -- status                 processes, API server, node and lease health",
-    "       npm run local-cluster -- down                   stop it and remove its state",
-    "       npm run local-cluster -- stop <component>       stop one component, keeping its state (an outage to test against)",
-    "       npm run local-cluster -- start <component>      start a stopped component again with the same state",
-    `       components: ${COMPONENTS.join(", ")}`,
-].join("\n");
+} from "../localCluster/layout";
+import { nodeList } from "../localCluster/nodes";
+import { IDENTITIES, createPki, kubeconfigFor } from "../localCluster/pki";
+import { freePort, logTail, runningPid, startProcess, stopProcess, waitFor } from "../localCluster/processes";
 
 /** The NGINX Ingress Controller's CRDs of the release the program pins (components/core/versions.ts). */
 export const DEFAULT_CRDS = nginxCrdsUrl(CHARTS.nginxIngress.appVersion);
@@ -50,31 +42,61 @@ type Args =
     | { command: "status" }
     | { command: "stop" | "start"; component: Component };
 
-export function parseArgs(argv: readonly string[]): Args {
-    const [command, ...rest] = argv;
-    if (command !== undefined && isHelp(command)) throw new HelpRequest();
-    if (command === undefined) throw new UsageError("");
-    if (command === "down" || command === "status") {
-        if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-        return { command };
+function readArgs(command: string, component: string | undefined, crdsOption: string | undefined): Args {
+    if (crdsOption !== undefined && command !== "up") throw new UsageError("--crds goes with up");
+    if (command === "down" || command === "status" || command === "up") {
+        if (component !== undefined) throw new UsageError(`unexpected argument ${component}`);
+        if (command !== "up") return { command };
+        const crds = crdsOption ?? DEFAULT_CRDS;
+        if (!/^https?:\/\//.test(crds) && !fs.existsSync(crds)) throw new UsageError(`--crds: no file ${crds}`);
+        return { command, crds };
     }
     if (command === "stop" || command === "start") {
-        const [component, ...extra] = rest;
         if (!COMPONENTS.includes(component as Component))
             throw new UsageError(`${command} needs a component: ${COMPONENTS.join(", ")}`);
-        if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
         return { command, component: component as Component };
     }
-    if (command !== "up") throw new UsageError(`unknown command ${command}`);
-    let crds = DEFAULT_CRDS;
-    for (let i = 0; i < rest.length; i++) {
-        if (rest[i] === "--crds" && rest[i + 1]) crds = rest[++i];
-        else if (rest[i].startsWith("--crds=")) crds = rest[i].slice("--crds=".length);
-        else if (rest[i] === "--crds") throw new UsageError("--crds needs a file or URL");
-        else throw new UsageError(`unexpected argument ${rest[i]}`);
-    }
-    if (!/^https?:\/\//.test(crds) && !fs.existsSync(crds)) throw new UsageError(`--crds: no file ${crds}`);
-    return { command, crds };
+    throw new UsageError(`unknown command ${command}`);
+}
+
+export const definition = defineCommand<Args>({
+    name: "local-cluster",
+    summary: "start, check or stop a local control plane with simulated nodes",
+    description: `A local Kubernetes control plane for testing against a real API server: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on 127.0.0.1, simulated EKS-like Nodes in three zones and the NGINX Ingress CRDs; its kubeconfig is .capstan/local/kubeconfig. The binaries come from \`capstan toolchain\`. Components: ${COMPONENTS.join(", ")}.`,
+    synopsis: [
+        "up [--crds FILE|URL]   start a cluster (default CRDs: the pinned NGINX release's)",
+        "status                 processes, API server, node and lease health",
+        "down                   stop it and remove its state",
+        "stop <component>       stop one component, keeping its state (an outage to test against)",
+        "start <component>      start a stopped component again with the same state",
+    ],
+    arguments: [
+        {
+            name: "command",
+            description: "up, status, down, stop or start",
+            missing: "name a command: up, status, down, stop or start",
+        },
+        { name: "component", description: `with stop and start: one of ${COMPONENTS.join(", ")}` },
+    ],
+    options: [
+        {
+            name: "crds",
+            value: "FILE|URL",
+            description: "with up: the NGINX Ingress CRDs to apply",
+            default: "the pinned NGINX release's deploy/crds.yaml",
+        },
+    ],
+    examples: [
+        { command: "capstan local-cluster up", says: "a cluster with the pinned NGINX CRDs" },
+        { command: "capstan local-cluster stop kube-apiserver", says: "an API server outage to test against" },
+    ],
+    exits: [],
+    parse: (line) => readArgs(line.positionals[0], line.positionals[1], line.options.crds as string | undefined),
+});
+
+/** The command line read by the definition. */
+export function parseArgs(argv: readonly string[]): Args {
+    return parseCommandLine(definition, argv);
 }
 
 async function choosePorts(): Promise<Ports> {
@@ -153,9 +175,7 @@ async function up(crdSource: string): Promise<void> {
         return;
     }
     if (running.length > 0) {
-        throw new Error(
-            `local cluster partly running (${running.join(", ")}): run npm run local-cluster -- down first`,
-        );
+        throw new Error(`local cluster partly running (${running.join(", ")}): run capstan local-cluster down first`);
     }
     COMPONENTS.forEach((c) => binary(c));
     binary("kubectl");
@@ -211,7 +231,7 @@ async function down(): Promise<void> {
 async function startOne(component: Component): Promise<number> {
     const state = readState();
     if (!state) {
-        console.error("local-cluster: the local cluster is not running; start it with: npm run local-cluster -- up");
+        console.error("local-cluster: the local cluster is not running; start it with: capstan local-cluster up");
         return 1;
     }
     if (runningPid(component) !== undefined) {
@@ -256,14 +276,10 @@ function status(): boolean {
     return healthy && health.notReady.length === 0 && health.freshLeases >= health.nodes;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-    const line = readCommandLine({ name: "local-cluster", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () =>
-        parseArgs(argv),
-    );
-    if ("exitCode" in line) return line.exitCode;
-    switch (line.args.command) {
+async function act(args: Args): Promise<number> {
+    switch (args.command) {
         case "up":
-            await up(line.args.crds);
+            await up(args.crds);
             return 0;
         case "down":
             await down();
@@ -271,19 +287,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         case "status":
             return status() ? 0 : 1;
         case "stop":
-            console.log(`${line.args.component}: ${await stopProcess(line.args.component)}`);
+            console.log(`${args.component}: ${await stopProcess(args.component)}`);
             return 0;
         case "start":
-            return startOne(line.args.component);
+            return startOne(args.component);
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: Error) => {
-            console.error(`local-cluster: ${err.message}`);
-            process.exit(1);
-        },
-    );
+/** Entry point of `capstan local-cluster`. */
+export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+    return runCommand(definition, argv, io, act);
 }

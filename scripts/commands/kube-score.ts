@@ -1,5 +1,5 @@
 /**
- * `npm run kube-score [-- <stack>...]`: kube-score (built by `npm run toolchain`) over the manifests
+ * `capstan kube-score [<stack>...]`: kube-score (built by `npm run toolchain`) over the manifests
  * of every committed stack's render. The checks Capstan declines on purpose are listed in ACCEPTED,
  * each with the reason; any other finding (critical or warning) fails the command.
  */
@@ -7,13 +7,35 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { HelpRequest, isHelp, MISSING_TOOL_EXIT, readCommandLine, runAsProcess, UsageError } from "./cli/cli";
-import { toolchainPieceMissing } from "./cli/tools";
-import { loadProgram, PROJECT_DIR } from "./cli/program";
-import { renderStack } from "./render/render";
-import { listStacks } from "./cli/stackfile";
+import { MISSING_TOOL_EXIT } from "../cli/cli";
+import { defineCommand } from "../cli/define";
+import { processIo, runCommand, type CommandIo } from "../cli/runCommand";
+import { toolchainPieceMissing } from "../cli/tools";
+import { loadProgram, PROJECT_DIR } from "../cli/program";
+import { renderStack } from "../render/render";
+import { listStacks } from "../cli/stackfile";
 
-const USAGE = "usage: npm run kube-score [-- <stack>...]   (default: every committed stack; needs npm run toolchain)";
+export const definition = defineCommand<{ stacks: string[] }>({
+    name: "kube-score",
+    summary: "check every stack's manifests with kube-score",
+    description:
+        'Renders each stack offline and runs kube-score (built by `capstan toolchain kube-score`) over its manifests. The checks Capstan declines on purpose are listed, each with its reason, in docs/real-engine.md ("Checked by kube-score"); any other finding, critical or warning, fails the command.',
+    arguments: [
+        {
+            name: "stack",
+            description: "the stacks to check (default: every stack with a Pulumi.<stack>.yaml)",
+            variadic: true,
+            stack: true,
+        },
+    ],
+    options: [],
+    examples: [
+        { command: "capstan kube-score", says: "every stack's manifests" },
+        { command: "capstan kube-score prod tenant-acme", says: "two stacks'" },
+    ],
+    exits: ["missingTool"],
+    parse: (line) => ({ stacks: [...line.positionals] }),
+});
 
 /** A kube-score check that Capstan declines on purpose, for some objects or all, and why. */
 export interface Accepted {
@@ -119,37 +141,30 @@ async function scoreStack(stack: string, bin: string, dir: string): Promise<Find
     return unaccepted(findingsOf(stdout));
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-    const line = readCommandLine({ name: "kube-score", usage: USAGE, stderr: (t) => process.stderr.write(t) }, () => {
-        if (argv.some(isHelp)) throw new HelpRequest();
-        const option = argv.find((a) => a.startsWith("-"));
-        if (option) throw new UsageError(`unknown option ${option}`);
-        const known = listStacks(PROJECT_DIR);
-        const unknown = argv.filter((s) => !known.includes(s));
-        if (unknown.length) throw new UsageError(`unknown stack ${unknown[0]} (stacks: ${known.join(", ")})`);
-        return { stacks: argv.length ? [...argv] : known };
-    });
-    if ("exitCode" in line) return line.exitCode;
+/** Entry point of `capstan kube-score`. */
+export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+    return runCommand(definition, argv, io, (args) =>
+        score(args.stacks.length > 0 ? args.stacks : listStacks(PROJECT_DIR), io),
+    );
+}
+
+async function score(stacks: readonly string[], io: CommandIo): Promise<number> {
     const bin = kubeScore();
     if (!fs.existsSync(bin)) {
-        process.stderr.write(`kube-score: ${toolchainPieceMissing("kube-score", bin)}\n`);
+        io.stderr(`kube-score: ${toolchainPieceMissing("kube-score", bin)}\n`);
         return MISSING_TOOL_EXIT;
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-kube-score-"));
     let total = 0;
-    for (const stack of line.args.stacks) {
+    for (const stack of stacks) {
         const findings = await scoreStack(stack, bin, dir);
         total += findings.length;
-        process.stdout.write(`${stack}: ${findings.length === 0 ? "no findings" : `${findings.length} finding(s)`}\n`);
+        io.stdout(`${stack}: ${findings.length === 0 ? "no findings" : `${findings.length} finding(s)`}\n`);
         for (const f of findings)
-            process.stdout.write(
-                `  [${f.grade <= 1 ? "CRITICAL" : "WARNING"}] ${f.object}: ${f.check}: ${f.comments}\n`,
-            );
+            io.stdout(`  [${f.grade <= 1 ? "CRITICAL" : "WARNING"}] ${f.object}: ${f.check}: ${f.comments}\n`);
     }
-    process.stdout.write(
-        `kube-score ${total === 0 ? "passed" : "failed"} on ${line.args.stacks.length} stack(s); declined on purpose: ${[...new Set(ACCEPTED.map((a) => a.check))].join(", ")} (docs/real-engine.md, "Checked by kube-score")\n`,
+    io.stdout(
+        `kube-score ${total === 0 ? "passed" : "failed"} on ${stacks.length} stack(s); declined on purpose: ${[...new Set(ACCEPTED.map((a) => a.check))].join(", ")} (docs/real-engine.md, "Checked by kube-score")\n`,
     );
     return total === 0 ? 0 : 1;
 }
-
-if (require.main === module) runAsProcess("kube-score", main);
