@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { CONFIG_KEYS } from "../../components/config/schema";
+import type { z } from "zod";
+import { fieldProblems } from "../../components/config/fieldProblems";
+import { CONFIG_KEYS, rootSchema } from "../../components/config/schema";
 import { CliYamlError, readConfigLikeCli, type ChangedScalar } from "./cliYaml";
 
 /** What the render shows in place of every `secure:` value: it cannot be decrypted offline. */
@@ -96,18 +98,20 @@ export interface StackFile {
     readonly changed: readonly ChangedScalar[];
 }
 
-/** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does (see cliYaml.ts). */
-export function readStackFile(dir: string, project: string, stack: string): StackFile {
+/** The stack's file, or a StackFileError naming the stacks there are. */
+function existingStackFile(dir: string, stack: string): string {
     const file = stackFilePath(dir, stack);
-    if (!fs.existsSync(file)) {
-        const known = listStacks(dir);
-        throw new StackFileError(
-            `unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${known.join(", ") || "none"})`,
-        );
-    }
+    if (fs.existsSync(file)) return file;
+    throw new StackFileError(
+        `unknown stack ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${listStacks(dir).join(", ") || "none"})`,
+    );
+}
+
+/** A stack file's text read the way the Pulumi CLI does (see cliYaml.ts); `file` names it in errors. */
+export function stackFileOfText(text: string, project: string, file: string): StackFile {
     let read;
     try {
-        read = readConfigLikeCli(fs.readFileSync(file, "utf8"));
+        read = readConfigLikeCli(text);
     } catch (err) {
         if (err instanceof CliYamlError) throw new StackFileError(`${file}: ${err.message}`);
         throw err;
@@ -119,6 +123,12 @@ export function readStackFile(dir: string, project: string, stack: string): Stac
         path: [qualify(project, String(c.path[0])), ...c.path.slice(1)],
     }));
     return { values, changed };
+}
+
+/** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does (see cliYaml.ts). */
+export function readStackFile(dir: string, project: string, stack: string): StackFile {
+    const file = existingStackFile(dir, stack);
+    return stackFileOfText(fs.readFileSync(file, "utf8"), project, file);
 }
 
 /** The `config:` map of a stack file as the CLI passes it, keys fully qualified; `secure:` values left as they are. */
@@ -202,4 +212,57 @@ export function configRoot(values: Readonly<Record<string, unknown>>, project = 
         if (kind !== "secret" && kind !== "secretText") root[key] = value;
     }
     return root;
+}
+
+type SchemaKeys = typeof rootSchema.shape;
+
+/** A `capstan:` key of the config schema (the region is `aws:region`, read with the root). */
+export type SettingKey = Exclude<keyof SchemaKeys, "region">;
+
+/**
+ * A stack file read once, for a command: its values as the Pulumi CLI passes them, the config
+ * schema's root, and each `capstan:` key typed and checked by its part of the schema. A key that
+ * does not pass its schema is a StackFileError naming its key paths and problems.
+ */
+export interface StackSettings {
+    /** The `config:` map, keys fully qualified; `secure:` values left as they are. */
+    readonly values: Readonly<Record<string, unknown>>;
+    /** The values in the shape the config schema reads (see {@link configRoot}). */
+    readonly root: Readonly<Record<string, unknown>>;
+    /** A key as the stack file writes it (no default filled in); undefined when the file has none. */
+    written<K extends SettingKey>(key: K): z.input<SchemaKeys[K]> | undefined;
+    /** A key as the program reads it, its defaults filled in; undefined when absent and the key has no default. */
+    setting<K extends SettingKey>(key: K): z.output<SchemaKeys[K]> | undefined;
+}
+
+/** The settings of a stack file's values (see {@link StackSettings}); `where` names the file in errors. */
+export function stackSettingsOf(
+    values: Readonly<Record<string, unknown>>,
+    where: string,
+    project = "capstan",
+): StackSettings {
+    const root = configRoot(values, project);
+    const read = (key: SettingKey) => {
+        const schema = rootSchema.shape[key] as z.ZodType;
+        const result = schema.safeParse(root[key]);
+        if (result.success) return result.data;
+        if (root[key] === undefined) return undefined;
+        const problems = fieldProblems({ [key]: schema }, { [key]: root[key] });
+        throw new StackFileError(`${where}: ${problems.map((p) => `${project}:${p}`).join("; ")}`);
+    };
+    return {
+        values,
+        root,
+        written: (key) => {
+            read(key);
+            return root[key] as never;
+        },
+        setting: (key) => read(key) as never,
+    };
+}
+
+/** The one reader of a stack file for the commands: `Pulumi.<stack>.yaml` in `dir`, read as the Pulumi CLI reads it. */
+export function readStackSettings(dir: string, stack: string, project = "capstan"): StackSettings {
+    const file = existingStackFile(dir, stack);
+    return stackSettingsOf(readStackFile(dir, project, stack).values, file, project);
 }

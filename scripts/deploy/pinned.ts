@@ -8,14 +8,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
+import { stackFileOfText } from "../cli/stackfile";
 
 export const IMAGE_TAG_KEY = "capstan:imageTag";
 export const PREVIOUS_IMAGE_TAG_KEY = "capstan:previousImageTag";
 
 /** The `config` map of a stack file's text, each value as JSON (secrets stay ciphertext). */
 function configOf(text: string): Map<string, string> {
-    const doc = YAML.parse(text) as { config?: Record<string, unknown> } | null;
-    return new Map(Object.entries(doc?.config ?? {}).map(([k, v]) => [k, JSON.stringify(v)]));
+    const { values } = stackFileOfText(text, "capstan", "the stack file");
+    return new Map(Object.entries(values).map(([k, v]) => [k, JSON.stringify(v)]));
 }
 
 /** The config keys whose values differ between two texts of a stack file (`(not config)` for other changes). */

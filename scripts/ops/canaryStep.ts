@@ -5,7 +5,6 @@
  * A step out of order is refused before anything changes. Like a deploy, a step takes the stack's
  * deploy lock and runs with its config pinned; the stack file is written only once the step applied.
  */
-import * as fs from "fs";
 import YAML from "yaml";
 import { deployTargets, firstLines } from "../deploy/flow";
 import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../cli/cli";
@@ -16,7 +15,7 @@ import { beginUpdate, type Session } from "../deploy/session";
 import { changeSummary, describeOtherChanges } from "../deploy/guard";
 import { lineWriter } from "../deploy/lines";
 import { EXIT, urnName, type DeployBackend, type DeployStack, type PreviewStep } from "../deploy/types";
-import { stackFilePath } from "../cli/stackfile";
+import { readStackSettings } from "../cli/stackfile";
 import type { CanaryArgs, CanaryStep } from "./args";
 import {
     CANARY_KEY,
@@ -26,7 +25,6 @@ import {
     nextState,
     PREVIOUS_IMAGE_TAG_KEY,
     stepProblem,
-    type CanaryConfig,
     type CanaryReport,
     type CanaryState,
 } from "./canaryPlan";
@@ -42,28 +40,17 @@ export interface CanaryIo extends OpsIo {
     readonly ask: (question: string) => Promise<string>;
 }
 
-/** The stack file, as YAML that keeps its comments, and the canary state it declares. */
-function readStackFile(stack: string): { file: string; text: string; doc: YAML.Document; state: CanaryState } {
-    const file = stackFilePath(stackDir(), stack);
-    if (!fs.existsSync(file)) throw new OpsError(`no stack file ${file}`, 2);
-    const text = fs.readFileSync(file, "utf8");
-    const doc = YAML.parseDocument(text);
-    const config = (doc.toJSON() as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const tag = config[IMAGE_TAG_KEY];
-    const { steps, analysis, stickyCookie, ...canary } = (config[CANARY_KEY] ?? {}) as CanaryConfig &
-        Record<string, unknown>;
+/** The canary state the stack file declares, as it writes it (a step writes the map back as it found it). */
+function declaredState(stack: string): CanaryState {
+    const settings = readStackSettings(stackDir(), stack);
+    const { steps, analysis, stickyCookie, ...canary } = settings.written("canary") ?? {};
     const release = Object.fromEntries(
         Object.entries({ steps, analysis, stickyCookie }).filter(([, v]) => v !== undefined),
     );
     return {
-        file,
-        text,
-        doc,
-        state: {
-            imageTag: typeof tag === "string" ? tag : undefined,
-            canary: typeof canary.imageTag === "string" ? canary : undefined,
-            release: Object.keys(release).length > 0 ? release : undefined,
-        },
+        imageTag: settings.written("imageTag"),
+        canary: canary.imageTag !== undefined ? { ...canary, imageTag: canary.imageTag } : undefined,
+        release: Object.keys(release).length > 0 ? release : undefined,
     };
 }
 
@@ -139,7 +126,7 @@ export async function takeStep(args: StepArgs, io: CanaryIo, backend: DeployBack
             pulumiCliMissing("a canary step previews and updates the stack through it"),
             MISSING_TOOL_EXIT,
         );
-    const { state } = readStackFile(args.stack);
+    const state = declaredState(args.stack);
     const problem = stepProblem(args.step, state);
     if (problem) throw new OpsError(`stack ${args.stack}: ${problem}`, 2);
     const next = nextState(args.step, state);

@@ -1,7 +1,6 @@
-/** What every day-two command shares: its stack's target, checked first, and the stack file's values. */
+/** What every day-two command shares: its stack's target, checked first. */
 import { MISSING_TOOL_EXIT, USAGE_EXIT } from "../cli/cli";
 import type { CommandIo } from "../cli/runCommand";
-import { stackConfig } from "../release/stackConfig";
 import { onPath, pulumiCliMissing, unknownStackProblem } from "../cli/tools";
 import { openTarget, OpsError, stackDir, type StackTarget } from "../cli/target";
 
@@ -22,9 +21,4 @@ export function checkStackAndCli(name: string, stack: string): void {
 export async function target(name: string, stack: string): Promise<StackTarget> {
     checkStackAndCli(name, stack);
     return openTarget(stack);
-}
-
-/** A value of the stack file's `config`, read as YAML (no secret is decrypted). */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-    return stackConfig(stack);
 }

@@ -8,20 +8,18 @@ import { randomBytes } from "crypto";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { ConsoleArgs } from "./args";
 import { apiMessage, connect, webDeployment, type Cluster } from "../cli/cluster";
-import { stackFileConfig, target, type OpsIo } from "./command";
+import { target, type OpsIo } from "./command";
 import { consolePod, oneOffName } from "./podFromTemplate";
 import { podProgress } from "./podProgress";
-import { localUser, OpsError } from "../cli/target";
+import { readStackSettings, type StackSettings } from "../cli/stackfile";
+import { localUser, OpsError, stackDir } from "../cli/target";
 
 export const DEFAULT_CONSOLE_COMMAND = ["bin/rails", "console"];
 
 /** The console command of the stack file, `capstan:app.console.command`, or the default. */
-export function configuredConsoleCommand(config: Readonly<Record<string, unknown>>): string[] {
-    const app = config["capstan:app"] as { console?: { command?: unknown } } | undefined;
-    const command = app?.console?.command;
-    return Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === "string")
-        ? command
-        : DEFAULT_CONSOLE_COMMAND;
+export function configuredConsoleCommand(settings: StackSettings): string[] {
+    const command = settings.setting("app")?.console.command;
+    return command && command.length > 0 ? [...command] : DEFAULT_CONSOLE_COMMAND;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,7 +100,7 @@ export async function consoleSession(args: ConsoleArgs, io: OpsIo): Promise<numb
     const t = await target("console", args.stack);
     const cluster = await connect(t);
     const deployment = await webDeployment(cluster, t);
-    const command = args.command ?? configuredConsoleCommand(stackFileConfig(args.stack));
+    const command = args.command ?? configuredConsoleCommand(readStackSettings(stackDir(), args.stack));
     const user = localUser();
     const pod = consolePod(deployment, {
         name: oneOffName(t.app, "console", new Date(), randomBytes(4).toString("hex")),

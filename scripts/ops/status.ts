@@ -5,19 +5,20 @@
  * migration, a Pending pod).
  */
 import { apiMessage, connect } from "../cli/cluster";
-import { stackFileConfig, target, type OpsIo } from "./command";
+import { target, type OpsIo } from "./command";
 import { statusReport } from "./statusReport";
 import { PROJECT_DIR } from "../cli/program";
 import { automationBackend } from "../deploy/automation";
 import { readProgress } from "../release/progress";
-import { OpsError } from "../cli/target";
+import { readStackSettings } from "../cli/stackfile";
+import { OpsError, stackDir } from "../cli/target";
 
 /** `capstan status`: the report; 0 when all is well, 1 when something needs attention. */
 export async function status(stack: string, io: OpsIo): Promise<number> {
     const t = await target("status", stack);
     const cluster = await connect(t);
     const namespace = t.namespace;
-    const config = stackFileConfig(stack);
+    const settings = readStackSettings(stackDir(), stack);
     let read;
     try {
         read = await Promise.all([
@@ -32,14 +33,13 @@ export async function status(stack: string, io: OpsIo): Promise<number> {
         throw new OpsError(`cannot read namespace ${namespace} of stack ${stack}'s cluster: ${apiMessage(err)}`);
     }
     const [deployments, hpas, jobs, cronJobs, pods, events] = read;
-    const configuredCanary = config["capstan:canary"] as { imageTag?: string; weight?: number } | undefined;
     const report = statusReport({
         stack,
         namespace,
-        configuredTag: typeof config["capstan:imageTag"] === "string" ? config["capstan:imageTag"] : undefined,
+        configuredTag: settings.setting("imageTag"),
         deployedTag: t.deployedTag,
         canary: t.canary,
-        configuredCanary,
+        configuredCanary: settings.setting("canary"),
         release: readProgress(automationBackend(PROJECT_DIR).lockDir(), stack),
         migrationJob: t.migrationJob,
         assetsJob: t.assetsJob,

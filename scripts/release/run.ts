@@ -5,12 +5,12 @@
  * itself; an inconclusive one pauses (it asks on a terminal); Ctrl-C leaves the canary as it is.
  * A run holds the stack's release lock, so a second one is refused naming the first.
  */
-import { analysisSchema, canaryStepsSchema, type AnalysisConfig } from "../../components/config/analysisSchema";
+import type { AnalysisConfig } from "../../components/config/analysisSchema";
 import { describeHolder, DeployLock } from "../deploy/locks";
 import type { DeployBackend } from "../deploy/types";
 import { EXIT } from "../cli/exits";
-import { OpsError } from "../cli/target";
-import { stackConfig } from "./stackConfig";
+import { readStackSettings, StackFileError } from "../cli/stackfile";
+import { OpsError, stackDir } from "../cli/target";
 import { analyseStep, sleep as realSleep } from "./analysis";
 import { EMPTY_TALLY } from "./judge";
 import { intervalLines, stepHeader } from "./lines";
@@ -71,20 +71,19 @@ export interface ReleaseIo {
 
 /** The release settings of the stack file: the analysis (required) and the weights. */
 function settings(stack: string): { analysis: AnalysisConfig; weights: number[] } {
-    const canary = (stackConfig(stack)["capstan:canary"] ?? {}) as { analysis?: unknown; steps?: unknown };
-    if (canary.analysis === undefined)
+    let canary;
+    try {
+        canary = readStackSettings(stackDir(), stack).setting("canary");
+    } catch (err) {
+        if (!(err instanceof StackFileError)) throw err;
+        throw new OpsError(`stack ${stack}'s capstan:canary settings are not valid: ${err.message}`, 2);
+    }
+    if (canary?.analysis === undefined)
         throw new OpsError(
             `stack ${stack} has no capstan:canary.analysis: canary run needs it to judge the canary (docs/releases.md); take the steps by hand, or set it, e.g. pulumi config set --path 'canary.analysis.minRequests' 50`,
             2,
         );
-    const analysis = analysisSchema.safeParse(canary.analysis);
-    const weights = canaryStepsSchema.safeParse(canary.steps);
-    if (!analysis.success || !weights.success)
-        throw new OpsError(
-            `stack ${stack}'s capstan:canary settings are not valid: run pulumi preview for the problems`,
-            2,
-        );
-    return { analysis: analysis.data, weights: weights.data };
+    return { analysis: canary.analysis, weights: [...canary.steps] };
 }
 
 /** The lines that say how to go on from where the run stopped. */
@@ -247,7 +246,7 @@ async function release(
     let p = start;
     while (p.step < p.weights.length) {
         const weight = p.weights[p.step];
-        const declared = (stackConfig(args.stack)["capstan:canary"] as { weight?: number } | undefined)?.weight ?? 0;
+        const declared = readStackSettings(stackDir(), args.stack).setting("canary")?.weight ?? 0;
         if (declared !== weight) {
             const code = await deps.takeStep(args, { step: "weight", weight });
             if (signal.aborted)

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { costCli, parseCostArgs } from "../../../scripts/commands/cost";
 import { estimate } from "../../../scripts/cost/estimate";
 import { loadPriceTable, regionPrices, RegionError } from "../../../scripts/cost/priceTable";
-import { PROJECT_DIR, problemsOf, render, stackValues } from "../../harness";
+import { PROJECT_DIR, problemsOf, render, scratchProject, stackValues } from "../../harness";
 
 const table = loadPriceTable();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-cost-"));
@@ -38,6 +38,15 @@ describe("the command line", () => {
         expect(() => parseCostArgs(["prod", "--json", "--markdown"])).toThrow(/one of --json and --markdown/);
         expect(() => parseCostArgs(["prod", "--diff", "a.json", "--tenant"])).toThrow(/do not go together/);
         expect(() => parseCostArgs([])).toThrow(/name the stack/);
+    });
+
+    it("refuses a capstan:cost the config schema refuses, naming the key path and the value", async () => {
+        const staging = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+        const project = scratchProject({ staging: `${staging}  capstan:cost:\n    monthlyBudget: -5\n` });
+        let err = "";
+        const argv = ["staging", "--plan", planOf("staging")];
+        expect(await costCli(argv, { dir: project, stdout: () => undefined, stderr: (t) => (err += t) })).toBe(1);
+        expect(err).toMatch(/capstan:cost\.monthlyBudget: .*-5/);
     });
 
     it("says to render first when the stack has no plan.json, and exits 1", async () => {

@@ -216,6 +216,19 @@ describe("capstan canary against a fake backend", () => {
         });
     });
 
+    it("refuses a step on a capstan:canary the config schema refuses, naming the key path, before any preview", async () => {
+        const text = YAML.stringify({
+            config: { "capstan:imageTag": STABLE, "capstan:canary": { ...running.canary, weight: 150 } },
+        });
+        fs.writeFileSync(file, text);
+        const seen: Seen = {};
+        const r = await run(["staging", "abort", "--yes"], backend([canaryDeployment, routes], seen));
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/capstan:canary\.weight: .*150/);
+        expect(seen.fileAtPreview).toBeUndefined();
+        expect(fs.readFileSync(file, "utf8")).toBe(text);
+    });
+
     it("refuses a step that would change something else, and leaves the stack file as it was", async () => {
         const seen: Seen = {};
         const r = await run(["staging", "weight", "10", "--yes"], backend([routes, stableRoll], seen));

@@ -15,6 +15,7 @@ import { definition as status, main as statusMain } from "../../../scripts/comma
 import { parseCommandLine, type CommandDefinition } from "../../../scripts/cli/define";
 import { helpText, usageText } from "../../../scripts/cli/help";
 import { parseDuration } from "../../../scripts/cli/values";
+import { readStackFile, stackSettingsOf } from "../../../scripts/cli/stackfile";
 import { configuredConsoleCommand } from "../../../scripts/ops/console";
 import { formatLine, interleave, parseLogLine } from "../../../scripts/ops/logLines";
 import { targetFromOutputs, OpsError } from "../../../scripts/cli/target";
@@ -104,10 +105,11 @@ describe("the day-two commands' command lines", () => {
             "dbconsole",
         ]);
         expect(() => parseConsoleArgs(["staging", "--"])).toThrow(/the command after -- is empty/);
-        expect(configuredConsoleCommand({})).toEqual(["bin/rails", "console"]);
-        expect(
-            configuredConsoleCommand({ "capstan:app": { console: { command: ["bundle", "exec", "irb"] } } }),
-        ).toEqual(["bundle", "exec", "irb"]);
+        const staging = readStackFile(PROJECT_DIR, "capstan", "staging").values;
+        const app = staging["capstan:app"] as Record<string, unknown>;
+        expect(configuredConsoleCommand(stackSettingsOf(staging, "staging"))).toEqual(["bin/rails", "console"]);
+        const irb = { ...staging, "capstan:app": { ...app, console: { command: ["bundle", "exec", "irb"] } } };
+        expect(configuredConsoleCommand(stackSettingsOf(irb, "staging"))).toEqual(["bundle", "exec", "irb"]);
     });
 
     it.each([

@@ -148,6 +148,23 @@ describe("capstan canary run against a real Prometheus", () => {
         ]);
     }, 90_000);
 
+    it("refuses a run on a stack file without canary.analysis, naming the setting, before any step", async () => {
+        fs.writeFileSync(file, YAML.stringify({ config: { "capstan:imageTag": STABLE } }));
+        const r = await run(["staging", "run", CANARY, "--yes"], "healthy");
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("stack staging has no capstan:canary.analysis");
+        expect(updates).toEqual([]);
+    });
+
+    it("refuses a run whose canary settings do not pass the config schema, naming the key path and the value", async () => {
+        const canary = { ...config()["capstan:canary"], steps: [10, 150] };
+        fs.writeFileSync(file, YAML.stringify({ config: { "capstan:imageTag": STABLE, "capstan:canary": canary } }));
+        const r = await run(["staging", "run", CANARY, "--yes"], "healthy");
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/capstan:canary\.steps\.1: .*150/);
+        expect(updates).toEqual([]);
+    });
+
     it("refuses a second run while one holds the release, naming the first", async () => {
         const first = DeployLock.take(path.join(dir, "locks"), "staging.release", "capstan canary run 2026.12.03-ccc");
         try {
