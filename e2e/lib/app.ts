@@ -44,17 +44,26 @@ export async function deployments(
     });
 }
 
+/**
+ * How long a rollout may take to finish after a deploy ends: the engine returns once the new pods
+ * are ready, and the controller scales the old ReplicaSet down on its next sync.
+ */
+const ROLLOUT_SETTLE_SECONDS = 30;
+
 /** Every Deployment and CronJob of the namespace (canary ones aside) runs `tag`, and every rollout is complete. */
 export async function checkRunning(ns: string, tag: string): Promise<void> {
-    const deps = (await deployments(ns)).filter((d) => !d.name.includes("canary"));
+    let deps = (await deployments(ns)).filter((d) => !d.name.includes("canary"));
     check(deps.length > 0, `no Deployment in namespace ${ns}`);
-    for (const d of deps) {
+    for (const d of deps)
         check(
             d.images.every((i) => i.endsWith(`:${tag}`)),
             `Deployment ${d.name} runs ${d.images.join(", ")}, not ${tag}`,
         );
-        check(d.complete, `Deployment ${d.name}'s rollout is not complete: ${d.status}`);
+    for (let waited = 0; deps.some((d) => !d.complete) && waited < ROLLOUT_SETTLE_SECONDS; waited++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        deps = (await deployments(ns)).filter((d) => !d.name.includes("canary"));
     }
+    for (const d of deps) check(d.complete, `Deployment ${d.name}'s rollout is not complete: ${d.status}`);
     for (const c of await list(["cronjobs", "-n", ns])) {
         const images = (c.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map(
             (x: { image: string }) => x.image,
