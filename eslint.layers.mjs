@@ -59,12 +59,13 @@ const SCRIPT_FOLDERS = {
     deploy: ["cli", "render"],
     tenant: ["cli", "render"],
     localCluster: ["cli"],
+    local: ["cli", "localCluster"],
     docs: ["cli", "render"],
     release: ["cli", "deploy"],
     ops: ["cli", "render", "deploy", "localCluster", "release"],
     cost: ["cli"],
     init: ["cli", "tenant"],
-    commands: ["cli", "render", "deploy", "tenant", "init", "localCluster", "docs", "release", "ops", "cost"],
+    commands: ["cli", "render", "deploy", "tenant", "init", "localCluster", "local", "docs", "release", "ops", "cost"],
 };
 
 /** The commands' entry points: the files directly in scripts/, by the name an import uses. */

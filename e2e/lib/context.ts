@@ -2,9 +2,8 @@
  * What the scenarios share: the workspace, the log, the local stack once it is up, and the tags
  * they deploy.
  */
-import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
+import { localStackDocument } from "../../scripts/local/stackFile";
 import { check } from "./app";
 import { REPO, type Workspace } from "./env";
 import { run, type Finished } from "./kube";
@@ -60,8 +59,7 @@ export type Scenario = {
 
 /** Pulumi.local.yaml as committed, pointed at the suite's cluster context, with the suite's assets store. */
 export function localStackText(ctx: Context): string {
-    const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8"));
-    doc.setIn(["config", "capstan:cluster", "context"], ctx.kubeContext);
+    const doc = localStackDocument(REPO, ctx.kubeContext);
     doc.setIn(["config", "capstan:app", "assets"], ASSETS_STORE);
     return String(doc);
 }

@@ -6,34 +6,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { lockedVersion as lockedPackageVersion, missingToolchain, toolchainEnv } from "../../scripts/local/toolchain";
 
 export const REPO = path.resolve(__dirname, "..", "..");
-export const TOOLCHAIN = path.join(
-    process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"),
-    "toolchain",
-);
-export const TOOLCHAIN_BIN = path.join(TOOLCHAIN, "bin");
-export const PULUMI_HOME = path.join(TOOLCHAIN, "pulumi-home");
 /** The passphrase of Pulumi.local.yaml's placeholder secrets, and of every stack the suite makes. */
 export const PASSPHRASE = "capstan-local";
 
-/** What the suite needs from the toolchain, each with what is missing. */
-export function missingToolchain(kubernetesProviderVersion: string, ownCluster: boolean): string[] {
-    const bins = [
-        "pulumi",
-        "kubectl",
-        ...(ownCluster ? ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] : []),
-    ];
-    const missing = bins.filter((b) => !fs.existsSync(path.join(TOOLCHAIN_BIN, b))).map((b) => `${TOOLCHAIN_BIN}/${b}`);
-    const plugin = path.join(PULUMI_HOME, "plugins", `resource-kubernetes-v${kubernetesProviderVersion}`);
-    if (!fs.existsSync(plugin))
-        missing.push(`the kubernetes resource plugin v${kubernetesProviderVersion} in ${PULUMI_HOME}`);
-    const analyzer = fs.existsSync(path.join(PULUMI_HOME, "plugins"))
-        ? fs.readdirSync(path.join(PULUMI_HOME, "plugins")).some((d) => d.startsWith("analyzer-policy-nodejs"))
-        : false;
-    if (!analyzer) missing.push(`the policy-nodejs analyzer plugin in ${PULUMI_HOME}`);
-    return missing;
-}
+export { missingToolchain };
 
 export interface Workspace {
     /** The temporary folder of this run. */
@@ -69,13 +48,9 @@ export function makeWorkspace(kubeconfig?: string): Workspace {
  */
 export function suiteEnv(ws: Workspace): Record<string, string> {
     return {
-        PATH: `${TOOLCHAIN_BIN}${path.delimiter}${process.env.PATH ?? ""}`,
-        PULUMI_HOME,
+        ...toolchainEnv(),
         PULUMI_BACKEND_URL: `file://${path.join(ws.dir, "state")}`,
         PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
         KUBECONFIG: ws.kubeconfig,
         CAPSTAN_STACK_DIR: ws.stackDir,
         CAPSTAN_LOCAL_CLUSTER_DIR: ws.clusterDir,
@@ -89,8 +64,5 @@ export function logger(ws: Workspace): (text: string) => void {
 
 /** The version of an npm package as package-lock.json locks it. */
 export function lockedVersion(pkg: string): string {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
-        packages: Record<string, { version: string }>;
-    };
-    return lock.packages[`node_modules/${pkg}`].version;
+    return lockedPackageVersion(REPO, pkg);
 }

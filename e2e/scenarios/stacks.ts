@@ -8,21 +8,13 @@ import YAML from "yaml";
 import { check } from "../lib/app";
 import { appOutputs, localStack, localStackText, TAGS, type Context, type Scenario } from "../lib/context";
 import { listStacks } from "../../scripts/cli/stackfile";
+import { withoutSecrets } from "../../scripts/local/stackFile";
 import { REPO } from "../lib/env";
 import { existing, get, list } from "../lib/kube";
 import { SuiteStack, type Outcome } from "../lib/stacks";
 import { DEFAULT_STICKY_COOKIE } from "../../components/config/ingressSchema";
 
 const PLACEHOLDER = "e2e-placeholder-secret";
-
-/** The config paths (`capstan:appSecrets.X`) of a stack file's `secure:` values. */
-function securePaths(node: unknown, prefix: string): string[] {
-    if (!YAML.isMap(node)) return [];
-    if (node.has("secure")) return [prefix];
-    return node.items.flatMap((pair) =>
-        securePaths(pair.value, prefix ? `${prefix}.${String(pair.key)}` : String(pair.key)),
-    );
-}
 
 /**
  * A committed stack file as a newcomer sets it up (README.md and docs/operating.md, "With the Pulumi CLI"): its `secure:`
@@ -38,10 +30,8 @@ async function newcomersCopy(ctx: Context, stack: string): Promise<SuiteStack> {
             ["config", "capstan:cluster", "sharedStack"],
             `organization/capstan/committed-${shared.split("/").pop()}`,
         );
-    const secrets = securePaths(doc.get("config"), "");
-    for (const p of secrets) doc.deleteIn(["config", ...p.split(".")]);
-    doc.delete("encryptionsalt");
-    const s = await SuiteStack.create(ctx.ws.stackDir, `committed-${stack}`, String(doc));
+    const { text, secrets } = withoutSecrets(doc);
+    const s = await SuiteStack.create(ctx.ws.stackDir, `committed-${stack}`, text);
     for (const p of secrets) await s.stack.setConfig(p, { value: PLACEHOLDER, secret: true }, true);
     return s;
 }

@@ -12,10 +12,9 @@ export const STATE_DIR = process.env.CAPSTAN_LOCAL_CLUSTER_DIR
     ? path.resolve(process.env.CAPSTAN_LOCAL_CLUSTER_DIR)
     : path.join(REPO_ROOT, ".capstan", "local");
 
-export const TOOLCHAIN_DIR = path.join(
-    process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"),
-    "toolchain",
-);
+/** Capstan's cache: `~/.cache/capstan`, or `CAPSTAN_CACHE`. */
+export const CACHE_DIR = path.resolve(process.env.CAPSTAN_CACHE ?? path.join(os.homedir(), ".cache", "capstan"));
+export const TOOLCHAIN_DIR = path.join(CACHE_DIR, "toolchain");
 export const BIN_DIR = path.join(TOOLCHAIN_DIR, "bin");
 export const KWOK_STAGES_DIR = path.join(TOOLCHAIN_DIR, "kwok-stages");
 /** kwok's own CRDs (Stage), which it reads its stages from. */
