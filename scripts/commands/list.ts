@@ -10,6 +10,7 @@ import * as cost from "./cost";
 import * as deploy from "./deploy";
 import * as init from "./init";
 import * as kubeScore from "./kube-score";
+import * as local from "./local";
 import * as localCluster from "./local-cluster";
 import * as logs from "./logs";
 import * as render from "./render";
@@ -36,6 +37,7 @@ export const LISTED: readonly CommandModule[] = [
     tenant,
     cost,
     kubeScore,
+    local,
     localCluster,
     toolchain,
 ];

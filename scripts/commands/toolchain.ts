@@ -30,7 +30,8 @@ export const definition = defineCommand<{ pieces: string[] }>({
     },
 });
 
-function build(pieces: readonly string[], io: CommandIo): Promise<number> {
+/** Builds the pieces (all when none are named) with scripts/toolchain.sh, which shows each piece's progress. */
+export function buildToolchain(pieces: readonly string[], io: CommandIo): Promise<number> {
     if (!onPath("go")) {
         io.stderr(
             "toolchain: Go is not installed (no `go` on PATH); the toolchain is built from source with it.\nInstall Go 1.25 or later from https://go.dev/dl/ (or your package manager), then run the command again.\n",
@@ -47,5 +48,5 @@ function build(pieces: readonly string[], io: CommandIo): Promise<number> {
 
 /** Entry point of `capstan toolchain`. */
 export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
-    return runCommand(definition, argv, io, (args) => build(args.pieces, io));
+    return runCommand(definition, argv, io, (args) => buildToolchain(args.pieces, io));
 }
