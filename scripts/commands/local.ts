@@ -114,9 +114,20 @@ async function deployStack(io: CommandIo): Promise<void> {
     if (typeof result.outputs.namespace === "string") servePodLogs(result.outputs.namespace, site.podLog);
 }
 
+/** Whether the local cluster runs and its API server answers. */
+function clusterRunning(): boolean {
+    return readState() !== undefined && isApiserverReady();
+}
+
 async function up(args: { crds?: string }, io: CommandIo): Promise<number> {
     const built = await toolchain(io);
     if (built !== EXIT.ok) return built;
+    const site = localSite();
+    if (!clusterRunning() && fs.existsSync(site.dir)) {
+        // A new cluster has none of the objects the old stack's state records: the stack starts anew.
+        io.stdout(`local: the local cluster had stopped; starting the local stack anew (removing ${site.dir})\n`);
+        fs.rmSync(site.dir, { recursive: true, force: true });
+    }
     const cluster = await localCluster.main(["up", ...(args.crds ? ["--crds", args.crds] : [])], io);
     if (cluster !== EXIT.ok) return cluster;
     await deployStack(io);
@@ -128,7 +139,7 @@ async function up(args: { crds?: string }, io: CommandIo): Promise<number> {
 
 async function down(io: CommandIo): Promise<number> {
     const site = localSite();
-    const clusterUp = readState() !== undefined && isApiserverReady();
+    const clusterUp = clusterRunning();
     if (fs.existsSync(site.stateDir)) {
         Object.assign(process.env, localEnv(site, paths.kubeconfig));
         const log = (text: string) => fs.appendFileSync(site.logFile, text);
