@@ -16,6 +16,8 @@ export interface Context {
     readonly ownCluster: boolean;
     /** The kubeconfig context the stacks use. */
     readonly kubeContext: string;
+    /** The NGINX CRDs the suite's --crds named, for a scenario that starts a cluster of its own. */
+    readonly crds?: string;
     /** The `local` stack, once scenario b has brought it up. */
     local?: SuiteStack;
 }
@@ -53,6 +55,8 @@ export const ASSETS_STORE = {
 export type Scenario = {
     readonly id: string;
     readonly title: string;
+    /** False for a scenario that brings its own cluster: the suite starts none for it alone. */
+    readonly usesSuiteCluster?: boolean;
     /** Returns a line of what was seen (for the log), or throws a Failure. */
     readonly run: (ctx: Context) => Promise<string | void>;
 };
