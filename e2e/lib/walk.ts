@@ -26,7 +26,7 @@ export function walkCommands(markdown: string, mark = WALK_MARK): string[] {
 const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 
 export interface WalkScriptOptions {
-    /** Where each command's number and exit code are appended, one `N CODE` line per command. */
+    /** Where each command's number, exit code and end (seconds since the start) are appended, one `N CODE SECONDS` line per command. */
     readonly resultsFile: string;
     /** Words added to `capstan local up` (the suite's --crds on a machine without network). */
     readonly localUpExtra?: readonly string[];
@@ -42,17 +42,29 @@ export function walkScript(commands: readonly string[], options: WalkScriptOptio
         if (/\bcapstan local up\b/.test(command) && options.localUpExtra?.length)
             line = command.replace(/\bcapstan local up\b/, `$& ${options.localUpExtra.map(quote).join(" ")}`);
         if (/\bcapstan local down\b/.test(command) && options.beforeDown) lines.push(options.beforeDown);
-        lines.push(line, `rc=$?; echo "${i} $rc" >> ${quote(options.resultsFile)}; [ "$rc" -eq 0 ] || exit "$rc"`);
+        lines.push(
+            line,
+            `rc=$?; echo "${i} $rc $SECONDS" >> ${quote(options.resultsFile)}; [ "$rc" -eq 0 ] || exit "$rc"`,
+        );
     });
     return `${lines.join("\n")}\n`;
 }
 
-/** The exit code of each command the script ran, by its number; commands it never reached are absent. */
-export function walkResults(text: string): Map<number, number> {
-    const results = new Map<number, number>();
+/** What one command of the walk did: its exit code and how long it took, in whole seconds. */
+export interface WalkStep {
+    readonly code: number;
+    readonly seconds: number;
+}
+
+/** Each command the script ran, by its number; commands it never reached are absent. */
+export function walkResults(text: string): Map<number, WalkStep> {
+    const results = new Map<number, WalkStep>();
+    let end = 0;
     for (const line of text.split("\n")) {
-        const m = /^(\d+) (\d+)$/.exec(line.trim());
-        if (m) results.set(Number(m[1]), Number(m[2]));
+        const m = /^(\d+) (\d+) (\d+)$/.exec(line.trim());
+        if (!m) continue;
+        results.set(Number(m[1]), { code: Number(m[2]), seconds: Number(m[3]) - end });
+        end = Number(m[3]);
     }
     return results;
 }

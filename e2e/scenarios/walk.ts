@@ -99,7 +99,7 @@ const walk: Scenario = {
         if (code !== 0) await cleanUp(ctx, env);
         const results = walkResults(fs.existsSync(files.results) ? fs.readFileSync(files.results, "utf8") : "");
         commands.forEach((command, i) => {
-            const rc = results.get(i);
+            const rc = results.get(i)?.code;
             check(
                 rc === 0,
                 `${command}: ${rc === undefined ? "never ran (stopped or timed out before it)" : `exit ${rc}`}; output in the log\n${output.trim().split("\n").slice(-12).join("\n")}`,
@@ -113,7 +113,8 @@ const walk: Scenario = {
             images.length > 0 && images.every((i) => i === `${repository}:${tag}`),
             `before local down the app's Deployments run ${images.join(", ") || "nothing"}, not ${tag}`,
         );
-        return `${commands.length} commands, the stack ran ${tag}`;
+        const took = commands.map((c, i) => `${c.replace(/^npx capstan /, "")} ${results.get(i)?.seconds}s`);
+        return `${commands.length} commands, the stack ran ${tag}; ${took.join(", ")}`;
     },
 };
 
