@@ -70,6 +70,9 @@ const capstanCommands = () =>
 
 /** Why a command's program is not one the project has, or undefined when it is. */
 function commandProblem(command: string, scripts: Readonly<Record<string, string>>, capstan: readonly string[]) {
+    // `eval "$(npx capstan local env)"`: the command whose output the shell runs.
+    const evaluated = /^eval "\$\((.+)\)"$/.exec(command);
+    if (evaluated) return commandProblem(evaluated[1], scripts, capstan);
     const words = command.split(/\s+/).filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
     const [program, sub, arg] = words;
     if (program === undefined) return undefined;
