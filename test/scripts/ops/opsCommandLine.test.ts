@@ -238,6 +238,7 @@ describe("capstan", () => {
         "tenant",
         "cost",
         "kube-score",
+        "local",
         "local-cluster",
         "toolchain",
         "docs",
