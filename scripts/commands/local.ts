@@ -4,6 +4,7 @@
  * the real Pulumi CLI and Kubernetes provider (scripts/local/); `down` removes it all again.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { UsageError } from "../cli/cli";
 import { defineCommand } from "../cli/define";
 import { EXIT } from "../cli/exits";
@@ -12,9 +13,17 @@ import { processIo, runCommand, type CommandIo } from "../cli/runCommand";
 import { isApiserverReady } from "../localCluster/kube";
 import { paths, readState } from "../localCluster/layout";
 import { servePodLogs } from "../local/podLogs";
-import { ensurePassphrase, exportLines, localEnv, localSite, newSecret, writeProject } from "../local/site";
+import {
+    ensurePassphrase,
+    exportLines,
+    localEnv,
+    localSite,
+    newSecret,
+    writeProject,
+    type LocalSite,
+} from "../local/site";
 import { destroyLocalStack, hasLocalStack, upLocalStack } from "../local/stack";
-import { lockedVersion, missingToolchain } from "../local/toolchain";
+import { lockedVersion, missingToolchain, toolchainEnv } from "../local/toolchain";
 import * as localCluster from "./local-cluster";
 import * as status from "./status";
 import { buildToolchain } from "./toolchain";
@@ -137,8 +146,23 @@ async function up(args: { crds?: string }, io: CommandIo): Promise<number> {
     return EXIT.ok;
 }
 
+/** Whether this process's environment is the one `capstan local env` gave (its shell ran the eval). */
+function shellPointsAt(site: LocalSite): boolean {
+    return (
+        process.env.CAPSTAN_STACK_DIR !== undefined && path.resolve(process.env.CAPSTAN_STACK_DIR) === site.projectDir
+    );
+}
+
+/** What a shell that ran `eval "$(capstan local env)"` does after down, so that its commands find the project's stacks again. */
+export function unsetHint(): string {
+    const toolchain = Object.keys(toolchainEnv());
+    const names = Object.keys(localEnv(localSite(), "")).filter((k) => !toolchain.includes(k));
+    return `local: this shell still points at the local stack; to act on the project's stacks again: unset ${names.join(" ")}`;
+}
+
 async function down(io: CommandIo): Promise<number> {
     const site = localSite();
+    const pointed = shellPointsAt(site);
     const clusterUp = clusterRunning();
     if (fs.existsSync(site.stateDir)) {
         Object.assign(process.env, localEnv(site, paths.kubeconfig));
@@ -152,6 +176,7 @@ async function down(io: CommandIo): Promise<number> {
     const existed = fs.existsSync(site.dir);
     fs.rmSync(site.dir, { recursive: true, force: true });
     io.stdout(existed ? `local: removed ${site.dir}\n` : "local: no local stack to remove\n");
+    if (pointed) io.stdout(`${unsetHint()}\n`);
     return EXIT.ok;
 }
 

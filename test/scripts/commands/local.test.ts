@@ -61,14 +61,21 @@ describe("capstan local: its command line", () => {
     });
 });
 
+const SAVED = ["CAPSTAN_CACHE", "PATH", "CAPSTAN_LOCAL_CLUSTER_DIR", "CAPSTAN_STACK_DIR"].map((k) => [
+    k,
+    process.env[k],
+]);
+
+function restoreEnv(): void {
+    for (const [k, v] of SAVED) {
+        if (v === undefined) delete process.env[k!];
+        else process.env[k!] = v;
+    }
+    vi.resetModules();
+}
+
 describe("capstan local up without the toolchain and without Go", () => {
-    const saved = { cache: process.env.CAPSTAN_CACHE, path: process.env.PATH };
-    afterEach(() => {
-        process.env.CAPSTAN_CACHE = saved.cache;
-        process.env.PATH = saved.path;
-        if (saved.cache === undefined) delete process.env.CAPSTAN_CACHE;
-        vi.resetModules();
-    });
+    afterEach(restoreEnv);
 
     it("exits 4 with the way to install Go, and starts and writes nothing", async () => {
         const cache = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-local-"));
@@ -84,5 +91,35 @@ describe("capstan local up without the toolchain and without Go", () => {
         expect(stderr).toContain("Go is not installed");
         expect(stderr).toContain("Install Go");
         expect(fs.readdirSync(cache)).toEqual([]);
+    });
+});
+
+describe("capstan local down of nothing", () => {
+    afterEach(restoreEnv);
+
+    async function down(stackDir?: (cache: string) => string) {
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-local-"));
+        process.env.CAPSTAN_CACHE = cache;
+        process.env.CAPSTAN_LOCAL_CLUSTER_DIR = path.join(cache, "no-cluster");
+        if (stackDir) process.env.CAPSTAN_STACK_DIR = stackDir(cache);
+        else delete process.env.CAPSTAN_STACK_DIR;
+        vi.resetModules();
+        const local = await import("../../../scripts/commands/local");
+        let out = "";
+        const code = await local.main(["down"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+        return { code, out };
+    }
+
+    it("does nothing and exits 0, saying so", async () => {
+        const { code, out } = await down();
+        expect(code).toBe(0);
+        expect(out).toContain("no local stack to remove");
+        expect(out).not.toContain("unset");
+    });
+
+    it("tells a shell that ran the env eval which variables still point at the local stack", async () => {
+        const { code, out } = await down((cache) => path.join(cache, "local", "project"));
+        expect(code).toBe(0);
+        expect(out).toMatch(/unset PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE_FILE KUBECONFIG CAPSTAN_STACK_DIR\n$/);
     });
 });
