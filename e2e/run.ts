@@ -49,6 +49,7 @@ const SCENARIOS: Scenario[] = [
     D.canarySteps,
     REL.promotedByItself,
     REL.abortedByItself,
+    REL.pausedThenResumed,
     D.olderStackFile,
     clusterHealth,
     observabilityObjects,

@@ -152,4 +152,45 @@ const abortedByItself: Scenario = {
     },
 };
 
-export const RELEASE_SCENARIOS = { promotedByItself, abortedByItself };
+const pausedThenResumed: Scenario = {
+    id: "I",
+    title: "canary run: no traffic reaches the canary: inconclusive, paused (exit 6) and not promoted; status shows why; resume goes on once traffic flows",
+    async run(ctx) {
+        let flowing = false;
+        return withAnalysis(
+            ctx,
+            [50],
+            () => ({ errorShare: 0, silent: !flowing }),
+            async (stack, namespace) => {
+                const stable = String(stack.read(["capstan:imageTag"]));
+                const r = await capstan(ctx, ["canary", "local", "run", TAGS.releaseSilent, "--yes"]);
+                check(r.code === 6, `canary run exited ${r.code}, not 6:\n${tail(r)}`);
+                check(
+                    /inconclusive.*too little traffic/.test(r.stderr) &&
+                        r.stderr.includes("capstan canary local resume"),
+                    `the pause does not say why and how to go on:\n${r.stderr}`,
+                );
+                await checkRunning(namespace, stable);
+                check(
+                    declaredCanary(stack) === TAGS.releaseSilent && stack.read(["capstan:imageTag"]) === stable,
+                    "the paused canary is not left as it was",
+                );
+                const status = await capstan(ctx, ["status", "local"]);
+                check(
+                    new RegExp(`release of ${TAGS.releaseSilent} \\(capstan canary run\\): paused, step 1 of 1`).test(
+                        status.stdout,
+                    ),
+                    `capstan status does not show the paused analysis:\n${status.stdout}`,
+                );
+                flowing = true;
+                const resumed = await capstan(ctx, ["canary", "local", "resume", "--yes"]);
+                check(resumed.code === 0, `canary resume exited ${resumed.code}:\n${tail(resumed)}`);
+                await checkRunning(namespace, TAGS.releaseSilent);
+                check(stack.read(["capstan:imageTag"]) === TAGS.releaseSilent, "resume did not promote the canary");
+                return `paused ${TAGS.releaseSilent} while silent, then resumed and promoted it`;
+            },
+        );
+    },
+};
+
+export const RELEASE_SCENARIOS = { promotedByItself, abortedByItself, pausedThenResumed };
