@@ -4,12 +4,15 @@
  * else's work. It runs until stopped and says how many rounds it made.
  */
 import { REPO } from "../e2e/lib/env";
+import { waitFor } from "../e2e/lib/app";
 import { kubectl, list, run } from "../e2e/lib/kube";
 import type { SuiteStack } from "../e2e/lib/stacks";
 import { seconds, timed } from "./cpu";
 
 export const CHURN_NAMESPACE = "bench-churn";
 export const CHURN_PODS = 50;
+/** The label every churn pod carries. */
+const CHURN_LABEL = "bench.capstan.dev/churn";
 
 /** The round's pods: the smallest a pod can be, on the local cluster's kwok nodes. */
 export function churnPods(round: number): object {
@@ -19,7 +22,7 @@ export function churnPods(round: number): object {
         metadata: {
             name: `churn-${round}-${i}`,
             namespace: CHURN_NAMESPACE,
-            labels: { "bench.capstan.dev/churn": "true" },
+            labels: { [CHURN_LABEL]: "true" },
         },
         spec: {
             containers: [
@@ -51,29 +54,21 @@ export async function startChurn(log: (t: string) => void): Promise<Churn> {
             log(`churn: ${e.message}`);
             return "";
         });
-    let started: () => void = () => undefined;
-    const first = new Promise<void>((resolve) => (started = resolve));
+    const create = () => step(["create", "-f", "-"], JSON.stringify(churnPods(rounds)));
+    const allRunning = async () =>
+        (await list(["pods", "-n", CHURN_NAMESPACE, "-l", CHURN_LABEL]).catch(() => [])).filter(
+            (p) => (p.status as { phase?: string } | undefined)?.phase === "Running",
+        ).length >= CHURN_PODS;
+    await create();
     const loop = (async () => {
         while (running) {
-            await step(["create", "-f", "-"], JSON.stringify(churnPods(rounds)));
-            started();
             // Each round's pods are scheduled and started before they go: the load is the whole life of a pod.
-            for (let i = 0; i < 20 && running; i++) {
-                const pods = await list(["pods", "-n", CHURN_NAMESPACE, "-l", "bench.capstan.dev/churn"]).catch(
-                    () => [],
-                );
-                if (
-                    pods.filter((p) => (p.status as { phase?: string } | undefined)?.phase === "Running").length >=
-                    CHURN_PODS
-                )
-                    break;
-                await new Promise((r) => setTimeout(r, 500));
-            }
-            await step(["delete", "pods", "-n", CHURN_NAMESPACE, "-l", "bench.capstan.dev/churn", "--wait=true"]);
+            await waitFor("the churn's pods to run", 10, allRunning).catch(() => undefined);
+            await step(["delete", "pods", "-n", CHURN_NAMESPACE, "-l", CHURN_LABEL, "--wait=true"]);
             rounds++;
+            if (running) await create();
         }
     })();
-    await first;
     return {
         async stop() {
             running = false;
@@ -105,12 +100,13 @@ export async function deployTag(stack: SuiteStack, tag: string, log: (t: string)
 export async function churnFigure(stack: SuiteStack, tag: string, log: (t: string) => void): Promise<ChurnFigure> {
     process.stdout.write(`bench: ${stack.name} again, while ${CHURN_PODS} pods of another namespace come and go...\n`);
     const churn = await startChurn(log);
-    const stopped = churn.stop.bind(churn);
-    const deploy = await deployTag(stack, tag, log).catch(async (e: Error) => {
-        await stopped();
-        throw e;
-    });
-    const ran = await stopped();
-    log(`churn: ${ran.rounds} rounds, ${ran.errors} errors`);
+    let ran = { rounds: 0, errors: 0 };
+    let deploy: Awaited<ReturnType<typeof deployTag>>;
+    try {
+        deploy = await deployTag(stack, tag, log);
+    } finally {
+        ran = await churn.stop();
+        log(`churn: ${ran.rounds} rounds, ${ran.errors} errors`);
+    }
     return { deploySeconds: seconds(deploy.ms), ...ran };
 }
