@@ -59,10 +59,12 @@ export async function checkRunning(ns: string, tag: string): Promise<void> {
             d.images.every((i) => i.endsWith(`:${tag}`)),
             `Deployment ${d.name} runs ${d.images.join(", ")}, not ${tag}`,
         );
-    for (let waited = 0; deps.some((d) => !d.complete) && waited < ROLLOUT_SETTLE_SECONDS; waited++) {
-        await new Promise((r) => setTimeout(r, 1000));
+    const settled = async () => {
         deps = (await deployments(ns)).filter((d) => !d.name.includes("canary"));
-    }
+        return deps.every((d) => d.complete);
+    };
+    // On time out the check below names the Deployment and its counts, which waitFor's message would not.
+    await waitFor("every rollout to complete", ROLLOUT_SETTLE_SECONDS, settled).catch(() => undefined);
     for (const d of deps) check(d.complete, `Deployment ${d.name}'s rollout is not complete: ${d.status}`);
     for (const c of await list(["cronjobs", "-n", ns])) {
         const images = (c.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map(
