@@ -29,7 +29,7 @@ describe("the cost policies", () => {
             },
         ]);
         expect(found[0].message).toMatch(
-            /against a budget of \$[\d.]+; 3 resource\(s\) with unpriced parts, not counted/,
+            /against a budget of \$[\d.]+; 2 resource\(s\) with unpriced parts, not counted/,
         );
     });
 

@@ -64,12 +64,14 @@ describe("prod behind CloudFront, recomputed by hand", () => {
             workers * (H * p("ec2.c7i.xlarge") + 50 * p("ebs.gp3"));
         // The public load balancer keeps its hours, addresses and NLCUs (100 GB); CloudFront serves the 100 GB out.
         const loadBalancers = H * p("nlb.hour") + 3 * H * p("vpc.publicIpv4") + 100 * p("nlb.nlcu") + H * p("nlb.hour");
-        // Aurora at 2 × 1 ACU, 20 GB and 10M I/O; 10 GB in the app's bucket; 1M requests on each of 2 queues;
-        // 20 GB of logs kept 30 days, shared among the log groups (the web ACL's is one more, with the same retention).
+        // Aurora at 2 × 1 ACU, 20 GB and 10M I/O; 2 Valkey nodes of cache.m7g.large; 10 GB in the app's bucket;
+        // 1M requests on each of 2 queues; 20 GB of logs kept 30 days, shared among the log groups (the web
+        // ACL's is one more, with the same retention).
         const data =
             2 * 1 * H * p("aurora.acu") +
             20 * p("aurora.storage") +
             10 * p("aurora.io") +
+            2 * H * p("elasticache.cache.m7g.large.valkey") +
             10 * p("s3.standard") +
             2 * p("sqs.requests") +
             20 * p("logs.ingest") +

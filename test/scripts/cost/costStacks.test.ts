@@ -68,6 +68,8 @@ describe("each committed stack's estimate, recomputed by hand", () => {
     const internalLb = H * p("nlb.hour");
     const logs = 20 * p("logs.ingest") + 20 * p("logs.storage");
     const database = 2 * 1 * H * p("aurora.acu") + 20 * p("aurora.storage") + 10 * p("aurora.io");
+    // The app's cache: a primary and a replica of cache.m7g.large, Valkey, every hour of the month.
+    const cache = 2 * H * p("elasticache.cache.m7g.large.valkey");
 
     it("staging: one NAT gateway, two node groups, two load balancers", () => {
         // general: the pods at their minimum (2 web of 250m/768Mi and the add-ons) fit one m7i.large; minSize is 2.
@@ -90,7 +92,7 @@ describe("each committed stack's estimate, recomputed by hand", () => {
         expect(estimates.get("staging")!.total.monthly).toBeCloseTo(expected, 6);
     });
 
-    it("prod: three NAT gateways, a serverless database, and a cache left unpriced", () => {
+    it("prod: three NAT gateways, a serverless database and a Valkey cache; Prometheus left unpriced", () => {
         // general: 3 web and 1 canary pod of 500m/1Gi and the add-ons (2500m) fit one m7i.xlarge; minSize is 3.
         const general = Math.max(asg("prod", "capstan-prod-general").minSize, 1);
         const workers = Math.max(asg("prod", "capstan-prod-workers").minSize, 1);
@@ -105,16 +107,19 @@ describe("each committed stack's estimate, recomputed by hand", () => {
             publicLb(3) +
             internalLb +
             database +
+            cache +
             10 * p("s3.standard") +
             2 * p("sqs.requests") +
             logs;
         const e = estimates.get("prod")!;
         expect(e.total.monthly).toBeCloseTo(expected, 6);
-        expect(e.lines.find((l) => l.name === "phraseapp-cache")?.unpriced.join()).toMatch(/cache\.m7g\.large/);
+        expect(e.lines.find((l) => l.name === "phraseapp-cache")?.unpriced).toEqual([]);
+        // No eu-central-1 row for Prometheus ingestion: listed, never counted as zero.
+        expect(e.lines.find((l) => l.type === "aws:amp/workspace:Workspace")?.unpriced.join()).toMatch(/amp\.ingest/);
     });
 
-    it("tenant-acme: its own database, bucket, queues and log group; the cluster is the owner's", () => {
-        const expected = database + 10 * p("s3.standard") + 2 * p("sqs.requests") + logs;
+    it("tenant-acme: its own database, cache, bucket, queues and log group; the cluster is the owner's", () => {
+        const expected = database + cache + 10 * p("s3.standard") + 2 * p("sqs.requests") + logs;
         expect(estimates.get("tenant-acme")!.total.monthly).toBeCloseTo(expected, 6);
     });
 
