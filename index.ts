@@ -18,9 +18,12 @@ import { checkImageTags } from "./components/aws/imageTags";
 import { LogGroups } from "./components/aws/logGroups";
 import {
     type CapstanConfig,
+    colourPods,
     configWarningsDelivered,
+    durationSeconds,
     EGRESS_DEFAULT,
     loadConfig,
+    type ReleaseConfig,
     stackHosts,
     workloadPlacements,
 } from "./components/config";
@@ -33,6 +36,7 @@ import {
     sharedClusterAccess,
 } from "./components/platform/access";
 import { PLATFORM_OUTPUT } from "./components/platform/exports";
+import { OFFLOADED_LISTENER } from "./components/platform/ingressContract";
 import { appRules, rulesFile } from "./components/platform/observability/alertRules";
 import { cdnEdge, type CdnEdge } from "./components/platform/cdnEdge";
 import { Platform } from "./components/platform/platform";
@@ -106,6 +110,11 @@ async function stackServices(
     });
 }
 
+/** With blue/green checks: the controllers' port the checks' pods may reach. */
+function releaseChecksPort(cfg: CapstanConfig): number | undefined {
+    return cfg.release.strategy === "blueGreen" && cfg.release.checks.length > 0 ? OFFLOADED_LISTENER.port : undefined;
+}
+
 /** A tenant's namespace with quota, limits and network policies; other stacks give the app a namespace of its own. */
 function appNamespace(
     cfg: CapstanConfig,
@@ -121,6 +130,7 @@ function appNamespace(
             ingressNamespace: cluster.ingressNamespace,
             egress: [...(cfg.app.egress ?? EGRESS_DEFAULT), ...(services?.egress ?? [])],
             metrics,
+            releaseChecksPort: releaseChecksPort(cfg),
         };
         return new AppNamespace(cfg.namespace, { name: cfg.namespace, podSecurity: cluster.podSecurity, network }, opts)
             .name;
@@ -134,6 +144,7 @@ function appNamespace(
         podSecurity: cluster.podSecurity,
         egress: [...cfg.tenant.egress, ...(services?.egress ?? [])],
         metrics,
+        releaseChecksPort: releaseChecksPort(cfg),
     };
     return new Tenant(cfg.namespace, tenant, opts).namespaceName;
 }
@@ -265,6 +276,7 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
             canary: cfg.canary,
             assets: assetsTarget(cfg, i.edge),
             previousImageTag: i.previousImageTag,
+            release: cfg.release,
             clientMaxBodySize: cfg.ingress.clientMaxBodySize,
             extraEnv: i.data?.env,
             extraSecretEnv: i.services?.secretEnv,
@@ -278,6 +290,27 @@ function railsApp(cfg: CapstanConfig, i: AppInputs, opts: pulumi.ComponentResour
     );
 }
 
+/**
+ * A blue/green release as the commands read it from the state: the colours, their tags, and when
+ * the routes last moved (the switch back is possible until `scaleDownDelaySeconds` after it).
+ */
+/**
+ * Blue/green's state as the commands read it, and where its checks enter: the public ingress
+ * controller's Service, on the listener the load balancer's TLS ends on.
+ */
+function releaseOutput(release: ReleaseConfig, imageTag: string, cluster: ClusterAccess) {
+    const { active, idle } = colourPods(release, imageTag);
+    return {
+        checkEntry: pulumi.interpolate`http://nginx-${cluster.ingressClasses.public}-edge.${cluster.ingressNamespace}.svc.cluster.local:${OFFLOADED_LISTENER.port}`,
+        strategy: release.strategy,
+        active: { colour: active.colour, imageTag: active.imageTag },
+        ...(idle ? { idle: { colour: idle.colour, imageTag: idle.imageTag } } : {}),
+        ...(release.switchedAt ? { switchedAt: release.switchedAt } : {}),
+        scaleDownDelaySeconds: durationSeconds(release.scaleDownDelay),
+        previewHosts: release.previewHosts,
+    };
+}
+
 function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
     const { cluster, data, services } = i;
     return {
@@ -288,6 +321,7 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
         // How `capstan status`, `run`, `logs` reach a cluster that has no kubeconfig output.
         ...(cfg.cluster.mode === "external" && cfg.cluster.context ? { kubeContext: cfg.cluster.context } : {}),
         ...(cfg.canary ? { canary: { imageTag: cfg.canary.imageTag, weight: cfg.canary.weight } } : {}),
+        ...(cfg.release.strategy === "blueGreen" ? { release: releaseOutput(cfg.release, cfg.imageTag, cluster) } : {}),
         ...(data ? { bucket: data.bucketName, queues: data.queueUrls } : {}),
         ...(i.edge
             ? {
@@ -311,6 +345,7 @@ function stackOutputs(cfg: CapstanConfig, i: AppInputs, app: RailsApp) {
             workloads: app.workloadNames,
             virtualServers: app.virtualServerNames,
             ...(app.canaryDeploymentName ? { canaryDeployment: app.canaryDeploymentName } : {}),
+            ...(app.idleDeploymentName ? { idleDeployment: app.idleDeploymentName } : {}),
             workers: app.workerDeploymentNames,
             cronJobs: app.cronJobNames,
             ...(i.logGroup ? { logGroup: i.logGroup } : {}),

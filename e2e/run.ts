@@ -16,6 +16,7 @@ import { ROLLOUT_SCENARIOS as R } from "./scenarios/rollout";
 import { STACK_SCENARIOS as S } from "./scenarios/stacks";
 import { clusterHealth } from "./scenarios/health";
 import { DAY_TWO_SCENARIOS as D } from "./scenarios/dayTwo";
+import { BLUE_GREEN_SCENARIOS as BG } from "./scenarios/blueGreen";
 import { observabilityObjects } from "./scenarios/observability";
 import { FAULT_SCENARIOS as F } from "./scenarios/faults";
 import { QUOTA_FAULT_SCENARIOS as Q } from "./scenarios/quota";
@@ -47,6 +48,7 @@ const SCENARIOS: Scenario[] = [
     D.runOneOff,
     D.logsAndConsole,
     D.canarySteps,
+    BG.blueGreenRelease,
     REL.promotedByItself,
     REL.abortedByItself,
     REL.pausedThenResumed,

@@ -6,6 +6,7 @@ import { NAME_LIMITS, workloadNames } from "../core";
 import { type AppPodArgs, appContainer, appPodSpec, workloadLabels, writableMounts, writableVolumes } from "./pod";
 import { disruptionTolerantJobSpec, RUN_TO_COMPLETION_POD_ANNOTATIONS } from "./runToCompletion";
 import { type WorkloadArgs, workloadPod } from "./workload";
+import type { MigrationTrack } from "./migration";
 
 /** Where the init container copies the image's asset folders, one sub-folder per URL prefix. */
 export const ASSETS_SOURCE = "/capstan-assets";
@@ -44,7 +45,7 @@ export interface AssetsJobArgs extends Omit<WorkloadArgs, "command"> {
     /** The ConfigMap holding the uploader script. */
     readonly scriptConfigMapName: pulumi.Input<string>;
     /** Which web Deployment the Job gates. @default stable */
-    readonly track?: "stable" | "canary";
+    readonly track?: MigrationTrack;
     /** Releases whose files no cleanup may remove: the uploaded tag, the one serving before it, a canary's stable tag. */
     readonly protect: readonly string[];
 }
@@ -52,8 +53,8 @@ export interface AssetsJobArgs extends Omit<WorkloadArgs, "command"> {
 /** What every assets Job of the app shares: the stable one and the canary's differ in image, track and protected tags. */
 export type AssetsJobBase = Omit<AssetsJobArgs, "image" | "track" | "protect">;
 
-/** The assets Job's name for a tag: like the migration's, with the canary's track hashed in. */
-export function assetsJobName(app: string, imageTag: string, track: "stable" | "canary" = "stable"): string {
+/** The assets Job's name for a tag: like the migration's, with the track (canary, a colour) hashed in. */
+export function assetsJobName(app: string, imageTag: string, track: MigrationTrack = "stable"): string {
     const hashed = track === "stable" ? imageTag : `${track}/${imageTag}`;
     const hash = createHash("sha256").update(hashed).digest("hex").slice(0, NAME_LIMITS.migrationHash);
     return workloadNames.assets(app, hash);

@@ -10,9 +10,12 @@ import { type WorkloadArgs, workloadPod } from "./workload";
 /**
  * The migration Job's name for an image tag: the app's prefix plus 8 hex digits of the tag's hash.
  * A canary's Job hashes its track too: on promotion the stable Job for the same tag is created
- * while the canary's still exists, and the two must not share a name.
+ * while the canary's still exists, and the two must not share a name. A blue/green colour's Job
+ * (its tag is not yet `imageTag`) hashes its colour for the same reason.
  */
-export function migrationJobName(app: string, imageTag: string, track: "stable" | "canary" = "stable"): string {
+export type MigrationTrack = "stable" | "canary" | "blue" | "green";
+
+export function migrationJobName(app: string, imageTag: string, track: MigrationTrack = "stable"): string {
     const hashed = track === "stable" ? imageTag : `${track}/${imageTag}`;
     const hash = createHash("sha256").update(hashed).digest("hex").slice(0, NAME_LIMITS.migrationHash);
     return workloadNames.migration(app, hash);
@@ -25,7 +28,7 @@ export function migrationJobName(app: string, imageTag: string, track: "stable" 
  */
 export interface MigrationArgs extends WorkloadArgs {
     /** Which web Deployment the Job gates. @default stable */
-    readonly track?: "stable" | "canary";
+    readonly track?: MigrationTrack;
     /** The migration's argv, e.g. `[bundle, exec, rails, db:migrate]`. */
     readonly command: readonly string[];
     /** The Job fails after this many seconds. */

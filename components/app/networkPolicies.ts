@@ -7,6 +7,7 @@ import {
     type EgressRule,
     type MetricsIngress,
     type PolicySpec,
+    releaseCheckPolicy,
 } from "../core/networkPolicies";
 
 export interface AppNetworkArgs {
@@ -20,6 +21,8 @@ export interface AppNetworkArgs {
     readonly egress: readonly EgressRule[];
     /** The port the collector scrapes the app's pods on, and its networks. @default none admitted */
     readonly metrics?: MetricsIngress;
+    /** The ingress controllers' port a blue/green release's checks reach them on. @default none: no checks */
+    readonly releaseChecksPort?: number;
 }
 
 /**
@@ -32,7 +35,8 @@ export interface AppNetworkArgs {
  * - egress to the cluster DNS, and to the networks and ports of `egress` (the database's and
  *   cache's subnets, HTTPS to the AWS APIs and third parties);
  * - with `metrics`, ingress to every pod of the app on the metrics port from the collector's
- *   networks (the scraper's interfaces in the private subnets).
+ *   networks (the scraper's interfaces in the private subnets);
+ * - with `releaseChecksPort`, egress from a blue/green release's check pods to the controllers.
  */
 export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
     return [
@@ -51,5 +55,6 @@ export function appNetworkPolicies(args: AppNetworkArgs): PolicySpec[] {
         },
         ALLOW_DNS,
         ...optionalPolicies({ matchLabels: { "app.kubernetes.io/name": args.app } }, args.egress, args.metrics),
+        ...(args.releaseChecksPort ? [releaseCheckPolicy(args.ingressNamespace, args.releaseChecksPort)] : []),
     ];
 }

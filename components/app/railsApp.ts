@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AssetsJob } from "./assetsJob";
+import { AssetsJob, type AssetsJobBase } from "./assetsJob";
 import { assetsBaseArgs, assetsJobArgs, AssetsUploader } from "./assetsUploader";
+import { blueGreenWeb } from "./blueGreen";
 import { Canary } from "./canary";
 import { CronTask } from "./cron";
 import { AppEnv } from "./env";
@@ -25,8 +26,9 @@ import { WorkerPool } from "./worker";
 
 /**
  * The Rails-style app: its ServiceAccount, env (ConfigMap and Secret), the migration (and, with
- * `assets`, the assets upload) that gates every rollout, the web pods and their routes, the
- * workers, the cron tasks, and a canary.
+ * `assets`, the assets upload) that gates every rollout, the web pods and their routes (one
+ * Deployment, or two colours with `release.strategy: blueGreen`), the workers, the cron tasks, and
+ * a canary.
  */
 export class RailsApp extends pulumi.ComponentResource {
     public readonly migrationJob: k8s.batch.v1.Job;
@@ -39,6 +41,8 @@ export class RailsApp extends pulumi.ComponentResource {
     /** Every Deployment and CronJob of the app, the canary's included. */
     public readonly workloadNames: pulumi.Output<string[]>;
     public readonly virtualServerNames: pulumi.Output<string[]>;
+    /** Blue/green: the idle colour's Deployment, when it has pods. */
+    public readonly idleDeploymentName?: pulumi.Output<string>;
     /** The canary's Deployment, when one runs. */
     public readonly canaryDeploymentName?: pulumi.Output<string>;
     /** Each worker's Deployment, by the worker's name. */
@@ -62,7 +66,7 @@ export class RailsApp extends pulumi.ComponentResource {
             ? new Canary(`${name}-canary`, canaryArgs(args, args.canary, pod, assets), { parent: this })
             : undefined;
         const canaryTarget = canary && { serviceName: canary.serviceName, deployment: canary.web.deployment };
-        const webService = new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent: this });
+        const { colours, webService } = webPods(name, args, base, canaryTarget, assets, this);
         const workers = args.app.workers.map(
             (w) => new WorkerPool(`${name}-worker-${w.name}`, workerArgs(args, w, base), { parent: this }),
         );
@@ -76,7 +80,10 @@ export class RailsApp extends pulumi.ComponentResource {
         this.webDeploymentName = webService.deploymentName;
         this.webServiceName = webService.serviceName;
         this.serviceAccountName = serviceAccount.metadata.name;
-        this.virtualServerNames = webService.virtualServerNames;
+        this.virtualServerNames = colours
+            ? pulumi.all([...colours.servers, ...colours.previewServers].map((v) => v.metadata.name))
+            : webService.virtualServerNames;
+        this.idleDeploymentName = colours?.idle?.deploymentName;
         this.canaryDeploymentName = canary?.deploymentName;
         this.workerDeploymentNames = Object.fromEntries(
             args.app.workers.map((w, i) => [w.name, workers[i].deploymentName]),
@@ -84,6 +91,7 @@ export class RailsApp extends pulumi.ComponentResource {
         this.cronJobNames = Object.fromEntries(args.app.cron.map((c, i) => [c.name, crons[i].cronJobName]));
         this.workloadNames = pulumi.all([
             webService.deploymentName,
+            ...(colours?.idle ? [colours.idle.deploymentName] : []),
             ...(canary ? [canary.deploymentName] : []),
             ...workers.map((w) => w.deploymentName),
             ...crons.map((c) => c.cronJobName),
@@ -97,10 +105,30 @@ export class RailsApp extends pulumi.ComponentResource {
             workloadNames: this.workloadNames,
             virtualServerNames: this.virtualServerNames,
             ...(this.canaryDeploymentName ? { canaryDeploymentName: this.canaryDeploymentName } : {}),
+            ...(this.idleDeploymentName ? { idleDeploymentName: this.idleDeploymentName } : {}),
             workerDeploymentNames: this.workerDeploymentNames,
             cronJobNames: this.cronJobNames,
         });
     }
+}
+
+/** The web pods: one Deployment (with the canary's routes), or the colours of a blue/green release. */
+function webPods(
+    name: string,
+    args: RailsAppArgs,
+    base: WorkloadBase,
+    canaryTarget: Parameters<typeof webArgs>[2],
+    assets: AssetsJobBase | undefined,
+    parent: pulumi.ComponentResource,
+) {
+    if (args.release?.strategy === "blueGreen") {
+        const colours = blueGreenWeb(name, args, args.release, base, parent, assets);
+        return { colours, webService: colours.active };
+    }
+    return {
+        colours: undefined,
+        webService: new WebService(`${name}-web`, webArgs(args, base, canaryTarget), { parent }),
+    };
 }
 
 /** The uploader (ServiceAccount and script) the assets Jobs share, when the app's assets are uploaded. */

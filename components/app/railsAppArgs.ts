@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppConfig, type CanaryConfig } from "../config";
+import { type AppConfig, type CanaryConfig, type ReleaseConfig } from "../config";
 import { scrapeAnnotations, workloadNames } from "../core";
 import type { AssetsJobBase, AssetsTarget } from "./assetsJob";
 import type { AppEnvArgs } from "./env";
@@ -56,6 +56,8 @@ export interface RailsAppArgs {
     readonly assets?: AssetsTarget;
     /** The tag that served before `imageTag`: the assets Jobs never remove its files. @default none */
     readonly previousImageTag?: string;
+    /** How a new tag reaches the web pods (`capstan:release`). @default rolling: one web Deployment */
+    readonly release?: ReleaseConfig;
     /** Whether the ServiceAccount's token is mounted. @default false: the app does not call the Kubernetes API */
     readonly automountServiceAccountToken?: boolean;
 }

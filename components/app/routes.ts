@@ -7,6 +7,16 @@ export const WEB_SERVICE_PORT = 80;
 
 /** Upstream names inside a VirtualServer. */
 export const UPSTREAMS = { stable: "web", canary: "web-canary" } as const;
+/** A blue/green release's upstreams: blue is the rolling strategy's web upstream. */
+export const COLOUR_UPSTREAMS = { blue: UPSTREAMS.stable, green: "web-green" } as const;
+
+/** The upstreams of a blue/green release and the one the route of `/` sends every request to. */
+export interface ColourRouting {
+    /** Each colour that has pods: its upstream name and Service. */
+    readonly upstreams: readonly { readonly name: string; readonly service: pulumi.Input<string> }[];
+    /** The upstream every request reaches. */
+    readonly to: string;
+}
 
 /**
  * Headers every proxied request carries to the app. TLS ends at the load balancer, so nginx sees
@@ -100,6 +110,8 @@ export interface WebRoutesArgs {
     readonly clientMaxBodySize?: string;
     /** The CDN's origin header, required on the public VirtualServers. @default none: every request is passed */
     readonly originHeader?: OriginHeader;
+    /** Blue/green: the colours' upstreams and the active one. @default none: the one web Service */
+    readonly colours?: ColourRouting;
 }
 
 /** Problems with routing Args, each naming the field, all at once. */
@@ -137,12 +149,16 @@ const matchTo = (condition: Record<string, string>, action: Record<string, unkno
 });
 
 /**
- * The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods.
- * With a sticky cookie the split's answers set it to their side, and matches on its two values
- * come before the split, so a visitor stays where the split first sent them.
+ * The route of `/`: the canary's cookie/header matches, then a weighted split or the stable pods
+ * (`upstream`: a blue/green stack's active colour). With a sticky cookie the split's answers set it
+ * to their side, and matches on its two values come before the split, so a visitor stays where the
+ * split first sent them.
  */
-export function rootRoute(canary?: Omit<CanaryRoute, "serviceName">): Record<string, unknown> {
-    const stable = proxyTo(UPSTREAMS.stable);
+export function rootRoute(
+    canary?: Omit<CanaryRoute, "serviceName">,
+    upstream: string = UPSTREAMS.stable,
+): Record<string, unknown> {
+    const stable = proxyTo(upstream);
     if (!canary) return { path: "/", action: stable };
     const toCanary = proxyTo(UPSTREAMS.canary);
     const weight = canary.weight ?? 0;
@@ -201,6 +217,8 @@ export interface VirtualServerInput {
     readonly clientMaxBodySize?: string;
     /** Required of every request when set. @default none */
     readonly originHeader?: OriginHeader;
+    /** Blue/green: the colours' upstreams instead of the one Service. @default none: `serviceName` only */
+    readonly colours?: ColourRouting;
 }
 
 /**
@@ -209,30 +227,34 @@ export interface VirtualServerInput {
  */
 export function virtualServerSpec(v: VirtualServerInput): Record<string, unknown> {
     const bodySize = v.clientMaxBodySize !== undefined ? { "client-max-body-size": v.clientMaxBodySize } : {};
-    const upstreams: Record<string, unknown>[] = [
-        { name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT, ...bodySize },
-    ];
+    const upstreams: Record<string, unknown>[] = v.colours
+        ? v.colours.upstreams.map((u) => ({ name: u.name, service: u.service, port: WEB_SERVICE_PORT, ...bodySize }))
+        : [{ name: UPSTREAMS.stable, service: v.serviceName, port: WEB_SERVICE_PORT, ...bodySize }];
     if (v.canary)
         upstreams.push({ name: UPSTREAMS.canary, service: v.canary.serviceName, port: WEB_SERVICE_PORT, ...bodySize });
+    const route = rootRoute(v.canary, v.colours?.to);
     return {
         host: v.host,
         ingressClassName: v.ingressClassName,
         listener: { http: v.listener },
         ...(v.policies && v.policies.length > 0 ? { policies: v.policies.map((name) => ({ name })) } : {}),
         upstreams,
-        routes: [v.originHeader ? guardedRoute(rootRoute(v.canary), v.originHeader) : rootRoute(v.canary)],
+        routes: [v.originHeader ? guardedRoute(route, v.originHeader) : route],
     };
 }
+
+/** What createVirtualServers needs besides the routing. */
+export type VirtualServersArgs = WebRoutesArgs & {
+    app: string;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+    serviceName: pulumi.Input<string>;
+};
 
 /** One VirtualServer per host and class, children of `parent`, named after `name`, class and host. */
 export function createVirtualServers(
     name: string,
-    args: WebRoutesArgs & {
-        app: string;
-        namespace: pulumi.Input<string>;
-        labels: Record<string, string>;
-        serviceName: pulumi.Input<string>;
-    },
+    args: VirtualServersArgs,
     parent: pulumi.Resource,
 ): k8s.apiextensions.CustomResource[] {
     const problems = routeProblems(args);
@@ -262,6 +284,7 @@ export function createVirtualServers(
                             clientMaxBodySize: args.clientMaxBodySize,
                             // Only the public entry is behind the CDN; the VPN's stays as it is.
                             originHeader: cls === "public" ? args.originHeader : undefined,
+                            colours: args.colours,
                         }),
                     },
                     { parent, dependsOn: args.canary?.deployment ? [args.canary.deployment] : [] },

@@ -16,6 +16,7 @@ import { assetsChecks, cdnChecks } from "./edgeChecks";
 import { nameChecks, type StackName } from "./nameChecks";
 import { envSizeChecks } from "./objectSize";
 import { observabilityChecks } from "./observabilityChecks";
+import { releaseChecks } from "./releaseChecks";
 import { parseQuantity } from "../core/quantity";
 import { costChecks } from "./costChecks";
 import { appResourceChecks } from "./resourceChecks";
@@ -94,6 +95,7 @@ export function crossChecks(
         ...when(["edge", "ingress", "cluster", "observability"], cdnChecks),
         ...when(["app", "edge"], assetsChecks),
         ...when(["cost"], costChecks),
+        ...when(["release", "canary", "ingress", "environment"], releaseChecks),
     ];
 }
 

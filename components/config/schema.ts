@@ -17,6 +17,7 @@ import { canarySchema, ingressSchema, stagingSchema } from "./ingressSchema";
 import { COST_DEFAULTS, costSchema } from "./costSchema";
 import { OBSERVABILITY_DEFAULTS, observabilitySchema } from "./observabilitySchema";
 import { cacheSchema, databaseSchema, dnsSchema } from "./servicesSchema";
+import { RELEASE_DEFAULTS, releaseSchema } from "./releaseSchema";
 import { IMAGE_TAG_RULE } from "./rules";
 
 export * from "./appSchema";
@@ -27,6 +28,7 @@ export * from "./observabilitySchema";
 export * from "./edgeSchema";
 export * from "./costSchema";
 export * from "./analysisSchema";
+export * from "./releaseSchema";
 
 /**
  * The stack-config contract as a zod schema. Every field's default is resolved here, so the rest
@@ -112,6 +114,7 @@ export const CONFIG_KEYS = {
     staging: "object",
     basicAuthPasswords: "secret",
     canary: "object",
+    release: "object",
     tenant: "object",
     database: "object",
     cache: "object",
@@ -172,6 +175,10 @@ export const rootSchema = z.strictObject({
     canary: doc(canarySchema.optional(), {
         description:
             "A canary release: the web pods at another tag, reached by a cookie, a header and a share of the traffic.",
+    }),
+    release: doc(releaseSchema.default(RELEASE_DEFAULTS), {
+        description:
+            "How a deploy reaches the web pods: a rolling update, or blue/green with a preview and a switch back in seconds (docs/releases.md); `{}` means rolling.",
     }),
     tenant: doc(tenantSchema.optional(), {
         description:

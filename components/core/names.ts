@@ -8,6 +8,8 @@
 export const workloadNames = {
     web: (app: string) => `${app}-web`,
     canary: (app: string) => `${app}-web-canary`,
+    /** The green colour of a blue/green release; blue is `web`. Shorter than the canary's name, so its check covers it. */
+    green: (app: string) => `${app}-web-green`,
     worker: (app: string, worker: string) => `${app}-worker-${worker}`,
     cron: (app: string, cron: string) => `${app}-cron-${cron}`,
     /**

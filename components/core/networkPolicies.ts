@@ -97,6 +97,25 @@ export function egressPolicy(egress: readonly EgressRule[]): PolicySpec {
     };
 }
 
+/** The label of a blue/green release's check pods: the one egress to the ingress controllers they get. */
+export const RELEASE_CHECK_LABEL = "capstan.dev/release-check";
+
+/**
+ * Egress from a blue/green release's check pods to the ingress controllers on `port` (the listener
+ * the load balancer's TLS ends on), so the checks reach the idle colour the way a visitor does:
+ * through the preview host's VirtualServer.
+ */
+export function releaseCheckPolicy(ingressNamespace: pulumi.Input<string>, port: number): PolicySpec {
+    return {
+        name: "allow-release-checks-to-ingress-controllers",
+        spec: {
+            podSelector: { matchLabels: { [RELEASE_CHECK_LABEL]: "true" } },
+            policyTypes: ["Egress"],
+            egress: [{ to: [namespacePeer(ingressNamespace)], ports: [{ protocol: "TCP", port }] }],
+        },
+    };
+}
+
 /**
  * The policies both namespaces end with: with `metrics` (and a network to admit), ingress on the
  * metrics port to the pods `metricsPods` selects; with `egress`, the listed egress.

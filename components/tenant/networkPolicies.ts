@@ -8,6 +8,7 @@ import {
     type EgressRule,
     type MetricsIngress,
     type PolicySpec,
+    releaseCheckPolicy,
 } from "../core/networkPolicies";
 
 /**
@@ -18,7 +19,8 @@ import {
  *   the tenant's own namespace;
  * - egress to the cluster DNS, to the tenant's own namespace, and to the networks and ports of
  *   `egress`;
- * - with `metrics`, ingress on the metrics port from the collector's networks.
+ * - with `metrics`, ingress on the metrics port from the collector's networks;
+ * - with `releaseChecksPort`, egress from a blue/green release's check pods to the controllers.
  *
  * Other tenants cannot reach this one even where an egress rule of theirs covers its pod
  * addresses: this namespace's ingress is denied by default.
@@ -27,6 +29,7 @@ export function tenantNetworkPolicies(
     ingressNamespace: pulumi.Input<string>,
     egress: readonly EgressRule[],
     metrics?: MetricsIngress,
+    releaseChecksPort?: number,
 ): PolicySpec[] {
     return [
         DEFAULT_DENY,
@@ -49,5 +52,6 @@ export function tenantNetworkPolicies(
         },
         ALLOW_DNS,
         ...optionalPolicies(ALL_PODS, egress, metrics),
+        ...(releaseChecksPort ? [releaseCheckPolicy(ingressNamespace, releaseChecksPort)] : []),
     ];
 }

@@ -32,6 +32,8 @@ export interface TenantArgs {
     readonly egress?: readonly EgressRule[];
     /** The port the collector scrapes the pods on, and its networks. @default none admitted */
     readonly metrics?: MetricsIngress;
+    /** The ingress controllers' port a blue/green release's checks reach them on. @default none: no checks */
+    readonly releaseChecksPort?: number;
 }
 
 /** The namespace's labels: the Pod Security Standard's, and the tenant. */
@@ -106,7 +108,12 @@ export class Tenant extends pulumi.ComponentResource {
             },
             inNs,
         );
-        for (const p of tenantNetworkPolicies(args.ingressNamespace, args.egress ?? [], args.metrics)) {
+        for (const p of tenantNetworkPolicies(
+            args.ingressNamespace,
+            args.egress ?? [],
+            args.metrics,
+            args.releaseChecksPort,
+        )) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${p.name}`,
                 { metadata: { name: p.name, namespace, labels }, spec: p.spec },

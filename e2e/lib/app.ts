@@ -25,7 +25,7 @@ export async function waitFor(what: string, seconds: number, ok: () => Promise<b
 /** Each Deployment of the namespace with the images of its pod template, and whether its rollout is complete. */
 export async function deployments(
     ns: string,
-): Promise<{ name: string; images: string[]; complete: boolean; status: string }[]> {
+): Promise<{ name: string; images: string[]; complete: boolean; ready: number; status: string }[]> {
     return (await list(["deployments", "-n", ns])).map((d) => {
         const s = d.status ?? {};
         const want = d.spec?.replicas ?? 1;
@@ -39,6 +39,7 @@ export async function deployments(
             name: d.metadata.name,
             images: (d.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image),
             complete,
+            ready: s.readyReplicas ?? 0,
             status: `${s.updatedReplicas ?? 0} updated, ${s.readyReplicas ?? 0} ready, ${s.availableReplicas ?? 0} available of ${want}`,
         };
     });

@@ -27,9 +27,10 @@ export const EXIT_MEANING: Readonly<Record<ExitName, string>> = {
         "refused by a check or a guard before anything changed: the deploy guard, no confirmation, another update holding the stack",
     missingTool:
         "a tool it needs is missing: the Pulumi CLI, a piece of the toolchain, a kubeconfig context; the message gives the command that installs or selects it",
-    analysisFailed: "the canary's analysis failed: the canary was taken out, the stable pods serve everything",
+    analysisFailed:
+        "the release's analysis failed: a canary was taken out and the stable pods serve everything; a blue/green deploy left the routes on the active colour",
     inconclusive:
-        "the canary's analysis was inconclusive (too little traffic or no metrics): the release is paused with the canary as it is; resume or abort it",
+        "the release's analysis was inconclusive (too little traffic or no metrics): a canary is paused as it is (resume or abort it); a blue/green deploy left the routes on the active colour (switch with capstan release)",
     interrupted:
         "interrupted (Ctrl-C): `capstan run` deleted its Job; a canary release left the canary as it was (resume or abort it)",
 };

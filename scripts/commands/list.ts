@@ -13,6 +13,7 @@ import * as kubeScore from "./kube-score";
 import * as local from "./local";
 import * as localCluster from "./local-cluster";
 import * as logs from "./logs";
+import * as release from "./release";
 import * as render from "./render";
 import * as run from "./run";
 import * as status from "./status";
@@ -33,6 +34,7 @@ export const LISTED: readonly CommandModule[] = [
     consoleCommand,
     logs,
     canary,
+    release,
     init,
     tenant,
     cost,

@@ -6,4 +6,8 @@ export interface DeployArgs {
     readonly rollback: boolean;
     readonly yes: boolean;
     readonly allowInfraChanges: boolean;
+    /** Blue/green: deploy to the old colour although the switch back to it is still possible. */
+    readonly force: boolean;
+    /** Blue/green: stop once the idle colour is verified, without moving the routes. */
+    readonly noSwitch: boolean;
 }

@@ -7,6 +7,8 @@
 import { pulumiCliMissing } from "../cli/tools";
 import type { DeployArgs } from "./args";
 import { exampleRefusal } from "./examples";
+import { blueGreenOf, deployIdle, switchRoutes, type BlueGreenDeps } from "./blueGreen";
+import { switchBackOpen, switchBackUntil } from "./blueGreenPlan";
 import { changeSummary, checkDeployPreview, describeOtherChanges, type GuardReport, isAssetsJob } from "./guard";
 import { findRollbackTarget } from "./history";
 import { lineWriter } from "./lines";
@@ -16,8 +18,16 @@ import { describeServing, type Serving } from "./serving";
 import { beginUpdate, type Session } from "./session";
 import { EXIT, urnName, type DeployBackend, type DeployIo, type DeployStack, type StackFacts } from "./types";
 
-/** `capstan deploy` with its command line read (scripts/commands/deploy.ts). */
-export async function runDeploy(args: DeployArgs, io: DeployIo, backend: DeployBackend): Promise<number> {
+/**
+ * `capstan deploy` with its command line read (scripts/commands/deploy.ts); `blueGreen` is what a
+ * blue/green stack's release asks of its cluster and metrics.
+ */
+export async function runDeploy(
+    args: DeployArgs,
+    io: DeployIo,
+    backend: DeployBackend,
+    blueGreen: BlueGreenDeps,
+): Promise<number> {
     if (!backend.cliAvailable()) {
         io.stderr(`deploy: ${pulumiCliMissing("the deploy runs it through the Automation API")}\n`);
         return EXIT.noCli;
@@ -42,7 +52,7 @@ export async function runDeploy(args: DeployArgs, io: DeployIo, backend: DeployB
     });
     if (typeof session === "number") return session;
     try {
-        return await deployInSession(stack, session, args, io);
+        return await deployInSession(stack, session, args, io, blueGreen);
     } finally {
         session.end();
     }
@@ -52,9 +62,27 @@ function describeWork(args: DeployArgs): string {
     return `capstan deploy ${args.rollback ? "--rollback" : args.imageTag} from ${process.cwd()}`;
 }
 
-async function deployInSession(stack: DeployStack, session: Session, args: DeployArgs, io: DeployIo): Promise<number> {
+async function deployInSession(
+    stack: DeployStack,
+    session: Session,
+    args: DeployArgs,
+    io: DeployIo,
+    deps: BlueGreenDeps,
+): Promise<number> {
     const facts = session.facts;
     let tag = args.imageTag;
+    const blueGreen = blueGreenOf(stack.stackFile);
+    // Blue/green within the switch-back window: the rollback moves the routes back, nothing rolls.
+    if (blueGreen && args.rollback && switchBackOpen(blueGreen, deps.now())) {
+        io.stdout(`Rolling back stack ${args.stack} by moving the routes back to the old colour.\n`);
+        return switchRoutes(stack, session, blueGreen, "deploy", args, io, deps);
+    }
+    if (blueGreen && args.rollback && blueGreen.idle && blueGreen.release.switchedAt) {
+        io.stderr(
+            `deploy: stack ${args.stack}: the window to move the routes back ended at ${String(switchBackUntil(blueGreen)?.toISOString())}. Finish the release (capstan release ${args.stack} finish), then --rollback deploys the tag before it, as any deploy does.\n`,
+        );
+        return EXIT.refused;
+    }
     if (args.rollback) {
         const target = findRollbackTarget(await stack.history());
         if (typeof target === "string") {
@@ -66,6 +94,7 @@ async function deployInSession(stack: DeployStack, session: Session, args: Deplo
         );
         tag = target.previous;
     }
+    if (blueGreen) return deployIdle(stack, session, blueGreen, tag as string, args, io, deps);
     const serving = await stack.serving();
     if (alreadyRuns(stack, facts, serving, tag as string, io)) return EXIT.ok;
     return deployTag(stack, session, facts.deployedTag, tag as string, serving, args, io);

@@ -179,3 +179,30 @@ export function changeSummary(steps: readonly PreviewStep[]): string {
     parts.push(`${unchanged} unchanged`);
     return parts.join(", ");
 }
+
+/** The VirtualServers, whose routes a blue/green switch moves. */
+export const VIRTUAL_SERVER_TYPE = "kubernetes:k8s.nginx.org/v1:VirtualServer";
+/** A VirtualServer's routes: the only inputs a switch may change. */
+const ROUTES_PATH = /^spec\.routes\b/;
+
+/**
+ * The guard of a blue/green switch (and of the switch back): an update of VirtualServers' routes
+ * and nothing else. Returns every other change, with its paths; none means the switch may go on.
+ */
+export function checkRouteSwitch(steps: readonly PreviewStep[]): OtherChange[] {
+    const refused: OtherChange[] = [];
+    for (const step of steps) {
+        if (NO_CHANGE.includes(step.op) || step.type === "pulumi:pulumi:Stack") continue;
+        const changes = changesOf(step);
+        if (step.op === "update" && changes.length === 0) continue;
+        const paths = changes.map((c) => c.path);
+        if (step.op === "update" && step.type === VIRTUAL_SERVER_TYPE && paths.every((p) => ROUTES_PATH.test(p)))
+            continue;
+        refused.push({
+            step,
+            name: urnName(step.urn),
+            paths: paths.filter((p) => step.type !== VIRTUAL_SERVER_TYPE || !ROUTES_PATH.test(p)),
+        });
+    }
+    return refused;
+}

@@ -16,8 +16,8 @@ export const SECTIONS: readonly { readonly title: string; readonly keys: readonl
     { title: "The CDN", keys: ["capstan:edge"] },
     { title: "The app", keys: ["capstan:app", "capstan:appSecrets"] },
     {
-        title: "Staging access and canary releases",
-        keys: ["capstan:staging", "capstan:basicAuthPasswords", "capstan:canary"],
+        title: "Staging access and releases",
+        keys: ["capstan:staging", "capstan:basicAuthPasswords", "capstan:canary", "capstan:release"],
     },
     { title: "Tenants", keys: ["capstan:tenant"] },
     { title: "The stack's own database, cache and DNS", keys: ["capstan:database", "capstan:cache", "capstan:dns"] },

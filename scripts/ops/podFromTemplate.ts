@@ -15,8 +15,8 @@ export const STARTED_BY_LABEL = "capstan.dev/started-by";
 /** The argv a one-off runs, as JSON (an annotation: labels cannot hold it). */
 export const COMMAND_ANNOTATION = "capstan.dev/command";
 
-/** What a one-off is: `run` (a Job) or `console` (an interactive pod). */
-export type OneOffKind = "run" | "console";
+/** What a one-off is: `run` (a Job), `console` (an interactive pod) or `check` (a blue/green release's checks, a Job). */
+export type OneOffKind = "run" | "console" | "check";
 
 export interface OneOffOptions {
     /** The object's name. */
@@ -27,6 +27,10 @@ export interface OneOffOptions {
     readonly user: string;
     /** Seconds after which Kubernetes stops the pod, whatever it does. */
     readonly activeDeadlineSeconds?: number;
+    /** What the Job is. @default run */
+    readonly kind?: OneOffKind;
+    /** Labels besides the one-off's own (a NetworkPolicy's selector, say). @default none */
+    readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A label value from any string: at most 63 of [A-Za-z0-9._-], starting and ending alphanumeric. */
@@ -120,7 +124,7 @@ export const ONE_OFF_TTL_SECONDS = 3600;
  * TTL after it finishes, and cluster-autoscaler told to leave its node alone while it runs.
  */
 export function oneOffJob(deployment: V1Deployment, o: OneOffOptions): V1Job {
-    const labels = oneOffLabels(deployment, "run", o.user);
+    const labels = { ...oneOffLabels(deployment, o.kind ?? "run", o.user), ...o.labels };
     const annotations = { [COMMAND_ANNOTATION]: JSON.stringify(o.command) };
     return {
         apiVersion: "batch/v1",

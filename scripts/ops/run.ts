@@ -61,8 +61,11 @@ function jobFailure(job: V1Job | undefined): { reason: string; message?: string 
     return failed ? { reason: failed.reason ?? "Failed", message: failed.message } : undefined;
 }
 
-/** Follows the Job to its end: notes while it waits, its log once it runs, its exit code at the end. */
-async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> {
+/**
+ * Follows the Job to its end: notes while it waits, its log once it runs, its exit code at the end.
+ * `who` starts each note (the command's name).
+ */
+export async function followJob(cluster: Cluster, job: V1Job, io: OpsIo, who = "run"): Promise<number> {
     const name = job.metadata!.name!;
     const namespace = job.metadata!.namespace!;
     let said = "";
@@ -73,11 +76,11 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
             const progress = podProgress(pod, await eventsOf(cluster, pod));
             if (progress.state === "pending" && progress.notes.length) {
                 const text = progress.notes.join("; ");
-                if (text !== said) io.stderr(`run: pod ${pod.metadata?.name} is not scheduled yet: ${text}\n`);
+                if (text !== said) io.stderr(`${who}: pod ${pod.metadata?.name} is not scheduled yet: ${text}\n`);
                 said = text;
             }
             if (progress.state === "broken") {
-                io.stderr(`run: ${progress.problem}\nrun: deleting Job ${name}.\n`);
+                io.stderr(`${who}: ${progress.problem}\n${who}: deleting Job ${name}.\n`);
                 await deleteJob(cluster, job);
                 return RUN_EXIT.couldNotRun;
             }
@@ -85,7 +88,7 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
                 logging = openLog(cluster.kc, pod, { follow: progress.state === "running" }, (l) =>
                     io.stdout(`${l}\n`),
                 ).catch((err: unknown) => {
-                    io.stderr(`run: the pod's log could not be read: ${apiMessage(err)}\n`);
+                    io.stderr(`${who}: the pod's log could not be read: ${apiMessage(err)}\n`);
                     return undefined;
                 });
             if (progress.state === "finished") {
@@ -95,7 +98,7 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
                 log?.stop();
                 if (progress.exitCode !== 0)
                     io.stderr(
-                        `run: the command exited ${progress.exitCode}${progress.reason ? ` (${progress.reason})` : ""}\n`,
+                        `${who}: the command exited ${progress.exitCode}${progress.reason ? ` (${progress.reason})` : ""}\n`,
                     );
                 return progress.exitCode;
             }
@@ -108,7 +111,9 @@ async function follow(cluster: Cluster, job: V1Job, io: OpsIo): Promise<number> 
         }
         const failure = jobFailure(current);
         if (failure && !(pod && podProgress(pod, []).state === "finished")) {
-            io.stderr(`run: Job ${name} failed: ${failure.reason}${failure.message ? `: ${failure.message}` : ""}\n`);
+            io.stderr(
+                `${who}: Job ${name} failed: ${failure.reason}${failure.message ? `: ${failure.message}` : ""}\n`,
+            );
             return failure.reason === "DeadlineExceeded" ? RUN_EXIT.timedOut : RUN_EXIT.couldNotRun;
         }
         await sleep(1000);
@@ -159,7 +164,7 @@ export async function runOneOff(args: RunArgs, io: OpsIo): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     try {
-        return await follow(cluster, job, io);
+        return await followJob(cluster, job, io);
     } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);

@@ -14,6 +14,8 @@ export type Side = "canary" | "stable";
 export interface AnalysisTarget {
     readonly namespace: string;
     readonly app: string;
+    /** Each side's upstream in the VirtualServers. @default the canary's and the stable pods' (`web-canary`, `web`) */
+    readonly upstreams?: Readonly<Record<Side, string>>;
 }
 
 /** One built-in measure, per side. */
@@ -29,7 +31,7 @@ const escape = (s: string) => s.replace(/[.+*?^$()[\]{}|\\]/g, "\\\\$&");
 
 /** The label matchers of one side's upstreams in the app's VirtualServers. */
 export function sideMatchers(t: AnalysisTarget, side: Side, extra = ""): string {
-    const upstream = `vs_${escape(t.namespace)}_${escape(t.app)}-.+_${escape(UPSTREAMS[side])}`;
+    const upstream = `vs_${escape(t.namespace)}_${escape(t.app)}-.+_${escape(t.upstreams?.[side] ?? UPSTREAMS[side])}`;
     return `{resource_namespace=${JSON.stringify(t.namespace)},upstream=~"${upstream}"${extra}}`;
 }
 

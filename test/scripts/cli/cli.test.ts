@@ -61,7 +61,7 @@ const COMMANDS: [string, Run, string][] = [
             };
             return { code: await deployCli(argv, io, {} as DeployBackend), stderr };
         },
-        "usage: capstan deploy <stack> <imageTag> [--yes] [--allow-infra-changes]\n       capstan deploy <stack> --rollback [--yes] [--allow-infra-changes]",
+        "usage: capstan deploy <stack> <imageTag> [--yes] [--allow-infra-changes] [--force] [--no-switch]\n       capstan deploy <stack> --rollback [--yes] [--allow-infra-changes]",
     ],
     [
         "bench",

@@ -483,7 +483,7 @@ describe("npm run deploy", () => {
         [[], "name the stack"],
         [["staging"], "name the image tag"],
         [["staging", "v2", "--rollback"], "either an image tag or --rollback"],
-        [["staging", "v2", "--force"], "unknown option --force"],
+        [["staging", "v2", "--forse"], "unknown option --forse"],
         [["staging", "bad tag!"], "not a valid image tag"],
     ])("says how to call it when called as %j", async (argv, message) => {
         const f = fake();

@@ -234,6 +234,7 @@ describe("capstan", () => {
         "console",
         "logs",
         "canary",
+        "release",
         "init",
         "tenant",
         "cost",
