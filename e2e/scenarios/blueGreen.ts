@@ -111,6 +111,23 @@ async function routesOnly(ctx: Context, ns: string, what: string, step: () => Pr
     return seconds;
 }
 
+/** The same deploy again: green is up already, so it is verified and the routes, only they, switch to it. */
+async function verifiedSwitch(ctx: Context, namespace: string): Promise<void> {
+    await routesOnly(ctx, namespace, "the deploy's switch", () =>
+        ok(deploy(ctx, ["local", TAG, "--yes"]), `deploy ${TAG} again`),
+    );
+    const switched = await routing(namespace);
+    check(
+        switched["staging.local.example.com"] === "web-green" && switched[PREVIEW] === "web",
+        `after the switch: ${JSON.stringify(switched)}`,
+    );
+    const status = await capstan(ctx, ["status", "local"]);
+    check(
+        status.stdout.includes(`active: green (${TAG})`) && /switch back possible until/.test(status.stdout),
+        `capstan status after the switch:\n${status.stdout}`,
+    );
+}
+
 const blueGreenRelease: Scenario = {
     id: "J",
     title: "blue/green: failed checks keep the routes on blue with green up behind its preview host; the verified deploy's switch and a rollback within the window change only the routes; finish scales the old colour down",
@@ -131,15 +148,7 @@ const blueGreenRelease: Scenario = {
             check(on.ok, `turning blue/green on failed: ${on.error ?? ""}`);
             await deployFailingChecks(ctx, namespace, stable);
 
-            // The same deploy again: green is already up, so it verifies and switches.
-            await routesOnly(ctx, namespace, "the deploy's switch", () =>
-                ok(deploy(ctx, ["local", TAG, "--yes"]), `deploy ${TAG} again`),
-            );
-            const switched = await routing(namespace);
-            check(
-                switched["staging.local.example.com"] === "web-green" && switched[PREVIEW] === "web",
-                `after the switch: ${JSON.stringify(switched)}`,
-            );
+            await verifiedSwitch(ctx, namespace);
 
             const back = await routesOnly(ctx, namespace, "the rollback", () =>
                 ok(deploy(ctx, ["local", "--rollback", "--yes"]), "rollback"),

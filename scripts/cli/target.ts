@@ -44,6 +44,30 @@ export interface StackTarget {
     readonly cluster: ClusterAccess;
     /** The node groups the stack's cluster has, as its outputs say (for "at its maximum size"). */
     readonly nodeGroups?: unknown;
+    /** A blue/green release as the last update left it (the `release` output). */
+    readonly blueGreen?: BlueGreenState;
+}
+
+/** A blue/green release's colours, last switch and window, as the `release` output gives them. */
+export interface BlueGreenState {
+    readonly active: { readonly colour: string; readonly imageTag: string };
+    readonly idle?: { readonly colour: string; readonly imageTag: string };
+    readonly switchedAt?: string;
+    readonly scaleDownDelaySeconds: number;
+    readonly previewHosts: readonly string[];
+}
+
+function blueGreenState(v: unknown): BlueGreenState | undefined {
+    const r = v as Partial<BlueGreenState> & { strategy?: unknown };
+    return typeof v === "object" && v !== null && r.strategy === "blueGreen" && r.active
+        ? {
+              active: r.active,
+              idle: r.idle,
+              switchedAt: r.switchedAt,
+              scaleDownDelaySeconds: Number(r.scaleDownDelaySeconds ?? 0),
+              previewHosts: r.previewHosts ?? [],
+          }
+        : undefined;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -88,6 +112,7 @@ export function targetFromOutputs(stack: string, outputs: Readonly<Record<string
         cronJobs: names(app.cronJobs),
         cluster: kubeconfig ? { kubeconfig } : context ? { context } : { default: true },
         nodeGroups: outputs.nodeGroups,
+        blueGreen: blueGreenState(outputs.release),
     };
 }
 

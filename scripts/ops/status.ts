@@ -41,6 +41,7 @@ export async function status(stack: string, io: OpsIo): Promise<number> {
         canary: t.canary,
         configuredCanary: settings.setting("canary"),
         release: readProgress(automationBackend(PROJECT_DIR).lockDir(), stack),
+        ...(t.blueGreen ? { blueGreen: { state: t.blueGreen, now: new Date() } } : {}),
         migrationJob: t.migrationJob,
         assetsJob: t.assetsJob,
         deployments: deployments.items,

@@ -13,6 +13,7 @@ import type {
 import { ONE_OFF_LABEL } from "./podFromTemplate";
 
 import { progressLines } from "../release/lines";
+import type { BlueGreenState } from "../cli/target";
 import type { Progress } from "../release/progress";
 
 export interface StatusInput {
@@ -28,6 +29,8 @@ export interface StatusInput {
     readonly configuredCanary?: { readonly imageTag?: string; readonly weight?: number };
     /** Where a `capstan canary run` stands, when one runs or stopped part way. */
     readonly release?: Progress;
+    /** A blue/green release as the last update left it, and the time to judge its window by. */
+    readonly blueGreen?: { readonly state: BlueGreenState; readonly now: Date };
     readonly migrationJob?: string;
     /** The assets Job of the last update, when the stack uploads its assets. */
     readonly assetsJob?: string;
@@ -154,6 +157,25 @@ function canaryLines(i: StatusInput): string[] {
     return lines;
 }
 
+/** Which colour serves, which waits behind the preview hosts, and what the next command is. */
+export function blueGreenLines(stack: string, r: BlueGreenState, now: Date): string[] {
+    const lines = [`  active: ${r.active.colour} (${r.active.imageTag}), reached on the app's hosts`];
+    if (!r.idle) return lines;
+    lines.push(`  idle: ${r.idle.colour} (${r.idle.imageTag}), reached on ${r.previewHosts.join(", ")}`);
+    if (!r.switchedAt) {
+        lines.push(`  not switched to yet: capstan release ${stack} switch moves the routes to ${r.idle.colour}`);
+        return lines;
+    }
+    const until = new Date(Date.parse(r.switchedAt) + r.scaleDownDelaySeconds * 1000);
+    const at = until.toISOString().replace(/\.\d+Z$/, "Z");
+    lines.push(
+        now < until
+            ? `  switch back possible until ${at}: capstan deploy ${stack} --rollback; after it, capstan release ${stack} finish scales ${r.idle.colour} down`
+            : `  the switch-back window ended at ${at}: capstan release ${stack} finish scales ${r.idle.colour} down`,
+    );
+    return lines;
+}
+
 /** The report, one line each; `ok` is false when something needs attention (a rollout not done, a failed Job, a Pending pod). */
 export function statusReport(i: StatusInput): { lines: string[]; ok: boolean } {
     let ok = true;
@@ -190,6 +212,7 @@ export function statusReport(i: StatusInput): { lines: string[]; ok: boolean } {
 
     lines.push("Canary:");
     lines.push(...canaryLines(i));
+    if (i.blueGreen) lines.push("Blue/green:", ...blueGreenLines(i.stack, i.blueGreen.state, i.blueGreen.now));
 
     const oneOffs = i.jobs.filter((j) => j.metadata?.labels?.[ONE_OFF_LABEL] === "true" && (j.status?.active ?? 0) > 0);
     if (oneOffs.length) {

@@ -7,7 +7,14 @@ import type { CoreV1Event, V1Deployment, V1Job, V1Pod } from "@kubernetes/client
 import type { Progress } from "../../../scripts/release/progress";
 import { describe, expect, it } from "vitest";
 import { podProgress } from "../../../scripts/ops/podProgress";
-import { pendingReason, rollout, statusReport, tagOf, type StatusInput } from "../../../scripts/ops/statusReport";
+import {
+    blueGreenLines,
+    pendingReason,
+    rollout,
+    statusReport,
+    tagOf,
+    type StatusInput,
+} from "../../../scripts/ops/statusReport";
 
 const IMAGE = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/phraseapp";
 
@@ -344,5 +351,33 @@ describe("capstan run follows its pod", () => {
         expect(tagOf(`${IMAGE}:2026.12.04-abc`)).toBe("2026.12.04-abc");
         expect(tagOf("localhost:5000/app")).toBeUndefined();
         expect(tagOf("app@sha256:0123")).toBe("sha256:0123");
+    });
+});
+
+describe("capstan status on a blue/green stack", () => {
+    const state = {
+        active: { colour: "green", imageTag: "2026.11.21-9a8b7c6" },
+        idle: { colour: "blue", imageTag: "2026.11.20-4f2c9e1" },
+        switchedAt: "2026-12-07T16:00:00Z",
+        scaleDownDelaySeconds: 600,
+        previewHosts: ["preview.example.com"],
+    };
+
+    it("names the colour that serves, the one behind the preview hosts, and the switch back until the window ends", () => {
+        expect(blueGreenLines("prod", state, new Date("2026-12-07T16:05:00Z"))).toEqual([
+            "  active: green (2026.11.21-9a8b7c6), reached on the app's hosts",
+            "  idle: blue (2026.11.20-4f2c9e1), reached on preview.example.com",
+            "  switch back possible until 2026-12-07T16:10:00Z: capstan deploy prod --rollback; after it, capstan release prod finish scales blue down",
+        ]);
+    });
+
+    it("after the window, points at the finish; before any switch, at the switch", () => {
+        expect(blueGreenLines("prod", state, new Date("2026-12-07T16:10:00Z")).at(-1)).toBe(
+            "  the switch-back window ended at 2026-12-07T16:10:00Z: capstan release prod finish scales blue down",
+        );
+        expect(blueGreenLines("prod", { ...state, switchedAt: undefined }, new Date()).at(-1)).toBe(
+            "  not switched to yet: capstan release prod switch moves the routes to blue",
+        );
+        expect(blueGreenLines("prod", { ...state, idle: undefined }, new Date())).toHaveLength(1);
     });
 });
