@@ -227,12 +227,16 @@ class AutomationStack implements DeployStack {
         targets: readonly string[],
         onOutput: (chunk: string) => void,
         signal?: AbortSignal,
+        opts: { stateAtEnd?: boolean } = {},
     ): Promise<UpOutcome> {
         // The update writes new outputs: what is read after it comes from the state again.
         this.outputs = undefined;
         const failures: FailedResource[] = [];
         const errors = new Map<string, string>();
         const general: string[] = [];
+        const env = this.stack.workspace.envVars;
+        const added = updateEnv(opts.stateAtEnd === true, { ...process.env, ...env });
+        Object.assign(env, added);
         try {
             // The policy pack judged this change in the preview: the update runs the same program
             // with the same pinned config right after it, without starting the pack again.
@@ -266,12 +270,25 @@ class AutomationStack implements DeployStack {
             }
             const error = [...general, (err as Error).message].join("\n");
             return { ok: false, failures: failures.filter((f) => !isRootStack(f.urn) || f.message), error };
+        } finally {
+            for (const key of Object.keys(added)) delete env[key];
         }
     }
 
     history(): Promise<HistoryEntry[]> {
         return updateHistory(this.stack);
     }
+}
+
+/**
+ * The environment an update adds to the CLI's. With `stateAtEnd`, PULUMI_SKIP_CHECKPOINTS: the file
+ * backend otherwise serializes, hashes and writes the whole state twice per step (before and
+ * after), one write at a time, and every step waits for its write: at 200 workloads that is most
+ * of the CLI's CPU and of the update's time. The state is still written when the update ends, also
+ * when it fails or is cancelled. A value the environment already sets is left as it is.
+ */
+export function updateEnv(stateAtEnd: boolean, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+    return stateAtEnd && env.PULUMI_SKIP_CHECKPOINTS === undefined ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
 }
 
 /** The URN of the stack's root resource, which holds its outputs. */

@@ -222,7 +222,10 @@ async function update(
     io.stdout(`\nUpdating stack ${stack.name}...\n`);
     const started = Date.now();
     const lines = lineWriter(io.stdout);
-    const outcome = await stack.up(pinned.file, targets, lines.push, session.signal);
+    // A tag deploy's steps are the workloads' and the Jobs' server-side applies: an update that dies
+    // before its state is written leaves objects the next deploy's applies adopt as they are.
+    const stateAtEnd = report.others.length === 0;
+    const outcome = await stack.up(pinned.file, targets, lines.push, session.signal, { stateAtEnd });
     lines.flush();
     if (!outcome.ok) {
         const serving = await stack.serving();

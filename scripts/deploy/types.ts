@@ -98,12 +98,16 @@ export interface DeployStack {
      * Runs the update of the resources `targets` names (URNs), and of no other, with the config
      * of `configFile`; `onOutput` receives the CLI's progress output as it comes, and an abort of
      * `signal` cancels the update the engine's way (SIGINT: in-flight steps finish, state is written).
+     * With `stateAtEnd` the engine writes the stack's state once, when the update ends (also when it
+     * fails or is cancelled), instead of after every step: only for updates whose every step applies
+     * a Kubernetes object by server-side apply, which the next update adopts if this one dies.
      */
     up(
         configFile: string,
         targets: readonly string[],
         onOutput: (chunk: string) => void,
         signal?: AbortSignal,
+        opts?: { stateAtEnd?: boolean },
     ): Promise<UpOutcome>;
     history(): Promise<HistoryEntry[]>;
 }

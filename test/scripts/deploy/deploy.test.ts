@@ -110,6 +110,7 @@ function fileValue(file: string, key: string): string | undefined {
 function fake(opts: FakeOptions = {}) {
     const calls: string[] = [];
     const upTargets: string[] = [];
+    const upOpts: ({ stateAtEnd?: boolean } | undefined)[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-deploy-test-"));
     const stackFile = path.join(dir, "Pulumi.staging.yaml");
     const deployed = opts.deployed ?? opts.tag ?? "v1";
@@ -145,9 +146,10 @@ function fake(opts: FakeOptions = {}) {
             calls.push("preview");
             return (opts.steps ?? deploySteps)(deployed, fileValue(configFile, "capstan:imageTag") ?? "");
         },
-        up: async (configFile, targets, onOutput) => {
+        up: async (configFile, targets, onOutput, _signal, upOptions) => {
             calls.push(`up ${fileValue(configFile, "capstan:imageTag")}`);
             upTargets.push(...targets);
+            upOpts.push(upOptions);
             opts.duringUp?.(stackFile);
             for (const chunk of opts.upOutput ?? []) onOutput(chunk);
             return opts.up ?? { ok: true, failures: [] };
@@ -180,6 +182,7 @@ function fake(opts: FakeOptions = {}) {
         err,
         questions,
         upTargets,
+        upOpts,
         removed,
         stackFile,
         lockDir: path.join(dir, "locks"),
@@ -321,6 +324,14 @@ describe("npm run deploy", () => {
         );
         expect(f.calls).toContain("up v2");
         expect(f.upTargets).toContain(urn("kubernetes:core/v1:Service", "phraseapp-web"));
+        // Other changes may be anything (an AWS resource too): the state is written after every step.
+        expect(f.upOpts).toEqual([{ stateAtEnd: false }]);
+    });
+
+    it("writes the state once at the end of an update that only rolls workloads and replaces the migration", async () => {
+        const f = fake();
+        expect(await deployCli(["staging", "v2", "--yes"], f.io, f.backend)).toBe(EXIT.ok);
+        expect(f.upOpts).toEqual([{ stateAtEnd: true }]);
     });
 
     it("refuses to prompt without a terminal and without --yes", async () => {

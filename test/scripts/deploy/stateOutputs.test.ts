@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { outputsFromState, plainValue } from "../../../scripts/deploy/automation";
+import { outputsFromState, plainValue, updateEnv } from "../../../scripts/deploy/automation";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const secret = (v: unknown) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(v) });
@@ -32,5 +32,16 @@ describe("the stack's outputs read from its exported state", () => {
         expect(plainValue({ a: { [SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" } })).toEqual({
             a: undefined,
         });
+    });
+});
+
+describe("the environment of a deploy's update", () => {
+    it("skips the engine's per-step state writes only for an update that writes its state at the end", () => {
+        expect(updateEnv(true, {})).toEqual({ PULUMI_SKIP_CHECKPOINTS: "true" });
+        expect(updateEnv(false, {})).toEqual({});
+    });
+
+    it("leaves PULUMI_SKIP_CHECKPOINTS to the environment that sets it", () => {
+        expect(updateEnv(true, { PULUMI_SKIP_CHECKPOINTS: "false" })).toEqual({});
     });
 });
