@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type StackOutputs } from "./mocks";
-import { formatPromiseTracesPlainly } from "./promiseTraces";
+import { formatPromiseTracesPlainly } from "../cli/promiseTraces";
 import { Recorder } from "./recorder";
 import type { Program } from "../cli/program";
 import { assembleResult, type RunResult } from "./runResult";

@@ -1,14 +1,12 @@
 /**
  * The pieces of the mock engine on their own: what the recorder makes of a registration, how a
- * provider reference is read, how Pulumi's promise traces are formatted, and how a resource
- * reference in an input ends up in the plan.
+ * provider reference is read, and how a resource reference in an input ends up in the plan.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providerUrn } from "../../../scripts/render/mocks";
-import { formatPromiseTracesPlainly, plainTrace } from "../../../scripts/render/promiseTraces";
 import { declaredOptions, Recorder } from "../../../scripts/render/recorder";
 import { ofType, runComponents } from "../../harness";
 
@@ -82,55 +80,6 @@ describe("a provider reference", () => {
         expect(recorder.records[1].urn).toBe(urn);
         expect(providerUrn(recorder, `${urn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`)).toBe(urn);
         expect(providerUrn(recorder, "urn:pulumi:staging::capstan::pulumi:providers:aws::other::id")).toBeUndefined();
-    });
-});
-
-describe("Pulumi's promise traces", () => {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as is after each test
-    const installed = Error.prepareStackTrace;
-    afterEach(() => {
-        Error.prepareStackTrace = installed;
-    });
-    // Named as the SDK's function that takes a trace for every promise it creates.
-    function debuggablePromise(): string {
-        return new Error("promise").stack ?? "";
-    }
-    function somethingElse(): string {
-        return new Error("other").stack ?? "";
-    }
-
-    it("skip the installed formatter (source maps); every other trace still goes through it, wrapped once", () => {
-        let calls = 0;
-        Error.prepareStackTrace = () => {
-            calls++;
-            return "mapped";
-        };
-        formatPromiseTracesPlainly();
-        formatPromiseTracesPlainly();
-        expect(debuggablePromise()).toMatch(/^Error: promise\n {4}at /);
-        expect(calls).toBe(0);
-        expect(somethingElse()).toBe("mapped");
-        expect(calls).toBe(1);
-    });
-
-    it("show the eight frames below the promise's own, file, line and column", () => {
-        const frame = (n: number) =>
-            ({
-                getFunctionName: () => (n === 3 ? null : `f${n}`),
-                getFileName: () => `/src/f${n}.js`,
-                getLineNumber: () => n,
-                getColumnNumber: () => 2 * n,
-            }) as unknown as NodeJS.CallSite;
-        const text = plainTrace(
-            new Error("leak"),
-            Array.from({ length: 12 }, (_, n) => frame(n)),
-        );
-        const lines = text.split("\n");
-        expect(lines[0]).toBe("Error: leak");
-        expect(lines.slice(1)).toHaveLength(8);
-        expect(lines[1]).toBe("    at f1 (/src/f1.js:1:2)");
-        expect(lines[3]).toBe("    at <anonymous> (/src/f3.js:3:6)");
-        expect(lines[8]).toBe("    at f8 (/src/f8.js:8:16)");
     });
 });
 
