@@ -2,15 +2,17 @@
  * `capstan release <stack> switch | finish`: the steps of a blue/green release after its deploy
  * (scripts/deploy/blueGreen.ts), each a guarded update in the deploy's session.
  */
+import * as path from "path";
 import { ask, UsageError } from "../cli/cli";
 import { defineCommand } from "../cli/define";
 import { PROJECT_DIR } from "../cli/program";
 import { processIo, runCommand, type CommandIo } from "../cli/runCommand";
-import { OpsError } from "../cli/target";
+import { OpsError, stackDir } from "../cli/target";
+import { pulumiCliMissing } from "../cli/tools";
 import { automationBackend } from "../deploy/automation";
 import { blueGreenOf, finishRelease, switchRoutes, type BlueGreenDeps } from "../deploy/blueGreen";
 import { beginUpdate } from "../deploy/session";
-import type { DeployBackend, DeployIo } from "../deploy/types";
+import { EXIT, type DeployBackend, type DeployIo } from "../deploy/types";
 import { clusterDeps } from "../ops/releaseChecks";
 import { STACK_ARGUMENT, YES_OPTION } from "./shared";
 
@@ -53,20 +55,27 @@ export const definition = defineCommand<ReleaseArgs>({
 });
 
 async function releaseStep(args: ReleaseArgs, io: DeployIo, backend: DeployBackend, deps: BlueGreenDeps) {
-    const stack = await backend.open(args.stack);
-    const bg = blueGreenOf(stack.stackFile);
+    // The stack file says whether the stack releases blue/green: nothing else is asked before that.
+    const bg = blueGreenOf(path.join(stackDir(), `Pulumi.${args.stack}.yaml`));
     if (!bg)
         throw new OpsError(
             `stack ${args.stack} releases by rolling: set capstan:release.strategy: blueGreen (docs/releases.md) to switch colours`,
             2,
         );
+    if (!backend.cliAvailable()) {
+        io.stderr(`release: ${pulumiCliMissing("the release's steps run it through the Automation API")}\n`);
+        return EXIT.noCli;
+    }
+    const stack = await backend.open(args.stack);
     const work = `capstan release ${args.step} from ${process.cwd()}`;
     const session = await beginUpdate(backend, stack, "release", work, io);
     if (typeof session === "number") return session;
     try {
+        // Read again under the lock: a deploy that held it may have moved the release on.
+        const now = blueGreenOf(stack.stackFile) ?? bg;
         return args.step === "switch"
-            ? await switchRoutes(stack, session, bg, "release", args, io, deps)
-            : await finishRelease(stack, session, bg, { ...args, allowInfraChanges: false }, io, deps);
+            ? await switchRoutes(stack, session, now, "release", args, io, deps)
+            : await finishRelease(stack, session, now, { ...args, allowInfraChanges: false }, io, deps);
     } finally {
         session.end();
     }

@@ -16,6 +16,7 @@ import { main as canaryMain } from "../../../scripts/commands/canary";
 import { main as consoleMain } from "../../../scripts/commands/console";
 import { main as logsMain } from "../../../scripts/commands/logs";
 import { main as runMain } from "../../../scripts/commands/run";
+import { main as releaseMain } from "../../../scripts/commands/release";
 import { main as statusMain } from "../../../scripts/commands/status";
 import { kubeConfigFor, OpsError } from "../../../scripts/cli/target";
 
@@ -82,6 +83,22 @@ describe("a day-two command without the Pulumi CLI says how to install it", () =
         expect(r.stderr).toContain("npm run toolchain -- pulumi");
         expect(r.stderr).not.toMatch(/ENOENT|\n\s+at /);
         expect(r.stdout).toBe("");
+    });
+
+    it("release says a rolling stack has no colours to switch before it asks for the CLI, and a blue/green one needs the CLI", async () => {
+        const release: Main = (argv, io) => releaseMain(argv, io, noCli);
+        const rolling = await call(release, ["staging", "switch", "--yes"]);
+        expect(rolling.code).toBe(USAGE_EXIT);
+        expect(rolling.stderr).toContain("stack staging releases by rolling: set capstan:release.strategy: blueGreen");
+        expect(rolling.stderr).not.toContain("Pulumi CLI");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.prod.yaml"),
+            "config:\n  capstan:imageTag: v1\n  capstan:release: {strategy: blueGreen, previewHosts: [preview.example.com]}\n",
+        );
+        const r = await call(release, ["prod", "switch", "--yes"]);
+        expect(r.code).toBe(MISSING_TOOL_EXIT);
+        expect(r.stderr).toMatch(/^release: the Pulumi CLI is not installed \(no `pulumi` on PATH\)/);
+        expect(r.stderr).not.toMatch(/ENOENT|\n\s+at /);
     });
 
     it("deploy exits with the same code for a missing CLI", () => {
