@@ -11,7 +11,7 @@ import { stackFilePath } from "../cli/stackfile";
 import { onPath } from "../cli/tools";
 import { targetFromOutputs, type StackTarget } from "../cli/target";
 import { describeDrift, readDrift } from "./drift";
-import { fileBackendDir, pulumiLocks, type Holder } from "./locks";
+import { fileBackendDir, pulumiLocks, removePulumiLock, type Holder } from "./locks";
 import { removeOrphanObject } from "./orphans";
 import { IMAGE_TAG_KEY } from "./pinned";
 import { compiledPolicyPack } from "./policyPack";
@@ -152,7 +152,7 @@ class AutomationStack implements DeployStack {
     }
 
     removeLock(holder: Holder): void {
-        fs.rmSync(holder.file, { force: true });
+        removePulumiLock(holder.file);
     }
 
     async settlePending(pending: readonly PendingOperation[]): Promise<string[]> {

@@ -97,6 +97,15 @@ export function pulumiLocks(backendDir: string, project: string, stack: string):
     return holders;
 }
 
+/**
+ * Removes an update lock of the Pulumi CLI's file backend: its JSON file and the `.attrs` file the
+ * backend's blob store writes beside it, so that nothing of a dead holder is left in the folder.
+ */
+export function removePulumiLock(file: string): void {
+    fs.rmSync(file, { force: true });
+    fs.rmSync(`${file}.attrs`, { force: true });
+}
+
 /** Capstan's deploy lock of one stack: held for the whole deploy, so a second one is refused at once. */
 export class DeployLock {
     private released = false;
