@@ -5,8 +5,9 @@
  * back; `capstan release <stack> finish` then scales the old colour down and the workers follow.
  */
 import * as fs from "fs";
-import { otherColour, type Colour } from "../../components/config/schema";
+import { otherColour } from "../../components/config/schema";
 import {
+    colourDeployment,
     finished,
     finishRefusals,
     prepared,
@@ -41,9 +42,6 @@ export interface StepOptions {
     /** deploy: stop once the idle colour is verified, without the switch. */
     readonly noSwitch?: boolean;
 }
-
-/** The colour's Deployment. */
-export const colourDeployment = (app: string, c: Colour) => (c === "blue" ? `${app}-web` : `${app}-web-green`);
 
 /** The stack file's blue/green release, or undefined when it releases by rolling. */
 export function blueGreenOf(stackFile: string): BlueGreen | undefined {

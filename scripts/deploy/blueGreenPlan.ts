@@ -18,6 +18,7 @@ import {
     type ColourPods,
     type ReleaseConfig,
 } from "../../components/config/schema";
+import { workloadNames } from "../../components/core";
 import { checkDeployPreview, type OtherChange } from "./guard";
 import { IMAGE_TAG_KEY, PREVIOUS_IMAGE_TAG_KEY } from "./pinned";
 import { urnName, type PreviewStep } from "./types";
@@ -44,6 +45,11 @@ export function readBlueGreen(text: string): BlueGreen | undefined {
     const imageTag = typeof tag === "string" ? tag : "";
     const app = typeof name === "string" ? name : "";
     return { app, imageTag, release: parsed.data, ...colourPods(parsed.data, imageTag) };
+}
+
+/** A colour's web Deployment: blue is the rolling strategy's, green one of its own (as the program names them). */
+export function colourDeployment(app: string, colour: Colour): string {
+    return colour === "blue" ? workloadNames.web(app) : workloadNames.green(app);
 }
 
 /** When the switch back stops being possible, or undefined when there is none to make. */

@@ -7,7 +7,7 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { AnalysisConfig } from "../../components/config/analysisSchema";
 import type { HttpCheckConfig } from "../../components/config/schema";
-import type { BlueGreen } from "./blueGreenPlan";
+import { colourDeployment, type BlueGreen } from "./blueGreenPlan";
 import type { DeployIo } from "./types";
 
 /**
@@ -64,7 +64,7 @@ export async function waitReady(
 /** The idle colour verified: ready at full size, its checks passed, its analysis passed (each when there is one). */
 export async function verifyIdle(stack: string, bg: BlueGreen, io: DeployIo, deps: VerifyDeps): Promise<Verdict> {
     const idle = bg.idle!;
-    const deployment = idle.colour === "blue" ? `${bg.app}-web` : `${bg.app}-web-green`;
+    const deployment = colourDeployment(bg.app, idle.colour);
     const want = idle.replicas ?? 1;
     io.stdout(`Verifying ${idle.colour} (${idle.imageTag}): ${want} pods ready`);
     const checks = bg.release.checks;
